@@ -1,0 +1,76 @@
+# lazytlb - top-level build. `make` builds build/lazytlb; `make test` runs the tests;
+# `make deps` installs the Debian packages the build and tests need.
+#
+# Cross/static builds (the qemu kernel matrix): make ARCH=powerpc STATIC=1 \
+#   CROSS_COMPILE=powerpc64le-linux-gnu- SYSROOT=cache/sysroot-ppc64el BUILD=build-ppc64le
+
+HOSTARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/ppc64le/powerpc/' -e 's/aarch64/arm64/')
+ARCH ?= $(HOSTARCH)
+BUILD ?= build
+CROSS_COMPILE ?=
+CC := $(CROSS_COMPILE)gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+STATIC ?=
+SYSROOT ?=
+GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+CFLAGS ?= -O2 -g
+CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE -I$(BUILD) -Iuserspace -Ibench \
+	  -DLT_GIT='"$(GIT)"' -DLT_ARCH='"$(ARCH)"'
+LDLIBS := -lbpf -lelf -lz -lm -lpthread
+ifneq ($(SYSROOT),)
+CFLAGS += -I$(SYSROOT)/usr/include -I$(SYSROOT)/usr/include/$(patsubst %-,%,$(CROSS_COMPILE))
+LDFLAGS += -L$(SYSROOT)/usr/lib/$(patsubst %-,%,$(CROSS_COMPILE))
+endif
+ifneq ($(STATIC),)
+LDFLAGS += -static
+LDLIBS += $(shell [ -e /usr/lib/$(patsubst %-,%,$(CROSS_COMPILE))/libzstd.a ] && echo -lzstd)
+endif
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+USER_SRCS := $(wildcard userspace/*.c) $(wildcard bench/*.c)
+USER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(USER_SRCS))
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf/$(ARCH) -Ibpf -Wall -Wno-unused-function
+
+DEPS_PKGS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev gnuplot-nox linux-perf bpftrace \
+	     libxml2-utils python3 file
+
+.PHONY: all deps test bench-overhead clean check-deps
+all: check-deps $(BUILD)/lazytlb
+
+# The build installs what is missing (Debian), so a fresh machine needs only `make`.
+check-deps:
+	@command -v $(CLANG) >/dev/null && command -v $(BPFTOOL) >/dev/null && \
+	  [ -e /usr/include/bpf/libbpf.h ] && [ -e /usr/include/gelf.h ] || $(MAKE) --no-print-directory deps
+
+deps:
+	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get)"; exit 1; fi
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS_PKGS)
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/lazytlb.h bpf/core_fixes.bpf.h bpf/$(ARCH)/vmlinux.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	llvm-strip -g $@
+
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@
+
+$(BUILD)/obj/%.o: %.c $(SKELS) $(wildcard userspace/*.h bench/*.h bpf/lazytlb.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/lazytlb: $(USER_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+test: all
+	@bash tests/run.sh
+
+bench-overhead: all
+	@bash tests/bench-overhead.sh
+
+clean:
+	rm -rf $(BUILD)

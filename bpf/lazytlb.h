@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lazytlb.h - layout shared by the BPF programs (bpf/lazytlb.bpf.c) and the
+ * userspace loader (userspace/). Everything the kernel side aggregates lives in
+ * per-CPU maps whose value types are defined here, so both sides agree on it.
+ *
+ * Only fixed-width types: this header is included both with vmlinux.h (BPF)
+ * and with <linux/types.h> (userspace).
+ */
+#ifndef LAZYTLB_H
+#define LAZYTLB_H
+
+#define LT_MAX_CPUS 1024 /* size of the per-target arrays (cpu_state, ipi_pending) */
+
+/* ---- IPI causes, from the cross-CPU call's callback (see result-schema.md) ---- */
+enum lt_cause {
+	LT_CAUSE_TLB_FLUSH = 0,   /* flush_tlb_func (x86), radix flush helpers (powerpc) */
+	LT_CAUSE_SHOOT_LAZY,      /* do_shoot_lazy_tlb */
+	LT_CAUSE_EXIT_FLUSH_LAZY, /* do_exit_flush_lazy_tlb (powerpc radix) */
+	LT_CAUSE_MEMBARRIER,      /* ipi_mb, ipi_sync_core, ipi_rseq, ipi_sync_rq_state */
+	LT_CAUSE_TABLE_SYNC,      /* tlb_remove_table_smp_sync */
+	LT_CAUSE_RESCHED,         /* NULL callback: smp_send_reschedule */
+	LT_CAUSE_OTHER,
+	LT_NR_CAUSES,
+};
+
+/* Callback functions whose addresses userspace resolves from /proc/kallsyms
+ * and hands to the BPF side in .rodata (lt_cfg.cb_addr[]). */
+enum lt_cb {
+	LT_CB_FLUSH_TLB_FUNC = 0,
+	LT_CB_DO_SHOOT_LAZY_TLB,
+	LT_CB_DO_EXIT_FLUSH_LAZY_TLB,
+	LT_CB_IPI_MB,
+	LT_CB_IPI_SYNC_CORE,
+	LT_CB_IPI_RSEQ,
+	LT_CB_IPI_SYNC_RQ_STATE,
+	LT_CB_TLB_REMOVE_TABLE_SMP_SYNC,
+	LT_CB_GENERIC_SMP_CALL_FUNCTION_SINGLE_INTERRUPT, /* the csd "doorbell" callback */
+	LT_CB_RADIX_FLUSH_1,      /* powerpc: do_tlbiel_kernel / tlbiel helpers, if any */
+	LT_NR_CB,
+};
+
+/* ---- State of the target CPU when an IPI is sent to it (a partition) ---- */
+enum lt_state {
+	LT_STATE_IDLE = 0,  /* the idle task */
+	LT_STATE_USER,      /* a user task; in user mode if context tracking says so */
+	LT_STATE_KERNEL,    /* a kernel thread not lazy on this mm, or a user task in kernel mode */
+	LT_STATE_LAZY,      /* a kernel thread whose active_mm is the IPI's mm */
+	LT_STATE_NOHZ_FULL, /* a nohz_full CPU running a user task (in user mode when known) */
+	LT_NR_STATES,
+};
+
+/* ---- tlb_flush tracepoint reasons (enum tlb_flush_reason, CO-RE mapped) ---- */
+enum lt_flush_reason {
+	LT_FR_TASK_SWITCH = 0,
+	LT_FR_REMOTE_SHOOTDOWN,
+	LT_FR_LOCAL_SHOOTDOWN,
+	LT_FR_LOCAL_MM_SHOOTDOWN,
+	LT_FR_REMOTE_SEND_IPI,
+	LT_FR_REMOTE_WRONG_CPU,
+	LT_FR_UNKNOWN,
+	LT_NR_FLUSH_REASONS,
+};
+
+/* ---- what-if filters (issue: what-if counts) ---- */
+enum lt_filter {
+	LT_F_TARGET_IDLE = 0,
+	LT_F_TARGET_LAZY,
+	LT_F_CURR_MM_DIFFERS,
+	LT_F_TARGET_NOT_KERNEL,
+	LT_NR_FILTERS,
+};
+
+struct lt_whatif_cell {
+	__u64 seen, skip, unknown;
+};
+
+/* ---- log-linear histograms: each power of two split into LT_HIST_SUB linear buckets ---- */
+#define LT_HIST_SUB_BITS 2
+#define LT_HIST_SUB (1 << LT_HIST_SUB_BITS)
+#define LT_HIST_NR_BUCKETS (64 * LT_HIST_SUB) /* generous: covers the whole u64 range */
+
+enum lt_hist_id {
+	LT_H_FLUSH_TLB_MM_RANGE = 0, /* ns inside flush_tlb_mm_range */
+	LT_H_IPI_LATENCY,            /* ns from IPI send to handler entry on the target */
+	LT_H_FTS_LAZY_DROP,          /* ns in finish_task_switch when it drops a lazy mm ref */
+	LT_H_FTS_OTHER,              /* ns in finish_task_switch otherwise */
+	LT_H_NOHZ_INTERRUPTION,      /* ns a nohz_full CPU spent in an IPI handler */
+	LT_H_SHARING,                /* CPUs in mm_cpumask at a lazy grab/drop (unit: cpus) */
+	LT_H_HANDBACK_MM_COUNT,      /* mm_count when a lazy kthread hands an mm back */
+	LT_NR_HISTS,
+};
+
+struct lt_hist {
+	__u64 count, sum, min, max;
+	__u64 buckets[LT_HIST_NR_BUCKETS];
+};
+
+/* Bucket index of v: values below LT_HIST_SUB are exact; above, bucket =
+ * (exponent - SUB_BITS + 1) * SUB + the SUB_BITS bits after the leading one.
+ * Shared by the BPF side (to count) and userspace (to name bucket bounds). */
+static inline __u32 lt_hist_bucket(__u64 v)
+{
+	__u32 e = 0;
+	__u64 t = v;
+
+	if (v < LT_HIST_SUB)
+		return (__u32)v;
+	/* e = floor(log2(v)), branch-free enough for the verifier */
+	if (t >> 32) { e += 32; t >>= 32; }
+	if (t >> 16) { e += 16; t >>= 16; }
+	if (t >> 8) { e += 8; t >>= 8; }
+	if (t >> 4) { e += 4; t >>= 4; }
+	if (t >> 2) { e += 2; t >>= 2; }
+	if (t >> 1) { e += 1; }
+	return (e - LT_HIST_SUB_BITS + 1) * LT_HIST_SUB +
+	       (__u32)((v >> (e - LT_HIST_SUB_BITS)) & (LT_HIST_SUB - 1));
+}
+
+/* ---- the per-CPU counter block (one PERCPU_ARRAY element) ---- */
+struct lt_counters {
+	/* context switches, classified by prev/next ->mm */
+	__u64 sw_user_to_user, sw_user_to_kthread, sw_kthread_to_user, sw_kthread_to_kthread;
+	__u64 sw_to_idle, sw_from_idle;
+	/* lazy mm references (user->kthread grabs, kthread->user drops) */
+	__u64 lazy_grabs, lazy_drops;
+	__u64 handback_same_mm;      /* kthread->user where next->mm == borrowed active_mm */
+	__u64 handback_count_ge2;    /* ... and mm_count >= 2 at that moment (refcount evidence) */
+	__u64 handback_count_le1;    /* ... and mm_count <= 1 (shootdown evidence) */
+	/* mm teardown */
+	__u64 mmdrop;                /* __mmdrop calls (or mm_struct frees, see probes) */
+	__u64 shoot_lazy_calls;      /* do_shoot_lazy_tlb executions, local and remote */
+	__u64 exit_flush_lazy_calls; /* do_exit_flush_lazy_tlb executions */
+	__u64 membarrier_calls;      /* membarrier(2) syscalls */
+	__u64 table_sync_calls;      /* tlb_remove_table_sync_one calls */
+	__u64 flush_tlb_mm_range_calls;
+	/* IPIs, counted on the sending CPU, per target */
+	__u64 ipi_sent;              /* all cross-CPU requests (queued calls + resched + other) */
+	__u64 ipi_cause_state[LT_NR_CAUSES][LT_NR_STATES];
+	__u64 ipi_hw_sent;           /* hardware IPIs raised (ipi_send_cpu/ipi_send_cpumask targets) */
+	/* IPIs, counted on the receiving CPU */
+	__u64 hw_call_function, hw_call_function_single, hw_reschedule; /* x86 vectors */
+	__u64 csd_remote_by_cause[LT_NR_CAUSES]; /* queued calls executed here for another CPU */
+	__u64 tlb_remote_flush_received; /* flush_tlb_func run for another CPU (= /proc TLB) */
+	/* wakeups */
+	__u64 idle_wake_by_cause[LT_NR_CAUSES];
+	__u64 nohz_wake_by_cause[LT_NR_CAUSES];
+	__u64 idle_exits, idle_without_ipi;
+	/* tlb_flush tracepoint */
+	__u64 tlb_flush_reason[LT_NR_FLUSH_REASONS];
+	/* what-if */
+	struct lt_whatif_cell whatif[LT_NR_FILTERS][LT_NR_CAUSES];
+	__u64 whatif_race_exposed[LT_NR_FILTERS];
+	__u64 flush_freed_tables[3]; /* no / yes / unknown, per queued TLB-flush call */
+	/* sampling bookkeeping */
+	__u64 sharing_tick;
+};
+
+/* ---- per-CPU execution state, written only by its own CPU at sched_switch ---- */
+struct lt_cpu_state {
+	__u64 mm;          /* current task's ->mm (0 for kthreads and idle) */
+	__u64 active_mm;   /* current task's ->active_mm */
+	__u64 switch_ns;   /* when it was switched in */
+	__u32 kind;        /* LT_KIND_* */
+	__u32 pid;
+	/* what-if race window: filters that skipped this CPU, and for which mm/when */
+	__u64 skipped_mm[LT_NR_FILTERS];
+	__u64 skipped_ns[LT_NR_FILTERS];
+	__u8 pad[64 - ((4 * 8 + 2 * 8 * LT_NR_FILTERS) % 64)];
+} __attribute__((aligned(64)));
+
+enum { LT_KIND_UNKNOWN = 0, LT_KIND_IDLE, LT_KIND_KTHREAD, LT_KIND_USER };
+
+/* ---- per-target pending IPI (send timestamp and cause), for latency and wakeups ---- */
+struct lt_ipi_pending {
+	__u64 send_ns;     /* 0 when nothing pending */
+	__u32 cause;       /* cause of the first request that raised the IPI */
+	__u32 queued_cause;/* cause of the last call queued for this CPU (csd_queue_cpu) */
+	__u8 pad[48];
+} __attribute__((aligned(64)));
+
+/* ---- per-CPU scratch (entry timestamps, flags), never read by other CPUs ---- */
+struct lt_scratch {
+	__u64 fts_start_ns, ftmr_start_ns, irq_start_ns;
+	__u32 in_idle, woken, fts_lazy_drop, pad;
+};
+
+/* ---- configuration written by userspace into .rodata before load ---- */
+struct lt_cfg {
+	__u64 cb_addr[LT_NR_CB];
+	__u64 nohz_full_mask[LT_MAX_CPUS / 64];
+	__u64 ct_addr;           /* &context_tracking (a per-CPU symbol), 0 if unknown */
+	__u64 per_cpu_offset;    /* &__per_cpu_offset[0], 0 if unknown */
+	__u64 mm_cachep_addr;    /* &mm_cachep, for the kmem_cache_free mmdrop fallback */
+	__u64 race_window_ns;    /* what-if: a skipped target switching to the mm within this */
+	__u32 sharing_period;    /* sample mm_cpumask weight every Nth lazy op */
+	__u32 nr_cpu_ids;
+	__u32 whatif;            /* evaluate what-if filters */
+	__u32 pad;
+};
+
+#endif /* LAZYTLB_H */

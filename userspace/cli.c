@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cli.c - shared error printing and option-value parsers (see cli.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+const char *lt_prog = "lazytlb";
+bool lt_verbose;
+
+int lt_err(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", lt_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+void lt_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: warning: ", lt_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool lt_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool lt_parse_double(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || v != v)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool lt_parse_cpulist(const char *s, uint64_t *mask, unsigned int nbits)
+{
+	const char *p = s;
+
+	memset(mask, 0, (nbits + 63) / 64 * sizeof(uint64_t));
+	if (!s)
+		return false;
+	while (*p == ' ' || *p == '\n')
+		p++;
+	if (!*p)
+		return true; /* empty list */
+	for (;;) {
+		char *end;
+		unsigned long a, b;
+
+		if (*p < '0' || *p > '9')
+			return false;
+		a = strtoul(p, &end, 10);
+		b = a;
+		p = end;
+		if (*p == '-') {
+			p++;
+			if (*p < '0' || *p > '9')
+				return false;
+			b = strtoul(p, &end, 10);
+			p = end;
+		}
+		if (a > b || b >= nbits)
+			return false;
+		for (unsigned long c = a; c <= b; c++)
+			mask[c / 64] |= 1ULL << (c % 64);
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		while (*p == '\n' || *p == ' ')
+			p++;
+		return *p == '\0';
+	}
+}
+
+void lt_format_cpulist(const uint64_t *mask, unsigned int nbits, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned int c = 0; c < nbits; c++) {
+		unsigned int e = c;
+
+		if (!(mask[c / 64] & (1ULL << (c % 64))))
+			continue;
+		while (e + 1 < nbits && (mask[(e + 1) / 64] & (1ULL << ((e + 1) % 64))))
+			e++;
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%u", off ? "," : "", c);
+		if (e > c)
+			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "-%u", e);
+		c = e;
+	}
+}

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmd_workload.c - PLACEHOLDER while the workload subcommand is being written; replaced by its issue. */
+#include "cli.h"
+
+int cmd_workload(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return lt_err(LT_EXIT_FAIL, "not built yet");
+}

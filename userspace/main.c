@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/* main.c - `lazytlb <command>`: dispatch to the subcommands of cli.h. */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static const struct lt_command commands[] = {
+	{ "record", "trace lazy-TLB activity for a duration or a command, write a result file", cmd_record },
+	{ "probes", "list each hook and the probe variant chosen on this kernel", cmd_probes },
+	{ "run", "run a scenario or suite: warmup, reps, the collector around each rep", cmd_run },
+	{ "workload", "run one bench workload alone (no tracing)", cmd_workload },
+	{ "compare", "compare result files: change, significance, percentiles", cmd_compare },
+	{ "plot", "plot result files (gnuplot SVG/PNG) and write a report", cmd_plot },
+	{ "vm", "boot a kernel under qemu and run a scenario in it", cmd_vm },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: lazytlb <command> [options]   (lazytlb <command> --help for details)\n\n"
+		   "Measures what Linux's lazy TLB scheme costs: lazy mm references, IPIs by cause and\n"
+		   "target state, idle/nohz_full wakeups, and what-if counts for proposed filters.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nexamples:\n"
+		   "  lazytlb record -d 5                 # trace the whole machine for 5 s\n"
+		   "  lazytlb record -o r.json -- ./app   # trace for the life of ./app\n"
+		   "  lazytlb run --suite default -o out/ # the default scenarios, one result file each\n"
+		   "  lazytlb compare base.json new.json  # did the patch change anything?\n");
+}
+
+int main(int argc, char **argv)
+{
+	static char progbuf[64];
+
+	if (argc < 2) {
+		usage(stderr);
+		return LT_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return LT_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("lazytlb %s (%s)\n", LT_VERSION, LT_GIT);
+		return LT_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		snprintf(progbuf, sizeof(progbuf), "lazytlb %s", commands[i].name);
+		lt_prog = progbuf;
+		return commands[i].main(argc - 1, argv + 1);
+	}
+	return lt_err(LT_EXIT_USAGE, "unknown command '%s' (try 'lazytlb --help')", argv[1]);
+}
