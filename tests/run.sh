@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# tests/run.sh - the test runner behind `make test`.
+#
+# Runs, in order:
+#   1. every C unit test tests/unit/*.c, built against the project's userspace
+#      objects (each is a program that exits 0 on success, prints why otherwise);
+#   2. every shell test tests/t_*.sh (exit 0 pass, 77 skip with a reason on
+#      stdout, anything else fail).
+# Ends with the line "N passed, N failed, N skipped".
+# TESTS="t_foo t_bar" limits the run to those names.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+export LAZYTLB=${LAZYTLB:-$PWD/$BUILD/lazytlb}
+pass=0 fail=0 skip=0
+failed=()
+mkdir -p "$BUILD/tests"
+logdir="$BUILD/tests/logs"
+mkdir -p "$logdir"
+
+want() { [ -z "${TESTS:-}" ] || [[ " $TESTS " == *" $1 "* ]]; }
+
+result() { # name rc log
+	local name=$1 rc=$2 log=$3
+	if [ "$rc" = 0 ]; then
+		pass=$((pass + 1)); echo "PASS $name"
+	elif [ "$rc" = 77 ]; then
+		skip=$((skip + 1)); echo "SKIP $name: $(tail -n 1 "$log")"
+	else
+		fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (rc=$rc)"; sed 's/^/    | /' "$log" | tail -n 40
+	fi
+}
+
+objs=$(ls $BUILD/obj/userspace/*.o $BUILD/obj/bench/*.o 2>/dev/null | grep -v '/main\.o$')
+for src in tests/unit/*.c; do
+	[ -e "$src" ] || continue
+	name=$(basename "$src" .c)
+	want "$name" || continue
+	log="$logdir/$name.log"
+	if ! gcc -O1 -g -Wall -std=gnu11 -D_GNU_SOURCE -I$BUILD -Iuserspace -Ibench -DLT_GIT='"test"' -DLT_ARCH='"x86"' \
+		-o "$BUILD/tests/$name" "$src" $objs -lbpf -lelf -lz -lm -lpthread >"$log" 2>&1; then
+		result "$name" 1 "$log"; continue
+	fi
+	timeout 300 "$BUILD/tests/$name" >>"$log" 2>&1
+	result "$name" $? "$log"
+done
+
+for t in tests/t_*.sh; do
+	[ -e "$t" ] || continue
+	name=$(basename "$t" .sh)
+	want "$name" || continue
+	log="$logdir/$name.log"
+	timeout 900 bash "$t" >"$log" 2>&1
+	result "$name" $? "$log"
+done
+
+[ ${#failed[@]} -gt 0 ] && echo "failed: ${failed[*]}"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
