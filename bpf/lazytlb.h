@@ -24,21 +24,10 @@ enum lt_cause {
 	LT_NR_CAUSES,
 };
 
-/* Callback functions whose addresses userspace resolves from /proc/kallsyms
- * and hands to the BPF side in .rodata (lt_cfg.cb_addr[]). */
-enum lt_cb {
-	LT_CB_FLUSH_TLB_FUNC = 0,
-	LT_CB_DO_SHOOT_LAZY_TLB,
-	LT_CB_DO_EXIT_FLUSH_LAZY_TLB,
-	LT_CB_IPI_MB,
-	LT_CB_IPI_SYNC_CORE,
-	LT_CB_IPI_RSEQ,
-	LT_CB_IPI_SYNC_RQ_STATE,
-	LT_CB_TLB_REMOVE_TABLE_SMP_SYNC,
-	LT_CB_GENERIC_SMP_CALL_FUNCTION_SINGLE_INTERRUPT, /* the csd "doorbell" callback */
-	LT_CB_RADIX_FLUSH_1,      /* powerpc: do_tlbiel_kernel / tlbiel helpers, if any */
-	LT_NR_CB,
-};
+/* IPI callbacks are told apart by address: userspace resolves callback names
+ * from /proc/kallsyms (userspace/causes.c) and hands (address, cause) pairs to
+ * the BPF side in .rodata (lt_cfg.cb_addr/cb_cause). */
+#define LT_NR_CB_SLOTS 16
 
 /* ---- State of the target CPU when an IPI is sent to it (a partition) ---- */
 enum lt_state {
@@ -141,6 +130,7 @@ struct lt_counters {
 	/* IPIs, counted on the receiving CPU */
 	__u64 hw_call_function, hw_call_function_single, hw_reschedule; /* x86 vectors */
 	__u64 csd_remote_by_cause[LT_NR_CAUSES]; /* queued calls executed here for another CPU */
+	__u64 csd_exec_by_cause[LT_NR_CAUSES];   /* all executions, local ones included */
 	__u64 tlb_remote_flush_received; /* flush_tlb_func run for another CPU (= /proc TLB) */
 	/* wakeups */
 	__u64 idle_wake_by_cause[LT_NR_CAUSES];
@@ -182,12 +172,17 @@ struct lt_ipi_pending {
 /* ---- per-CPU scratch (entry timestamps, flags), never read by other CPUs ---- */
 struct lt_scratch {
 	__u64 fts_start_ns, ftmr_start_ns, irq_start_ns;
-	__u32 in_idle, woken, fts_lazy_drop, pad;
+	__u32 in_idle, woken, fts_lazy_drop;
+	__u32 in_irq;            /* inside an x86 IPI vector handler (entry seen, exit not yet) */
+	__u32 irq_attributed;    /* this hardware IPI's wakeup/disturbance already counted */
+	__u32 irq_nohz;          /* this IPI interrupted a nohz_full CPU running a user task */
 };
 
 /* ---- configuration written by userspace into .rodata before load ---- */
 struct lt_cfg {
-	__u64 cb_addr[LT_NR_CB];
+	__u64 cb_addr[LT_NR_CB_SLOTS];  /* callback address (0: unused slot) ... */
+	__u32 cb_cause[LT_NR_CB_SLOTS]; /* ... and its enum lt_cause */
+	__u64 csd_ipi_cb;        /* generic_smp_call_function_single_interrupt: the csd doorbell */
 	__u64 nohz_full_mask[LT_MAX_CPUS / 64];
 	__u64 ct_addr;           /* &context_tracking (a per-CPU symbol), 0 if unknown */
 	__u64 per_cpu_offset;    /* &__per_cpu_offset[0], 0 if unknown */

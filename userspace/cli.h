@@ -7,6 +7,7 @@
 #define LT_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* exit codes, like perf/bpftool: 0 ok, 1 runtime failure, 2 usage or bad input */

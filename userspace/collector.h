@@ -32,8 +32,10 @@ struct json *collector_rep_end(struct collector *c);
 /* The result document without reps: schema, tool, host, kernel, probes, and an
  * empty "reps" array to push rep objects into. The caller sets "scenario". */
 struct json *collector_result_new(struct collector *c);
-/* Fill "overhead" (per-program run_cnt/run_time_ns) into a result document. */
-void collector_add_overhead(struct collector *c, struct json *result);
+/* Before writing a result: fill "overhead" (per-program run_cnt/run_time_ns
+ * from BPF_ENABLE_STATS) and, where the kernel config did not say, the lazy
+ * scheme observed over all reps. */
+void collector_finalize(struct collector *c, struct json *result);
 /* Detach everything. Safe on NULL. */
 void collector_close(struct collector *c);
 

@@ -184,8 +184,16 @@ void hist_print(FILE *f, const struct lt_hist *h, const char *title, const char 
 			peak = h->buckets[i];
 	}
 	for (int i = first; i <= last; i++) {
-		int w = (int)((double)h->buckets[i] * 40.0 / (double)peak + 0.5);
+		int w = (int)((double)h->buckets[i] * 40.0 / (double)peak + 0.5), j = i;
 
+		/* a run of empty buckets prints as one "..." line */
+		while (j <= last && !h->buckets[j])
+			j++;
+		if (j - i > 1) {
+			fprintf(f, "  %27s\n", "...");
+			i = j - 1;
+			continue;
+		}
 		fprintf(f, "  %12llu - %-12llu %10llu |%.*s\n", (unsigned long long)hist_bucket_lo(i),
 			(unsigned long long)hist_bucket_hi(i), (unsigned long long)h->buckets[i], w,
 			"****************************************");

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * core_fixes.bpf.h - every kernel-version and config difference the BPF side
+ * meets, one commented helper per change, resolved with CO-RE at load time
+ * (never LINUX_VERSION_CODE). The `___suffix` structs below are CO-RE
+ * "flavours": they describe a field layout that only some kernels have.
+ */
+#ifndef LT_CORE_FIXES_BPF_H
+#define LT_CORE_FIXES_BPF_H
+
+#include <bpf/bpf_core_read.h>
+
+/*
+ * mm_cpumask(): the CPU bitmap at the end of struct mm_struct was called
+ * `cpu_bitmap[]` until v6.8 and is `flexible_array[]` (shared with the mm_cid
+ * masks) in some later kernels. Returns the address of the first word.
+ */
+struct mm_struct___flex {
+	unsigned long flexible_array[0];
+} __attribute__((preserve_access_index));
+
+static __always_inline const unsigned long *lt_mm_cpumask(struct mm_struct *mm)
+{
+	if (bpf_core_field_exists(struct mm_struct___flex, flexible_array))
+		return (const unsigned long *)((char *)mm +
+			bpf_core_field_offset(struct mm_struct___flex, flexible_array));
+	return (const unsigned long *)((char *)mm + bpf_core_field_offset(struct mm_struct, cpu_bitmap));
+}
+
+/*
+ * mm->mm_count: an atomic_t in every kernel we support; kept here because it
+ * moved into an anonymous struct (v6.0) and CO-RE finds it either way.
+ */
+static __always_inline int lt_mm_count(struct mm_struct *mm)
+{
+	return BPF_CORE_READ(mm, mm_count.counter);
+}
+
+/*
+ * Context tracking. struct context_tracking has `active` (user-mode tracking
+ * on this CPU) only with CONFIG_CONTEXT_TRACKING_USER (nohz_full kernels); the
+ * state values were CONTEXT_USER & co. before v6.12 (renamed CT_STATE_USER),
+ * and since v5.19 the low bits of `state` share the word with RCU's counter.
+ * Returns 1 user (or idle), 0 kernel, -1 unknown (tracking not active here).
+ * The per-CPU address is computed by the caller (no typed ksyms: kernels
+ * without BTF must load this object too).
+ */
+struct context_tracking___user {
+	bool active;
+	atomic_t state;
+} __attribute__((preserve_access_index));
+
+enum ctx_state___old { CONTEXT_KERNEL___old = 0, CONTEXT_USER___old = 1 };
+
+static __always_inline int lt_ct_user_mode(unsigned long ct)
+{
+	bool active = false;
+	int state = 0, user, idle = -2, mask = 3;
+
+	if (!ct || !bpf_core_field_exists(struct context_tracking___user, active))
+		return -1;
+	if (bpf_probe_read_kernel(&active, sizeof(active),
+				  (void *)(ct + bpf_core_field_offset(struct context_tracking___user, active))) ||
+	    !active)
+		return -1;
+	if (bpf_probe_read_kernel(&state, sizeof(state),
+				  (void *)(ct + bpf_core_field_offset(struct context_tracking___user, state))))
+		return -1;
+	if (bpf_core_enum_value_exists(enum ctx_state, CT_STATE_USER)) {
+		user = bpf_core_enum_value(enum ctx_state, CT_STATE_USER);
+		idle = bpf_core_enum_value(enum ctx_state, CT_STATE_IDLE);
+	} else {
+		/* before v6.12: enum ctx_state { CONTEXT_KERNEL, CONTEXT_IDLE (v5.19+), CONTEXT_USER, ... } */
+		user = 2;
+		idle = 1;
+	}
+	state &= mask;
+	return (state == user || state == idle) ? 1 : 0;
+}
+
+/*
+ * tlb_flush reasons: enum tlb_flush_reason gained TLB_REMOTE_WRONG_CPU in
+ * v6.9; numbering may differ, so map by name.
+ */
+static __always_inline __u32 lt_flush_reason(int r)
+{
+	if (bpf_core_enum_value_exists(enum tlb_flush_reason, TLB_FLUSH_ON_TASK_SWITCH) &&
+	    r == bpf_core_enum_value(enum tlb_flush_reason, TLB_FLUSH_ON_TASK_SWITCH))
+		return LT_FR_TASK_SWITCH;
+	if (bpf_core_enum_value_exists(enum tlb_flush_reason, TLB_REMOTE_SHOOTDOWN) &&
+	    r == bpf_core_enum_value(enum tlb_flush_reason, TLB_REMOTE_SHOOTDOWN))
+		return LT_FR_REMOTE_SHOOTDOWN;
+	if (bpf_core_enum_value_exists(enum tlb_flush_reason, TLB_LOCAL_SHOOTDOWN) &&
+	    r == bpf_core_enum_value(enum tlb_flush_reason, TLB_LOCAL_SHOOTDOWN))
+		return LT_FR_LOCAL_SHOOTDOWN;
+	if (bpf_core_enum_value_exists(enum tlb_flush_reason, TLB_LOCAL_MM_SHOOTDOWN) &&
+	    r == bpf_core_enum_value(enum tlb_flush_reason, TLB_LOCAL_MM_SHOOTDOWN))
+		return LT_FR_LOCAL_MM_SHOOTDOWN;
+	if (bpf_core_enum_value_exists(enum tlb_flush_reason, TLB_REMOTE_SEND_IPI) &&
+	    r == bpf_core_enum_value(enum tlb_flush_reason, TLB_REMOTE_SEND_IPI))
+		return LT_FR_REMOTE_SEND_IPI;
+	if (bpf_core_enum_value_exists(enum tlb_flush_reason, TLB_REMOTE_WRONG_CPU) &&
+	    r == bpf_core_enum_value(enum tlb_flush_reason, TLB_REMOTE_WRONG_CPU))
+		return LT_FR_REMOTE_WRONG_CPU;
+	return LT_FR_UNKNOWN;
+}
+
+/*
+ * struct flush_tlb_info (x86 only): the IPI argument of flush_tlb_func. Its
+ * fields changed over time (`initiating_cpu` came with concurrent local/remote
+ * flushing, `freed_tables` with the page-table-freeing flush), so each field is
+ * checked on its own. Other architectures do not have the type at all.
+ */
+struct flush_tlb_info___lt {
+	struct mm_struct *mm;
+	unsigned int initiating_cpu;
+	__u8 freed_tables;
+} __attribute__((preserve_access_index));
+
+static __always_inline bool lt_have_flush_tlb_info(void)
+{
+	return bpf_core_type_exists(struct flush_tlb_info___lt);
+}
+
+/* mm of a flush_tlb_info, 0 when the type is unknown on this kernel */
+static __always_inline __u64 lt_flush_info_mm(const void *info)
+{
+	if (!info || !bpf_core_field_exists(struct flush_tlb_info___lt, mm))
+		return 0;
+	return (__u64)BPF_CORE_READ((struct flush_tlb_info___lt *)info, mm);
+}
+
+/* freed_tables: 0 no, 1 yes, 2 unknown */
+static __always_inline __u32 lt_flush_info_freed_tables(const void *info)
+{
+	if (!info || !bpf_core_field_exists(struct flush_tlb_info___lt, freed_tables))
+		return 2;
+	return BPF_CORE_READ((struct flush_tlb_info___lt *)info, freed_tables) ? 1 : 0;
+}
+
+/* initiating CPU, or -1 when unknown: the x86 TLB counter in /proc/interrupts
+ * counts flush_tlb_func runs with initiating_cpu != this CPU */
+static __always_inline int lt_flush_info_initiator(const void *info)
+{
+	if (!info || !bpf_core_field_exists(struct flush_tlb_info___lt, initiating_cpu))
+		return -1;
+	return (int)BPF_CORE_READ((struct flush_tlb_info___lt *)info, initiating_cpu);
+}
+
+#endif

@@ -1,0 +1,815 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lazytlb.bpf.c - the in-kernel half of lazytlb.
+ *
+ * Every hook has one handler (on_*) and several thin entry points, one per
+ * probe variant (tp_btf, raw_tp, tracepoint, fentry, kprobe); userspace picks
+ * one variant per hook by probing and turns the others' autoload off. Program
+ * names are <hook>__<variant>, which is how userspace/probes.c finds them.
+ *
+ * Aggregation is in-kernel, in per-CPU maps read once per rep by userspace.
+ * The only cross-CPU data are cpu_state[] (each slot written by its own CPU,
+ * read by IPI senders) and ipi_pending[] (written by the sender, consumed by
+ * the target), one cache line per CPU, no atomics.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "lazytlb.h"
+#include "core_fixes.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile struct lt_cfg cfg = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lt_counters);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_NR_HISTS);
+	__type(key, __u32);
+	__type(value, struct lt_hist);
+} hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lt_scratch);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LT_MAX_CPUS);
+	__type(key, __u32);
+	__type(value, struct lt_cpu_state);
+} cpu_state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LT_MAX_CPUS);
+	__type(key, __u32);
+	__type(value, struct lt_ipi_pending);
+} ipi_pending SEC(".maps");
+
+/* the mm_struct kmem_cache, read once from &mm_cachep (kmem_cache_free fallback) */
+__u64 mm_cache_ptr = 0;
+
+static __always_inline struct lt_counters *ctrs(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+static __always_inline struct lt_scratch *scr(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+static __always_inline void hist_add(__u32 id, __u64 v)
+{
+	struct lt_hist *h = bpf_map_lookup_elem(&hists, &id);
+	__u32 b;
+
+	if (!h)
+		return;
+	b = lt_hist_bucket(v) & (LT_HIST_NR_BUCKETS - 1);
+	if (!h->count || v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	h->count++;
+	h->sum += v;
+	h->buckets[b]++;
+}
+
+static __always_inline __u32 cause_of(__u64 func)
+{
+	if (!func)
+		return LT_CAUSE_RESCHED;
+#pragma unroll
+	for (int i = 0; i < LT_NR_CB_SLOTS; i++)
+		if (cfg.cb_addr[i] && cfg.cb_addr[i] == func)
+			return cfg.cb_cause[i] < LT_NR_CAUSES ? cfg.cb_cause[i] : LT_CAUSE_OTHER;
+	return LT_CAUSE_OTHER;
+}
+
+static __always_inline bool is_nohz_full(__u32 cpu)
+{
+	if (cpu >= LT_MAX_CPUS)
+		return false;
+	return cfg.nohz_full_mask[(cpu / 64) & (LT_MAX_CPUS / 64 - 1)] & (1ULL << (cpu % 64));
+}
+
+/* 1 user/idle, 0 kernel, -1 unknown, by context tracking on `cpu` */
+static __always_inline int ct_user_mode(__u32 cpu)
+{
+	__u64 off = 0;
+
+	if (!cfg.ct_addr || !cfg.per_cpu_offset || cpu >= LT_MAX_CPUS)
+		return -1;
+	if (bpf_probe_read_kernel(&off, sizeof(off), (void *)(cfg.per_cpu_offset + cpu * 8ULL)))
+		return -1;
+	return lt_ct_user_mode(cfg.ct_addr + off);
+}
+
+/* CPUs in mm_cpumask(mm): sampled every cfg.sharing_period-th lazy op so that
+ * the per-event cost does not grow with the number of CPUs */
+static __always_inline void sample_sharing(struct lt_counters *c, struct mm_struct *mm)
+{
+	const unsigned long *mask;
+	__u32 words, n = 0;
+
+	if (!mm || (cfg.sharing_period > 1 && (c->sharing_tick++ % cfg.sharing_period)))
+		return;
+	mask = lt_mm_cpumask(mm);
+	words = (cfg.nr_cpu_ids + 63) / 64;
+	for (__u32 i = 0; i < LT_MAX_CPUS / 64; i++) {
+		unsigned long w = 0;
+
+		if (i >= words)
+			break;
+		if (bpf_probe_read_kernel(&w, sizeof(w), &mask[i]))
+			break;
+		/* popcount */
+		w = w - ((w >> 1) & 0x5555555555555555UL);
+		w = (w & 0x3333333333333333UL) + ((w >> 2) & 0x3333333333333333UL);
+		w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fUL;
+		n += (w * 0x0101010101010101UL) >> 56;
+	}
+	hist_add(LT_H_SHARING, n);
+}
+
+/* ------------------------------------------------------------------ */
+/* context switch                                                      */
+/* ------------------------------------------------------------------ */
+
+static __always_inline void race_check(struct lt_cpu_state *cs, __u64 next_mm, __u64 now,
+				       struct lt_counters *c)
+{
+#pragma unroll
+	for (int f = 0; f < LT_NR_FILTERS; f++) {
+		if (!cs->skipped_mm[f])
+			continue;
+		if (now - cs->skipped_ns[f] > cfg.race_window_ns) {
+			cs->skipped_mm[f] = 0;
+			continue;
+		}
+		if (next_mm == cs->skipped_mm[f]) {
+			c->whatif_race_exposed[f]++;
+			cs->skipped_mm[f] = 0;
+		}
+	}
+}
+
+static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next)
+{
+	struct lt_counters *c = ctrs();
+	struct lt_scratch *s = scr();
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+	struct mm_struct *prev_mm, *next_mm, *prev_active;
+	__u32 prev_pid, next_pid;
+	__u64 now = bpf_ktime_get_ns();
+
+	if (!c || !s)
+		return 0;
+	prev_mm = BPF_CORE_READ(prev, mm);
+	next_mm = BPF_CORE_READ(next, mm);
+	prev_active = BPF_CORE_READ(prev, active_mm);
+	prev_pid = BPF_CORE_READ(prev, pid);
+	next_pid = BPF_CORE_READ(next, pid);
+	s->fts_lazy_drop = 0;
+
+	if (prev_mm && next_mm) {
+		c->sw_user_to_user++;
+	} else if (prev_mm) {
+		/* context_switch(): enter lazy mode, mmgrab_lazy_tlb(prev->active_mm) */
+		c->sw_user_to_kthread++;
+		c->lazy_grabs++;
+		sample_sharing(c, prev_active);
+	} else if (next_mm) {
+		/* back to a user mm: finish_task_switch() drops the borrowed active_mm */
+		c->sw_kthread_to_user++;
+		c->lazy_drops++;
+		s->fts_lazy_drop = 1;
+		sample_sharing(c, prev_active);
+		if (prev_active == next_mm) {
+			/* the kthread hands back the mm it borrowed: on refcount kernels
+			 * it still holds a reference, so mm_count >= 2 here */
+			int cnt = lt_mm_count(next_mm);
+
+			c->handback_same_mm++;
+			if (cnt >= 2)
+				c->handback_count_ge2++;
+			else
+				c->handback_count_le1++;
+			hist_add(LT_H_HANDBACK_MM_COUNT, cnt > 0 ? cnt : 0);
+		}
+	} else {
+		c->sw_kthread_to_kthread++;
+	}
+	if (next_pid == 0)
+		c->sw_to_idle++;
+	if (prev_pid == 0)
+		c->sw_from_idle++;
+
+	if (cs) {
+		cs->mm = (__u64)next_mm;
+		/* next->active_mm is assigned after the tracepoint, in context_switch() */
+		cs->active_mm = next_mm ? (__u64)next_mm : (__u64)prev_active;
+		cs->kind = next_pid == 0 ? LT_KIND_IDLE : next_mm ? LT_KIND_USER : LT_KIND_KTHREAD;
+		cs->pid = next_pid;
+		cs->switch_ns = now;
+		if (cfg.whatif && next_mm)
+			race_check(cs, (__u64)next_mm, now, c);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch__tp_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return on_switch(prev, next);
+}
+
+SEC("raw_tp/sched_switch")
+int BPF_PROG(sched_switch__raw_tp, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return on_switch(prev, next);
+}
+
+/* ------------------------------------------------------------------ */
+/* IPI sending: target state and what-if at each queued call           */
+/* ------------------------------------------------------------------ */
+
+/* State of `cpu` as seen by an IPI about `mm` (0: no mm known) */
+static __always_inline __u32 target_state(struct lt_cpu_state *cs, __u32 cpu, __u64 mm, int *ct)
+{
+	*ct = -1;
+	if (!cs || cs->kind == LT_KIND_IDLE)
+		return LT_STATE_IDLE;
+	if (cs->kind == LT_KIND_KTHREAD)
+		return (mm && cs->active_mm == mm) ? LT_STATE_LAZY : LT_STATE_KERNEL;
+	*ct = ct_user_mode(cpu);
+	if (*ct == 0)
+		return LT_STATE_KERNEL;
+	if (is_nohz_full(cpu))
+		return LT_STATE_NOHZ_FULL;
+	return LT_STATE_USER;
+}
+
+static __always_inline void whatif_eval(struct lt_counters *c, struct lt_cpu_state *cs, __u32 cpu,
+					__u32 cause, __u64 mm, int ct, __u64 now)
+{
+	/* decision per filter: 1 skip, 0 send, -1 unknown */
+	int d[LT_NR_FILTERS];
+	bool lazy_ctx = cs && (cs->kind == LT_KIND_IDLE || cs->kind == LT_KIND_KTHREAD);
+
+	d[LT_F_TARGET_IDLE] = cs ? cs->kind == LT_KIND_IDLE : -1;
+	d[LT_F_TARGET_LAZY] = !cs || !mm ? -1 : (lazy_ctx && cs->active_mm == mm);
+	d[LT_F_CURR_MM_DIFFERS] = !cs || !mm ? -1 : cs->active_mm != mm;
+	if (cs && cs->kind == LT_KIND_USER && ct < 0)
+		ct = ct_user_mode(cpu);
+	else if (cs && cs->kind != LT_KIND_USER)
+		ct = ct_user_mode(cpu); /* idle counts as not-kernel only when tracking says so */
+	d[LT_F_TARGET_NOT_KERNEL] = ct;
+#pragma unroll
+	for (int f = 0; f < LT_NR_FILTERS; f++) {
+		struct lt_whatif_cell *w;
+
+		if (cause >= LT_NR_CAUSES)
+			break;
+		w = &c->whatif[f][cause];
+		w->seen++;
+		if (d[f] < 0) {
+			w->unknown++;
+		} else if (d[f] > 0) {
+			w->skip++;
+			if (cs && mm) {
+				cs->skipped_mm[f] = mm;
+				cs->skipped_ns[f] = now;
+			}
+		}
+	}
+}
+
+/* one request (queued call, resched, other) from this CPU to `cpu` */
+static __always_inline void on_request(__u32 cpu, __u32 cause, __u64 mm)
+{
+	struct lt_counters *c = ctrs();
+	struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+	__u32 st;
+	int ct;
+
+	if (!c || cause >= LT_NR_CAUSES)
+		return;
+	st = target_state(cs, cpu, mm, &ct);
+	c->ipi_sent++;
+	c->ipi_cause_state[cause][st % LT_NR_STATES]++;
+	if (cfg.whatif)
+		whatif_eval(c, cs, cpu, cause, mm, ct, bpf_ktime_get_ns());
+}
+
+/* the mm an IPI is about: from its argument where the callback says what it is */
+static __always_inline __u64 request_mm(__u32 cause, const void *info)
+{
+	struct task_struct *t;
+
+	switch (cause) {
+	case LT_CAUSE_TLB_FLUSH:
+		if (lt_have_flush_tlb_info())
+			return lt_flush_info_mm(info);
+		break;
+	case LT_CAUSE_SHOOT_LAZY:
+	case LT_CAUSE_EXIT_FLUSH_LAZY:
+		return (__u64)info; /* the callback's argument is the mm */
+	default:
+		break;
+	}
+	/* membarrier, table sync and others act on the sender's mm */
+	t = (struct task_struct *)bpf_get_current_task();
+	return (__u64)BPF_CORE_READ(t, mm);
+}
+
+static __always_inline int on_csd_queue(__u32 cpu, __u64 func, void *csd)
+{
+	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
+	struct lt_counters *c;
+	__u32 cause = cause_of(func);
+	void *info = NULL;
+
+	if (csd)
+		info = BPF_CORE_READ((struct __call_single_data *)csd, info);
+	if (p)
+		p->queued_cause = cause;
+	if (cause == LT_CAUSE_TLB_FLUSH && (c = ctrs()))
+		c->flush_freed_tables[lt_flush_info_freed_tables(lt_have_flush_tlb_info() ? info : NULL)]++;
+	on_request(cpu, cause, request_mm(cause, info));
+	return 0;
+}
+
+SEC("tp_btf/csd_queue_cpu")
+int BPF_PROG(csd_queue_cpu__tp_btf, unsigned int cpu, unsigned long callsite, void *func, void *csd)
+{
+	return on_csd_queue(cpu, (__u64)func, csd);
+}
+
+SEC("raw_tp/csd_queue_cpu")
+int BPF_PROG(csd_queue_cpu__raw_tp, unsigned int cpu, unsigned long callsite, void *func, void *csd)
+{
+	return on_csd_queue(cpu, (__u64)func, csd);
+}
+
+SEC("tracepoint/csd/csd_queue_cpu")
+int csd_queue_cpu__tracepoint(struct trace_event_raw_csd_queue_cpu *ctx)
+{
+	return on_csd_queue(ctx->cpu, (__u64)ctx->func, ctx->csd);
+}
+
+/* a hardware IPI raised towards `cpu` (ipi_send_cpu / ipi_send_cpumask) */
+static __always_inline void on_hw_send(__u32 cpu, __u64 callback, __u64 now)
+{
+	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
+	struct lt_counters *c = ctrs();
+	__u32 cause;
+
+	if (!c)
+		return;
+	c->ipi_hw_sent++;
+	if (callback && callback == cfg.csd_ipi_cb) {
+		/* the doorbell of queued calls: counted by cause at csd_queue_cpu */
+		cause = p ? p->queued_cause : LT_CAUSE_OTHER;
+	} else {
+		cause = callback ? LT_CAUSE_OTHER : LT_CAUSE_RESCHED;
+		on_request(cpu, cause, 0);
+	}
+	if (p && !p->send_ns) {
+		p->send_ns = now;
+		p->cause = cause;
+	}
+}
+
+static __always_inline int on_send_cpu(__u32 cpu, __u64 callback)
+{
+	on_hw_send(cpu, callback, bpf_ktime_get_ns());
+	return 0;
+}
+
+SEC("tp_btf/ipi_send_cpu")
+int BPF_PROG(ipi_send_cpu__tp_btf, unsigned int cpu, unsigned long callsite, void *callback)
+{
+	return on_send_cpu(cpu, (__u64)callback);
+}
+
+SEC("raw_tp/ipi_send_cpu")
+int BPF_PROG(ipi_send_cpu__raw_tp, unsigned int cpu, unsigned long callsite, void *callback)
+{
+	return on_send_cpu(cpu, (__u64)callback);
+}
+
+SEC("tracepoint/ipi/ipi_send_cpu")
+int ipi_send_cpu__tracepoint(struct trace_event_raw_ipi_send_cpu *ctx)
+{
+	return on_send_cpu(ctx->cpu, (__u64)ctx->callback);
+}
+
+static __always_inline int on_send_mask(const struct cpumask *mask, __u64 callback)
+{
+	__u32 words = (cfg.nr_cpu_ids + 63) / 64;
+	__u64 now = bpf_ktime_get_ns();
+
+	for (__u32 i = 0; i < LT_MAX_CPUS / 64; i++) {
+		unsigned long w = 0;
+
+		if (i >= words)
+			break;
+		if (bpf_probe_read_kernel(&w, sizeof(w), &mask->bits[i]))
+			break;
+		for (int b = 0; b < 64; b++) {
+			if (!w)
+				break;
+			if (w & 1)
+				on_hw_send(i * 64 + b, callback, now);
+			w >>= 1;
+		}
+	}
+	return 0;
+}
+
+SEC("tp_btf/ipi_send_cpumask")
+int BPF_PROG(ipi_send_cpumask__tp_btf, const struct cpumask *mask, unsigned long callsite, void *callback)
+{
+	return on_send_mask(mask, (__u64)callback);
+}
+
+SEC("raw_tp/ipi_send_cpumask")
+int BPF_PROG(ipi_send_cpumask__raw_tp, const struct cpumask *mask, unsigned long callsite, void *callback)
+{
+	return on_send_mask(mask, (__u64)callback);
+}
+
+/* ------------------------------------------------------------------ */
+/* IPI receiving                                                       */
+/* ------------------------------------------------------------------ */
+
+/* First handler event of an IPI on this CPU: latency since the send. */
+static __always_inline void consume_pending(__u32 cpu, __u64 now)
+{
+	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
+
+	if (p && p->send_ns) {
+		if (now > p->send_ns)
+			hist_add(LT_H_IPI_LATENCY, now - p->send_ns);
+		p->send_ns = 0;
+	}
+}
+
+/* Attribute this IPI as a wakeup (idle) or disturbance (nohz_full), once per
+ * hardware interrupt: on x86 the vector entry opens the interrupt and the
+ * first queued call names its cause. */
+static __always_inline void attribute(struct lt_scratch *s, struct lt_counters *c, __u32 cpu, __u32 cause)
+{
+	struct lt_cpu_state *cs;
+
+	if (s->in_irq && s->irq_attributed)
+		return;
+	s->irq_attributed = 1;
+	cause = cause < LT_NR_CAUSES ? cause : LT_CAUSE_OTHER;
+	if (s->in_idle && !s->woken) {
+		s->woken = 1;
+		c->idle_wake_by_cause[cause]++;
+	}
+	if (s->irq_nohz)
+		c->nohz_wake_by_cause[cause]++;
+	else if (!s->in_irq && is_nohz_full(cpu) && (cs = bpf_map_lookup_elem(&cpu_state, &cpu)) &&
+		 cs->kind == LT_KIND_USER)
+		c->nohz_wake_by_cause[cause]++;
+}
+
+static __always_inline void vector_entry(__u64 *counter, bool resched)
+{
+	struct lt_scratch *s = scr();
+	struct lt_counters *c = ctrs();
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct lt_cpu_state *cs;
+	__u64 now = bpf_ktime_get_ns();
+
+	if (!s || !c)
+		return;
+	(*counter)++;
+	consume_pending(cpu, now);
+	s->in_irq = 1;
+	s->irq_attributed = 0;
+	s->irq_start_ns = now;
+	cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+	s->irq_nohz = is_nohz_full(cpu) && cs && cs->kind == LT_KIND_USER && ct_user_mode(cpu) != 0;
+	if (resched)
+		attribute(s, c, cpu, LT_CAUSE_RESCHED);
+}
+
+static __always_inline int on_vector_entry(int which)
+{
+	struct lt_counters *c = ctrs();
+
+	if (!c)
+		return 0;
+	if (which == 0)
+		vector_entry(&c->hw_call_function, false);
+	else if (which == 1)
+		vector_entry(&c->hw_call_function_single, false);
+	else
+		vector_entry(&c->hw_reschedule, true);
+	return 0;
+}
+
+static __always_inline int on_vector_exit(void)
+{
+	struct lt_scratch *s = scr();
+
+	if (!s)
+		return 0;
+	if (s->in_irq && s->irq_nohz)
+		hist_add(LT_H_NOHZ_INTERRUPTION, bpf_ktime_get_ns() - s->irq_start_ns);
+	s->in_irq = 0;
+	s->irq_nohz = 0;
+	return 0;
+}
+
+/* x86 irq_vectors: three variants each, generated to avoid copy-paste */
+#define LT_VECTOR_HOOK(tp, fn)                                             \
+	SEC("tp_btf/" #tp) int BPF_PROG(tp##__tp_btf, int vector) { return fn; } \
+	SEC("raw_tp/" #tp) int BPF_PROG(tp##__raw_tp, int vector) { return fn; } \
+	SEC("tracepoint/irq_vectors/" #tp)                                 \
+	int tp##__tracepoint(struct trace_event_raw_x86_irq_vector *ctx) { return fn; }
+
+LT_VECTOR_HOOK(call_function_entry, on_vector_entry(0))
+LT_VECTOR_HOOK(call_function_single_entry, on_vector_entry(1))
+LT_VECTOR_HOOK(reschedule_entry, on_vector_entry(2))
+LT_VECTOR_HOOK(call_function_exit, on_vector_exit())
+LT_VECTOR_HOOK(call_function_single_exit, on_vector_exit())
+LT_VECTOR_HOOK(reschedule_exit, on_vector_exit())
+
+static __always_inline int on_csd_entry(__u64 func, void *csd)
+{
+	struct lt_counters *c = ctrs();
+	struct lt_scratch *s = scr();
+	__u32 cpu = bpf_get_smp_processor_id();
+	__u32 cause = cause_of(func);
+	void *info;
+
+	if (!c || !s || cause >= LT_NR_CAUSES)
+		return 0;
+	c->csd_exec_by_cause[cause]++;
+	if (!csd)
+		return 0; /* the sender's own CPU running the call locally */
+	c->csd_remote_by_cause[cause]++;
+	if (cause == LT_CAUSE_TLB_FLUSH && lt_have_flush_tlb_info()) {
+		info = BPF_CORE_READ((struct __call_single_data *)csd, info);
+		if (lt_flush_info_initiator(info) != (int)cpu)
+			c->tlb_remote_flush_received++;
+	}
+	if (!s->in_irq)
+		consume_pending(cpu, bpf_ktime_get_ns()); /* no vector tracepoints (non-x86) */
+	if (s->in_irq || s->in_idle)
+		attribute(s, c, cpu, cause);
+	return 0;
+}
+
+SEC("tp_btf/csd_function_entry")
+int BPF_PROG(csd_function_entry__tp_btf, void *func, void *csd)
+{
+	return on_csd_entry((__u64)func, csd);
+}
+
+SEC("raw_tp/csd_function_entry")
+int BPF_PROG(csd_function_entry__raw_tp, void *func, void *csd)
+{
+	return on_csd_entry((__u64)func, csd);
+}
+
+SEC("tracepoint/csd/csd_function_entry")
+int csd_function_entry__tracepoint(struct trace_event_raw_csd_function *ctx)
+{
+	return on_csd_entry((__u64)ctx->func, ctx->csd);
+}
+
+/* ------------------------------------------------------------------ */
+/* idle                                                                */
+/* ------------------------------------------------------------------ */
+
+static __always_inline int on_cpu_idle(__u32 state)
+{
+	struct lt_scratch *s = scr();
+	struct lt_counters *c = ctrs();
+
+	if (!s || !c)
+		return 0;
+	if (state != (__u32)-1) { /* PWR_EVENT_EXIT is (u32)-1 */
+		s->in_idle = 1;
+		s->woken = 0;
+		return 0;
+	}
+	if (!s->in_idle)
+		return 0;
+	c->idle_exits++;
+	if (!s->woken)
+		c->idle_without_ipi++;
+	s->in_idle = 0;
+	return 0;
+}
+
+SEC("tp_btf/cpu_idle")
+int BPF_PROG(cpu_idle__tp_btf, unsigned int state, unsigned int cpu)
+{
+	return on_cpu_idle(state);
+}
+
+SEC("raw_tp/cpu_idle")
+int BPF_PROG(cpu_idle__raw_tp, unsigned int state, unsigned int cpu)
+{
+	return on_cpu_idle(state);
+}
+
+SEC("tracepoint/power/cpu_idle")
+int cpu_idle__tracepoint(struct trace_event_raw_cpu *ctx)
+{
+	return on_cpu_idle(ctx->state);
+}
+
+/* ------------------------------------------------------------------ */
+/* tlb_flush tracepoint                                                */
+/* ------------------------------------------------------------------ */
+
+static __always_inline int on_tlb_flush(int reason)
+{
+	struct lt_counters *c = ctrs();
+
+	if (c)
+		c->tlb_flush_reason[lt_flush_reason(reason) % LT_NR_FLUSH_REASONS]++;
+	return 0;
+}
+
+SEC("tp_btf/tlb_flush")
+int BPF_PROG(tlb_flush__tp_btf, int reason, unsigned long pages)
+{
+	return on_tlb_flush(reason);
+}
+
+SEC("raw_tp/tlb_flush")
+int BPF_PROG(tlb_flush__raw_tp, int reason, unsigned long pages)
+{
+	return on_tlb_flush(reason);
+}
+
+SEC("tracepoint/tlb/tlb_flush")
+int tlb_flush__tracepoint(struct trace_event_raw_tlb_flush *ctx)
+{
+	return on_tlb_flush(ctx->reason);
+}
+
+/* ------------------------------------------------------------------ */
+/* functions: fentry/fexit where the kernel has a BPF trampoline,      */
+/* kprobe/kretprobe otherwise; attach targets are set by userspace     */
+/* ------------------------------------------------------------------ */
+
+#define LT_COUNT_HOOK(hook, field)                                        \
+	SEC("fentry") int BPF_PROG(hook##__fentry) { struct lt_counters *c = ctrs(); if (c) c->field++; return 0; } \
+	SEC("kprobe") int BPF_KPROBE(hook##__kprobe) { struct lt_counters *c = ctrs(); if (c) c->field++; return 0; }
+
+LT_COUNT_HOOK(mmdrop, mmdrop)
+LT_COUNT_HOOK(shoot_lazy, shoot_lazy_calls)
+LT_COUNT_HOOK(exit_flush_lazy, exit_flush_lazy_calls)
+LT_COUNT_HOOK(table_sync, table_sync_calls)
+LT_COUNT_HOOK(membarrier, membarrier_calls)
+
+/* membarrier(2) also has a syscall tracepoint on every kernel */
+SEC("tracepoint/syscalls/sys_enter_membarrier")
+int membarrier__tracepoint(void *ctx)
+{
+	struct lt_counters *c = ctrs();
+
+	if (c)
+		c->membarrier_calls++;
+	return 0;
+}
+
+/* __mmdrop fallback without fentry/kprobe: every __mmdrop ends in free_mm(),
+ * kmem_cache_free(mm_cachep, mm). The cache pointer comes from &mm_cachep when
+ * kallsyms lists data symbols, else it is learnt at the first free from a
+ * cache named "mm_struct" (never merged with others: it has a usercopy
+ * region); the name is only read for caches of a plausible object size, so
+ * the steady-state cost is one compare per kmem_cache_free. */
+static __always_inline bool is_mm_cache(const struct kmem_cache *cache)
+{
+	__u32 osz = BPF_CORE_READ(cache, object_size), msz = bpf_core_type_size(struct mm_struct);
+	char name[10] = {};
+	const char *np;
+
+	if (osz < msz || osz > msz + 8192)
+		return false;
+	np = BPF_CORE_READ(cache, name);
+	if (bpf_probe_read_kernel_str(name, sizeof(name), np) != 10)
+		return false;
+	return name[0] == 'm' && name[1] == 'm' && name[2] == '_' && name[3] == 's' && name[4] == 't' &&
+	       name[5] == 'r' && name[6] == 'u' && name[7] == 'c' && name[8] == 't' && name[9] == 0;
+}
+
+static __always_inline int on_kmem_cache_free(const struct kmem_cache *cache)
+{
+	struct lt_counters *c;
+
+	if (!mm_cache_ptr) {
+		__u64 p = 0;
+
+		if (cfg.mm_cachep_addr) {
+			if (bpf_probe_read_kernel(&p, sizeof(p), (void *)cfg.mm_cachep_addr))
+				return 0;
+		} else if (is_mm_cache(cache)) {
+			p = (__u64)cache;
+		}
+		mm_cache_ptr = p;
+	}
+	if ((__u64)cache != mm_cache_ptr || !mm_cache_ptr)
+		return 0;
+	c = ctrs();
+	if (c)
+		c->mmdrop++;
+	return 0;
+}
+
+SEC("tp_btf/kmem_cache_free")
+int BPF_PROG(mmdrop__tp_btf, unsigned long call_site, const void *ptr, const struct kmem_cache *s)
+{
+	return on_kmem_cache_free(s);
+}
+
+SEC("raw_tp/kmem_cache_free")
+int BPF_PROG(mmdrop__raw_tp, unsigned long call_site, const void *ptr, const struct kmem_cache *s)
+{
+	return on_kmem_cache_free(s);
+}
+
+/* durations: entry stamps a per-CPU scratch slot, exit adds to a histogram */
+static __always_inline int ftmr_entry(void)
+{
+	struct lt_scratch *s = scr();
+	struct lt_counters *c = ctrs();
+
+	if (s)
+		s->ftmr_start_ns = bpf_ktime_get_ns();
+	if (c)
+		c->flush_tlb_mm_range_calls++;
+	return 0;
+}
+
+static __always_inline int ftmr_exit(void)
+{
+	struct lt_scratch *s = scr();
+
+	if (s && s->ftmr_start_ns) {
+		hist_add(LT_H_FLUSH_TLB_MM_RANGE, bpf_ktime_get_ns() - s->ftmr_start_ns);
+		s->ftmr_start_ns = 0;
+	}
+	return 0;
+}
+
+static __always_inline int fts_entry(void)
+{
+	struct lt_scratch *s = scr();
+
+	if (s)
+		s->fts_start_ns = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline int fts_exit(void)
+{
+	struct lt_scratch *s = scr();
+
+	if (s && s->fts_start_ns) {
+		hist_add(s->fts_lazy_drop ? LT_H_FTS_LAZY_DROP : LT_H_FTS_OTHER,
+			 bpf_ktime_get_ns() - s->fts_start_ns);
+		s->fts_start_ns = 0;
+		s->fts_lazy_drop = 0;
+	}
+	return 0;
+}
+
+#define LT_DURATION_HOOK(hook, entry, exit)                                           \
+	SEC("fentry") int BPF_PROG(hook##__fentry) { return entry; }                  \
+	SEC("fexit") int BPF_PROG(hook##_exit__fentry) { return exit; }               \
+	SEC("kprobe") int BPF_KPROBE(hook##__kprobe) { return entry; }                \
+	SEC("kretprobe") int BPF_KRETPROBE(hook##_exit__kprobe) { return exit; }
+
+LT_DURATION_HOOK(flush_tlb_mm_range, ftmr_entry(), ftmr_exit())
+LT_DURATION_HOOK(finish_task_switch, fts_entry(), fts_exit())

@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * collector.c - load/attach with per-hook variant fallback, and per-rep
+ * snapshots of the per-CPU maps (see collector.h). The JSON of a rep is built
+ * in metrics.c; this file owns the BPF object's life.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "cli.h"
+#include "collector_int.h"
+#include "kallsyms.h"
+#include "lazytlb.skel.h"
+
+/* IPI callbacks by name -> cause. Names that a kernel lacks are skipped. */
+static const struct {
+	const char *name;
+	enum lt_cause cause;
+} callbacks[] = {
+	{ "flush_tlb_func", LT_CAUSE_TLB_FLUSH },          /* x86 */
+	{ "do_tlbiel_pid", LT_CAUSE_TLB_FLUSH },           /* powerpc radix multicast flushes */
+	{ "do_tlbiel_va", LT_CAUSE_TLB_FLUSH },
+	{ "do_tlbiel_va_range", LT_CAUSE_TLB_FLUSH },
+	{ "do_shoot_lazy_tlb", LT_CAUSE_SHOOT_LAZY },
+	{ "do_exit_flush_lazy_tlb", LT_CAUSE_EXIT_FLUSH_LAZY },
+	{ "ipi_mb", LT_CAUSE_MEMBARRIER },
+	{ "ipi_sync_core", LT_CAUSE_MEMBARRIER },
+	{ "ipi_rseq", LT_CAUSE_MEMBARRIER },
+	{ "ipi_sync_rq_state", LT_CAUSE_MEMBARRIER },
+	{ "tlb_remove_table_smp_sync", LT_CAUSE_TABLE_SYNC },
+};
+#define NR_CALLBACKS (sizeof(callbacks) / sizeof(callbacks[0]))
+
+/* ---- libbpf messages: kept, so a failing program can be named and demoted ---- */
+static char libbpf_log[1 << 16];
+static size_t libbpf_log_len;
+static bool libbpf_quiet;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	/* warnings only: debug lines also mention programs ("prog 'x': relo #0") */
+	if (level == LIBBPF_WARN && libbpf_log_len < sizeof(libbpf_log) - 1) {
+		n = vsnprintf(libbpf_log + libbpf_log_len, sizeof(libbpf_log) - libbpf_log_len, fmt, aq);
+		if (n > 0)
+			libbpf_log_len += (size_t)n < sizeof(libbpf_log) - libbpf_log_len ? (size_t)n
+											 : sizeof(libbpf_log) - 1 - libbpf_log_len;
+	}
+	va_end(aq);
+	if (lt_verbose && !libbpf_quiet && level != LIBBPF_DEBUG)
+		vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+/* Which hook/mode does a program name belong to ("<hook>[_exit]__<mode>")? */
+static bool prog_hook_mode(const char *prog, int *hook, int *mode)
+{
+	const char *sep = strstr(prog, "__");
+	size_t hl;
+
+	if (!sep)
+		return false;
+	hl = (size_t)(sep - prog);
+	for (int m = 0; m < M_NR_MODES; m++) {
+		if (strcmp(sep + 2, lt_mode_names[m]))
+			continue;
+		for (int h = 0; h < H_NR_HOOKS; h++) {
+			size_t n = strlen(lt_hooks[h].name);
+
+			if (!strncmp(prog, lt_hooks[h].name, n) &&
+			    (hl == n || (lt_hooks[h].has_exit && hl == n + 5 && !strncmp(prog + n, "_exit", 5)))) {
+				*hook = h;
+				*mode = m;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* After a failed load: the program libbpf named in its log, with its message */
+static bool failing_prog(char *name, size_t nlen, char *msg, size_t mlen)
+{
+	char *p = strstr(libbpf_log, "prog '"), *q;
+
+	if (!p)
+		return false;
+	p += 6;
+	q = strchr(p, '\'');
+	if (!q)
+		return false;
+	snprintf(name, nlen, "%.*s", (int)(q - p), p);
+	q = strchr(q, ':');
+	snprintf(msg, mlen, "%.*s", q ? (int)strcspn(q + 2, "\n") : 0, q ? q + 2 : "");
+	return true;
+}
+
+static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
+{
+	struct ksym_query q[NR_CALLBACKS + 4];
+	size_t n = 0, slot = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < NR_CALLBACKS; i++) {
+		q[n].name = callbacks[i].name;
+		q[n++].allow_suffix = true;
+	}
+	q[n++].name = "generic_smp_call_function_single_interrupt";
+	q[n++].name = "context_tracking";
+	q[n++].name = "__per_cpu_offset";
+	q[n++].name = "mm_cachep";
+	for (size_t i = 0; i < n; i++)
+		if (i >= NR_CALLBACKS)
+			q[i].allow_suffix = false;
+	ksym_resolve(q, n);
+	for (size_t i = 0; i < NR_CALLBACKS && slot < LT_NR_CB_SLOTS; i++) {
+		if (!q[i].addr)
+			continue;
+		cfg->cb_addr[slot] = q[i].addr;
+		cfg->cb_cause[slot++] = callbacks[i].cause;
+	}
+	cfg->csd_ipi_cb = q[NR_CALLBACKS].addr;
+	cfg->ct_addr = q[NR_CALLBACKS + 1].addr;
+	cfg->per_cpu_offset = q[NR_CALLBACKS + 2].addr;
+	cfg->mm_cachep_addr = q[NR_CALLBACKS + 3].addr;
+	for (unsigned int i = 0; i < LT_MAX_CPUS / 64; i++)
+		cfg->nohz_full_mask[i] = c->nohz_mask[i];
+	cfg->race_window_ns = c->opts.race_window_ns;
+	cfg->nr_cpu_ids = c->nr_cpu_ids;
+	/* one word of mm_cpumask per 64 CPUs: sample so the cost per op stays constant */
+	cfg->sharing_period = (c->nr_cpu_ids + 63) / 64;
+	cfg->whatif = c->opts.whatif;
+}
+
+/* Open, choose variants, load, attach; one round. Returns 0, or 1 when a
+ * variant was demoted and another round is needed, or -1 on a hard error. */
+static int load_round(struct collector *c, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = c->opts.btf_custom_path);
+	struct bpf_program *prog;
+	char target[160], why[200];
+	int rc;
+
+	c->skel = lazytlb_bpf__open_opts(&oo);
+	if (!c->skel) {
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		return -1;
+	}
+	fill_cfg(c, (struct lt_cfg *)&c->skel->rodata->cfg);
+	bpf_object__for_each_program(prog, c->skel->obj)
+		bpf_program__set_autoload(prog, false);
+
+	for (int h = 0; h < H_NR_HOOKS; h++) {
+		const struct hook_def *d = &lt_hooks[h];
+
+		c->st[h].mode = -1;
+		for (int i = 0; i < d->nr_modes; i++) {
+			enum lt_mode m = d->order[i];
+			char pname[96];
+
+			if (c->demoted[h][m])
+				continue;
+			if (!probe_variant(c->env, (enum lt_hook)h, m, target, sizeof(target), why, sizeof(why))) {
+				snprintf(c->st[h].why[m], sizeof(c->st[h].why[m]), "%s", why);
+				continue;
+			}
+			for (int ex = 0; ex <= (int)d->has_exit; ex++) {
+				snprintf(pname, sizeof(pname), "%s%s__%s", d->name, ex ? "_exit" : "", lt_mode_names[m]);
+				prog = bpf_object__find_program_by_name(c->skel->obj, pname);
+				if (!prog)
+					continue;
+				bpf_program__set_autoload(prog, true);
+				if (m == M_FENTRY)
+					bpf_program__set_attach_target(prog, 0, target);
+			}
+			c->st[h].mode = m;
+			snprintf(c->st[h].target, sizeof(c->st[h].target), "%s", target);
+			break;
+		}
+	}
+
+	libbpf_log_len = 0;
+	libbpf_log[0] = '\0';
+	rc = lazytlb_bpf__load(c->skel);
+	if (rc) {
+		char pname[96], msg[200];
+		int h, m;
+
+		if (failing_prog(pname, sizeof(pname), msg, sizeof(msg)) && prog_hook_mode(pname, &h, &m) &&
+		    !c->demoted[h][m]) {
+			c->demoted[h][m] = true;
+			snprintf(c->demote_why[h][m], sizeof(c->demote_why[h][m]), "load failed: %s", msg);
+			return 1;
+		}
+		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-rc),
+			 lt_verbose ? "" : " (run with -v for the libbpf log)");
+		return -1;
+	}
+
+	/* attach one by one: a failure demotes that variant only */
+	bpf_object__for_each_program(prog, c->skel->obj) {
+		struct bpf_link *link;
+		int h, m;
+
+		if (!bpf_program__autoload(prog) || !prog_hook_mode(bpf_program__name(prog), &h, &m))
+			continue;
+		if (m == M_KPROBE) {
+			bool ret = strstr(bpf_program__name(prog), "_exit__") != NULL;
+
+			link = bpf_program__attach_kprobe(prog, ret, probe_func_target(c->env, (enum lt_hook)h));
+		} else {
+			link = bpf_program__attach(prog);
+		}
+		if (!link) {
+			c->demoted[h][m] = true;
+			snprintf(c->demote_why[h][m], sizeof(c->demote_why[h][m]), "attach failed: %s",
+				 strerror(errno));
+			return 1;
+		}
+		c->links[c->nr_links++] = link;
+	}
+	return 0;
+}
+
+static void unload(struct collector *c)
+{
+	for (int i = 0; i < c->nr_links; i++)
+		bpf_link__destroy(c->links[i]);
+	c->nr_links = 0;
+	lazytlb_bpf__destroy(c->skel);
+	c->skel = NULL;
+}
+
+/* Make every CPU schedule once so cpu_state[] is filled even on a CPU that
+ * spins in user mode and would not switch on its own for a long time. */
+static void kick_cpus(struct collector *c)
+{
+	cpu_set_t old, one;
+
+	if (sched_getaffinity(0, sizeof(old), &old))
+		return;
+	for (unsigned int cpu = 0; cpu < c->nr_cpu_ids && cpu < CPU_SETSIZE; cpu++) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (!sched_setaffinity(0, sizeof(one), &one))
+			usleep(200);
+	}
+	sched_setaffinity(0, sizeof(old), &old);
+}
+
+struct collector *collector_open(const struct collector_opts *o, char *err, size_t errlen)
+{
+	struct collector *c;
+	char buf[4096];
+	int rc = 1;
+
+	if (geteuid() != 0) {
+		snprintf(err, errlen, "must be run as root (loading BPF programs needs CAP_BPF and CAP_PERFMON)");
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->opts = *o;
+	if (!c->opts.race_window_ns)
+		c->opts.race_window_ns = 1000000;
+	c->nr_cpu_ids = possible_cpu_ids();
+	c->nr_possible = (unsigned int)libbpf_num_possible_cpus();
+	if (c->nr_cpu_ids > LT_MAX_CPUS || c->nr_possible > LT_MAX_CPUS) {
+		snprintf(err, errlen, "more than %d possible CPUs: not supported", LT_MAX_CPUS);
+		free(c);
+		return NULL;
+	}
+	read_line("/sys/devices/system/cpu/nohz_full", buf, sizeof(buf));
+	if (strcmp(buf, "(null)"))
+		lt_parse_cpulist(buf, c->nohz_mask, LT_MAX_CPUS);
+	if (o->cpus) {
+		if (!lt_parse_cpulist(o->cpus, c->cpu_mask, LT_MAX_CPUS)) {
+			snprintf(err, errlen, "bad CPU list '%s' (expected e.g. 0-3,6)", o->cpus);
+			free(c);
+			return NULL;
+		}
+	} else {
+		read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
+		lt_parse_cpulist(buf, c->cpu_mask, LT_MAX_CPUS);
+	}
+	libbpf_quiet = o->quiet;
+	libbpf_set_print(libbpf_print);
+	c->env = probe_env_new(o->btf_custom_path, err, errlen);
+	if (!c->env) {
+		free(c);
+		return NULL;
+	}
+	for (int round = 0; rc == 1 && round < 4 * H_NR_HOOKS; round++) {
+		rc = load_round(c, err, errlen);
+		if (rc == 1)
+			unload(c);
+	}
+	if (rc) {
+		if (rc == 1)
+			snprintf(err, errlen, "could not settle on probe variants");
+		collector_close(c);
+		return NULL;
+	}
+	/* merge demotion reasons into the per-variant reasons shown by `probes` */
+	for (int h = 0; h < H_NR_HOOKS; h++)
+		for (int m = 0; m < M_NR_MODES; m++)
+			if (c->demoted[h][m])
+				snprintf(c->st[h].why[m], sizeof(c->st[h].why[m]), "%s", c->demote_why[h][m]);
+	if (lt_hooks[H_SCHED_SWITCH].name && c->st[H_SCHED_SWITCH].mode < 0) {
+		snprintf(err, errlen, "cannot trace context switches (sched_switch): %s",
+			 c->st[H_SCHED_SWITCH].why[M_RAW_TP]);
+		collector_close(c);
+		return NULL;
+	}
+	c->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	c->kconfig = kconfig_load();
+	kick_cpus(c);
+	return c;
+}
+
+bool collector_hook_ok(const struct collector *c, enum lt_hook h)
+{
+	return c->st[h].mode >= 0;
+}
+
+/* Read a per-CPU array element: nr_possible values, each rounded up to 8 bytes */
+int collector_read_percpu(const struct collector *c, int map_fd, __u32 key, void *vals, size_t val_size)
+{
+	return bpf_map_lookup_elem(map_fd, &key, vals) ? -errno : 0;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+int collector_rep_begin(struct collector *c)
+{
+	size_t hsz = sizeof(struct lt_hist) * c->nr_possible;
+	void *zero = calloc(1, hsz);
+	int rc;
+
+	if (!zero)
+		return -ENOMEM;
+	/* histograms restart from zero (min/max cannot be subtracted); counters are
+	 * subtracted from this baseline, so BPF-side increments are never lost */
+	for (__u32 id = 0; id < LT_NR_HISTS; id++)
+		bpf_map_update_elem(bpf_map__fd(c->skel->maps.hists), &id, zero, BPF_ANY);
+	free(zero);
+	rc = collector_read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, c->base, sizeof(struct lt_counters));
+	irq_snapshot_read(&c->irq_base);
+	c->t0 = now_ns();
+	return rc;
+}
+
+struct json *collector_rep_end(struct collector *c)
+{
+	struct lt_counters *now = calloc(c->nr_possible, sizeof(*now));
+	struct lt_hist *hs = calloc((size_t)c->nr_possible * LT_NR_HISTS, sizeof(*hs));
+	struct irq_snapshot irq_end;
+	struct json *rep = NULL;
+	__u64 t1 = now_ns();
+
+	if (!now || !hs)
+		goto out;
+	irq_snapshot_read(&irq_end);
+	if (collector_read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, now, sizeof(*now)))
+		goto out;
+	for (__u32 id = 0; id < LT_NR_HISTS; id++)
+		if (collector_read_percpu(c, bpf_map__fd(c->skel->maps.hists), id, hs + (size_t)id * c->nr_possible,
+					  sizeof(*hs)))
+			goto out;
+	/* deltas, per CPU: every field of lt_counters is a u64 */
+	for (unsigned int cpu = 0; cpu < c->nr_possible; cpu++) {
+		__u64 *a = (__u64 *)&now[cpu], *b = (__u64 *)&c->base[cpu];
+
+		for (size_t i = 0; i < sizeof(struct lt_counters) / 8; i++)
+			a[i] -= b[i];
+	}
+	rep = metrics_rep_json(c, now, hs, t1 - c->t0, &c->irq_base, &irq_end);
+out:
+	free(now);
+	free(hs);
+	return rep;
+}
+
+void collector_close(struct collector *c)
+{
+	if (!c)
+		return;
+	unload(c);
+	if (c->stats_fd > 0)
+		close(c->stats_fd);
+	probe_env_free(c->env);
+	kconfig_free(c->kconfig);
+	free(c);
+}
+
+const struct hook_status *collector_probe_status(const struct collector *c)
+{
+	return c->st;
+}
+
+void collector_finalize(struct collector *c, struct json *result)
+{
+	struct json *ov = json_object(), *progs = json_array();
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, c->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		struct json *p;
+
+		if (!bpf_program__autoload(prog) || bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			continue;
+		p = json_object();
+		json_set(p, "name", json_string(bpf_program__name(prog)));
+		json_set(p, "run_cnt", json_u64(info.run_cnt));
+		json_set(p, "run_time_ns", json_u64(info.run_time_ns));
+		json_push(progs, p);
+	}
+	json_set(ov, "stats_enabled", json_bool(c->stats_fd > 0));
+	json_set(ov, "programs", progs);
+	json_set(result, "overhead", ov);
+	metrics_finalize_scheme(c, result);
+}

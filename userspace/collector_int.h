@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* collector_int.h - the collector's state, shared by collector.c (BPF object
+ * life) and metrics.c (turning map contents into the result schema). */
+#ifndef LT_COLLECTOR_INT_H
+#define LT_COLLECTOR_INT_H
+
+#include <linux/types.h>
+#include "../bpf/lazytlb.h"
+#include "collector.h"
+#include "probes.h"
+#include "procfs.h"
+
+struct collector {
+	struct collector_opts opts;
+	struct lazytlb_bpf *skel;
+	struct bpf_link *links[128];
+	int nr_links;
+	struct probe_env *env;
+	struct hook_status st[H_NR_HOOKS];
+	bool demoted[H_NR_HOOKS][M_NR_MODES];
+	char demote_why[H_NR_HOOKS][M_NR_MODES][200];
+	unsigned int nr_cpu_ids;  /* kernel's nr_cpu_ids */
+	unsigned int nr_possible; /* values per per-CPU map element */
+	uint64_t cpu_mask[LT_MAX_CPUS / 64];  /* CPUs reported on (-C) */
+	uint64_t nohz_mask[LT_MAX_CPUS / 64];
+	struct kconfig *kconfig;
+	int stats_fd;
+	/* rep baseline */
+	struct lt_counters base[LT_MAX_CPUS];
+	struct irq_snapshot irq_base;
+	__u64 t0;
+	/* lazy-scheme evidence over all reps (mm_count at lazy hand-back) */
+	__u64 ev_ge2, ev_le1;
+};
+
+bool collector_hook_ok(const struct collector *c, enum lt_hook h);
+const struct hook_status *collector_probe_status(const struct collector *c);
+int collector_read_percpu(const struct collector *c, int map_fd, __u32 key, void *vals, size_t val_size);
+
+/* metrics.c */
+struct json *metrics_rep_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs,
+			      __u64 duration_ns, const struct irq_snapshot *a, const struct irq_snapshot *b);
+void metrics_finalize_scheme(struct collector *c, struct json *result);
+extern const char *const lt_cause_names[LT_NR_CAUSES];
+extern const char *const lt_state_names[LT_NR_STATES];
+extern const char *const lt_filter_names[LT_NR_FILTERS];
+
+#endif

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* kallsyms.h - look up kernel symbol addresses in /proc/kallsyms (one pass per query set). */
+#ifndef LT_KALLSYMS_H
+#define LT_KALLSYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ksym_query {
+	const char *name;   /* exact name; with allow_suffix also "name.isra.0", "name.constprop.0"... */
+	bool allow_suffix;
+	uint64_t addr;      /* out: 0 when absent */
+	char found[128];    /* out: the symbol's real name (with suffix) */
+};
+
+/* Fill addr/found for each query. -errno if /proc/kallsyms cannot be read;
+ * 0 otherwise (absent symbols stay 0). Addresses read as 0 when
+ * kptr_restrict hides them: then returns -EPERM. */
+int ksym_resolve(struct ksym_query *q, size_t n);
+
+#endif

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * metrics.c - map contents -> the result file (result-schema.md): the header
+ * (tool, host, kernel, probes) and one rep's metrics. A metric whose hook did
+ * not attach is null, never 0.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include "cli.h"
+#include "collector_int.h"
+#include "hist.h"
+
+const char *const lt_cause_names[LT_NR_CAUSES] = { "tlb_flush", "shoot_lazy", "exit_flush_lazy", "membarrier",
+						   "table_sync", "resched", "other" };
+const char *const lt_state_names[LT_NR_STATES] = { "idle", "user", "kernel", "lazy", "nohz_full" };
+const char *const lt_filter_names[LT_NR_FILTERS] = { "target-idle", "target-lazy", "curr-mm-differs",
+						     "target-not-kernel" };
+static const char *const flush_reason_names[LT_NR_FLUSH_REASONS] = {
+	"task_switch", "remote_shootdown", "local_shootdown", "local_mm_shootdown",
+	"remote_send_ipi", "remote_wrong_cpu", "unknown",
+};
+
+static const char *const config_keys[] = {
+	"CONFIG_MMU_LAZY_TLB_REFCOUNT", "CONFIG_MMU_LAZY_TLB_SHOOTDOWN", "CONFIG_NO_HZ_FULL",
+	"CONFIG_PREEMPT", "CONFIG_PREEMPT_VOLUNTARY", "CONFIG_PREEMPT_NONE", "CONFIG_PREEMPT_DYNAMIC",
+	"CONFIG_CONTEXT_TRACKING_USER", "CONFIG_MEMBARRIER", "CONFIG_KPROBES", "CONFIG_DEBUG_INFO_BTF",
+	"CONFIG_MMU_GATHER_RCU_TABLE_FREE", "CONFIG_PARAVIRT",
+};
+
+static bool cpu_selected(const struct collector *c, unsigned int cpu)
+{
+	return cpu < LT_MAX_CPUS && (c->cpu_mask[cpu / 64] & (1ULL << (cpu % 64)));
+}
+
+/* Sum of one u64 field over the selected CPUs. `off` is its byte offset in lt_counters. */
+static __u64 sum_at(const struct collector *c, const struct lt_counters *pc, size_t off)
+{
+	__u64 s = 0;
+
+	for (unsigned int cpu = 0; cpu < c->nr_possible; cpu++)
+		if (cpu_selected(c, cpu))
+			s += *(const __u64 *)((const char *)&pc[cpu] + off);
+	return s;
+}
+#define SUM(field) sum_at(c, pc, offsetof(struct lt_counters, field))
+
+static struct json *num_or_null(bool ok, __u64 v)
+{
+	return ok ? json_u64(v) : json_null();
+}
+
+static struct json *hist_json_sel(const struct collector *c, const struct lt_hist *hs, enum lt_hist_id id,
+				  const char *unit, bool ok)
+{
+	struct lt_hist m = {};
+
+	if (!ok)
+		return json_null();
+	for (unsigned int cpu = 0; cpu < c->nr_possible; cpu++)
+		if (cpu_selected(c, cpu))
+			hist_merge(&m, &hs[(size_t)id * c->nr_possible + cpu]);
+	return hist_to_json(&m, unit);
+}
+
+/* "refcount" | "shootdown" | NULL (unknown), from config or, failing that, evidence */
+static const char *scheme(const struct collector *c, const char **source)
+{
+	*source = "config";
+	if (!strcmp(kconfig_get(c->kconfig, "CONFIG_MMU_LAZY_TLB_SHOOTDOWN"), "y"))
+		return "shootdown";
+	if (!strcmp(kconfig_get(c->kconfig, "CONFIG_MMU_LAZY_TLB_REFCOUNT"), "y"))
+		return "refcount";
+	*source = "observed";
+	return c->ev_ge2 > c->ev_le1 ? "refcount" : c->ev_le1 ? "shootdown" : NULL;
+}
+
+static const char *observed_scheme(const struct collector *c)
+{
+	return c->ev_ge2 > c->ev_le1 ? "refcount" : c->ev_le1 ? "shootdown" : "unknown";
+}
+
+struct json *collector_result_new(struct collector *c)
+{
+	struct json *r = json_object(), *tool, *k, *cfg;
+	const char *src, *sch = scheme(c, &src);
+	struct utsname u;
+	char buf[4096];
+
+	json_set(r, "schema", json_string("lazytlb-result/1"));
+	tool = json_set(r, "tool", json_object());
+	json_set(tool, "version", json_string(LT_VERSION));
+	json_set(tool, "git", json_string(LT_GIT));
+	json_set(r, "host", host_json());
+	k = json_set(r, "kernel", json_object());
+	uname(&u);
+	json_set(k, "release", json_string(u.release));
+	read_line("/proc/cmdline", buf, sizeof(buf));
+	json_set(k, "cmdline", json_string(buf));
+	json_set(k, "lazy_tlb_scheme", sch ? json_string(sch) : json_null());
+	json_set(k, "scheme_source", json_string(src));
+	cfg = json_set(k, "config", json_object());
+	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
+		json_set(cfg, config_keys[i], json_string(kconfig_get(c->kconfig, config_keys[i])));
+	json_set(k, "config_source", json_string(kconfig_source(c->kconfig)));
+	json_set(k, "btf", json_string(c->opts.btf_custom_path ? c->opts.btf_custom_path : "/sys/kernel/btf/vmlinux"));
+	json_set(k, "btf_source", json_string(c->opts.btf_custom_path ? "custom" : "sysfs"));
+	json_set(r, "probes", probes_json(c->st));
+	json_set(json_set(r, "options", json_object()), "whatif", json_bool(c->opts.whatif));
+	json_set(r, "reps", json_array());
+	return r;
+}
+
+void metrics_finalize_scheme(struct collector *c, struct json *result)
+{
+	struct json *k = (struct json *)json_get(result, "kernel");
+	const char *src, *sch = scheme(c, &src);
+
+	if (!k)
+		return;
+	json_set(k, "lazy_tlb_scheme", sch ? json_string(sch) : json_null());
+	json_set(k, "scheme_source", json_string(src));
+	json_set(k, "scheme_observed", json_string(observed_scheme(c)));
+	if (sch && !strcmp(src, "config") && strcmp(observed_scheme(c), "unknown") &&
+	    strcmp(observed_scheme(c), sch))
+		lt_warn("kernel config says %s but mm_count at lazy hand-back looks like %s", sch,
+			observed_scheme(c));
+}
+
+static struct json *switch_json(const struct collector *c, const struct lt_counters *pc, bool ok)
+{
+	struct json *o;
+
+	if (!ok)
+		return json_null();
+	o = json_object();
+	json_set(o, "user_to_user", json_u64(SUM(sw_user_to_user)));
+	json_set(o, "user_to_kthread", json_u64(SUM(sw_user_to_kthread)));
+	json_set(o, "kthread_to_user", json_u64(SUM(sw_kthread_to_user)));
+	json_set(o, "kthread_to_kthread", json_u64(SUM(sw_kthread_to_kthread)));
+	json_set(o, "to_idle", json_u64(SUM(sw_to_idle)));
+	json_set(o, "from_idle", json_u64(SUM(sw_from_idle)));
+	return o;
+}
+
+static struct json *lazy_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs, bool ok)
+{
+	struct json *o, *hb;
+	const char *src, *sch;
+	__u64 grabs, drops;
+
+	if (!ok)
+		return json_null();
+	c->ev_ge2 += SUM(handback_count_ge2);
+	c->ev_le1 += SUM(handback_count_le1);
+	sch = scheme(c, &src);
+	grabs = SUM(lazy_grabs);
+	drops = SUM(lazy_drops);
+	o = json_object();
+	json_set(o, "grabs", json_u64(grabs));
+	json_set(o, "drops", json_u64(drops));
+	/* refcount kernels: mmgrab_lazy_tlb at each grab, mmdrop_lazy_tlb at each drop */
+	json_set(o, "refcount_atomics", !sch ? json_null() : json_u64(!strcmp(sch, "refcount") ? grabs + drops : 0));
+	json_set(o, "sharing", hist_json_sel(c, hs, LT_H_SHARING, "cpus", true));
+	hb = json_set(o, "handback", json_object());
+	json_set(hb, "same_mm", json_u64(SUM(handback_same_mm)));
+	json_set(hb, "mm_count_ge2", json_u64(SUM(handback_count_ge2)));
+	json_set(hb, "mm_count_le1", json_u64(SUM(handback_count_le1)));
+	json_set(hb, "mm_count", hist_json_sel(c, hs, LT_H_HANDBACK_MM_COUNT, "refs", true));
+	return o;
+}
+
+static __u64 cause_total(const struct collector *c, const struct lt_counters *pc, int cause)
+{
+	__u64 s = 0;
+
+	for (int st = 0; st < LT_NR_STATES; st++)
+		s += SUM(ipi_cause_state[cause][st]);
+	return s;
+}
+
+static struct json *mmdrop_json(const struct collector *c, const struct lt_counters *pc)
+{
+	struct json *o = json_object();
+	bool csd_exec = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY), csd_q = collector_hook_ok(c, H_CSD_QUEUE_CPU);
+
+	json_set(o, "mmdrop", num_or_null(collector_hook_ok(c, H_MMDROP), SUM(mmdrop)));
+	/* calls: the function probe where it attached, else executions of its callback */
+	if (collector_hook_ok(c, H_SHOOT_LAZY))
+		json_set(o, "shoot_lazy_calls", json_u64(SUM(shoot_lazy_calls)));
+	else
+		json_set(o, "shoot_lazy_calls", num_or_null(csd_exec, SUM(csd_exec_by_cause[LT_CAUSE_SHOOT_LAZY])));
+	json_set(o, "shoot_lazy_ipis", num_or_null(csd_q, cause_total(c, pc, LT_CAUSE_SHOOT_LAZY)));
+	if (collector_hook_ok(c, H_EXIT_FLUSH_LAZY))
+		json_set(o, "exit_flush_lazy_calls", json_u64(SUM(exit_flush_lazy_calls)));
+	else
+		json_set(o, "exit_flush_lazy_calls",
+			 num_or_null(csd_exec, SUM(csd_exec_by_cause[LT_CAUSE_EXIT_FLUSH_LAZY])));
+	return o;
+}
+
+static struct json *ipi_json(const struct collector *c, const struct lt_counters *pc)
+{
+	bool sends = collector_hook_ok(c, H_CSD_QUEUE_CPU) || collector_hook_ok(c, H_IPI_SEND_CPU);
+	bool vec = collector_hook_ok(c, H_CALL_FUNCTION_ENTRY) && collector_hook_ok(c, H_CALL_FUNCTION_SINGLE_ENTRY) &&
+		   collector_hook_ok(c, H_RESCHEDULE_ENTRY);
+	bool csd_exec = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY);
+	struct json *o = json_object(), *bc, *bs, *bcs, *rx, *hw, *rem;
+
+	json_set(o, "sent", num_or_null(sends, SUM(ipi_sent)));
+	json_set(o, "hw_ipis", num_or_null(vec, SUM(hw_call_function) + SUM(hw_call_function_single) +
+							 SUM(hw_reschedule)));
+	json_set(o, "hw_sent", num_or_null(collector_hook_ok(c, H_IPI_SEND_CPU), SUM(ipi_hw_sent)));
+	hw = json_set(o, "hw_by_vector", vec ? json_object() : json_null());
+	if (vec) {
+		json_set(hw, "call_function", json_u64(SUM(hw_call_function)));
+		json_set(hw, "call_function_single", json_u64(SUM(hw_call_function_single)));
+		json_set(hw, "reschedule", json_u64(SUM(hw_reschedule)));
+	}
+	bc = json_set(o, "by_cause", sends ? json_object() : json_null());
+	bs = json_set(o, "by_target_state", sends ? json_object() : json_null());
+	bcs = json_set(o, "by_cause_state", sends ? json_object() : json_null());
+	if (sends) {
+		for (int ca = 0; ca < LT_NR_CAUSES; ca++) {
+			struct json *row = json_set(bcs, lt_cause_names[ca], json_object());
+
+			json_set(bc, lt_cause_names[ca], json_u64(cause_total(c, pc, ca)));
+			for (int st = 0; st < LT_NR_STATES; st++)
+				json_set(row, lt_state_names[st], json_u64(SUM(ipi_cause_state[ca][st])));
+		}
+		for (int st = 0; st < LT_NR_STATES; st++) {
+			__u64 s = 0;
+
+			for (int ca = 0; ca < LT_NR_CAUSES; ca++)
+				s += SUM(ipi_cause_state[ca][st]);
+			json_set(bs, lt_state_names[st], json_u64(s));
+		}
+	}
+	/* received per CPU: hardware IPIs on x86, remote calls run elsewhere */
+	rx = json_set(o, "received_per_cpu", vec || csd_exec ? json_array() : json_null());
+	if (vec || csd_exec) {
+		for (unsigned int cpu = 0; cpu < c->nr_cpu_ids && cpu < c->nr_possible; cpu++) {
+			const struct lt_counters *x = &pc[cpu];
+			__u64 n = 0;
+
+			if (vec)
+				n = x->hw_call_function + x->hw_call_function_single + x->hw_reschedule;
+			else
+				for (int ca = 0; ca < LT_NR_CAUSES; ca++)
+					n += x->csd_remote_by_cause[ca];
+			json_push(rx, json_u64(n));
+		}
+	}
+	json_set(o, "received_source", json_string(vec ? "irq_vectors" : csd_exec ? "csd_function_entry" : "none"));
+	rem = json_set(o, "remote_calls_by_cause", csd_exec ? json_object() : json_null());
+	if (csd_exec)
+		for (int ca = 0; ca < LT_NR_CAUSES; ca++)
+			json_set(rem, lt_cause_names[ca], json_u64(SUM(csd_remote_by_cause[ca])));
+	/* the x86 /proc/interrupts TLB row counts exactly these */
+	json_set(o, "tlb_remote_flush_received", num_or_null(csd_exec, SUM(tlb_remote_flush_received)));
+	return o;
+}
+
+static struct json *wakeups_json(const struct collector *c, const struct lt_counters *pc)
+{
+	bool idle = collector_hook_ok(c, H_CPU_IDLE);
+	bool rx = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY) || collector_hook_ok(c, H_RESCHEDULE_ENTRY);
+	struct json *o = json_object(), *ib, *nb;
+
+	ib = json_set(o, "idle_by_cause", idle && rx ? json_object() : json_null());
+	nb = json_set(o, "nohz_full_by_cause", rx ? json_object() : json_null());
+	for (int ca = 0; ca < LT_NR_CAUSES; ca++) {
+		if (idle && rx)
+			json_set(ib, lt_cause_names[ca], json_u64(SUM(idle_wake_by_cause[ca])));
+		if (rx)
+			json_set(nb, lt_cause_names[ca], json_u64(SUM(nohz_wake_by_cause[ca])));
+	}
+	json_set(o, "idle_without_ipi", num_or_null(idle, SUM(idle_without_ipi)));
+	json_set(o, "idle_exits", num_or_null(idle, SUM(idle_exits)));
+	return o;
+}
+
+static struct json *whatif_json(const struct collector *c, const struct lt_counters *pc)
+{
+	struct json *o, *ft;
+
+	if (!c->opts.whatif || !collector_hook_ok(c, H_CSD_QUEUE_CPU))
+		return json_null();
+	o = json_object();
+	for (int f = 0; f < LT_NR_FILTERS; f++) {
+		struct json *fo = json_set(o, lt_filter_names[f], json_object()), *bc;
+		__u64 seen = 0, skip = 0, unk = 0;
+
+		for (int ca = 0; ca < LT_NR_CAUSES; ca++) {
+			seen += SUM(whatif[f][ca].seen);
+			skip += SUM(whatif[f][ca].skip);
+			unk += SUM(whatif[f][ca].unknown);
+		}
+		json_set(fo, "seen", json_u64(seen));
+		json_set(fo, "skip", json_u64(skip));
+		json_set(fo, "unknown", json_u64(unk));
+		json_set(fo, "race_exposed", json_u64(SUM(whatif_race_exposed[f])));
+		bc = json_set(fo, "by_cause", json_object());
+		for (int ca = 0; ca < LT_NR_CAUSES; ca++) {
+			struct json *co = json_set(bc, lt_cause_names[ca], json_object());
+
+			json_set(co, "seen", json_u64(SUM(whatif[f][ca].seen)));
+			json_set(co, "skip", json_u64(SUM(whatif[f][ca].skip)));
+			json_set(co, "unknown", json_u64(SUM(whatif[f][ca].unknown)));
+		}
+	}
+	ft = json_set(o, "tlb_flush_freed_tables", json_object());
+	json_set(ft, "no", json_u64(SUM(flush_freed_tables[0])));
+	json_set(ft, "yes", json_u64(SUM(flush_freed_tables[1])));
+	json_set(ft, "unknown", json_u64(SUM(flush_freed_tables[2])));
+	json_set(o, "race_window_ns", json_u64(c->opts.race_window_ns));
+	return o;
+}
+
+struct json *metrics_rep_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs,
+			      __u64 duration_ns, const struct irq_snapshot *a, const struct irq_snapshot *b)
+{
+	struct json *rep = json_object(), *m, *tf, *h, *fts, *calls, *pf;
+	bool sw = collector_hook_ok(c, H_SCHED_SWITCH);
+	bool fts_ok = collector_hook_ok(c, H_FINISH_TASK_SWITCH);
+	bool vec_exit = collector_hook_ok(c, H_CALL_FUNCTION_EXIT);
+
+	json_set(rep, "duration_ns", json_u64(duration_ns));
+	m = json_set(rep, "metrics", json_object());
+	json_set(m, "switch", switch_json(c, pc, sw));
+	json_set(m, "lazy", lazy_json(c, pc, hs, sw));
+	json_set(m, "mmdrop", mmdrop_json(c, pc));
+	json_set(m, "ipi", ipi_json(c, pc));
+	json_set(m, "wakeups", wakeups_json(c, pc));
+	tf = json_set(m, "tlb_flush", json_object());
+	if (collector_hook_ok(c, H_TLB_FLUSH)) {
+		struct json *br = json_set(tf, "by_reason", json_object());
+
+		for (int r = 0; r < LT_NR_FLUSH_REASONS; r++)
+			json_set(br, flush_reason_names[r], json_u64(SUM(tlb_flush_reason[r])));
+	} else {
+		json_set(tf, "by_reason", json_null());
+	}
+	calls = json_set(m, "calls", json_object());
+	json_set(calls, "membarrier", num_or_null(collector_hook_ok(c, H_MEMBARRIER), SUM(membarrier_calls)));
+	json_set(calls, "tlb_remove_table_sync_one", num_or_null(collector_hook_ok(c, H_TABLE_SYNC), SUM(table_sync_calls)));
+	json_set(calls, "flush_tlb_mm_range",
+		 num_or_null(collector_hook_ok(c, H_FLUSH_TLB_MM_RANGE), SUM(flush_tlb_mm_range_calls)));
+	h = json_set(m, "hist", json_object());
+	json_set(h, "flush_tlb_mm_range_ns",
+		 hist_json_sel(c, hs, LT_H_FLUSH_TLB_MM_RANGE, "ns", collector_hook_ok(c, H_FLUSH_TLB_MM_RANGE)));
+	json_set(h, "ipi_latency_ns", hist_json_sel(c, hs, LT_H_IPI_LATENCY, "ns",
+						    collector_hook_ok(c, H_IPI_SEND_CPU) &&
+							    (collector_hook_ok(c, H_CALL_FUNCTION_ENTRY) ||
+							     collector_hook_ok(c, H_CSD_FUNCTION_ENTRY))));
+	fts = json_set(h, "finish_task_switch_ns", fts_ok ? json_object() : json_null());
+	if (fts_ok) {
+		json_set(fts, "lazy_drop", hist_json_sel(c, hs, LT_H_FTS_LAZY_DROP, "ns", true));
+		json_set(fts, "other", hist_json_sel(c, hs, LT_H_FTS_OTHER, "ns", true));
+	}
+	json_set(h, "nohz_interruption_ns", hist_json_sel(c, hs, LT_H_NOHZ_INTERRUPTION, "ns", vec_exit));
+	json_set(m, "whatif", whatif_json(c, pc));
+	pf = json_set(rep, "procfs", json_object());
+	json_set(pf, "interrupts_delta", irq_snapshot_delta_json(a, b));
+	return rep;
+}

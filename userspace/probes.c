@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/* probes.c - hook table and variant probing (see probes.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include "kallsyms.h"
+#include "probes.h"
+#include "procfs.h"
+
+const char *const lt_mode_names[M_NR_MODES] = { "tp_btf", "raw_tp", "tracepoint", "fentry", "kprobe" };
+
+#define TP_MODES { M_TP_BTF, M_RAW_TP, M_TRACEPOINT }, 3
+#define TP_MODES_NO_CLASSIC { M_TP_BTF, M_RAW_TP }, 2
+#define FN_MODES { M_FENTRY, M_KPROBE }, 2
+
+const struct hook_def lt_hooks[H_NR_HOOKS] = {
+	[H_SCHED_SWITCH] = { "sched_switch", "context switches: prev/next mm, lazy grabs and drops",
+			     "sched/sched_switch", {}, TP_MODES_NO_CLASSIC },
+	[H_IPI_SEND_CPU] = { "ipi_send_cpu", "hardware IPIs raised to one CPU (resched, csd doorbell)",
+			     "ipi/ipi_send_cpu", {}, TP_MODES },
+	[H_IPI_SEND_CPUMASK] = { "ipi_send_cpumask", "hardware IPIs raised to a CPU mask",
+				 "ipi/ipi_send_cpumask", {}, TP_MODES_NO_CLASSIC },
+	[H_CSD_QUEUE_CPU] = { "csd_queue_cpu", "cross-CPU calls queued, by callback (IPI cause) and target",
+			      "csd/csd_queue_cpu", {}, TP_MODES },
+	[H_CSD_FUNCTION_ENTRY] = { "csd_function_entry", "cross-CPU calls executed (remote TLB flushes, shoot-lazies)",
+				   "csd/csd_function_entry", {}, TP_MODES },
+	[H_TLB_FLUSH] = { "tlb_flush", "TLB flushes by reason", "tlb/tlb_flush", {}, TP_MODES },
+	[H_CPU_IDLE] = { "cpu_idle", "idle entry/exit, for idle wakeups", "power/cpu_idle", {}, TP_MODES },
+	[H_CALL_FUNCTION_ENTRY] = { "call_function_entry", "x86 function-call IPI vector (CAL)",
+				    "irq_vectors/call_function_entry", {}, TP_MODES, false, "x86" },
+	[H_CALL_FUNCTION_SINGLE_ENTRY] = { "call_function_single_entry", "x86 single function-call IPI vector (CAL)",
+					   "irq_vectors/call_function_single_entry", {}, TP_MODES, false, "x86" },
+	[H_RESCHEDULE_ENTRY] = { "reschedule_entry", "x86 reschedule IPI vector (RES)",
+				 "irq_vectors/reschedule_entry", {}, TP_MODES, false, "x86" },
+	[H_CALL_FUNCTION_EXIT] = { "call_function_exit", "x86 function-call IPI handler end (nohz_full disturbance)",
+				   "irq_vectors/call_function_exit", {}, TP_MODES, false, "x86" },
+	[H_CALL_FUNCTION_SINGLE_EXIT] = { "call_function_single_exit", "x86 single function-call IPI handler end",
+					  "irq_vectors/call_function_single_exit", {}, TP_MODES, false, "x86" },
+	[H_RESCHEDULE_EXIT] = { "reschedule_exit", "x86 reschedule IPI handler end",
+				"irq_vectors/reschedule_exit", {}, TP_MODES, false, "x86" },
+	/* __mmdrop: the function where possible; else its free_mm() tail, seen as
+	 * kmem_cache_free() of the mm_struct cache */
+	[H_MMDROP] = { "mmdrop", "__mmdrop: mm teardown", "kmem/kmem_cache_free", { "__mmdrop" },
+		       { M_FENTRY, M_KPROBE, M_TP_BTF, M_RAW_TP }, 4 },
+	[H_SHOOT_LAZY] = { "shoot_lazy", "do_shoot_lazy_tlb (MMU_LAZY_TLB_SHOOTDOWN)", NULL,
+			   { "do_shoot_lazy_tlb" }, FN_MODES },
+	[H_EXIT_FLUSH_LAZY] = { "exit_flush_lazy", "do_exit_flush_lazy_tlb (powerpc radix)", NULL,
+				{ "do_exit_flush_lazy_tlb" }, FN_MODES },
+	[H_FLUSH_TLB_MM_RANGE] = { "flush_tlb_mm_range", "flush_tlb_mm_range duration", NULL,
+				   { "flush_tlb_mm_range" }, FN_MODES, true },
+	[H_FINISH_TASK_SWITCH] = { "finish_task_switch", "finish_task_switch duration (lazy drop or not)", NULL,
+				   { "finish_task_switch" }, FN_MODES, true },
+	[H_TABLE_SYNC] = { "table_sync", "tlb_remove_table_sync_one (page-table free IPI)", NULL,
+			   { "tlb_remove_table_sync_one" }, FN_MODES },
+	[H_MEMBARRIER] = { "membarrier", "membarrier(2) calls", "syscalls/sys_enter_membarrier",
+			   { "__x64_sys_membarrier", "__se_sys_membarrier", "sys_membarrier" },
+			   { M_TRACEPOINT, M_FENTRY, M_KPROBE }, 3 },
+};
+
+#define MAX_Q (H_NR_HOOKS * 5)
+
+struct probe_env {
+	struct btf *kbtf;          /* kernel BTF (NULL if the kernel has none) */
+	char tracefs[64];          /* "" if no tracefs */
+	char arch[16];
+	struct ksym_query q[MAX_Q];
+	int q_tp[H_NR_HOOKS];      /* index of __tracepoint_<name> in q, -1 */
+	int q_fn[H_NR_HOOKS][4];   /* index of each function target in q, -1 */
+	int fentry_err;            /* 0 works, >0 errno of the probe program load */
+	bool fentry_tested;
+	bool kprobes;
+	char kprobe_why[160];
+};
+
+static void find_tracefs(struct probe_env *e)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+
+	for (size_t i = 0; i < 2; i++) {
+		char p[128];
+
+		snprintf(p, sizeof(p), "%s/events", dirs[i]);
+		if (!access(p, F_OK)) {
+			snprintf(e->tracefs, sizeof(e->tracefs), "%s", dirs[i]);
+			return;
+		}
+	}
+	/* not mounted: mount it (root), as the kernel documentation suggests */
+	if (!mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL))
+		snprintf(e->tracefs, sizeof(e->tracefs), "/sys/kernel/tracing");
+}
+
+bool probe_env_has_kernel_btf(const struct probe_env *e)
+{
+	return e->kbtf != NULL;
+}
+
+struct probe_env *probe_env_new(const char *btf_custom_path, char *err, size_t errlen)
+{
+	struct probe_env *e = calloc(1, sizeof(*e));
+	struct utsname u;
+	struct kconfig *k;
+	int nq = 0, rc;
+
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	uname(&u);
+	snprintf(e->arch, sizeof(e->arch), "%s",
+		 !strcmp(u.machine, "x86_64") ? "x86" : !strncmp(u.machine, "ppc64", 5) ? "powerpc" : u.machine);
+	if (!access("/sys/kernel/btf/vmlinux", R_OK)) {
+		e->kbtf = btf__load_vmlinux_btf();
+		if (!e->kbtf) {
+			snprintf(err, errlen, "cannot parse kernel BTF /sys/kernel/btf/vmlinux: %s", strerror(errno));
+			free(e);
+			return NULL;
+		}
+	} else if (!btf_custom_path) {
+		snprintf(err, errlen, "kernel has no BTF (/sys/kernel/btf/vmlinux missing): "
+			 "give one with --btf FILE (pahole --btf_encode_detached from the kernel's debug vmlinux)");
+		free(e);
+		return NULL;
+	}
+	find_tracefs(e);
+	for (int h = 0; h < H_NR_HOOKS; h++) {
+		const struct hook_def *d = &lt_hooks[h];
+
+		e->q_tp[h] = -1;
+		if (d->tp) {
+			static char names[H_NR_HOOKS][96];
+
+			snprintf(names[h], sizeof(names[h]), "__tracepoint_%s", strchr(d->tp, '/') + 1);
+			e->q_tp[h] = nq;
+			e->q[nq++].name = names[h];
+		}
+		for (int i = 0; i < 4; i++) {
+			e->q_fn[h][i] = -1;
+			if (!d->funcs[i])
+				continue;
+			e->q_fn[h][i] = nq;
+			e->q[nq].name = d->funcs[i];
+			e->q[nq++].allow_suffix = true;
+		}
+	}
+	rc = ksym_resolve(e->q, (size_t)nq);
+	if (rc == -EPERM)
+		fprintf(stderr, "lazytlb: warning: /proc/kallsyms addresses are hidden (kptr_restrict); run as root\n");
+
+	/* kprobes: the perf kprobe PMU or the legacy tracefs interface */
+	e->kprobes = !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+		     (e->tracefs[0] && !access(strcat(strcpy((char[128]){ 0 }, e->tracefs), "/kprobe_events"), F_OK));
+	k = kconfig_load();
+	snprintf(e->kprobe_why, sizeof(e->kprobe_why), "kprobes not available: %s",
+		 !strcmp(kconfig_get(k, "CONFIG_KPROBES"), "n") ? "kernel built without CONFIG_KPROBES"
+								: "no kprobe PMU nor tracefs kprobe_events");
+	kconfig_free(k);
+	return e;
+}
+
+void probe_env_free(struct probe_env *e)
+{
+	if (!e)
+		return;
+	btf__free(e->kbtf);
+	free(e);
+}
+
+/* Load (not attach) a two-instruction fentry program on `func`: tells whether
+ * this kernel lets us use BPF trampolines at all (EPERM on some, ENOTSUPP on
+ * architectures without them). Done once. */
+static int fentry_probe(struct probe_env *e, const char *func)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
+	int id, fd, link;
+
+	if (e->fentry_tested)
+		return e->fentry_err;
+	id = btf__find_by_name_kind(e->kbtf, func, BTF_KIND_FUNC);
+	if (id < 0)
+		return -1; /* try again with another function */
+	opts.attach_btf_id = (__u32)id;
+	e->fentry_tested = true;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "lt_fentry_probe", "GPL", insns, 2, &opts);
+	if (fd < 0) {
+		e->fentry_err = errno ? errno : EINVAL;
+		return e->fentry_err;
+	}
+	link = bpf_raw_tracepoint_open(NULL, fd);
+	e->fentry_err = link < 0 ? (errno ? errno : EINVAL) : 0;
+	if (link >= 0)
+		close(link);
+	close(fd);
+	return e->fentry_err;
+}
+
+static int func_index(const struct probe_env *e, enum lt_hook h)
+{
+	for (int i = 0; i < 4; i++)
+		if (e->q_fn[h][i] >= 0 && e->q[e->q_fn[h][i]].addr)
+			return e->q_fn[h][i];
+	return -1;
+}
+
+const char *probe_func_target(struct probe_env *e, enum lt_hook h)
+{
+	int i = func_index(e, h);
+
+	return i < 0 ? NULL : e->q[i].found;
+}
+
+static bool tracefs_event(const struct probe_env *e, const char *tp)
+{
+	char p[256];
+
+	if (!e->tracefs[0])
+		return false;
+	snprintf(p, sizeof(p), "%s/events/%s/id", e->tracefs, tp);
+	return !access(p, F_OK);
+}
+
+bool probe_variant(struct probe_env *e, enum lt_hook h, enum lt_mode m, char *target, size_t tlen,
+		   char *why, size_t wlen)
+{
+	const struct hook_def *d = &lt_hooks[h];
+	const char *ev = d->tp ? strchr(d->tp, '/') + 1 : NULL;
+	bool tp_known = d->tp && (tracefs_event(e, d->tp) || (e->q_tp[h] >= 0 && e->q[e->q_tp[h]].addr));
+	int fi = func_index(e, h);
+	char name[128];
+
+	why[0] = target[0] = '\0';
+	if (d->arch && strcmp(d->arch, e->arch)) {
+		snprintf(why, wlen, "%s only", d->arch);
+		return false;
+	}
+	switch (m) {
+	case M_TP_BTF:
+	case M_RAW_TP:
+	case M_TRACEPOINT:
+		if (!d->tp)
+			break;
+		snprintf(target, tlen, "%s", d->tp);
+		if (!tp_known) {
+			snprintf(why, wlen, "tracepoint %s not in this kernel", d->tp);
+			return false;
+		}
+		if (m == M_TRACEPOINT && !tracefs_event(e, d->tp)) {
+			snprintf(why, wlen, "%s", e->tracefs[0] ? "tracefs has no such event" : "tracefs not mounted");
+			return false;
+		}
+		if (m == M_TP_BTF) {
+			snprintf(name, sizeof(name), "btf_trace_%s", ev);
+			if (!e->kbtf) {
+				snprintf(why, wlen, "kernel has no BTF");
+				return false;
+			}
+			if (btf__find_by_name_kind(e->kbtf, name, BTF_KIND_TYPEDEF) < 0) {
+				snprintf(why, wlen, "no %s in kernel BTF", name);
+				return false;
+			}
+		}
+		return true;
+	case M_FENTRY:
+		if (!d->funcs[0])
+			break;
+		if (fi < 0) {
+			snprintf(why, wlen, "%s not in /proc/kallsyms (inlined or absent)", d->funcs[0]);
+			return false;
+		}
+		snprintf(target, tlen, "%s", e->q[fi].found);
+		if (!e->kbtf) {
+			snprintf(why, wlen, "kernel has no BTF");
+			return false;
+		}
+		if (btf__find_by_name_kind(e->kbtf, e->q[fi].found, BTF_KIND_FUNC) < 0) {
+			snprintf(why, wlen, "%s not in kernel BTF%s", e->q[fi].found,
+				 strcmp(e->q[fi].found, e->q[fi].name) ? " (compiler clone)" : "");
+			return false;
+		}
+		if (fentry_probe(e, e->q[fi].found) > 0) {
+			snprintf(why, wlen, "fentry programs cannot be loaded here: %s", strerror(e->fentry_err));
+			return false;
+		}
+		return true;
+	case M_KPROBE:
+		if (!d->funcs[0])
+			break;
+		if (fi < 0) {
+			snprintf(why, wlen, "%s not in /proc/kallsyms (inlined or absent)", d->funcs[0]);
+			return false;
+		}
+		snprintf(target, tlen, "%s", e->q[fi].found);
+		if (!e->kprobes) {
+			snprintf(why, wlen, "%s", e->kprobe_why);
+			return false;
+		}
+		return true;
+	default:
+		break;
+	}
+	snprintf(why, wlen, "no %s variant for this hook", lt_mode_names[m]);
+	return false;
+}
+
+struct json *probes_json(const struct hook_status *st)
+{
+	struct json *arr = json_array();
+
+	for (int h = 0; h < H_NR_HOOKS; h++) {
+		const struct hook_def *d = &lt_hooks[h];
+		struct json *o = json_object(), *tried = json_object();
+		char reason[1024] = "";
+		size_t off = 0;
+
+		json_set(o, "name", json_string(d->name));
+		json_set(o, "mode", json_string(st[h].mode >= 0 ? lt_mode_names[st[h].mode] : "unavailable"));
+		json_set(o, "target", json_string(st[h].target[0] ? st[h].target : d->tp ? d->tp : d->funcs[0]));
+		for (int i = 0; i < d->nr_modes; i++) {
+			enum lt_mode m = d->order[i];
+
+			if ((int)m == st[h].mode) {
+				json_set(tried, lt_mode_names[m], json_string("attached"));
+				break;
+			}
+			json_set(tried, lt_mode_names[m], json_string(st[h].why[m][0] ? st[h].why[m] : "not tried"));
+			if (st[h].why[m][0] && off < sizeof(reason))
+				off += (size_t)snprintf(reason + off, sizeof(reason) - off, "%s%s: %s", off ? "; " : "",
+							lt_mode_names[m], st[h].why[m]);
+		}
+		json_set(o, "reason", st[h].mode >= 0 && !off ? json_string("") : json_string(reason));
+		json_set(o, "variants", tried);
+		json_push(arr, o);
+	}
+	return arr;
+}

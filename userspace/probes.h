@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * probes.h - the hooks lazytlb attaches, their variants, and how one variant
+ * per hook is chosen on the running kernel: probe what the kernel offers
+ * (BTF, tracefs, kallsyms, fentry, kprobes), then load and attach, demoting
+ * any variant that still fails to the next one without failing the others.
+ */
+#ifndef LT_PROBES_H
+#define LT_PROBES_H
+
+#include <stdbool.h>
+#include "json.h"
+
+enum lt_mode { M_TP_BTF, M_RAW_TP, M_TRACEPOINT, M_FENTRY, M_KPROBE, M_NR_MODES };
+extern const char *const lt_mode_names[M_NR_MODES];
+
+enum lt_hook {
+	H_SCHED_SWITCH,
+	H_IPI_SEND_CPU,
+	H_IPI_SEND_CPUMASK,
+	H_CSD_QUEUE_CPU,
+	H_CSD_FUNCTION_ENTRY,
+	H_TLB_FLUSH,
+	H_CPU_IDLE,
+	H_CALL_FUNCTION_ENTRY,
+	H_CALL_FUNCTION_SINGLE_ENTRY,
+	H_RESCHEDULE_ENTRY,
+	H_CALL_FUNCTION_EXIT,
+	H_CALL_FUNCTION_SINGLE_EXIT,
+	H_RESCHEDULE_EXIT,
+	H_MMDROP,
+	H_SHOOT_LAZY,
+	H_EXIT_FLUSH_LAZY,
+	H_FLUSH_TLB_MM_RANGE,
+	H_FINISH_TASK_SWITCH,
+	H_TABLE_SYNC,
+	H_MEMBARRIER,
+	H_NR_HOOKS,
+};
+
+struct hook_def {
+	const char *name;        /* program name prefix: <name>__<mode> */
+	const char *what;        /* one line for `lazytlb probes` */
+	const char *tp;          /* "category/event" for tracepoint variants, or NULL */
+	const char *funcs[4];    /* function targets for fentry/kprobe, first present wins */
+	enum lt_mode order[M_NR_MODES]; /* variants in order of preference */
+	int nr_modes;
+	bool has_exit;           /* also <name>_exit__<mode> (fexit / kretprobe) */
+	const char *arch;        /* only on this arch ("x86"), NULL for all */
+};
+extern const struct hook_def lt_hooks[H_NR_HOOKS];
+
+struct hook_status {
+	int mode;                     /* chosen and attached, or -1 */
+	char target[160];             /* what it attached to */
+	char why[M_NR_MODES][200];    /* per variant: why it is not used ("" if untested) */
+};
+
+struct probe_env; /* facts gathered once: BTF, tracefs, kallsyms, feature probes */
+
+struct probe_env *probe_env_new(const char *btf_custom_path, char *err, size_t errlen);
+void probe_env_free(struct probe_env *e);
+/* Is variant m of hook h possible here? false with the reason in why. */
+bool probe_variant(struct probe_env *e, enum lt_hook h, enum lt_mode m, char *target, size_t tlen,
+		   char *why, size_t wlen);
+/* Kernel function name to attach to for hook h (with clone suffix), or NULL */
+const char *probe_func_target(struct probe_env *e, enum lt_hook h);
+bool probe_env_has_kernel_btf(const struct probe_env *e);
+
+/* The "probes" array of the result file */
+struct json *probes_json(const struct hook_status *st);
+
+#endif

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/* procfs.c - see procfs.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "cli.h"
+#include "procfs.h"
+
+const char *const lt_irq_row_names[LT_IRQ_ROWS] = { "TLB", "CAL", "RES" };
+
+int irq_snapshot_read(struct irq_snapshot *s)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	char *line = NULL;
+	size_t cap = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!f)
+		return -errno;
+	/* header: "           CPU0       CPU1" */
+	if (getline(&line, &cap, f) > 0) {
+		for (char *p = line; (p = strstr(p, "CPU")); p += 3)
+			s->nr_cpus++;
+	}
+	if (s->nr_cpus > 1024)
+		s->nr_cpus = 1024;
+	while (getline(&line, &cap, f) > 0) {
+		char *p = line, *end;
+		int row = -1;
+
+		while (*p == ' ')
+			p++;
+		for (int r = 0; r < LT_IRQ_ROWS; r++) {
+			size_t n = strlen(lt_irq_row_names[r]);
+
+			if (!strncmp(p, lt_irq_row_names[r], n) && p[n] == ':')
+				row = r;
+		}
+		if (row < 0)
+			continue;
+		s->present[row] = true;
+		p = strchr(p, ':') + 1;
+		for (unsigned int c = 0; c < s->nr_cpus; c++) {
+			s->per_cpu[row][c] = strtoull(p, &end, 10);
+			if (end == p)
+				break;
+			p = end;
+		}
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+struct json *irq_snapshot_delta_json(const struct irq_snapshot *a, const struct irq_snapshot *b)
+{
+	struct json *o = json_object(), *pc = json_object();
+
+	for (int r = 0; r < LT_IRQ_ROWS; r++) {
+		struct json *arr;
+		uint64_t sum = 0;
+
+		if (!a->present[r] || !b->present[r]) {
+			json_set(o, lt_irq_row_names[r], json_null());
+			continue;
+		}
+		arr = json_array();
+		for (unsigned int c = 0; c < b->nr_cpus; c++) {
+			uint64_t d = b->per_cpu[r][c] - a->per_cpu[r][c];
+
+			sum += d;
+			json_push(arr, json_u64(d));
+		}
+		json_set(o, lt_irq_row_names[r], json_u64(sum));
+		json_set(pc, lt_irq_row_names[r], arr);
+	}
+	json_set(o, "per_cpu", pc);
+	return o;
+}
+
+struct kconfig {
+	char *text;
+	char source[128];
+};
+
+static char *slurp_gz(const char *path)
+{
+	gzFile g = gzopen(path, "rb");
+	size_t len = 0, cap = 1 << 16;
+	char *buf;
+	int n;
+
+	if (!g)
+		return NULL;
+	buf = malloc(cap + 1);
+	while (buf && (n = gzread(g, buf + len, (unsigned int)(cap - len))) > 0) {
+		len += (size_t)n;
+		if (len == cap) {
+			char *nb = realloc(buf, cap * 2 + 1);
+
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	gzclose(g);
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+struct kconfig *kconfig_load(void)
+{
+	struct kconfig *k = calloc(1, sizeof(*k));
+	struct utsname u;
+	char path[256];
+
+	if (!k)
+		return NULL;
+	/* gzread reads plain files too, so one reader serves both */
+	if ((k->text = slurp_gz("/proc/config.gz"))) {
+		snprintf(k->source, sizeof(k->source), "/proc/config.gz");
+		return k;
+	}
+	uname(&u);
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	if ((k->text = slurp_gz(path)))
+		snprintf(k->source, sizeof(k->source), "%s", path);
+	return k;
+}
+
+const char *kconfig_get(const struct kconfig *k, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	if (!k || !k->text)
+		return "absent";
+	for (p = k->text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (!strncmp(p, name, n) && p[n] == '=') {
+			if (p[n + 1] == 'y')
+				return "y";
+			if (p[n + 1] == 'm')
+				return "m";
+			return "other";
+		}
+		if (!strncmp(p, "# ", 2) && !strncmp(p + 2, name, n) && !strncmp(p + 2 + n, " is not set", 11))
+			return "n";
+	}
+	/* not in the file: the option does not exist in this kernel, or is a
+	 * promptless bool that is off; either way the config does not say */
+	return "absent";
+}
+
+const char *kconfig_source(const struct kconfig *k)
+{
+	return k && k->text ? k->source : NULL;
+}
+
+void kconfig_free(struct kconfig *k)
+{
+	if (k)
+		free(k->text);
+	free(k);
+}
+
+void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static unsigned int cpulist_count(const char *path, bool highest)
+{
+	char buf[4096];
+	uint64_t mask[16];
+	unsigned int n = 0, hi = 0;
+
+	read_line(path, buf, sizeof(buf));
+	if (!lt_parse_cpulist(buf, mask, 1024))
+		return 0;
+	for (unsigned int c = 0; c < 1024; c++)
+		if (mask[c / 64] & (1ULL << (c % 64))) {
+			n++;
+			hi = c + 1;
+		}
+	return highest ? hi : n;
+}
+
+unsigned int online_cpu_count(void)
+{
+	unsigned int n = cpulist_count("/sys/devices/system/cpu/online", false);
+
+	return n ? n : (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+unsigned int possible_cpu_ids(void)
+{
+	unsigned int n = cpulist_count("/sys/devices/system/cpu/possible", true);
+
+	return n ? n : (unsigned int)sysconf(_SC_NPROCESSORS_CONF);
+}
+
+static void cpuinfo_field(const char *key, char *out, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[1024];
+	size_t n = strlen(key);
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *v;
+
+		if (strncmp(line, key, n) || !(v = strchr(line, ':')))
+			continue;
+		v++;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		v[strcspn(v, "\n")] = '\0';
+		snprintf(out, len, "%s", v);
+		break;
+	}
+	fclose(f);
+}
+
+/* none | kvm | tcg | other: from the hypervisor CPU flag, the clocksource and DMI */
+static const char *detect_virt(void)
+{
+	char flags[8192], clk[256], vendor[128], model[256];
+
+	cpuinfo_field("flags", flags, sizeof(flags));
+	read_line("/sys/devices/system/clocksource/clocksource0/available_clocksource", clk, sizeof(clk));
+	read_line("/sys/class/dmi/id/sys_vendor", vendor, sizeof(vendor));
+	cpuinfo_field("model\t", model, sizeof(model));
+	if (strstr(model, "emulated by qemu"))
+		return "tcg"; /* powerpc pseries under qemu */
+	if (strstr(clk, "kvm-clock"))
+		return "kvm";
+	if (strstr(vendor, "QEMU"))
+		return "tcg"; /* qemu machine without KVM's paravirt clock */
+	if (strstr(flags, " hypervisor"))
+		return "other";
+	if (flags[0] || access("/proc/device-tree", F_OK))
+		return "none";
+	return "other";
+}
+
+static void cmdline_param(const char *key, char *out, size_t len)
+{
+	char cmd[4096], *p;
+	size_t n = strlen(key);
+
+	out[0] = '\0';
+	read_line("/proc/cmdline", cmd, sizeof(cmd));
+	for (p = cmd; (p = strstr(p, key)); p += n) {
+		if ((p == cmd || p[-1] == ' ') && p[n] == '=') {
+			snprintf(out, len, "%.*s", (int)strcspn(p + n + 1, " "), p + n + 1);
+			return;
+		}
+	}
+}
+
+struct json *host_json(void)
+{
+	struct json *h = json_object();
+	char buf[4096];
+	struct utsname u;
+
+	uname(&u);
+	gethostname(buf, sizeof(buf));
+	json_set(h, "hostname", json_string(buf));
+	json_set(h, "arch", json_string(u.machine));
+	cpuinfo_field("model name", buf, sizeof(buf));
+	if (!buf[0])
+		cpuinfo_field("cpu\t", buf, sizeof(buf)); /* powerpc: "cpu : POWER9 (architected)" */
+	json_set(h, "cpu_model", json_string(buf));
+	json_set(h, "nr_cpus", json_u64(online_cpu_count()));
+	read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
+	json_set(h, "online_cpus", json_string(buf));
+	read_line("/sys/devices/system/cpu/nohz_full", buf, sizeof(buf));
+	if (!strcmp(buf, "(null)"))
+		buf[0] = '\0';
+	json_set(h, "nohz_full", json_string(buf));
+	cmdline_param("isolcpus", buf, sizeof(buf));
+	json_set(h, "isolcpus", json_string(buf));
+	json_set(h, "virt", json_string(detect_virt()));
+	return h;
+}

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * summary.c - the human summary of a result document: tables and text
+ * histograms, summed over its reps. Reads only the JSON, so it shows any
+ * result file the same way, whichever kernel or architecture wrote it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "collector.h"
+#include "hist.h"
+
+/* Sum of a metric over reps ("metrics.lazy.grabs"); false if null/absent in any rep */
+static bool rep_sum(const struct json *res, const char *path, __u64 *out)
+{
+	const struct json *reps = json_get(res, "reps");
+
+	*out = 0;
+	if (!json_len(reps))
+		return false;
+	for (size_t i = 0; i < json_len(reps); i++) {
+		const struct json *v = json_path(json_at(reps, i), path);
+
+		if (!v || !json_is_number(v))
+			return false;
+		*out += json_as_u64(v);
+	}
+	return true;
+}
+
+static double total_seconds(const struct json *res)
+{
+	__u64 ns;
+
+	return rep_sum(res, "duration_ns", &ns) && ns ? (double)ns / 1e9 : 0;
+}
+
+/* one row "  label    count    rate/s", or n/a when the probe was unavailable */
+static void row(FILE *f, const struct json *res, const char *label, const char *path)
+{
+	double secs = total_seconds(res);
+	__u64 v;
+
+	if (!rep_sum(res, path, &v)) {
+		fprintf(f, "  %-34s %14s\n", label, "n/a (probe unavailable)");
+		return;
+	}
+	fprintf(f, "  %-34s %14llu %14.1f/s\n", label, (unsigned long long)v, secs ? (double)v / secs : 0);
+}
+
+static void section(FILE *f, const char *title)
+{
+	fprintf(f, "\n%s\n", title);
+}
+
+static void print_hist(FILE *f, const struct json *res, const char *path, const char *title)
+{
+	const struct json *reps = json_get(res, "reps");
+	struct lt_hist m = {}, h;
+	char err[128];
+	const char *unit = "";
+
+	for (size_t i = 0; i < json_len(reps); i++) {
+		const struct json *j = json_path(json_at(reps, i), path);
+
+		if (!j || json_type(j) != JSON_OBJECT) {
+			fprintf(f, "%s: n/a (probe unavailable)\n", title);
+			return;
+		}
+		unit = json_as_string(json_get(j, "unit"));
+		if (hist_from_json(j, &h, err, sizeof(err)))
+			return;
+		hist_merge(&m, &h);
+	}
+	hist_print(f, &m, title, unit ? unit : "");
+}
+
+static void cause_state_table(FILE *f, const struct json *res)
+{
+	static const char *const causes[] = { "tlb_flush", "shoot_lazy", "exit_flush_lazy", "membarrier",
+					      "table_sync", "resched", "other" };
+	static const char *const states[] = { "idle", "user", "kernel", "lazy", "nohz_full" };
+	char path[128];
+	__u64 v;
+
+	if (!rep_sum(res, "metrics.ipi.sent", &v)) {
+		fprintf(f, "  n/a (probe unavailable)\n");
+		return;
+	}
+	fprintf(f, "  %-16s %10s", "cause \\ target", "total");
+	for (size_t s = 0; s < 5; s++)
+		fprintf(f, " %10s", states[s]);
+	fputc('\n', f);
+	for (size_t c = 0; c < 7; c++) {
+		snprintf(path, sizeof(path), "metrics.ipi.by_cause.%s", causes[c]);
+		rep_sum(res, path, &v);
+		fprintf(f, "  %-16s %10llu", causes[c], (unsigned long long)v);
+		for (size_t s = 0; s < 5; s++) {
+			snprintf(path, sizeof(path), "metrics.ipi.by_cause_state.%s.%s", causes[c], states[s]);
+			rep_sum(res, path, &v);
+			fprintf(f, " %10llu", (unsigned long long)v);
+		}
+		fputc('\n', f);
+	}
+}
+
+static void ground_truth(FILE *f, const struct json *res)
+{
+	static const struct { const char *row, *ours, *what; } g[] = {
+		{ "CAL", "metrics.ipi.hw_by_vector.call_function", "function-call IPIs" },
+		{ "TLB", "metrics.ipi.tlb_remote_flush_received", "remote TLB flushes" },
+		{ "RES", "metrics.ipi.hw_by_vector.reschedule", "reschedule IPIs" },
+	};
+	char p[96];
+
+	fprintf(f, "  %-22s %14s %14s\n", "", "lazytlb", "/proc/interrupts");
+	for (size_t i = 0; i < 3; i++) {
+		__u64 ours, theirs, single = 0;
+		bool ok = rep_sum(res, g[i].ours, &ours);
+
+		if (!strcmp(g[i].row, "CAL") && rep_sum(res, "metrics.ipi.hw_by_vector.call_function_single", &single))
+			ours += single;
+		snprintf(p, sizeof(p), "procfs.interrupts_delta.%s", g[i].row);
+		fprintf(f, "  %-3s %-18s ", g[i].row, g[i].what);
+		if (ok)
+			fprintf(f, "%14llu ", (unsigned long long)ours);
+		else
+			fprintf(f, "%14s ", "n/a");
+		if (rep_sum(res, p, &theirs))
+			fprintf(f, "%14llu\n", (unsigned long long)theirs);
+		else
+			fprintf(f, "%14s\n", "n/a");
+	}
+}
+
+static void whatif_table(FILE *f, const struct json *res)
+{
+	static const char *const filters[] = { "target-idle", "target-lazy", "curr-mm-differs", "target-not-kernel" };
+	const struct json *w = json_path(json_at(json_get(res, "reps"), 0), "metrics.whatif");
+	char p[128];
+
+	if (!w || json_type(w) != JSON_OBJECT) {
+		fprintf(f, "  not evaluated (use --whatif)\n");
+		return;
+	}
+	fprintf(f, "  %-18s %12s %12s %12s %14s\n", "filter", "seen", "would skip", "unknown", "race exposed");
+	for (size_t i = 0; i < 4; i++) {
+		__u64 v[4];
+		static const char *const k[] = { "seen", "skip", "unknown", "race_exposed" };
+
+		for (size_t j = 0; j < 4; j++) {
+			snprintf(p, sizeof(p), "metrics.whatif.%s.%s", filters[i], k[j]);
+			rep_sum(res, p, &v[j]);
+		}
+		fprintf(f, "  %-18s %12llu %12llu %12llu %14llu\n", filters[i], (unsigned long long)v[0],
+			(unsigned long long)v[1], (unsigned long long)v[2], (unsigned long long)v[3]);
+	}
+	fprintf(f, "  (upper bounds: what a patch applying the filter could at most save)\n");
+}
+
+void summary_print(FILE *f, const struct json *res)
+{
+	const struct json *probes = json_get(res, "probes");
+	const char *sch = json_as_string(json_path(res, "kernel.lazy_tlb_scheme"));
+	bool any_missing = false;
+
+	fprintf(f, "lazytlb %s on %s (%s), %llu CPUs, lazy TLB scheme: %s (%s), %zu rep(s), %.2f s\n",
+		json_as_string(json_path(res, "scenario.name")) ?: "?",
+		json_as_string(json_path(res, "kernel.release")) ?: "?",
+		json_as_string(json_path(res, "host.arch")) ?: "?",
+		(unsigned long long)json_as_u64(json_path(res, "host.nr_cpus")), sch ? sch : "unknown",
+		json_as_string(json_path(res, "kernel.scheme_source")) ?: "?", json_len(json_get(res, "reps")),
+		total_seconds(res));
+
+	section(f, "Context switches");
+	row(f, res, "user -> user", "metrics.switch.user_to_user");
+	row(f, res, "user -> kthread/idle (lazy grab)", "metrics.switch.user_to_kthread");
+	row(f, res, "kthread/idle -> user (lazy drop)", "metrics.switch.kthread_to_user");
+	row(f, res, "kthread -> kthread (carry)", "metrics.switch.kthread_to_kthread");
+	row(f, res, "to idle", "metrics.switch.to_idle");
+
+	section(f, "Lazy mm references");
+	row(f, res, "grabs", "metrics.lazy.grabs");
+	row(f, res, "drops", "metrics.lazy.drops");
+	row(f, res, "refcount atomics", "metrics.lazy.refcount_atomics");
+	row(f, res, "hand-backs with mm_count >= 2", "metrics.lazy.handback.mm_count_ge2");
+	row(f, res, "hand-backs with mm_count <= 1", "metrics.lazy.handback.mm_count_le1");
+	print_hist(f, res, "metrics.lazy.sharing", "CPUs sharing the mm at a lazy op");
+
+	section(f, "mm teardown");
+	row(f, res, "__mmdrop", "metrics.mmdrop.mmdrop");
+	row(f, res, "shoot-lazy calls", "metrics.mmdrop.shoot_lazy_calls");
+	row(f, res, "shoot-lazy IPIs", "metrics.mmdrop.shoot_lazy_ipis");
+	row(f, res, "exit-flush-lazy calls", "metrics.mmdrop.exit_flush_lazy_calls");
+	row(f, res, "membarrier(2) calls", "metrics.calls.membarrier");
+	row(f, res, "tlb_remove_table_sync_one", "metrics.calls.tlb_remove_table_sync_one");
+
+	section(f, "IPIs requested, by cause x target CPU state at send time");
+	cause_state_table(f, res);
+	section(f, "IPIs received (checked against /proc/interrupts)");
+	ground_truth(f, res);
+
+	section(f, "Wakeups");
+	row(f, res, "idle wakeups by TLB-flush IPI", "metrics.wakeups.idle_by_cause.tlb_flush");
+	row(f, res, "idle wakeups by membarrier IPI", "metrics.wakeups.idle_by_cause.membarrier");
+	row(f, res, "idle wakeups by shoot-lazy IPI", "metrics.wakeups.idle_by_cause.shoot_lazy");
+	row(f, res, "idle wakeups by resched IPI", "metrics.wakeups.idle_by_cause.resched");
+	row(f, res, "idle exits without an IPI", "metrics.wakeups.idle_without_ipi");
+	row(f, res, "nohz_full disturbances (TLB flush)", "metrics.wakeups.nohz_full_by_cause.tlb_flush");
+
+	section(f, "TLB flushes (tlb_flush tracepoint)");
+	row(f, res, "task switch", "metrics.tlb_flush.by_reason.task_switch");
+	row(f, res, "remote shootdown (received)", "metrics.tlb_flush.by_reason.remote_shootdown");
+	row(f, res, "local shootdown", "metrics.tlb_flush.by_reason.local_shootdown");
+	row(f, res, "local mm shootdown", "metrics.tlb_flush.by_reason.local_mm_shootdown");
+	row(f, res, "remote send IPI", "metrics.tlb_flush.by_reason.remote_send_ipi");
+
+	section(f, "What-if: IPIs each proposed filter would have skipped");
+	whatif_table(f, res);
+
+	section(f, "Latency histograms");
+	print_hist(f, res, "metrics.hist.ipi_latency_ns", "IPI send -> handler");
+	print_hist(f, res, "metrics.hist.flush_tlb_mm_range_ns", "flush_tlb_mm_range");
+	print_hist(f, res, "metrics.hist.finish_task_switch_ns.lazy_drop", "finish_task_switch, lazy drop");
+	print_hist(f, res, "metrics.hist.finish_task_switch_ns.other", "finish_task_switch, other");
+
+	for (size_t i = 0; i < json_len(probes); i++) {
+		const struct json *p = json_at(probes, i);
+
+		if (strcmp(json_as_string(json_get(p, "mode")) ?: "", "unavailable"))
+			continue;
+		if (!any_missing)
+			section(f, "Probes unavailable on this kernel (their metrics are n/a)");
+		any_missing = true;
+		fprintf(f, "  %-26s %s\n", json_as_string(json_get(p, "name")), json_as_string(json_get(p, "reason")));
+	}
+}
