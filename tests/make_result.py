@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""make_result.py - write a schema-valid lazytlb result file (lazytlb-result/1)
+for tests of `compare` and `plot`, without a kernel or root.
+
+Every counter is given as a rate per second; each rep's count is
+rate * duration * (1 + noise * N(0,1)) from a seeded RNG, so two files made
+with different seeds look like two runs of the same scenario. Histograms are
+lognormal samples put into lazytlb's log-linear buckets.
+
+  make_result.py -o r.json [--seed N] [--reps 5] [--duration-s 10]
+      [--kernel 6.1.0] [--arch x86_64] [--scheme refcount] [--nr-cpus 4]
+      [--scenario ctxsw] [--workload ctxsw] [--threads 4]
+      [--set PATH=RATE | PATH=V1,V2,...]  rate with noise, or exact per-rep counts
+      [--scale PREFIX=F]    multiply every counter under PREFIX (metrics.ipi=2)
+      [--hist NAME=MEDIAN[:SIGMA[:EVENTS_PER_S]]]   under metrics.hist
+      [--null PATH]         the metric is unavailable (null) in every rep
+      [--schema S]          write another schema string
+PATH is dotted inside a rep (metrics.ipi.by_cause.tlb_flush).
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+
+CAUSES = ["tlb_flush", "shoot_lazy", "exit_flush_lazy", "membarrier", "table_sync", "resched", "other"]
+STATES = ["idle", "user", "kernel", "lazy", "nohz_full"]
+FILTERS = {"target-idle": 0.35, "target-lazy": 0.15, "curr-mm-differs": 0.45, "target-not-kernel": 0.3}
+
+# per-second rates of a busy 4-CPU context-switch workload
+BY_CAUSE = {"tlb_flush": 2000, "shoot_lazy": 0, "exit_flush_lazy": 0, "membarrier": 10,
+            "table_sync": 5, "resched": 1900, "other": 85}
+BY_STATE = {"idle": 1500, "user": 1200, "kernel": 600, "lazy": 600, "nohz_full": 100}
+RATES = {
+    "metrics.switch.user_to_user": 5000, "metrics.switch.user_to_kthread": 800,
+    "metrics.switch.kthread_to_user": 800, "metrics.switch.kthread_to_kthread": 100,
+    "metrics.switch.to_idle": 3000, "metrics.switch.from_idle": 3000,
+    "metrics.lazy.grabs": 800, "metrics.lazy.drops": 800, "metrics.lazy.refcount_atomics": 1600,
+    "metrics.lazy.handback.same_mm": 400, "metrics.lazy.handback.mm_count_ge2": 390,
+    "metrics.lazy.handback.mm_count_le1": 10,
+    "metrics.mmdrop.mmdrop": 50, "metrics.mmdrop.shoot_lazy_calls": 0,
+    "metrics.mmdrop.shoot_lazy_ipis": 0, "metrics.mmdrop.exit_flush_lazy_calls": 0,
+    "metrics.ipi.sent": 4000, "metrics.ipi.hw_ipis": 3000,
+    "metrics.wakeups.idle_by_cause.tlb_flush": 500, "metrics.wakeups.idle_by_cause.resched": 1200,
+    "metrics.wakeups.idle_by_cause.other": 50, "metrics.wakeups.nohz_full_by_cause.tlb_flush": 20,
+    "metrics.wakeups.nohz_full_by_cause.resched": 10, "metrics.wakeups.idle_without_ipi": 300,
+    "metrics.tlb_flush.by_reason.task_switch": 3000, "metrics.tlb_flush.by_reason.remote_shootdown": 2000,
+    "metrics.tlb_flush.by_reason.local_shootdown": 500,
+    "metrics.tlb_flush.by_reason.local_mm_shootdown": 100,
+    "metrics.tlb_flush.by_reason.remote_send_ipi": 1000, "metrics.tlb_flush.by_reason.remote_wrong_cpu": 5,
+    "procfs.interrupts_delta.TLB": 2000, "procfs.interrupts_delta.CAL": 1000,
+    "procfs.interrupts_delta.RES": 1900,
+    "workload.ops": 100000,
+}
+for c, v in BY_CAUSE.items():
+    RATES["metrics.ipi.by_cause." + c] = v
+    for s, w in BY_STATE.items():
+        RATES["metrics.ipi.by_cause_state.%s.%s" % (c, s)] = v * w / 4000.0
+for s, w in BY_STATE.items():
+    RATES["metrics.ipi.by_target_state." + s] = w
+for f, frac in FILTERS.items():
+    base = "metrics.whatif.%s." % f
+    RATES[base + "seen"] = 2000
+    RATES[base + "skip"] = 2000 * frac
+    RATES[base + "unknown"] = 10
+    RATES[base + "race_exposed"] = 2
+    for c in ("tlb_flush", "membarrier"):
+        RATES[base + "by_cause.%s.seen" % c] = BY_CAUSE[c]
+        RATES[base + "by_cause.%s.skip" % c] = BY_CAUSE[c] * frac
+
+# name -> (unit, median, sigma, events per second)
+HISTS = {
+    "metrics.hist.flush_tlb_mm_range_ns": ("ns", 2000, 0.6, 300),
+    "metrics.hist.ipi_latency_ns": ("ns", 1500, 0.5, 300),
+    "metrics.hist.finish_task_switch_ns.lazy_drop": ("ns", 300, 0.4, 200),
+    "metrics.hist.finish_task_switch_ns.other": ("ns", 200, 0.4, 300),
+    "metrics.hist.nohz_interruption_ns": ("ns", 3000, 0.5, 50),
+    "metrics.lazy.sharing": ("cpus", 2, 0.5, 100),
+    "metrics.lazy.handback.mm_count": ("refs", 3, 0.3, 50),
+}
+
+SUB_BITS = 2
+SUB = 1 << SUB_BITS
+
+
+def bucket(v):
+    """lt_hist_bucket() of bpf/lazytlb.h"""
+    if v < SUB:
+        return v
+    e = v.bit_length() - 1
+    return (e - SUB_BITS + 1) * SUB + ((v >> (e - SUB_BITS)) & (SUB - 1))
+
+
+def bucket_lo(i):
+    if i < SUB:
+        return i
+    e = i // SUB + SUB_BITS - 1
+    return (1 << e) + ((i % SUB) << (e - SUB_BITS))
+
+
+def bucket_hi(i):
+    if i < SUB:
+        return i + 1
+    e = i // SUB + SUB_BITS - 1
+    return bucket_lo(i) + (1 << (e - SUB_BITS))
+
+
+def percentile(counts, total, vmin, vmax, q):
+    """hist_percentile() of userspace/hist.c"""
+    rank, seen = q * total, 0
+    for i in sorted(counts):
+        n = counts[i]
+        if seen + n >= rank:
+            v = bucket_lo(i) + (bucket_hi(i) - bucket_lo(i)) * ((rank - seen) / n)
+            return float(min(max(v, vmin), vmax))
+        seen += n
+    return float(vmax)
+
+
+def make_hist(rng, unit, median, sigma, n):
+    vals = [max(0, int(round(rng.lognormvariate(math.log(median), sigma)))) for _ in range(n)]
+    counts = {}
+    for v in vals:
+        counts[bucket(v)] = counts.get(bucket(v), 0) + 1
+    h = {"unit": unit, "count": n, "sum": sum(vals), "min": min(vals) if vals else 0,
+         "max": max(vals) if vals else 0}
+    for name, q in (("p50", .5), ("p90", .9), ("p99", .99), ("p999", .999)):
+        h[name] = percentile(counts, n, h["min"], h["max"], q) if n else 0.0
+    h["buckets"] = [[bucket_lo(i), bucket_hi(i), counts[i]] for i in sorted(counts)]
+    return h
+
+
+def put(tree, path, value):
+    keys = path.split(".")
+    for k in keys[:-1]:
+        nxt = tree.get(k)
+        if not isinstance(nxt, dict):
+            nxt = tree[k] = {}
+        tree = nxt
+    tree[keys[-1]] = value
+
+
+def under(path, prefix):
+    return path == prefix or path.startswith(prefix + ".")
+
+
+def parse_kv(s, what):
+    if "=" not in s:
+        sys.exit("make_result.py: %s wants KEY=VALUE, not %r" % (what, s))
+    return s.split("=", 1)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-o", "--output", required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--duration-s", type=float, default=10.0)
+    ap.add_argument("--noise", type=float, default=0.02)
+    ap.add_argument("--kernel", default="6.1.0-test")
+    ap.add_argument("--arch", default="x86_64")
+    ap.add_argument("--scheme", default="refcount")
+    ap.add_argument("--nr-cpus", type=int, default=4)
+    ap.add_argument("--scenario", default="ctxsw")
+    ap.add_argument("--workload", default="ctxsw")
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--schema", default="lazytlb-result/1")
+    ap.add_argument("--set", action="append", default=[])
+    ap.add_argument("--scale", action="append", default=[])
+    ap.add_argument("--hist", action="append", default=[])
+    ap.add_argument("--null", action="append", default=[])
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+
+    rates, exact, hists = dict(RATES), {}, dict(HISTS)
+    for s in a.set:
+        k, v = parse_kv(s, "--set")
+        if "," in v:
+            exact[k] = [int(x) for x in v.split(",")]
+            if len(exact[k]) != a.reps:
+                sys.exit("make_result.py: --set %s has %d values for %d reps" % (k, len(exact[k]), a.reps))
+        else:
+            rates[k] = float(v)
+    for s in a.scale:
+        k, v = parse_kv(s, "--scale")
+        for p in rates:
+            if under(p, k):
+                rates[p] *= float(v)
+    for s in a.hist:
+        k, v = parse_kv(s, "--hist")
+        p = "metrics.hist." + k
+        parts = v.split(":")
+        unit, med, sig, eps = hists.get(p, ("ns", 1000, 0.5, 200))
+        med = float(parts[0])
+        sig = float(parts[1]) if len(parts) > 1 else sig
+        eps = float(parts[2]) if len(parts) > 2 else eps
+        hists[p] = (unit, med, sig, eps)
+
+    reps = []
+    for r in range(a.reps):
+        dur_ns = int(a.duration_s * 1e9 * (1 + 0.001 * rng.random()))
+        secs = dur_ns / 1e9
+        rep = {"duration_ns": dur_ns}
+        for p, rate in rates.items():
+            val = exact[p][r] if p in exact else max(0, round(rate * secs * (1 + a.noise * rng.gauss(0, 1))))
+            put(rep, p, int(val))
+        for p in exact:
+            if p not in rates:
+                put(rep, p, exact[p][r])
+        for p, (unit, med, sig, eps) in hists.items():
+            # events sampled, not counted at full rate: tests stay fast
+            n = max(1, int(eps * min(secs, 2.0) * (1 + a.noise * rng.gauss(0, 1))))
+            put(rep, p, make_hist(rng, unit, med, sig, n))
+        sent = rep["metrics"]["ipi"]["sent"]
+        per_cpu = [rng.random() + 0.5 for _ in range(a.nr_cpus)]
+        rep["metrics"]["ipi"]["received_per_cpu"] = [int(sent * w / sum(per_cpu)) for w in per_cpu]
+        rep["metrics"]["whatif"]["race_window_ns"] = 1000000
+        rep["workload"]["ops_per_s"] = rep["workload"]["ops"] / secs
+        for p in a.null:
+            put(rep, p, None)
+        reps.append(rep)
+
+    doc = {
+        "schema": a.schema,
+        "tool": {"version": "0.1.0", "git": "test"},
+        "host": {"hostname": "testhost", "arch": a.arch, "cpu_model": "Test CPU", "nr_cpus": a.nr_cpus,
+                 "online_cpus": "0-%d" % (a.nr_cpus - 1), "nohz_full": "", "isolcpus": "", "virt": "none"},
+        "kernel": {"release": a.kernel, "cmdline": "quiet", "lazy_tlb_scheme": a.scheme,
+                   "scheme_source": "config",
+                   "config": {"CONFIG_MMU_LAZY_TLB_REFCOUNT": "y" if a.scheme == "refcount" else "n",
+                              "CONFIG_MMU_LAZY_TLB_SHOOTDOWN": "y" if a.scheme == "shootdown" else "n",
+                              "CONFIG_NO_HZ_FULL": "y"}},
+        "probes": [{"name": "sched_switch", "mode": "tp_btf", "target": "sched_switch"}],
+        "scenario": {"name": a.scenario, "workload": a.workload, "params": {"threads": a.threads},
+                     "cpus": "0-%d" % (a.nr_cpus - 1), "duration_s": a.duration_s, "warmup_s": 1,
+                     "reps": a.reps},
+        "reps": reps,
+        "overhead": {"programs": [{"name": "on_switch", "run_cnt": 1000, "run_time_ns": 50000}]},
+    }
+    tmp = a.output + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    os.replace(tmp, a.output)
+
+
+if __name__ == "__main__":
+    main()
