@@ -84,9 +84,14 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 				return lt_err(LT_EXIT_USAGE, "bad duration '%s' (seconds, > 0)", optarg);
 			ro->duration_given = true;
 			break;
-		case 'C':
+		case 'C': {
+			uint64_t mask[1024 / 64];
+
+			if (!lt_parse_cpulist(optarg, mask, 1024))
+				return lt_err(LT_EXIT_USAGE, "bad CPU list '%s' (expected e.g. 0-3,6)", optarg);
 			ro->copts.cpus = optarg;
 			break;
+		}
 		case 'o':
 			ro->output = optarg;
 			break;
