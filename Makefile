@@ -37,7 +37,7 @@ USER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(USER_SRCS))
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf/$(ARCH) -Ibpf -Wall -Wno-unused-function
 
 DEPS_PKGS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev gnuplot-nox linux-perf bpftrace \
-	     libxml2-utils python3 file
+	     libxml2-utils python3 file bc
 
 .PHONY: all deps test bench-overhead clean check-deps
 all: check-deps $(BUILD)/lazytlb
@@ -105,4 +105,14 @@ vm-prepare:
 	bash vm/setup-host.sh
 	for k in kernels-config/debian-*.kcfg; do bash vm/fetch.sh $$(basename $$k .kcfg) $(if $(VM_BTF),--btf) || exit 1; done
 	$(MAKE) --no-print-directory vm-initramfs
-	$(MAKE) --no-print-directory all
+
+# ---- built-in scenarios: bench/scenarios/*.scn and *.suite compiled into the binary ----
+# (bench/scenario.c reads them by name, so `lazytlb run NAME` needs only the binary)
+SCN_FILES := $(sort $(wildcard bench/scenarios/*.scn bench/scenarios/*.suite))
+$(BUILD)/gen/scenarios_builtin.c: $(SCN_FILES) bench/gen_scenarios.sh
+	@mkdir -p $(dir $@)
+	sh bench/gen_scenarios.sh $(SCN_FILES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/bench/scenarios_builtin.o: $(BUILD)/gen/scenarios_builtin.c bench/scenario.h bench/workload.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/lazytlb: $(BUILD)/obj/bench/scenarios_builtin.o

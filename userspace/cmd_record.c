@@ -52,6 +52,7 @@ static void usage(FILE *f)
 		"      --whatif            evaluate the proposed IPI filters at every IPI send\n"
 		"      --race-window NS    what-if race-exposure window (default 1000000 = 1 ms)\n"
 		"      --btf FILE          BTF for a kernel without /sys/kernel/btf/vmlinux\n"
+		"      --empty-programs    attach the same programs with empty bodies (overhead floor)\n"
 		"  -q, --quiet             no summary\n"
 		"  -v, --verbose           libbpf messages\n\n"
 		"examples:\n"
@@ -68,6 +69,7 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 		{ "whatif", no_argument, NULL, 'W' },         { "race-window", required_argument, NULL, 'R' },
 		{ "btf", required_argument, NULL, 'B' },      { "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
+		{ "empty-programs", no_argument, NULL, 'E' },
 		{}
 	};
 	int opt;
@@ -109,6 +111,9 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 			if (access(optarg, R_OK))
 				return lt_err(LT_EXIT_USAGE, "cannot read BTF file '%s': %s", optarg, strerror(errno));
 			ro->copts.btf_custom_path = optarg;
+			break;
+		case 'E':
+			ro->copts.empty = true;
 			break;
 		case 'q':
 			ro->quiet = true;

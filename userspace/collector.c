@@ -138,9 +138,11 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 		cfg->nohz_full_mask[i] = c->nohz_mask[i];
 	cfg->race_window_ns = c->opts.race_window_ns;
 	cfg->nr_cpu_ids = c->nr_cpu_ids;
-	/* one word of mm_cpumask per 64 CPUs: sample so the cost per op stays constant */
-	cfg->sharing_period = (c->nr_cpu_ids + 63) / 64;
+	/* reading mm_cpumask costs one probe read per 64 CPUs: sample so that the
+	 * cost per lazy op stays small and constant whatever the CPU count */
+	cfg->sharing_period = LT_SHARING_MIN_PERIOD * ((c->nr_cpu_ids + 63) / 64);
 	cfg->whatif = c->opts.whatif;
+	cfg->empty = c->opts.empty;
 }
 
 /* Open, choose variants, load, attach; one round. Returns 0, or 1 when a

@@ -20,6 +20,7 @@ struct collector_opts {
 	uint64_t race_window_ns;   /* what-if race-exposure window (default 1 ms) */
 	const char *btf_custom_path; /* BTF for kernels without /sys/kernel/btf/vmlinux */
 	bool quiet;                /* no libbpf/probing chatter on stderr */
+	bool empty;                /* same programs, empty bodies: the overhead floor */
 };
 
 /* Load and attach. NULL with a one-line reason in err (not root, no BTF, ...). */

@@ -164,6 +164,7 @@ static struct json *lazy_json(struct collector *c, const struct lt_counters *pc,
 	/* refcount kernels: mmgrab_lazy_tlb at each grab, mmdrop_lazy_tlb at each drop */
 	json_set(o, "refcount_atomics", !sch ? json_null() : json_u64(!strcmp(sch, "refcount") ? grabs + drops : 0));
 	json_set(o, "sharing", hist_json_sel(c, hs, LT_H_SHARING, "cpus", true));
+	json_set(o, "sharing_sample_period", json_u64(LT_SHARING_MIN_PERIOD * ((c->nr_cpu_ids + 63) / 64)));
 	hb = json_set(o, "handback", json_object());
 	json_set(hb, "same_mm", json_u64(SUM(handback_same_mm)));
 	json_set(hb, "mm_count_ge2", json_u64(SUM(handback_count_ge2)));
