@@ -79,29 +79,32 @@ static __always_inline int lt_ct_user_mode(unsigned long ct)
 }
 
 /*
- * tlb_flush reasons: enum tlb_flush_reason gained TLB_REMOTE_WRONG_CPU in
- * v6.9; numbering may differ, so map by name.
+ * tlb_flush reasons: enum tlb_flush_reason is x86-only and gained
+ * TLB_REMOTE_WRONG_CPU in v6.8; numbering may differ, so map by name. The
+ * ___lt flavour lets this compile against any architecture's vmlinux.h.
  */
+enum tlb_flush_reason___lt {
+	TLB_FLUSH_ON_TASK_SWITCH___lt,
+	TLB_REMOTE_SHOOTDOWN___lt,
+	TLB_LOCAL_SHOOTDOWN___lt,
+	TLB_LOCAL_MM_SHOOTDOWN___lt,
+	TLB_REMOTE_SEND_IPI___lt,
+	TLB_REMOTE_WRONG_CPU___lt,
+};
+
+#define LT_REASON(name, ours)                                                            \
+	if (bpf_core_enum_value_exists(enum tlb_flush_reason___lt, name##___lt) &&        \
+	    r == bpf_core_enum_value(enum tlb_flush_reason___lt, name##___lt))           \
+		return ours;
+
 static __always_inline __u32 lt_flush_reason(int r)
 {
-	if (bpf_core_enum_value_exists(enum tlb_flush_reason, TLB_FLUSH_ON_TASK_SWITCH) &&
-	    r == bpf_core_enum_value(enum tlb_flush_reason, TLB_FLUSH_ON_TASK_SWITCH))
-		return LT_FR_TASK_SWITCH;
-	if (bpf_core_enum_value_exists(enum tlb_flush_reason, TLB_REMOTE_SHOOTDOWN) &&
-	    r == bpf_core_enum_value(enum tlb_flush_reason, TLB_REMOTE_SHOOTDOWN))
-		return LT_FR_REMOTE_SHOOTDOWN;
-	if (bpf_core_enum_value_exists(enum tlb_flush_reason, TLB_LOCAL_SHOOTDOWN) &&
-	    r == bpf_core_enum_value(enum tlb_flush_reason, TLB_LOCAL_SHOOTDOWN))
-		return LT_FR_LOCAL_SHOOTDOWN;
-	if (bpf_core_enum_value_exists(enum tlb_flush_reason, TLB_LOCAL_MM_SHOOTDOWN) &&
-	    r == bpf_core_enum_value(enum tlb_flush_reason, TLB_LOCAL_MM_SHOOTDOWN))
-		return LT_FR_LOCAL_MM_SHOOTDOWN;
-	if (bpf_core_enum_value_exists(enum tlb_flush_reason, TLB_REMOTE_SEND_IPI) &&
-	    r == bpf_core_enum_value(enum tlb_flush_reason, TLB_REMOTE_SEND_IPI))
-		return LT_FR_REMOTE_SEND_IPI;
-	if (bpf_core_enum_value_exists(enum tlb_flush_reason, TLB_REMOTE_WRONG_CPU) &&
-	    r == bpf_core_enum_value(enum tlb_flush_reason, TLB_REMOTE_WRONG_CPU))
-		return LT_FR_REMOTE_WRONG_CPU;
+	LT_REASON(TLB_FLUSH_ON_TASK_SWITCH, LT_FR_TASK_SWITCH)
+	LT_REASON(TLB_REMOTE_SHOOTDOWN, LT_FR_REMOTE_SHOOTDOWN)
+	LT_REASON(TLB_LOCAL_SHOOTDOWN, LT_FR_LOCAL_SHOOTDOWN)
+	LT_REASON(TLB_LOCAL_MM_SHOOTDOWN, LT_FR_LOCAL_MM_SHOOTDOWN)
+	LT_REASON(TLB_REMOTE_SEND_IPI, LT_FR_REMOTE_SEND_IPI)
+	LT_REASON(TLB_REMOTE_WRONG_CPU, LT_FR_REMOTE_WRONG_CPU)
 	return LT_FR_UNKNOWN;
 }
 

@@ -569,7 +569,7 @@ static __always_inline int on_vector_exit(void)
 	SEC("tp_btf/" #tp) int BPF_PROG(tp##__tp_btf, int vector) { return fn; } \
 	SEC("raw_tp/" #tp) int BPF_PROG(tp##__raw_tp, int vector) { return fn; } \
 	SEC("tracepoint/irq_vectors/" #tp)                                 \
-	int tp##__tracepoint(struct trace_event_raw_x86_irq_vector *ctx) { return fn; }
+	int tp##__tracepoint(void *ctx) { return fn; }
 
 LT_VECTOR_HOOK(call_function_entry, on_vector_entry(0))
 LT_VECTOR_HOOK(call_function_single_entry, on_vector_entry(1))
