@@ -116,3 +116,11 @@ $(BUILD)/obj/bench/scenarios_builtin.o: $(BUILD)/gen/scenarios_builtin.c bench/s
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 $(BUILD)/lazytlb: $(BUILD)/obj/bench/scenarios_builtin.o
+
+# ---- the main job: the default suite on the running kernel, summary and plots ----
+RESULTS ?= results
+.PHONY: run
+run: all
+	$(BUILD)/lazytlb run --suite default -o $(RESULTS)
+	$(BUILD)/lazytlb plot -o $(RESULTS)/plots $(RESULTS)/*.json
+	@echo "report: $(RESULTS)/plots/report.md"
