@@ -403,6 +403,9 @@ static __always_inline void on_hw_send(__u32 cpu, __u64 callback, __u64 now)
 	} else {
 		cause = callback ? LT_CAUSE_OTHER : LT_CAUSE_RESCHED;
 		on_request(cpu, cause, 0);
+		/* other callbacks (irq_work, ...) arrive on vectors we do not time */
+		if (callback)
+			return;
 	}
 	if (p && !p->send_ns) {
 		p->send_ns = now;
