@@ -95,10 +95,8 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		case 'h':
 			usage(stdout);
 			exit(LT_EXIT_OK);
-		case ':':
-			return lt_err(LT_EXIT_USAGE, "option '%s' needs a value (try --help)", argv[optind - 1]);
 		default:
-			return lt_err(LT_EXIT_USAGE, "unknown option '%s' (try --help)", argv[optind - 1]);
+			return results_bad_option(c, argv);
 		}
 	}
 	a->files = argv + optind;

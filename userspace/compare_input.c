@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* compare_input.c - loading, labelling and walking result files (see compare_input.h). */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -195,24 +196,28 @@ static bool label_taken(const struct lt_result *r, size_t n, size_t self)
 	return false;
 }
 
+void result_kernel_name(const struct lt_result *r, size_t n, size_t i, char *buf, size_t len)
+{
+	const char *rel = result_str(&r[i], "kernel.release", NULL);
+	const char *arch = result_str(&r[i], "host.arch", "?");
+	bool arch_differs = false;
+
+	for (size_t k = 0; k < n; k++)
+		arch_differs = arch_differs || strcmp(result_str(&r[k], "host.arch", "?"), arch);
+	if (!rel)
+		file_stem(r[i].path, buf, len);
+	else if (arch_differs)
+		snprintf(buf, len, "%s %s", rel, arch);
+	else
+		snprintf(buf, len, "%s", rel);
+}
+
 static void results_label(struct lt_result *r, size_t n)
 {
-	bool arch_differs = false;
 	bool *tie = calloc(n, sizeof(*tie));
 
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(result_str(&r[i], "host.arch", "?"), result_str(&r[0], "host.arch", "?")))
-			arch_differs = true;
-	for (size_t i = 0; i < n; i++) {
-		const char *rel = result_str(&r[i], "kernel.release", NULL);
-
-		if (!rel)
-			file_stem(r[i].path, r[i].label, sizeof(r[i].label));
-		else if (arch_differs)
-			snprintf(r[i].label, sizeof(r[i].label), "%s %s", rel, result_str(&r[i], "host.arch", "?"));
-		else
-			snprintf(r[i].label, sizeof(r[i].label), "%s", rel);
-	}
+	for (size_t i = 0; i < n; i++)
+		result_kernel_name(r, n, i, r[i].label, sizeof(r[i].label));
 	/* decide all ties before renaming any, then fall back to the path */
 	for (size_t i = 0; i < n && tie; i++)
 		tie[i] = label_taken(r, n, i);
@@ -260,6 +265,13 @@ void results_free(struct lt_result *r, size_t n)
 	for (size_t i = 0; i < n; i++)
 		json_free(r[i].doc);
 	free(r);
+}
+
+int results_bad_option(int c, char *const *argv)
+{
+	if (c == ':')
+		return lt_err(LT_EXIT_USAGE, "option '%s' needs a value (try --help)", argv[optind - 1]);
+	return lt_err(LT_EXIT_USAGE, "unknown option '%s' (try --help)", argv[optind - 1]);
 }
 
 /* ------------------------------------------------------------ warnings */

@@ -27,6 +27,13 @@ struct lt_result {
  * On error prints one line naming the file (lt_err) and returns LT_EXIT_USAGE. */
 int results_load(char *const *paths, size_t n, struct lt_result **out);
 void results_free(struct lt_result *r, size_t n);
+/* Short kernel name of file i: kernel.release, plus host.arch when the files'
+ * arches differ; the file name without ".json" if there is no release. */
+void result_kernel_name(const struct lt_result *r, size_t n, size_t i, char *buf, size_t len);
+/* For the compare and plot command lines: getopt_long's ':' (an option
+ * without its value) or '?' (an unknown option) as one usage line, after
+ * opterr = 0 and an optstring starting with ':'. Returns LT_EXIT_USAGE. */
+int results_bad_option(int c, char *const *argv);
 /* A string field of the document ("kernel.release"), or dflt. */
 const char *result_str(const struct lt_result *r, const char *dotted, const char *dflt);
 /* Warnings worth a line on stderr: too few reps, scenarios that differ.

@@ -256,13 +256,23 @@ static void emit_header(struct out *o, const struct cmp_table *t)
 
 static void print_files(struct out *o, const struct cmp_table *t)
 {
-	const char *fmt = o->fmt == CMP_MARKDOWN ? "| %s | %s | %s | `%s` | %zu |\n" : "  %-5s %-24s %-10s %s  (%zu reps)\n";
-
 	if (o->fmt == CMP_MARKDOWN)
-		fprintf(o->f, "| | kernel | lazy TLB | file | reps |\n|---|---|---|---|---:|\n");
-	for (size_t i = 0; i < t->nfiles; i++)
-		fprintf(o->f, fmt, i ? "new" : "base", t->files[i].label,
-			result_str(&t->files[i], "kernel.lazy_tlb_scheme", "?"), t->files[i].path, t->files[i].nreps);
+		fprintf(o->f, "| | label | lazy TLB | arch | CPUs | scenario | reps | file |\n"
+			      "|---|---|---|---|---:|---|---:|---|\n");
+	for (size_t i = 0; i < t->nfiles; i++) {
+		const struct lt_result *r = &t->files[i];
+		const char *scheme = result_str(r, "kernel.lazy_tlb_scheme", "?");
+		const char *arch = result_str(r, "host.arch", "?");
+		const char *scen = result_str(r, "scenario.name", "?");
+		unsigned long long cpus = json_as_u64(json_path(r->doc, "host.nr_cpus"));
+
+		if (o->fmt == CMP_MARKDOWN)
+			fprintf(o->f, "| %s | %s | %s | %s | %llu | %s | %zu | `%s` |\n", i ? "new" : "base", r->label,
+				scheme, arch, cpus, scen, r->nreps, r->path);
+		else
+			fprintf(o->f, "  %-4s  %-24s %-9s %-7s %3llu CPUs  %-12s %2zu reps  %s\n", i ? "new" : "base",
+				r->label, scheme, arch, cpus, scen, r->nreps, r->path);
+	}
 }
 
 static void print_legend(struct out *o, const struct cmp_table *t)
@@ -274,12 +284,11 @@ static void print_legend(struct out *o, const struct cmp_table *t)
 		o->fmt == CMP_MARKDOWN ? "\\*" : "*", t->opts.alpha, t->opts.ks_min_d);
 }
 
-static void print_table(struct out *o, const struct cmp_table *t)
+/* The sections: one table each in text and markdown, one CSV table for all. */
+static void print_rows(struct out *o, const struct cmp_table *t)
 {
 	if (o->fmt == CMP_CSV)
 		emit_header(o, t);
-	else
-		print_files(o, t);
 	for (int s = 0; s < SEC_NR; s++) {
 		const struct cmp_section *sec = &t->sec[s];
 
@@ -292,7 +301,7 @@ static void print_table(struct out *o, const struct cmp_table *t)
 		for (size_t i = 0; i < sec->n; i++)
 			emit_row(o, t, sec->name, &sec->rows[i]);
 	}
-	if (o->fmt != CMP_CSV)
+	if (o->fmt != CMP_CSV && t->nfiles > 1)
 		print_legend(o, t);
 }
 
@@ -376,10 +385,22 @@ static struct json *table_json(const struct cmp_table *t, const struct json *war
 	return o;
 }
 
-void cmp_print(FILE *f, const struct cmp_table *t, enum cmp_format fmt, const struct json *warnings)
+void cmp_print_files(FILE *f, const struct cmp_table *t, enum cmp_format fmt)
 {
 	struct out o = { .f = f, .fmt = fmt };
 
+	print_files(&o, t);
+}
+
+void cmp_print_rows(FILE *f, const struct cmp_table *t, enum cmp_format fmt)
+{
+	struct out o = { .f = f, .fmt = fmt };
+
+	print_rows(&o, t);
+}
+
+void cmp_print(FILE *f, const struct cmp_table *t, enum cmp_format fmt, const struct json *warnings)
+{
 	if (fmt == CMP_JSON) {
 		struct json *j = table_json(t, warnings);
 
@@ -387,5 +408,7 @@ void cmp_print(FILE *f, const struct cmp_table *t, enum cmp_format fmt, const st
 		json_free(j);
 		return;
 	}
-	print_table(&o, t);
+	if (fmt != CMP_CSV)
+		cmp_print_files(f, t, fmt);
+	cmp_print_rows(f, t, fmt);
 }

@@ -57,7 +57,10 @@ void cmp_table_build(struct cmp_table *t, const struct lt_result *files, size_t 
 void cmp_table_free(struct cmp_table *t);
 
 enum cmp_format { CMP_TEXT, CMP_CSV, CMP_MARKDOWN, CMP_JSON };
-/* warnings: JSON array of strings (printed in --json output; may be NULL) */
+/* The whole comparison; warnings: JSON array of strings, part of --json output (may be NULL). */
 void cmp_print(FILE *f, const struct cmp_table *t, enum cmp_format fmt, const struct json *warnings);
+/* Its parts, for reports (text and markdown): the files, then the sections. */
+void cmp_print_files(FILE *f, const struct cmp_table *t, enum cmp_format fmt);
+void cmp_print_rows(FILE *f, const struct cmp_table *t, enum cmp_format fmt);
 
 #endif

@@ -34,6 +34,21 @@ struct stats_summary stats_summarize(const double *v, size_t n)
 	return s;
 }
 
+struct stats_summary stats_pool(struct stats_summary a, struct stats_summary b)
+{
+	struct stats_summary s = { .n = a.n + b.n };
+	double ss;
+
+	if (!a.n || !b.n)
+		return a.n ? a : b;
+	s.mean = (a.mean * (double)a.n + b.mean * (double)b.n) / (double)s.n;
+	/* within-sample sums of squares plus each sample's offset from the pooled mean */
+	ss = a.sd * a.sd * (double)(a.n - 1) + b.sd * b.sd * (double)(b.n - 1) +
+	     (double)a.n * (a.mean - s.mean) * (a.mean - s.mean) + (double)b.n * (b.mean - s.mean) * (b.mean - s.mean);
+	s.sd = sqrt(ss / (double)(s.n - 1));
+	return s;
+}
+
 /* Continued fraction of I_x(a, b) (the even/odd terms d_2m, d_2m+1 of the
  * classic expansion), evaluated with the modified Lentz method; converges
  * fast for x < (a + 1) / (a + b + 2). */

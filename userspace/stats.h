@@ -19,6 +19,8 @@ struct stats_summary {
 };
 
 struct stats_summary stats_summarize(const double *v, size_t n);
+/* The summary of the union of two samples, from their summaries alone. */
+struct stats_summary stats_pool(struct stats_summary a, struct stats_summary b);
 
 /* Regularized incomplete beta I_x(a, b), a, b > 0, 0 <= x <= 1; NaN outside. */
 double stats_incbeta(double a, double b, double x);

@@ -19,6 +19,19 @@ static void test_summary(void)
 	CHECK(s.n == 1 && s.mean == 2 && s.sd == 0);
 	s = stats_summarize(v, 0);
 	CHECK(s.n == 0 && s.mean == 0);
+	/* pooling two summaries equals summarizing the union */
+	{
+		struct stats_summary p = stats_pool(stats_summarize(v, 3), stats_summarize(v + 3, 5));
+		struct stats_summary all = stats_summarize(v, 8);
+
+		CHECK(p.n == 8);
+		CHECK_NEAR(p.mean, all.mean, 1e-12);
+		CHECK_NEAR(p.sd, all.sd, 1e-12);
+		p = stats_pool(stats_summarize(v, 1), stats_summarize(v, 0));
+		CHECK(p.n == 1 && p.mean == 2);
+		p = stats_pool(stats_summarize(v, 1), stats_summarize(v + 7, 1));
+		CHECK_NEAR(p.sd, sqrt(24.5), 1e-12); /* {2, 9} */
+	}
 	/* large counters with a small spread: no cancellation */
 	{
 		double big[] = { 1e15 + 1, 1e15 + 2, 1e15 + 3 };

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# t_plot.sh - `lazytlb plot` on generated result files: every expected plot is
+# drawn as a parseable SVG and a PNG of the asked size with real content, the
+# data and scripts stay beside them and re-run, report.md links what exists;
+# bad input and flags exit 2, a missing gnuplot exits 1 with a hint.
+. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+mk() { python3 "$HERE/make_result.py" "$@" || fail "make_result.py $*"; }
+[ -x "$LAZYTLB" ] || fail "$LAZYTLB not built"
+command -v python3 >/dev/null || skip "needs python3"
+command -v gnuplot >/dev/null || skip "needs gnuplot (apt-get install gnuplot-nox)"
+command -v xmllint >/dev/null || skip "needs xmllint (apt-get install libxml2-utils)"
+gnuplot -e 'set terminal pngcairo' 2>/dev/null || skip "gnuplot has no pngcairo terminal"
+cd "$TMP"
+
+# Okabe-Ito blue and vermillion of plots/common.gp: series 1 and 2
+BLUE=0072b2 RED=d55e00
+png() { python3 "$HERE/pnginfo.py" --count $BLUE --count $RED "$1"; } # W H colours big blue red
+
+mk -o a.json --seed 1
+mk -o b.json --seed 2 --kernel 6.8.0-test --scale metrics.ipi=2 --hist ipi_latency_ns=3000 \
+	--null metrics.ipi.received_per_cpu
+"$LAZYTLB" plot -o out a.json b.json >log 2>&1 || fail "plot exit $?: $(cat log)"
+[ -s log ] && fail "plot printed: $(cat log)"
+
+hists="hist_flush_tlb_mm_range_ns hist_ipi_latency_ns hist_finish_task_switch_ns_lazy_drop
+	hist_finish_task_switch_ns_other hist_nohz_interruption_ns"
+for p in $hists ipi_by_cause ipi_by_target_state ipi_received_per_cpu; do
+	for ext in svg png dat gp; do
+		[ -s out/$p.$ext ] || fail "missing out/$p.$ext"
+	done
+	xmllint --noout out/$p.svg || fail "$p.svg does not parse"
+	grep -q '<path' out/$p.svg || fail "$p.svg draws nothing"
+	read -r w h colours big blue red <<<"$(png out/$p.png)"
+	[ "$w x $h" = "1000 x 600" ] || fail "$p.png is $w x $h, want 1000 x 600"
+	[ "$colours" -gt 50 ] || fail "$p.png has only $colours colours"
+	case $p in
+	hist_*) [ "$blue" -gt 100 ] && [ "$red" -gt 100 ] || fail "$p.png: series missing (blue $blue, red $red)" ;;
+	ipi_by_*) [ "$big" -ge 2 ] || fail "$p.png: $big large colour areas, want stacked parts" ;;
+	ipi_received_per_cpu) [ "$big" -ge 4 ] || fail "$p.png: $big heat cells" ;;
+	esac
+	echo "ok $p: $w x $h, $colours colours, $big areas, series px $blue/$red"
+done
+[ -e out/refcount_atomics_scaling.png ] && fail "scaling plot without a scaling axis"
+[ -s out/common.gp ] || fail "common.gp not copied"
+
+# the heatmap says which file could not measure per-CPU IPIs
+grep -q '"6.8.0-test (n/a)"' out/ipi_received_per_cpu.dat || fail "heatmap row of b.json not n/a"
+# two series in the histogram data, labelled by kernel
+[ "$(grep -c '^"bound"' out/hist_ipi_latency_ns.dat)" = 2 ] || fail "hist data: not 2 series"
+grep -q '"6.1.0-test  p50' out/hist_ipi_latency_ns.dat || fail "hist data: no kernel label"
+
+# report.md: every image it names exists, and the comparison is there
+for img in $(grep -o '([a-z_]*\.svg)' out/report.md | tr -d '()'); do
+	[ -s out/$img ] || fail "report.md links missing $img"
+done
+[ "$(grep -c '^!\[' out/report.md)" = 8 ] || fail "report.md: $(grep -c '^!\[' out/report.md) images, want 8"
+grep -q '^## Comparison' out/report.md || fail "report.md: no comparison"
+grep -q '| metrics.ipi.sent/s |' out/report.md || fail "report.md: no compare rows"
+
+# a user restyles: edit the script, re-run gnuplot in the directory
+(cd out && sed -i 's/^W = .*/W = 500/' ipi_by_cause.gp && gnuplot ipi_by_cause.gp) || fail "re-running a .gp failed"
+[ "$(png out/ipi_by_cause.png | cut -d' ' -f1)" = 500 ] || fail "re-run did not redraw"
+
+# --size, the scaling plot (threads differ), labels by file name when releases tie
+for t in 2 4 8; do
+	mk -o base-$t.json --seed $t --threads $t --set metrics.lazy.refcount_atomics=$((t * 300))
+	mk -o new-$t.json --seed $((t + 10)) --kernel 6.8.0-test --threads $t \
+		--set metrics.lazy.refcount_atomics=$((t * 100))
+done
+"$LAZYTLB" plot --size 640x480 -o scale base-*.json new-*.json 2>log || fail "scaling plot: $(cat log)"
+read -r w h colours big blue red <<<"$(png scale/refcount_atomics_scaling.png)"
+[ "$w x $h" = "640 x 480" ] || fail "--size: $w x $h"
+[ "$blue" -gt 50 ] && [ "$red" -gt 50 ] || fail "scaling: series missing (blue $blue, red $red)"
+xmllint --noout scale/refcount_atomics_scaling.svg || fail "scaling svg"
+[ "$(grep -c '^"x"' scale/refcount_atomics_scaling.dat)" = 2 ] || fail "scaling: want one series per kernel"
+grep -q '"base-2"' scale/ipi_by_cause.dat || fail "tied releases: labels are not file names"
+
+# --no-render: data, scripts and report without gnuplot
+"$LAZYTLB" plot --no-render -o norender a.json || fail "--no-render"
+[ -s norender/ipi_by_cause.gp ] && [ -s norender/report.md ] && [ ! -e norender/ipi_by_cause.png ] ||
+	fail "--no-render wrote images or missed scripts"
+
+# no gnuplot on PATH: exit 1, one line that says what to install
+PATH=/nonexistent "$LAZYTLB" plot -o nognuplot a.json >out.txt 2>err
+rc=$?
+[ $rc = 1 ] && [ "$(wc -l <err)" = 1 ] && grep -q gnuplot-nox err || fail "no gnuplot: rc $rc, $(cat err)"
+
+# bad input and flags: exit 2, one line
+head -c 1500 a.json >trunc.json
+sed 's#lazytlb-result/1#other/1#' a.json >schema.json
+for args in "-o x trunc.json" "-o x schema.json" "-o x missing.json" "a.json" "-o x" "--size 10x10 -o x a.json" \
+	"--size big -o x a.json" "--frobnicate -o x a.json"; do
+	"$LAZYTLB" plot $args >out.txt 2>err
+	rc=$?
+	[ $rc = 2 ] || fail "'$args': exit $rc, want 2"
+	[ "$(wc -l <err)" = 1 ] || fail "'$args': stderr not one line: $(cat err)"
+done
+"$LAZYTLB" plot -o x trunc.json 2>&1 | grep -q 'trunc.json: line' || fail "truncated file not named"
+"$LAZYTLB" plot --templates /nonexistent -o x a.json 2>err
+[ $? = 1 ] && grep -q /nonexistent err || fail "--templates /nonexistent"
+"$LAZYTLB" plot --help | grep -q examples: || fail "--help"
+echo "t_plot: all passed"
