@@ -208,8 +208,11 @@ static void add_scheme_row(struct cmp_table *t)
 	struct cmp_row *r = row_new(t, SEC_HEADLINE, "kernel.lazy_tlb_scheme", "", NULL);
 
 	for (size_t i = 0; i < t->nfiles; i++) {
-		r->val[i].text = result_str(&t->files[i], "kernel.lazy_tlb_scheme", NULL);
-		r->val[i].status = r->val[i].text ? LOOKUP_OK : LOOKUP_ABSENT;
+		const struct json *v = json_path(t->files[i].doc, "kernel.lazy_tlb_scheme");
+
+		/* null: the collector could not tell from config or evidence */
+		r->val[i].text = json_as_string(v);
+		r->val[i].status = r->val[i].text ? LOOKUP_OK : v ? LOOKUP_NULL : LOOKUP_ABSENT;
 	}
 	for (size_t i = 1; i < t->nfiles; i++) {
 		r->chg[i].change_pct = NAN;
