@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "collector.h"
+#include "refcost.h"
 #include "scenario.h"
 #include "workload.h"
 
@@ -65,6 +66,7 @@ static double mono_s(void)
 struct run_state {
 	struct collector *col;
 	struct json *rep;        /* the rep being measured */
+	struct json *model;      /* atomic-cost measured once, for refcount_cost */
 	bool progress;
 	double t_start, total_s, done_s;
 	const char *label;
@@ -115,6 +117,7 @@ static void summary_table(FILE *f, struct json **results, size_t n)
 	static const struct { const char *head, *path; } cols[] = {
 		{ "ops/s", "workload.ops" },
 		{ "atomics/s", "metrics.lazy.refcount_atomics" },
+		{ "atomic ns/s", NULL }, /* refcount_cost.est_cpu_ns_per_s */
 		{ "IPIs/s", "metrics.ipi.sent" },
 		{ "tlb IPI/s", "metrics.ipi.by_cause.tlb_flush" },
 		{ "mb IPI/s", "metrics.ipi.by_cause.membarrier" },
@@ -131,7 +134,9 @@ static void summary_table(FILE *f, struct json **results, size_t n)
 		fprintf(f, "%-22s %4zu", json_as_string(json_path(results[i], "scenario.name")),
 			json_len(json_get(results[i], "reps")));
 		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
-			double r = rate(results[i], cols[c].path);
+			const struct json *est = json_path(results[i], "refcount_cost.est_cpu_ns_per_s");
+			double r = cols[c].path ? rate(results[i], cols[c].path)
+						: est && json_is_number(est) ? json_as_double(est) : NAN;
 
 			if (isnan(r))
 				fprintf(f, " %12s", "n/a");
@@ -189,6 +194,7 @@ static struct json *run_scenario(struct run_state *rs, const struct scenario *s,
 	if (stop_requested && json_len(reps) < s->reps)
 		json_set((struct json *)json_get(res, "scenario"), "interrupted", json_bool(true));
 	collector_finalize(rs->col, res);
+	refcost_annotate(res, rs->model);
 	return res;
 fail:
 	wl_close(w);
@@ -287,6 +293,10 @@ int cmd_run(int argc, char **argv)
 		return lt_err(LT_EXIT_FAIL, "%s", err);
 	rs.progress = !quiet && isatty(STDERR_FILENO);
 	rs.t_start = mono_s();
+	/* the refcount cost model: ns per atomic inc/dec vs CPUs sharing the line */
+	rs.model = refcost_model_measure(0.3, err, sizeof(err));
+	if (!rs.model)
+		lt_warn("no atomic-cost model (%s): refcount_cost.model will be absent", err);
 	for (size_t i = 0; i < n && !stop_requested; i++) {
 		char label[128], path[4096];
 		int werr;
@@ -311,6 +321,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	collector_close(rs.col); /* detach before reporting */
+	json_free(rs.model);
 	if (rs.progress)
 		fprintf(stderr, "\r\033[K");
 	if (!quiet)
