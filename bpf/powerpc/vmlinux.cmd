@@ -7,4 +7,4 @@ apt-get download linux-image-6.12.95+deb12-powerpc64le:ppc64el=6.12.95-1~bpo12+1
 dpkg -x linux-image-6.12.95+deb12-powerpc64le_6.12.95-1~bpo12+1_ppc64el.deb x
 bpftool btf dump file x/boot/vmlinux-6.12.95+deb12-powerpc64le format c > bpf/powerpc/vmlinux.h
 # bpftool v7.1.0 (Debian bookworm package `bpftool`, libbpf v1.1), run on an x86_64 host.
-# (kernels-config/fetch.sh debian-6.12-ppc64el does the download/extract steps into cache/.)
+# (vm/fetch.sh debian-6.12-ppc64el does the download/extract steps into cache/kernels/.)
