@@ -169,9 +169,15 @@ if [ "$NCPU" -ge 2 ]; then
 		"atomic-cost: by_threads rows"
 	check "$TMP/ac.json" 'all(r["shared_ns_per_op"] > 0 and r["private_ns_per_op"] > 0 for r in d["by_threads"])' \
 		"atomic-cost: ns/op missing"
-	check "$TMP/ac.json" 'd["by_threads"][1]["shared_ns_per_op"] > d["by_threads"][1]["private_ns_per_op"]' \
-		"atomic-cost: 2 threads on a shared line not slower than on private lines"
 	check "$TMP/ac.json" 'd["ops"] == d["counters"]["shared_ops"] + d["counters"]["private_ops"]' "atomic-cost: ops"
+	# contention needs both threads on CPU at once: outside load on this 2-CPU VM can keep
+	# them apart for a whole run, so a sanity check with up to 3 tries, not a timing target
+	for try in 1 2 3; do
+		[ "$try" = 1 ] || "$LAZYTLB" workload atomic-cost -d 1 -C 0-1 --json >"$TMP/ac.json" || fail "atomic-cost"
+		[ "$(jget "$TMP/ac.json" 'd["by_threads"][1]["shared_ns_per_op"] > d["by_threads"][1]["private_ns_per_op"]')" = True ] &&
+			break
+		[ "$try" = 3 ] && { cat "$TMP/ac.json"; fail "atomic-cost: 2 threads on a shared line not slower than on private lines (3 tries)"; }
+	done
 fi
 
 # --- errors: exit 2, one line on stderr, nothing on stdout ---
