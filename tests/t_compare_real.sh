@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# t_compare_real.sh - compare two real `lazytlb record` results: whatever this
-# kernel can measure must load, compare (exit 0) and show the headline; what
-# it cannot must read n/a, not 0. Skips without root or a working record.
+# t_compare_real.sh - compare and plot real results: two `lazytlb record`
+# files (whatever this kernel can measure must load, compare and show the
+# headline; what it cannot must read n/a, not 0), then two 3-rep
+# `lazytlb run` files. Skips without root or a working record.
 . "$(dirname "$0")/lib.sh"
 need_root
 [ -x "$LAZYTLB" ] || fail "$LAZYTLB not built"
@@ -38,4 +39,26 @@ for p in nulls:
             assert r["values"][0]["status"] == "probe unavailable", (m, r["values"][0])
 print(len(nulls), "null metrics checked")
 EOF
+# multi-rep results from `lazytlb run`: Welch's test gets real spreads to work on
+for d in A B; do
+	timeout 300 "$LAZYTLB" run ctxsw -r 3 -d 1 -w 0 -q -o run$d >run.log 2>&1 ||
+		fail "lazytlb run works for record but failed: $(tail -n 1 run.log)"
+done
+"$LAZYTLB" compare --json runA/ctxsw.json runB/ctxsw.json >runs.json 2>err || fail "compare runs: $(cat err)"
+[ -s err ] && fail "compare of two 3-rep runs of one scenario warned: $(cat err)"
+python3 - runs.json <<'EOF' || fail "run comparison lacks p-values"
+import json, sys
+c = json.load(open(sys.argv[1]))
+rows = {r["metric"]: r for s in c["sections"] for r in s["rows"]}
+r = rows["metrics.switch.kthread_to_user"]
+assert r["values"][0]["n"] == 3 and r["values"][1]["n"] == 3, r["values"]
+assert r["changes"][0]["p_value"] is not None, r["changes"]
+tested = [r for r in rows.values() if r["test"] and r["changes"] and r["changes"][0]["p_value"] is not None]
+print(len(tested), "of", len(rows), "rows tested")
+EOF
+if command -v gnuplot >/dev/null && command -v xmllint >/dev/null; then
+	"$LAZYTLB" plot -o plots runA/ctxsw.json runB/ctxsw.json 2>err || fail "plot of real runs: $(cat err)"
+	for f in plots/*.svg; do xmllint --noout "$f" || fail "$f does not parse"; done
+	[ -s plots/ipi_by_cause.png ] && [ -s plots/report.md ] || fail "plot of real runs: missing output"
+fi
 echo "t_compare_real: passed"

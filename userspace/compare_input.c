@@ -212,22 +212,33 @@ void result_kernel_name(const struct lt_result *r, size_t n, size_t i, char *buf
 		snprintf(buf, len, "%s", rel);
 }
 
-static void results_label(struct lt_result *r, size_t n)
+/* Relabel every file whose label another file also has: decide all ties
+ * first, so both sides of a tie get renamed. */
+static void untie(struct lt_result *r, size_t n, bool use_path)
 {
 	bool *tie = calloc(n, sizeof(*tie));
 
+	if (!tie)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		tie[i] = label_taken(r, n, i);
+	for (size_t i = 0; i < n; i++) {
+		if (!tie[i])
+			continue;
+		if (use_path)
+			snprintf(r[i].label, sizeof(r[i].label), "%s", r[i].path);
+		else
+			file_stem(r[i].path, r[i].label, sizeof(r[i].label));
+	}
+	free(tie);
+}
+
+static void results_label(struct lt_result *r, size_t n)
+{
 	for (size_t i = 0; i < n; i++)
 		result_kernel_name(r, n, i, r[i].label, sizeof(r[i].label));
-	/* decide all ties before renaming any, then fall back to the path */
-	for (size_t i = 0; i < n && tie; i++)
-		tie[i] = label_taken(r, n, i);
-	for (size_t i = 0; i < n && tie; i++)
-		if (tie[i])
-			file_stem(r[i].path, r[i].label, sizeof(r[i].label));
-	for (size_t i = 0; i < n; i++)
-		if (label_taken(r, n, i))
-			snprintf(r[i].label, sizeof(r[i].label), "%s", r[i].path);
-	free(tie);
+	untie(r, n, false); /* same kernel: the file names */
+	untie(r, n, true);  /* same file names in other directories: the paths */
 }
 
 int results_load(char *const *paths, size_t n, struct lt_result **out)

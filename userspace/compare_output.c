@@ -167,6 +167,8 @@ static void change_cells(struct out *o, const struct cmp_row *r, size_t i)
 		buf[0] = '\0';
 	else if (isinf(c->change_pct))
 		snprintf(buf, sizeof(buf), "%cinf%%", c->change_pct > 0 ? '+' : '-');
+	else if (fabs(c->change_pct) >= 1e4) /* keep the column: +3.1e+05% */
+		snprintf(buf, sizeof(buf), "%+.2g%%", c->change_pct);
 	else
 		snprintf(buf, sizeof(buf), "%+.1f%%", c->change_pct);
 	if (o->fmt == CMP_TEXT) {
