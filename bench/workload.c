@@ -235,9 +235,13 @@ int wl_check_params(const char *name, char *const *params, size_t nparams, char 
 
 static int vfail(struct wl_ctx *c, const char *fmt, va_list ap)
 {
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* workers may fail at once */
+
+	pthread_mutex_lock(&lock);
 	if (!c->err[0])
 		vsnprintf(c->err, sizeof(c->err), fmt, ap);
 	c->failed = true;
+	pthread_mutex_unlock(&lock);
 	return -1;
 }
 
