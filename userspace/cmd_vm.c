@@ -5,12 +5,13 @@
  * result files back to the host.
  *
  *   lazytlb vm list
- *   lazytlb vm run KERNEL [SCENARIO] [-o DIR] [--nohz-full] [--timeout S] [--cmd CMD] [-v]
+ *   lazytlb vm run KERNEL SCENARIO [-o DIR] [--nohz-full] [--timeout S] [-v] [-- RUN-OPTIONS]
+ *   lazytlb vm run KERNEL --cmd CMD [-o DIR] [--nohz-full] [--timeout S] [-v]
  *
  * Image preparation is left to the scripts (vm/fetch.sh downloads the kernel, vm/initramfs.sh
  * builds the per-arch initramfs with busybox + the static lazytlb + vm/init); this file adds a
- * tiny uncompressed cpio in front of that initramfs carrying /lazytlb.env (the command) and the
- * detached BTF if any, runs qemu with fork/exec under a timeout, keeps the whole console in
+ * tiny uncompressed cpio in front of that initramfs carrying /lazytlb.env (the command), the
+ * kernel's config and the detached BTF if any, runs qemu with fork/exec under a timeout, keeps the whole console in
  * DIR/console.log, and decodes the files that vm/init prints between the result markers.
  */
 #include <ctype.h>
@@ -624,9 +625,9 @@ static void usage_run(FILE *f)
 		"usage: lazytlb vm run KERNEL SCENARIO [-o DIR] [--nohz-full] [--timeout S] [-v] [-- RUN-OPTIONS]\n"
 		"       lazytlb vm run KERNEL --cmd CMD [-o DIR] [--nohz-full] [--timeout S] [-v]\n"
 		"  Boots KERNEL (lazytlb vm list) under qemu, runs `lazytlb run SCENARIO -o /out [RUN-OPTIONS]`\n"
-		"  in it (--btf is added for kernels with a detached BTF), or the\n"
-		"  shell command CMD, with $OUT=/out as its directory), and copies the files the guest left in\n"
-		"  /out to DIR (default out/vm/KERNEL/SCENARIO), next to console.log, qemu.cmd and vm-run.txt.\n"
+		"  in it (plus --btf for a kernel with a detached BTF), or the shell command CMD (run in /out,\n"
+		"  $OUT), and copies the files the guest left in /out to DIR (default out/vm/KERNEL/SCENARIO,\n"
+		"  or out/vm/KERNEL/cmd), next to console.log, qemu.cmd and vm-run.txt.\n"
 		"  --nohz-full  boot with the kcfg's cmdline_nohz_full line (CPU 1 nohz_full)\n"
 		"  --timeout S  kill qemu after S seconds (default: the kcfg's timeout, else 300)\n"
 		"  --keep       keep DIR/initrd.img\n"
@@ -949,8 +950,10 @@ static int vm_run(int argc, char **argv)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: lazytlb vm list\n"
-		   "       lazytlb vm run KERNEL [SCENARIO] [-o DIR] [--nohz-full] [--timeout S] [--cmd CMD] [-v]\n"
+		   "       lazytlb vm run KERNEL SCENARIO [-o DIR] [--nohz-full] [--timeout S] [-v] [-- RUN-OPTIONS]\n"
+		   "       lazytlb vm run KERNEL --cmd CMD [-o DIR] [--nohz-full] [--timeout S] [-v]\n"
 		   "  The qemu kernel matrix: kernels-config/*.kcfg (see kernels-config/README.md).\n"
+		   "  `lazytlb vm run --help` for details.\n"
 		   "  Prepare the images with `make vm-prepare` (or vm/fetch.sh KERNEL; vm/initramfs.sh ARCH).\n");
 }
 
