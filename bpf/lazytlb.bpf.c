@@ -200,6 +200,9 @@ static __always_inline int on_switch(const struct sw_info *a)
 		c->sw_user_to_kthread++;
 		c->lazy_grabs++;
 		sample_sharing(c, prev_active);
+		/* before context_switch()'s mmgrab_lazy_tlb(): the count without us */
+		s->grab_mm = (__u64)prev_active;
+		s->grab_count = lt_mm_count(prev_active);
 	} else if (next_mm) {
 		/* back to a user mm: finish_task_switch() drops the borrowed active_mm */
 		c->sw_kthread_to_user++;
@@ -217,6 +220,12 @@ static __always_inline int on_switch(const struct sw_info *a)
 			else
 				c->handback_count_le1++;
 			hist_add(LT_H_HANDBACK_MM_COUNT, cnt > 0 ? cnt : 0);
+			if (s->grab_mm == (__u64)next_mm) {
+				if (cnt - s->grab_count == 1)
+					c->handback_delta_plus1++;
+				else if (cnt == s->grab_count)
+					c->handback_delta_zero++;
+			}
 		}
 	} else {
 		c->sw_kthread_to_kthread++;

@@ -117,6 +117,10 @@ struct lt_counters {
 	__u64 handback_same_mm;      /* kthread->user where next->mm == borrowed active_mm */
 	__u64 handback_count_ge2;    /* ... and mm_count >= 2 at that moment (refcount evidence) */
 	__u64 handback_count_le1;    /* ... and mm_count <= 1 (shootdown evidence) */
+	/* mm_count at hand-back minus mm_count when this CPU went lazy on it:
+	 * +1 is the lazy reference (refcount), 0 none (shootdown); robust to
+	 * other long-lived mmgrab holders such as khugepaged's mm slots */
+	__u64 handback_delta_plus1, handback_delta_zero;
 	/* mm teardown */
 	__u64 mmdrop;                /* __mmdrop calls (or mm_struct frees, see probes) */
 	__u64 shoot_lazy_calls;      /* do_shoot_lazy_tlb executions, local and remote */
@@ -173,6 +177,8 @@ struct lt_ipi_pending {
 /* ---- per-CPU scratch (entry timestamps, flags), never read by other CPUs ---- */
 struct lt_scratch {
 	__u64 fts_start_ns, ftmr_start_ns, irq_start_ns;
+	__u64 grab_mm;           /* the mm this CPU last went lazy on, and its mm_count then */
+	__s64 grab_count;
 	__u32 in_idle, woken, fts_lazy_drop;
 	__u32 in_irq;            /* inside an x86 IPI vector handler (entry seen, exit not yet) */
 	__u32 irq_attributed;    /* this hardware IPI's wakeup/disturbance already counted */

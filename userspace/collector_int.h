@@ -29,7 +29,8 @@ struct collector {
 	struct lt_counters base[LT_MAX_CPUS];
 	struct irq_snapshot irq_base;
 	__u64 t0;
-	/* lazy-scheme evidence over all reps (mm_count at lazy hand-back) */
+	/* lazy-scheme evidence over all reps: hand-backs whose mm_count went up by
+	 * one while the CPU was lazy (refcount) or stayed the same (shootdown) */
 	__u64 ev_ge2, ev_le1;
 };
 

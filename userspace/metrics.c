@@ -153,8 +153,8 @@ static struct json *lazy_json(struct collector *c, const struct lt_counters *pc,
 
 	if (!ok)
 		return json_null();
-	c->ev_ge2 += SUM(handback_count_ge2);
-	c->ev_le1 += SUM(handback_count_le1);
+	c->ev_ge2 += SUM(handback_delta_plus1);
+	c->ev_le1 += SUM(handback_delta_zero);
 	sch = scheme(c, &src);
 	grabs = SUM(lazy_grabs);
 	drops = SUM(lazy_drops);
@@ -169,6 +169,8 @@ static struct json *lazy_json(struct collector *c, const struct lt_counters *pc,
 	json_set(hb, "same_mm", json_u64(SUM(handback_same_mm)));
 	json_set(hb, "mm_count_ge2", json_u64(SUM(handback_count_ge2)));
 	json_set(hb, "mm_count_le1", json_u64(SUM(handback_count_le1)));
+	json_set(hb, "delta_plus1", json_u64(SUM(handback_delta_plus1)));
+	json_set(hb, "delta_zero", json_u64(SUM(handback_delta_zero)));
 	json_set(hb, "mm_count", hist_json_sel(c, hs, LT_H_HANDBACK_MM_COUNT, "refs", true));
 	return o;
 }
