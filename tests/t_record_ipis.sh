@@ -3,6 +3,9 @@
 # membarrier and cross-CPU wakeup traffic between two threads on two CPUs, the
 # IPIs the collector counts match the independent /proc/interrupts deltas
 # (CAL, TLB, RES) within 2%; membarrier(2) calls match the workload's own count.
+# A user-mode spinner shares CPU 1 with ctxsw during its phase: wakeups of a
+# busy CPU preempt through reschedule IPIs (RES); wakeups of an idle one go
+# through the wake list (CAL) or none at all (polling idle).
 . "$(dirname "$0")/lib.sh"
 need_root
 [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
@@ -10,6 +13,7 @@ W="$LAZYTLB workload"
 "$LAZYTLB" record -q -o "$TMP/r.json" -- sh -c "
   $W tlbflush -C 0-1 -t 2 -d 1.5 -p others=busy --json > $TMP/tlb.json &&
   $W membarrier -C 0-1 -t 2 -d 1.5 -p others=busy --json > $TMP/mb.json &&
+  { timeout 1.5 taskset -c 1 sh -c 'while :; do :; done' & } &&
   $W ctxsw -C 0-1 -t 2 -d 1 --json > $TMP/cs.json" || fail "record failed"
 python3 - "$TMP" <<'PY' || exit 1
 import json, sys

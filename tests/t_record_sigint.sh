@@ -7,11 +7,11 @@ need_root
 command -v bpftool >/dev/null || skip "bpftool not installed"
 ids() { bpftool prog show -j | python3 -c 'import json,sys; print(" ".join(sorted(str(p["id"]) for p in json.load(sys.stdin))))'; }
 before=$(ids)
-"$LAZYTLB" record -q -d 60 -o "$TMP/r.json" & pid=$!
-for i in $(seq 100); do   # wait until our programs are loaded
+"$LAZYTLB" record -q -d 60 -o "$TMP/r.json" 2> "$TMP/err" & pid=$!
+for i in $(seq 300); do   # wait until our programs are loaded
   bpftool prog show | grep -q 'sched_switch' && break; sleep 0.1
 done
-bpftool prog show | grep -q 'sched_switch' || fail "programs never appeared"
+bpftool prog show | grep -q 'sched_switch' || { cat "$TMP/err"; fail "programs never appeared"; }
 sleep 0.5
 kill -INT $pid
 wait $pid; rc=$?
