@@ -137,6 +137,7 @@ struct lt_counters {
 	__u64 csd_remote_by_cause[LT_NR_CAUSES]; /* queued calls executed here for another CPU */
 	__u64 csd_exec_by_cause[LT_NR_CAUSES];   /* all executions, local ones included */
 	__u64 tlb_remote_flush_received; /* flush_tlb_func run for another CPU (= /proc TLB) */
+	__u64 tlb_remote_flush_fn;       /* the same, seen by the flush_tlb_func fallback hook */
 	/* wakeups */
 	__u64 idle_wake_by_cause[LT_NR_CAUSES];
 	__u64 nohz_wake_by_cause[LT_NR_CAUSES];

@@ -167,6 +167,12 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 		const struct hook_def *d = &lt_hooks[h];
 
 		c->st[h].mode = -1;
+		if (d->fallback_for && c->st[d->fallback_for - 1].mode >= 0) {
+			for (int i = 0; i < d->nr_modes; i++)
+				snprintf(c->st[h].why[d->order[i]], sizeof(c->st[h].why[0]), "not needed: %s attached",
+					 lt_hooks[d->fallback_for - 1].name);
+			continue;
+		}
 		for (int i = 0; i < d->nr_modes; i++) {
 			enum lt_mode m = d->order[i];
 			char pname[96];

@@ -262,7 +262,10 @@ static struct json *ipi_json(const struct collector *c, const struct lt_counters
 		for (int ca = 0; ca < LT_NR_CAUSES; ca++)
 			json_set(rem, lt_cause_names[ca], json_u64(SUM(csd_remote_by_cause[ca])));
 	/* the x86 /proc/interrupts TLB row counts exactly these */
-	json_set(o, "tlb_remote_flush_received", num_or_null(csd_exec, SUM(tlb_remote_flush_received)));
+	if (csd_exec || !collector_hook_ok(c, H_FLUSH_TLB_FUNC))
+		json_set(o, "tlb_remote_flush_received", num_or_null(csd_exec, SUM(tlb_remote_flush_received)));
+	else
+		json_set(o, "tlb_remote_flush_received", json_u64(SUM(tlb_remote_flush_fn)));
 	return o;
 }
 

@@ -63,6 +63,10 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 	[H_MEMBARRIER] = { "membarrier", "membarrier(2) calls", "syscalls/sys_enter_membarrier",
 			   { "__x64_sys_membarrier", "__se_sys_membarrier", "sys_membarrier" },
 			   { M_TRACEPOINT, M_FENTRY, M_KPROBE }, 3 },
+	/* kernels without the csd tracepoints (before v6.3): the remote TLB flushes
+	 * that /proc/interrupts counts, at the callback itself */
+	[H_FLUSH_TLB_FUNC] = { "flush_tlb_func", "x86 flush_tlb_func runs for another CPU (fallback)", NULL,
+			       { "flush_tlb_func" }, FN_MODES, false, "x86", H_CSD_FUNCTION_ENTRY + 1 },
 };
 
 #define MAX_Q (H_NR_HOOKS * 5)

@@ -35,6 +35,7 @@ enum lt_hook {
 	H_FINISH_TASK_SWITCH,
 	H_TABLE_SYNC,
 	H_MEMBARRIER,
+	H_FLUSH_TLB_FUNC,
 	H_NR_HOOKS,
 };
 
@@ -47,6 +48,7 @@ struct hook_def {
 	int nr_modes;
 	bool has_exit;           /* also <name>_exit__<mode> (fexit / kretprobe) */
 	const char *arch;        /* only on this arch ("x86"), NULL for all */
+	int fallback_for;        /* attach only when this hook (index + 1) could not be: 0 none */
 };
 extern const struct hook_def lt_hooks[H_NR_HOOKS];
 
