@@ -190,12 +190,22 @@ static struct json *mmdrop_json(const struct collector *c, const struct lt_count
 	bool csd_exec = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY), csd_q = collector_hook_ok(c, H_CSD_QUEUE_CPU);
 
 	json_set(o, "mmdrop", num_or_null(collector_hook_ok(c, H_MMDROP), SUM(mmdrop)));
+	const char *src, *sch = scheme(c, &src);
+	/* a refcount kernel never shoots lazies (cleanup_lazy_tlbs returns at
+	 * once, do_shoot_lazy_tlb is often not even built): 0 by the scheme */
+	bool never = sch && !strcmp(sch, "refcount");
+
 	/* calls: the function probe where it attached, else executions of its callback */
 	if (collector_hook_ok(c, H_SHOOT_LAZY))
 		json_set(o, "shoot_lazy_calls", json_u64(SUM(shoot_lazy_calls)));
 	else
-		json_set(o, "shoot_lazy_calls", num_or_null(csd_exec, SUM(csd_exec_by_cause[LT_CAUSE_SHOOT_LAZY])));
-	json_set(o, "shoot_lazy_ipis", num_or_null(csd_q, cause_total(c, pc, LT_CAUSE_SHOOT_LAZY)));
+		json_set(o, "shoot_lazy_calls", num_or_null(csd_exec || never,
+							   csd_exec ? SUM(csd_exec_by_cause[LT_CAUSE_SHOOT_LAZY]) : 0));
+	json_set(o, "shoot_lazy_ipis", num_or_null(csd_q || never, csd_q ? cause_total(c, pc, LT_CAUSE_SHOOT_LAZY) : 0));
+	json_set(o, "shoot_lazy_source",
+		 json_string(collector_hook_ok(c, H_SHOOT_LAZY) ? "do_shoot_lazy_tlb probe"
+			     : csd_exec ? "csd callbacks" : never ? "scheme: refcount kernels never shoot lazies"
+			     : "unavailable"));
 	if (collector_hook_ok(c, H_EXIT_FLUSH_LAZY))
 		json_set(o, "exit_flush_lazy_calls", json_u64(SUM(exit_flush_lazy_calls)));
 	else
