@@ -4,7 +4,8 @@
 # Four configurations, interleaved ROUNDS times, median ops/s of each:
 #   baseline  nothing attached
 #   floor     lazytlb's programs on the same hooks with empty bodies (--empty-programs)
-#   lazytlb   lazytlb record (the real programs)
+#   lazytlb   lazytlb record (the real programs; BPF_ENABLE_STATS on, as by default)
+#   nostats   lazytlb record --no-stats (the kernel's per-run accounting off, like the floor)
 #   bpftrace  a bpftrace script counting the same tracepoints into per-CPU maps
 # Prints each, the overheads (1 - ops/baseline) and the ratios the project
 # targets: lazytlb overhead <= 1.5x the floor's, and <= half of bpftrace's.
@@ -12,14 +13,18 @@
 set -u
 cd "$(dirname "$0")/.."
 LAZYTLB=${LAZYTLB:-build/lazytlb}
-LOOPS=${LOOPS:-200000}
+LOOPS=${LOOPS:-500000}
 ROUNDS=${ROUNDS:-3}
 [ "$(id -u)" = 0 ] || { echo "bench-overhead: run as root"; exit 1; }
 command -v perf >/dev/null || { echo "bench-overhead: perf not installed (make deps)"; exit 1; }
 command -v bpftrace >/dev/null || { echo "bench-overhead: bpftrace not installed (make deps)"; exit 1; }
 tmp=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
 
-pipe() { perf bench sched pipe -l "$LOOPS" 2>/dev/null | awk '/ops\/sec/ {print $1}'; }
+# Both pipe tasks on one CPU (PIN): every op is two context switches, the
+# path the tracer is on; unpinned, the scheduler's placement (same CPU or
+# cross-CPU through idle and IPIs) changes ops/s tenfold between runs here.
+PIN=${PIN:-0}
+pipe() { taskset -c "$PIN" perf bench sched pipe -l "$LOOPS" 2>/dev/null | awk '/ops\/sec/ {print $1}'; }
 
 # bpftrace on the tracepoints lazytlb uses here (ignoring those this kernel lacks)
 bt_probes=""
@@ -42,21 +47,23 @@ with_attached() { # name command...: start a tracer, wait until attached, measur
 declare -A runs
 for r in $(seq "$ROUNDS"); do
 	runs[baseline]+=" $(pipe)"
-	runs[floor]+=" $(with_attached floor "$LAZYTLB" record -q --empty-programs -d 600 -o "$tmp/floor.json")"
+	runs[floor]+=" $(with_attached floor "$LAZYTLB" record -q --empty-programs --no-stats -d 600 -o "$tmp/floor.json")"
 	runs[lazytlb]+=" $(with_attached lazytlb "$LAZYTLB" record -q -d 600 -o "$tmp/lazytlb.json")"
+	runs[nostats]+=" $(with_attached nostats "$LAZYTLB" record -q --no-stats -d 600 -o "$tmp/nostats.json")"
 	runs[bpftrace]+=" $(with_attached bpftrace bpftrace -e "$bt_probes")"
 done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 base=$(echo ${runs[baseline]} | median)
 printf '%-10s %12s %10s   %s\n' config "ops/s" overhead "runs"
-for k in baseline floor lazytlb bpftrace; do
+for k in baseline floor lazytlb nostats bpftrace; do
 	m=$(echo ${runs[$k]} | median)
 	printf '%-10s %12.0f %9.1f%%   %s\n' "$k" "$m" "$(echo "(1 - $m / $base) * 100" | bc -l)" "${runs[$k]}"
 	eval "med_$k=$m"
 done
 ov() { echo "1 - $1 / $base" | bc -l; }
-o_floor=$(ov "$med_floor"); o_lt=$(ov "$med_lazytlb"); o_bt=$(ov "$med_bpftrace")
+o_floor=$(ov "$med_floor"); o_lt=$(ov "$med_lazytlb"); o_bt=$(ov "$med_bpftrace"); o_ns=$(ov "$med_nostats")
 ratio() { echo "if ($2 <= 0) -1 else $1 / $2" | bc -l; }
 printf 'lazytlb overhead / floor overhead    = %.2f   (target <= 1.5)\n' "$(ratio "$o_lt" "$o_floor")"
 printf 'lazytlb overhead / bpftrace overhead = %.2f   (target <= 0.5)\n' "$(ratio "$o_lt" "$o_bt")"
-echo "(perf bench sched pipe -l $LOOPS, median of $ROUNDS interleaved rounds; a negative ratio means the denominator's overhead was within noise)"
+printf 'with --no-stats: / floor = %.2f, / bpftrace = %.2f\n' "$(ratio "$o_ns" "$o_floor")" "$(ratio "$o_ns" "$o_bt")"
+echo "(perf bench sched pipe -l $LOOPS on CPU $PIN, median of $ROUNDS interleaved rounds; a negative ratio means the denominator's overhead was within noise)"

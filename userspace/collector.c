@@ -334,7 +334,8 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 		collector_close(c);
 		return NULL;
 	}
-	c->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	/* the kernel's run-time accounting costs two clock reads per program run */
+	c->stats_fd = o->no_stats ? -1 : bpf_enable_stats(BPF_STATS_RUN_TIME);
 	c->kconfig = kconfig_load();
 	kick_cpus(c);
 	return c;
@@ -436,7 +437,8 @@ void collector_finalize(struct collector *c, struct json *result)
 		__u32 len = sizeof(info);
 		struct json *p;
 
-		if (!bpf_program__autoload(prog) || bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+		if (c->stats_fd <= 0 || !bpf_program__autoload(prog) ||
+		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
 			continue;
 		p = json_object();
 		json_set(p, "name", json_string(bpf_program__name(prog)));

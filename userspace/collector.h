@@ -21,6 +21,7 @@ struct collector_opts {
 	const char *btf_custom_path; /* BTF for kernels without /sys/kernel/btf/vmlinux */
 	bool quiet;                /* no libbpf/probing chatter on stderr */
 	bool empty;                /* same programs, empty bodies: the overhead floor */
+	bool no_stats;             /* no BPF_ENABLE_STATS: "overhead.programs" stays empty */
 };
 
 /* Load and attach. NULL with a one-line reason in err (not root, no BTF, ...). */
