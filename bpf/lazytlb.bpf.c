@@ -78,18 +78,9 @@ static __always_inline struct lt_scratch *scr(void)
 static __always_inline void hist_add(__u32 id, __u64 v)
 {
 	struct lt_hist *h = bpf_map_lookup_elem(&hists, &id);
-	__u32 b;
 
-	if (!h)
-		return;
-	b = lt_hist_bucket(v) & (LT_HIST_NR_BUCKETS - 1);
-	if (!h->count || v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	h->count++;
-	h->sum += v;
-	h->buckets[b]++;
+	if (h)
+		lt_hist_add(h, v);
 }
 
 static __always_inline __u32 cause_of(__u64 func)

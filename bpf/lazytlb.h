@@ -107,6 +107,20 @@ static inline __u32 lt_hist_bucket(__u64 v)
 	       (__u32)((v >> (e - LT_HIST_SUB_BITS)) & (LT_HIST_SUB - 1));
 }
 
+/* Count v into h: the one definition, for the BPF side and for userspace. */
+static inline void lt_hist_add(struct lt_hist *h, __u64 v)
+{
+	__u32 b = lt_hist_bucket(v) & (LT_HIST_NR_BUCKETS - 1); /* & : a bound the verifier sees */
+
+	if (!h->count || v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	h->count++;
+	h->sum += v;
+	h->buckets[b]++;
+}
+
 /* ---- the per-CPU counter block (one PERCPU_ARRAY element) ---- */
 struct lt_counters {
 	/* context switches, classified by prev/next ->mm */

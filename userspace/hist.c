@@ -31,17 +31,7 @@ __u64 hist_bucket_hi(unsigned int i)
 
 void hist_add(struct lt_hist *h, __u64 v)
 {
-	unsigned int b = lt_hist_bucket(v);
-
-	if (b >= LT_HIST_NR_BUCKETS)
-		b = LT_HIST_NR_BUCKETS - 1;
-	if (!h->count || v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	h->count++;
-	h->sum += v;
-	h->buckets[b]++;
+	lt_hist_add(h, v);
 }
 
 void hist_merge(struct lt_hist *dst, const struct lt_hist *src)
