@@ -35,8 +35,8 @@ for k, scheme in (("debian-6.1-ppc64el", "refcount"), ("debian-6.12-ppc64el", "s
             if scheme == "shootdown" and a != 0: print("  shootdown kernel with refcount atomics"); bad += 1
             if scheme == "shootdown" and scn == "exit-lazy" and not sl: print("  no shoot-lazy calls"); bad += 1
             # issue 5: curr-mm-differs on shoot-lazy IPIs, never more than were sent
-            w = m["whatif"]["curr-mm-differs"]["by_cause"]
             if scheme == "shootdown" and scn == "exit-lazy":
+                w = m["whatif"]["curr-mm-differs"]["by_cause"]
                 print(f"    what-if curr-mm-differs: shoot_lazy {w['shoot_lazy']} (IPIs sent {m['mmdrop']['shoot_lazy_ipis']}),"
                       f" exit_flush_lazy {w['exit_flush_lazy']}")
                 if w["shoot_lazy"]["seen"] != m["mmdrop"]["shoot_lazy_ipis"] or w["shoot_lazy"]["skip"] > w["shoot_lazy"]["seen"]:
