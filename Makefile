@@ -125,3 +125,8 @@ run: all
 	$(BUILD)/lazytlb run --suite default -o $(RESULTS)
 	$(BUILD)/lazytlb plot -o $(RESULTS)/plots $(RESULTS)/*.json
 	@echo "report: $(RESULTS)/plots/report.md"
+
+# ---- every prepared kernel of the matrix runs one scenario; compare each pair ----
+.PHONY: e2e
+e2e: all
+	bash vm/e2e.sh $(SCENARIO)
