@@ -16,6 +16,8 @@ set boxwidth 0.6 relative
 set yrange [0:*]
 set key outside right top vertical
 set grid noxtics ytics
+# many files: slanted labels so that long scenario/kernel names do not overlap
+set xtics rotate by -30 left
 
 eval svg(OUT)
 plot for [c=2:NCOLS] DATA using c:xtic(1) title columnheader(c)
