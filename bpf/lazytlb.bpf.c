@@ -287,10 +287,10 @@ static __always_inline void whatif_eval(struct lt_counters *c, struct lt_cpu_sta
 	d[LT_F_TARGET_IDLE] = cs ? cs->kind == LT_KIND_IDLE : -1;
 	d[LT_F_TARGET_LAZY] = !cs || !mm ? -1 : (lazy_ctx && cs->active_mm == mm);
 	d[LT_F_CURR_MM_DIFFERS] = !cs || !mm ? -1 : cs->active_mm != mm;
-	if (cs && cs->kind == LT_KIND_USER && ct < 0)
+	/* target_state() read context tracking for user tasks only; idle and
+	 * kthreads count as not-kernel only when tracking says so */
+	if (cs && cs->kind != LT_KIND_USER)
 		ct = ct_user_mode(cpu);
-	else if (cs && cs->kind != LT_KIND_USER)
-		ct = ct_user_mode(cpu); /* idle counts as not-kernel only when tracking says so */
 	d[LT_F_TARGET_NOT_KERNEL] = ct;
 #pragma unroll
 	for (int f = 0; f < LT_NR_FILTERS; f++) {

@@ -108,7 +108,7 @@ static bool failing_prog(char *name, size_t nlen, char *msg, size_t mlen)
 
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 {
-	struct ksym_query q[NR_CALLBACKS + 4];
+	struct ksym_query q[NR_CALLBACKS + 4] = {};
 	size_t n = 0, slot = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -120,9 +120,6 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	q[n++].name = "context_tracking";
 	q[n++].name = "__per_cpu_offset";
 	q[n++].name = "mm_cachep";
-	for (size_t i = 0; i < n; i++)
-		if (i >= NR_CALLBACKS)
-			q[i].allow_suffix = false;
 	ksym_resolve(q, n);
 	for (size_t i = 0; i < NR_CALLBACKS && slot < LT_NR_CB_SLOTS; i++) {
 		if (!q[i].addr)

@@ -42,8 +42,5 @@ int collector_read_percpu(const struct collector *c, int map_fd, __u32 key, void
 struct json *metrics_rep_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs,
 			      __u64 duration_ns, const struct irq_snapshot *a, const struct irq_snapshot *b);
 void metrics_finalize_scheme(struct collector *c, struct json *result);
-extern const char *const lt_cause_names[LT_NR_CAUSES];
-extern const char *const lt_state_names[LT_NR_STATES];
-extern const char *const lt_filter_names[LT_NR_FILTERS];
 
 #endif

@@ -18,6 +18,8 @@ const char *const lt_cause_names[LT_NR_CAUSES] = { "tlb_flush", "shoot_lazy", "e
 const char *const lt_state_names[LT_NR_STATES] = { "idle", "user", "kernel", "lazy", "nohz_full" };
 const char *const lt_filter_names[LT_NR_FILTERS] = { "target-idle", "target-lazy", "curr-mm-differs",
 						     "target-not-kernel" };
+_Static_assert(LT_NR_CAUSE_NAMES == LT_NR_CAUSES && LT_NR_STATE_NAMES == LT_NR_STATES &&
+		       LT_NR_FILTER_NAMES == LT_NR_FILTERS, "name lists out of step with lazytlb.h");
 static const char *const flush_reason_names[LT_NR_FLUSH_REASONS] = {
 	"task_switch", "remote_shootdown", "local_shootdown", "local_mm_shootdown",
 	"remote_send_ipi", "remote_wrong_cpu", "unknown",

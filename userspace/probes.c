@@ -277,6 +277,7 @@ bool probe_variant(struct probe_env *e, enum lt_hook h, enum lt_mode m, char *ta
 		}
 		return true;
 	case M_FENTRY:
+	case M_KPROBE:
 		if (!d->funcs[0])
 			break;
 		if (fi < 0) {
@@ -284,6 +285,11 @@ bool probe_variant(struct probe_env *e, enum lt_hook h, enum lt_mode m, char *ta
 			return false;
 		}
 		snprintf(target, tlen, "%s", e->q[fi].found);
+		if (m == M_KPROBE) {
+			if (!e->kprobes)
+				snprintf(why, wlen, "%s", e->kprobe_why);
+			return e->kprobes;
+		}
 		if (!e->kbtf) {
 			snprintf(why, wlen, "kernel has no BTF");
 			return false;
@@ -295,19 +301,6 @@ bool probe_variant(struct probe_env *e, enum lt_hook h, enum lt_mode m, char *ta
 		}
 		if (fentry_probe(e, e->q[fi].found) > 0) {
 			snprintf(why, wlen, "fentry programs cannot be loaded here: %s", strerror(e->fentry_err));
-			return false;
-		}
-		return true;
-	case M_KPROBE:
-		if (!d->funcs[0])
-			break;
-		if (fi < 0) {
-			snprintf(why, wlen, "%s not in /proc/kallsyms (inlined or absent)", d->funcs[0]);
-			return false;
-		}
-		snprintf(target, tlen, "%s", e->q[fi].found);
-		if (!e->kprobes) {
-			snprintf(why, wlen, "%s", e->kprobe_why);
 			return false;
 		}
 		return true;

@@ -77,9 +77,7 @@ static void print_hist(FILE *f, const struct json *res, const char *path, const 
 
 static void cause_state_table(FILE *f, const struct json *res)
 {
-	static const char *const causes[] = { "tlb_flush", "shoot_lazy", "exit_flush_lazy", "membarrier",
-					      "table_sync", "resched", "other" };
-	static const char *const states[] = { "idle", "user", "kernel", "lazy", "nohz_full" };
+	const char *const *causes = lt_cause_names, *const *states = lt_state_names;
 	char path[128];
 	__u64 v;
 
@@ -88,14 +86,14 @@ static void cause_state_table(FILE *f, const struct json *res)
 		return;
 	}
 	fprintf(f, "  %-16s %10s", "cause \\ target", "total");
-	for (size_t s = 0; s < 5; s++)
+	for (size_t s = 0; s < LT_NR_STATE_NAMES; s++)
 		fprintf(f, " %10s", states[s]);
 	fputc('\n', f);
-	for (size_t c = 0; c < 7; c++) {
+	for (size_t c = 0; c < LT_NR_CAUSE_NAMES; c++) {
 		snprintf(path, sizeof(path), "metrics.ipi.by_cause.%s", causes[c]);
 		rep_sum(res, path, &v);
 		fprintf(f, "  %-16s %10llu", causes[c], (unsigned long long)v);
-		for (size_t s = 0; s < 5; s++) {
+		for (size_t s = 0; s < LT_NR_STATE_NAMES; s++) {
 			snprintf(path, sizeof(path), "metrics.ipi.by_cause_state.%s.%s", causes[c], states[s]);
 			rep_sum(res, path, &v);
 			fprintf(f, " %10llu", (unsigned long long)v);
@@ -135,7 +133,7 @@ static void ground_truth(FILE *f, const struct json *res)
 
 static void whatif_table(FILE *f, const struct json *res)
 {
-	static const char *const filters[] = { "target-idle", "target-lazy", "curr-mm-differs", "target-not-kernel" };
+	const char *const *filters = lt_filter_names;
 	const struct json *w = json_path(json_at(json_get(res, "reps"), 0), "metrics.whatif");
 	char p[128];
 
@@ -144,7 +142,7 @@ static void whatif_table(FILE *f, const struct json *res)
 		return;
 	}
 	fprintf(f, "  %-18s %12s %12s %12s %14s\n", "filter", "seen", "would skip", "unknown", "race exposed");
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < LT_NR_FILTER_NAMES; i++) {
 		__u64 v[4];
 		static const char *const k[] = { "seen", "skip", "unknown", "race_exposed" };
 
