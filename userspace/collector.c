@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 #include "cli.h"
 #include "collector_int.h"
+#include "hist.h"
 #include "kallsyms.h"
 #include "lazytlb.skel.h"
 
@@ -393,6 +394,8 @@ struct json *collector_rep_end(struct collector *c)
 		if (collector_read_percpu(c, bpf_map__fd(c->skel->maps.hists), id, hs + (size_t)id * c->nr_possible,
 					  sizeof(*hs)))
 			goto out;
+	for (size_t i = 0; i < (size_t)c->nr_possible * LT_NR_HISTS; i++)
+		hist_untear(&hs[i]);
 	/* deltas, per CPU: every field of lt_counters is a u64 */
 	for (unsigned int cpu = 0; cpu < c->nr_possible; cpu++) {
 		__u64 *a = (__u64 *)&now[cpu], *b = (__u64 *)&c->base[cpu];

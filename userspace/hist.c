@@ -34,6 +34,17 @@ void hist_add(struct lt_hist *h, __u64 v)
 	lt_hist_add(h, v);
 }
 
+void hist_untear(struct lt_hist *h)
+{
+	__u64 n = 0;
+
+	for (unsigned int i = 0; i < LT_HIST_NR_BUCKETS; i++)
+		n += h->buckets[i];
+	h->count = n;
+	if (!n)
+		h->sum = h->min = h->max = 0;
+}
+
 void hist_merge(struct lt_hist *dst, const struct lt_hist *src)
 {
 	if (!src->count)

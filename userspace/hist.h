@@ -18,6 +18,11 @@ __u64 hist_bucket_hi(unsigned int i);
 
 void hist_add(struct lt_hist *h, __u64 v); /* userspace counting (workloads, tests) */
 void hist_merge(struct lt_hist *dst, const struct lt_hist *src);
+/* A histogram read while BPF programs update it (or reset under them) may be
+ * torn: count and the bucket of one event seen on either side. The buckets
+ * are the distribution, so count is made their sum (sum may be off by that
+ * one event's value). */
+void hist_untear(struct lt_hist *h);
 void hist_sub(struct lt_hist *dst, const struct lt_hist *before); /* counts only; min/max kept */
 /* Value at quantile q (0..1): linear interpolation inside the bucket that holds
  * it, clamped to [min, max]. 0 for an empty histogram. */
