@@ -3,8 +3,10 @@
  * wl_nohz_victim.c - nohz-victim: an oslat-style user-mode loop on the first CPU
  * that reads CLOCK_MONOTONIC back to back and records every gap longer than
  * threshold_ns (an interruption: IRQ, IPI, preemption) into a histogram. With
- * with=NAME that workload runs on the other CPUs meanwhile ("with.KEY=VALUE"
- * params go to it): what do its IPIs cost a CPU that should be left alone?
+ * with=NAME (or NAME+NAME...) those workloads run on the other CPUs meanwhile
+ * ("with.KEY=VALUE" params go to those that have KEY, "with.NAME.KEY=VALUE" to
+ * NAME): what do their IPIs cost a CPU that should be left alone? victim_cpu
+ * puts the victim on another CPU of the set than the first (a nohz_full one).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,8 +19,11 @@ enum { C_INTR, C_INTR_NS };
 
 struct nohz {
 	struct lt_hist hist; /* the victim's, reset each run */
-	struct wl_ctx *with; /* the workload on the other CPUs, or NULL */
-	bool with_failed;
+	int victim;          /* the victim's CPU */
+	int other;           /* the first of the other CPUs (with drivers start there) */
+	struct wl_ctx *with[WL_MAX_WITH]; /* the workloads on the other CPUs */
+	size_t nr_with;
+	int with_failed;     /* index + 1 of the first one that failed */
 };
 
 static unsigned int nohz_default_threads(unsigned int nr_cpus)
@@ -26,32 +31,76 @@ static unsigned int nohz_default_threads(unsigned int nr_cpus)
 	return 1;
 }
 
+/* victim_cpu: "first", "last" or a CPU number of the set */
+static int pick_victim(struct wl_ctx *c, struct nohz *s)
+{
+	const char *v = wl_str(c, "victim_cpu");
+	char *end;
+	long n;
+
+	if (!strcmp(v, "first") || !*v) {
+		s->victim = c->cpu[0];
+		return 0;
+	}
+	if (!strcmp(v, "last")) {
+		s->victim = c->cpu[c->nr_cpus - 1];
+		return 0;
+	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || n < 0)
+		return wl_usage(c, "victim_cpu=%s: expected first, last or a CPU number", v);
+	for (unsigned int i = 0; i < c->nr_cpus; i++)
+		if (c->cpu[i] == n) {
+			s->victim = (int)n;
+			return 0;
+		}
+	return wl_usage(c, "victim_cpu=%ld is not in the CPU set %s", n, c->cpulist);
+}
+
 static int nohz_setup(struct wl_ctx *c)
 {
 	const char *with = wl_str(c, "with");
 	struct nohz *s = c->priv;
-	char cpus[256], err[256];
+	char cpus[256], err[256], names[WL_MAX_WITH][32];
 	uint64_t mask[WL_MAX_CPUS / 64] = { 0 };
+	char *wp[WL_MAX_PARAMS];
+	size_t nnames, nwp;
 
 	if (c->threads != 1)
 		return wl_usage(c, "-t: one victim thread only (the other CPUs go to with=NAME)");
 	if (!wl_u64(c, "threshold_ns"))
 		return wl_usage(c, "threshold_ns must be > 0");
+	if (pick_victim(c, s))
+		return -1;
 	if (!with || !*with) {
 		if (c->nr_with_params)
 			return wl_usage(c, "with.* params given without with=NAME");
 		return 0;
 	}
-	if (!strcmp(with, c->wl->name))
-		return wl_usage(c, "with=%s: not itself", with);
+	if (wl_with_split(with, names, &nnames, err, sizeof(err)))
+		return wl_usage(c, "%s", err);
 	if (c->nr_cpus < 2)
-		return wl_usage(c, "with=%s needs at least 2 CPUs (the first is the victim's)", with);
-	for (unsigned int i = 1; i < c->nr_cpus; i++)
+		return wl_usage(c, "with=%s needs at least 2 CPUs (one is the victim's)", with);
+	s->other = -1;
+	for (unsigned int i = 0; i < c->nr_cpus; i++) {
+		if (c->cpu[i] == s->victim)
+			continue;
 		mask[c->cpu[i] / 64] |= 1ULL << (c->cpu[i] % 64);
+		if (s->other < 0)
+			s->other = c->cpu[i];
+	}
 	lt_format_cpulist(mask, WL_MAX_CPUS, cpus, sizeof(cpus));
-	s->with = wl_open(with, cpus, 0, c->with_params, c->nr_with_params, err, sizeof(err));
-	if (!s->with)
-		return errno == EINVAL ? wl_usage(c, "with: %s", err) : wl_fail(c, "with: %s", err);
+	for (size_t i = 0; i < nnames; i++) {
+		if (!strcmp(names[i], c->wl->name))
+			return wl_usage(c, "with=%s: not itself", with);
+		if (wl_with_params(with, names[i], c->with_params, c->nr_with_params, wp, &nwp, err, sizeof(err)))
+			return wl_usage(c, "%s", err);
+		s->with[i] = wl_open(names[i], cpus, 0, wp, nwp, err, sizeof(err));
+		if (!s->with[i])
+			return errno == EINVAL ? wl_usage(c, "with: %s", err) : wl_fail(c, "with: %s", err);
+		s->nr_with = i + 1;
+	}
 	return 0;
 }
 
@@ -77,13 +126,15 @@ static void *victim(struct wl_thread *t)
 	return NULL;
 }
 
-/* Runs the with= workload for the same time, from a thread of the outer run. */
+/* Runs one with= workload (arg: its index) for the same time, from a thread of the outer run. */
 static void *with_driver(struct wl_thread *t)
 {
 	struct nohz *s = t->ctx->priv;
+	size_t i = (size_t)t->arg;
 
-	if (wl_run(s->with, (double)t->ctx->duration_ns / 1e9, NULL))
-		s->with_failed = true;
+	if (wl_run(s->with[i], (double)t->ctx->duration_ns / 1e9, NULL))
+		__atomic_compare_exchange_n(&s->with_failed, &(int){ 0 }, (int)i + 1, false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED);
 	return NULL;
 }
 
@@ -93,24 +144,28 @@ static int nohz_run(struct wl_ctx *c)
 	int rc;
 
 	memset(&s->hist, 0, sizeof(s->hist));
-	s->with_failed = false;
-	wl_spawn(c, victim, wl_cpu(c, 0), NULL);
-	if (s->with)
-		wl_spawn(c, with_driver, wl_cpu(c, 1), NULL);
+	s->with_failed = 0;
+	wl_spawn(c, victim, s->victim, NULL);
+	for (size_t i = 0; i < s->nr_with; i++)
+		wl_spawn(c, with_driver, s->other, (void *)i);
 	rc = wl_go(c);
 	if (s->with_failed)
-		return wl_fail(c, "with=%s: %s", s->with->wl->name, wl_error(s->with));
+		return wl_fail(c, "with=%s: %s", s->with[s->with_failed - 1]->wl->name,
+			       wl_error(s->with[s->with_failed - 1]));
 	return rc;
 }
 
 static void nohz_report(struct wl_ctx *c, struct json *res)
 {
 	struct nohz *s = c->priv;
+	struct json *w;
 
-	json_set(res, "victim_cpu", json_u64((uint64_t)c->cpu[0]));
+	json_set(res, "victim_cpu", json_u64((uint64_t)s->victim));
 	json_set(res, "threshold_ns", json_u64(wl_u64(c, "threshold_ns")));
 	json_set(res, "interruption_ns", hist_to_json(&s->hist, "ns"));
-	json_set(res, "with", s->with ? wl_result(s->with) : json_null());
+	w = json_set(res, "with", json_array());
+	for (size_t i = 0; i < s->nr_with; i++)
+		json_push(w, wl_result(s->with[i]));
 }
 
 static void nohz_print(struct wl_ctx *c, FILE *f)
@@ -118,12 +173,12 @@ static void nohz_print(struct wl_ctx *c, FILE *f)
 	struct nohz *s = c->priv;
 	double ns = (double)(c->t_end - c->t_start);
 
-	fprintf(f, "  CPU %d interrupted %.3f%% of the time; ", c->cpu[0],
+	fprintf(f, "  CPU %d interrupted %.3f%% of the time; ", s->victim,
 		ns > 0 ? 100.0 * (double)c->cnt[C_INTR_NS] / ns : 0.0);
 	hist_print(f, &s->hist, "gaps over threshold", "ns");
-	if (s->with) {
+	for (size_t i = 0; i < s->nr_with; i++) {
 		fprintf(f, "  with, on the other CPUs: ");
-		wl_print(s->with, f);
+		wl_print(s->with[i], f);
 	}
 }
 
@@ -131,13 +186,16 @@ static void nohz_cleanup(struct wl_ctx *c)
 {
 	struct nohz *s = c->priv;
 
-	wl_close(s->with);
+	for (size_t i = 0; i < s->nr_with; i++)
+		wl_close(s->with[i]);
 }
 
 static const struct wl_param_desc nohz_params[] = {
 	{ "threshold_ns", WL_P_U64, "1000", NULL, "a gap between two clock reads longer than this is an interruption" },
+	{ "victim_cpu", WL_P_STR, "first", NULL, "the victim's CPU: first, last or a CPU number of the set" },
 	{ "with", WL_P_STR, "", NULL,
-	  "a workload to run on the other CPUs meanwhile (also --with NAME); give it params as with.KEY=VALUE" },
+	  "workloads to run on the other CPUs meanwhile, NAME or NAME+NAME (also --with); their params as "
+	  "with.KEY=VALUE (every one that has KEY) or with.NAME.KEY=VALUE" },
 	{ NULL },
 };
 
@@ -145,11 +203,11 @@ static const char *const nohz_counters[] = { "interruptions", "interrupted_ns", 
 
 const struct workload wl_nohz_victim = {
 	.name = "nohz-victim",
-	.summary = "oslat-style clock-reading loop on the first CPU: histogram of interruptions, "
-		   "optionally with another workload on the other CPUs",
+	.summary = "oslat-style clock-reading loop on one CPU: histogram of interruptions, "
+		   "optionally with other workloads on the other CPUs",
 	.ops_unit = "clock reads",
 	.ops_counter = "samples",
-	.threads_help = "1: the victim thread on the first CPU (the other CPUs are for with=NAME)",
+	.threads_help = "1: the victim thread on victim_cpu (the other CPUs are for with=NAME)",
 	.params = nohz_params,
 	.counters = nohz_counters,
 	.priv_size = sizeof(struct nohz),

@@ -225,12 +225,100 @@ int wl_check_params(const char *name, char *const *params, size_t nparams, char 
 	}
 	if (!parse_params(w, p, with, &nwith, params, nparams, err, errlen)) {
 		rc = 0;
-		for (size_t i = 0; i < WL_MAX_PARAMS && p[i].d; i++)
-			if (!strcmp(p[i].d->key, "with") && p[i].val && *p[i].val)
-				rc = wl_check_params(p[i].val, with, nwith, err, errlen);
+		for (size_t i = 0; i < WL_MAX_PARAMS && p[i].d; i++) {
+			char names[WL_MAX_WITH][32], *wp[WL_MAX_PARAMS];
+			size_t nw, nwp;
+
+			if (strcmp(p[i].d->key, "with") || !p[i].val || !*p[i].val)
+				continue;
+			rc = wl_with_split(p[i].val, names, &nw, err, errlen);
+			for (size_t k = 0; !rc && k < nw; k++)
+				rc = wl_with_params(p[i].val, names[k], with, nwith, wp, &nwp, err, errlen) ?:
+					     wl_check_params(names[k], wp, nwp, err, errlen);
+		}
 	}
 	free_params(p, with, nwith);
 	return rc;
+}
+
+int wl_with_split(const char *list, char names[WL_MAX_WITH][32], size_t *n, char *err, size_t errlen)
+{
+	const char *p = list;
+
+	*n = 0;
+	while (*p) {
+		size_t len = strcspn(p, "+");
+
+		if (!len || len >= 32 || *n == WL_MAX_WITH) {
+			snprintf(err, errlen, "with=%s: expected NAME or NAME+NAME (at most %d)", list, WL_MAX_WITH);
+			return -1;
+		}
+		memcpy(names[*n], p, len);
+		names[(*n)++][len] = 0;
+		p += len + (p[len] == '+');
+	}
+	if (!*n || list[strlen(list) - 1] == '+') {
+		snprintf(err, errlen, "with=%s: expected NAME or NAME+NAME (at most %d)", list, WL_MAX_WITH);
+		return -1;
+	}
+	return 0;
+}
+
+/* does the with= list contain name? */
+static bool with_has(const char *list, const char *name, size_t len)
+{
+	for (const char *p = list; *p;) {
+		size_t l = strcspn(p, "+");
+
+		if (l == len && !strncmp(p, name, len))
+			return true;
+		p += l + (p[l] == '+');
+	}
+	return false;
+}
+
+static bool workload_has_param(const char *name, const char *key, size_t klen)
+{
+	const struct workload *w = workload_find(name);
+
+	for (const struct wl_param_desc *d = w ? w->params : NULL; d && d->key; d++)
+		if (strlen(d->key) == klen && !strncmp(d->key, key, klen))
+			return true;
+	return false;
+}
+
+int wl_with_params(const char *list, const char *name, char *const *with, size_t nwith, char **out, size_t *nout,
+		   char *err, size_t errlen)
+{
+	*nout = 0;
+	for (size_t i = 0; i < nwith; i++) {
+		const char *kv = with[i], *eq = strchr(kv, '='), *dot = strchr(kv, '.');
+		size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
+		bool any = false;
+
+		if (dot && dot < kv + klen) { /* NAME.KEY=VALUE */
+			if (!with_has(list, kv, (size_t)(dot - kv))) {
+				snprintf(err, errlen, "with.%s: '%.*s' is not in with=%s", kv, (int)(dot - kv), kv, list);
+				return -1;
+			}
+			if ((size_t)(dot - kv) == strlen(name) && !strncmp(kv, name, strlen(name)))
+				out[(*nout)++] = (char *)dot + 1;
+			continue;
+		}
+		/* KEY=VALUE: to every listed workload that has KEY (the first one decides the error) */
+		for (const char *p = list; *p;) {
+			size_t l = strcspn(p, "+");
+			char n[32];
+
+			snprintf(n, sizeof(n), "%.*s", (int)l, p);
+			any |= workload_has_param(n, kv, klen);
+			p += l + (p[l] == '+');
+		}
+		if (any ? workload_has_param(name, kv, klen)
+			: strcspn(list, "+") == strlen(name) && !strncmp(list, name, strlen(name)))
+			out[(*nout)++] = (char *)kv;
+	}
+	return 0;
 }
 
 static int vfail(struct wl_ctx *c, const char *fmt, va_list ap)

@@ -57,6 +57,16 @@ struct wl_ctx *wl_open(const char *name, const char *cpulist, unsigned int threa
 		       char *const *params, size_t nparams, char *err, size_t errlen);
 /* Check name and params without setting anything up (scenario files): 0 or -1 and err. */
 int wl_check_params(const char *name, char *const *params, size_t nparams, char *err, size_t errlen);
+/*
+ * with=A+B (nohz-victim): the names, at most WL_MAX_WITH, and the "with.*" params of one of
+ * them: "NAME.KEY=VALUE" goes to NAME only, "KEY=VALUE" to every listed workload that has
+ * KEY (to the first when none has it, so that its wl_open names the bad key). out[] points
+ * into with[]. 0, or -1 with err.
+ */
+#define WL_MAX_WITH 4
+int wl_with_split(const char *list, char names[WL_MAX_WITH][32], size_t *n, char *err, size_t errlen);
+int wl_with_params(const char *list, const char *name, char *const *with, size_t nwith, char **out, size_t *nout,
+		   char *err, size_t errlen);
 /* One measured run of duration_s (ends early on wl_interrupt()). hooks may be NULL.
  * 0, or -1 with the reason in wl_error(). */
 int wl_run(struct wl_ctx *c, double duration_s, const struct wl_hooks *hooks);

@@ -410,6 +410,8 @@ static __always_inline void on_hw_send(__u32 cpu, __u64 callback, __u64 now)
 	if (p && !p->send_ns) {
 		p->send_ns = now;
 		p->cause = cause;
+		/* nohz_full targets only: the read costs two probe reads */
+		p->send_user = is_nohz_full(cpu) ? ct_user_mode(cpu) : -1;
 	}
 }
 
@@ -481,7 +483,10 @@ int BPF_PROG(ipi_send_cpumask__raw_tp, const struct cpumask *mask, unsigned long
 /* ------------------------------------------------------------------ */
 
 /* First handler event of an IPI on this CPU: latency since the send. */
-static __always_inline void consume_pending(__u32 cpu, __u64 now)
+/* The IPI raised towards this CPU arrived: its latency. Returns whether the CPU was
+ * in user mode when it was raised (1 user, 0 kernel, -1 unknown or nothing pending):
+ * the receiver cannot tell, its context tracking has already left user mode. */
+static __always_inline int consume_pending(__u32 cpu, __u64 now)
 {
 	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
 
@@ -489,7 +494,9 @@ static __always_inline void consume_pending(__u32 cpu, __u64 now)
 		if (now > p->send_ns)
 			hist_add(LT_H_IPI_LATENCY, now - p->send_ns);
 		p->send_ns = 0;
+		return p->send_user;
 	}
+	return -1;
 }
 
 /* Attribute this IPI as a wakeup (idle) or disturbance (nohz_full), once per
@@ -521,16 +528,19 @@ static __always_inline void vector_entry(__u64 *counter, bool resched)
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct lt_cpu_state *cs;
 	__u64 now = bpf_ktime_get_ns();
+	int from_user;
 
 	if (!s || !c)
 		return;
 	(*counter)++;
-	consume_pending(cpu, now);
+	from_user = consume_pending(cpu, now);
 	s->in_irq = 1;
 	s->irq_attributed = 0;
 	s->irq_start_ns = now;
 	cs = bpf_map_lookup_elem(&cpu_state, &cpu);
-	s->irq_nohz = is_nohz_full(cpu) && cs && cs->kind == LT_KIND_USER && ct_user_mode(cpu) != 0;
+	/* in user mode when the IPI was raised (or unknown): context tracking here
+	 * already says kernel, the interrupt entry left user mode */
+	s->irq_nohz = is_nohz_full(cpu) && cs && cs->kind == LT_KIND_USER && from_user != 0;
 	if (resched)
 		attribute(s, c, cpu, LT_CAUSE_RESCHED);
 }

@@ -186,7 +186,8 @@ struct lt_ipi_pending {
 	__u64 send_ns;     /* 0 when nothing pending */
 	__u32 cause;       /* cause of the first request that raised the IPI */
 	__u32 queued_cause;/* cause of the last call queued for this CPU (csd_queue_cpu) */
-	__u8 pad[48];
+	__s32 send_user;   /* context tracking of the target when the IPI was raised: 1 user, 0 kernel, -1 unknown */
+	__u8 pad[44];
 } __attribute__((aligned(64)));
 
 /* ---- per-CPU scratch (entry timestamps, flags), never read by other CPUs ---- */

@@ -157,9 +157,25 @@ check "$TMP/nohz.json" 'd["counters"]["interruptions"] == 0 or d["interruption_n
 if [ "$NCPU" -ge 2 ]; then
 	"$LAZYTLB" workload nohz-victim -d 1 -C 0-1 --with tlbflush -p with.others=sleep --json >"$TMP/nohzw.json" ||
 		fail "nohz-victim --with tlbflush"
-	check "$TMP/nohzw.json" 'd["with"]["workload"] == "tlbflush" and d["with"]["ops"] > 0 and d["with"]["cpus"] == "1"' \
+	check "$TMP/nohzw.json" 'd["with"][0]["workload"] == "tlbflush" and d["with"][0]["ops"] > 0 and d["with"][0]["cpus"] == "1"' \
 		"nohz-victim --with: the other workload did not run on CPU 1"
-	check "$TMP/nohzw.json" 'd["with"]["params"]["others"] == "sleep"' "nohz-victim: with.* param not passed"
+	check "$TMP/nohzw.json" 'd["with"][0]["params"]["others"] == "sleep"' "nohz-victim: with.* param not passed"
+	# two companions on CPU 0, the victim on the last CPU; with.NAME.KEY goes to NAME only
+	"$LAZYTLB" workload nohz-victim -d 1 -C 0-1 -p victim_cpu=last -p with=tlbflush+membarrier \
+		-p with.tlbflush.mode=munmap -p with.others=busy --json >"$TMP/nohz2.json" || fail "nohz-victim with=tlbflush+membarrier"
+	check "$TMP/nohz2.json" 'd["victim_cpu"] == 1 and [w["workload"] for w in d["with"]] == ["tlbflush", "membarrier"]' \
+		"nohz-victim: victim_cpu=last / two with= workloads"
+	check "$TMP/nohz2.json" 'all(w["cpus"] == "0" and w["ops"] > 0 for w in d["with"])' "nohz-victim: with= workloads not on CPU 0"
+	check "$TMP/nohz2.json" 'd["with"][0]["params"]["mode"] == "munmap" and "mode" not in d["with"][1]["params"]' \
+		"nohz-victim: with.NAME.KEY went to the wrong workload"
+	check "$TMP/nohz2.json" 'd["with"][0]["params"]["others"] == d["with"][1]["params"]["others"] == "busy"' \
+		"nohz-victim: with.KEY not given to every workload that has KEY"
+	# bad input: one line, exit 2
+	for bad in "victim_cpu=7" "victim_cpu=x" "with=tlbflush+nosuch" "with=tlbflush -p with.nosuch.mode=x" "with=tlbflush+"; do
+		# shellcheck disable=SC2086
+		"$LAZYTLB" workload nohz-victim -d 1 -C 0-1 -p $bad >/dev/null 2>"$TMP/bad.err"; rc=$?
+		[ "$rc" = 2 ] && [ "$(wc -l <"$TMP/bad.err")" = 1 ] || { cat "$TMP/bad.err"; fail "nohz-victim -p $bad: rc $rc, want 2 and one line"; }
+	done
 fi
 
 # --- atomic-cost: a contended shared line costs more than a private one ---

@@ -132,6 +132,7 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	cfg->ct_addr = q[NR_CALLBACKS + 1].addr;
 	cfg->per_cpu_offset = q[NR_CALLBACKS + 2].addr;
 	cfg->mm_cachep_addr = q[NR_CALLBACKS + 3].addr;
+	c->ct_known = cfg->ct_addr && cfg->per_cpu_offset;
 	for (unsigned int i = 0; i < LT_MAX_CPUS / 64; i++)
 		cfg->nohz_full_mask[i] = c->nohz_mask[i];
 	cfg->race_window_ns = c->opts.race_window_ns;

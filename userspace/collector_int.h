@@ -23,6 +23,7 @@ struct collector {
 	unsigned int nr_possible; /* values per per-CPU map element */
 	uint64_t cpu_mask[LT_MAX_CPUS / 64];  /* CPUs reported on (-C) */
 	uint64_t nohz_mask[LT_MAX_CPUS / 64];
+	bool ct_known; /* context_tracking and __per_cpu_offset found in kallsyms */
 	struct kconfig *kconfig;
 	int stats_fd;
 	/* rep baseline */

@@ -125,6 +125,8 @@ void metrics_finalize_scheme(struct collector *c, struct json *result)
 	json_set(k, "lazy_tlb_scheme", sch ? json_string(sch) : json_null());
 	json_set(k, "scheme_source", json_string(src));
 	json_set(k, "scheme_observed", json_string(observed_scheme(c)));
+	/* without it a CPU running a user task is "user" whether in user mode or in a syscall */
+	json_set(k, "context_tracking", json_string(c->ct_known ? "kallsyms" : "unavailable"));
 	if (sch && !strcmp(src, "config") && strcmp(observed_scheme(c), "unknown") &&
 	    strcmp(observed_scheme(c), sch))
 		lt_warn("kernel config says %s but mm_count at lazy hand-back looks like %s", sch,
