@@ -486,14 +486,16 @@ int BPF_PROG(ipi_send_cpumask__raw_tp, const struct cpumask *mask, unsigned long
 /* The IPI raised towards this CPU arrived: its latency. Returns whether the CPU was
  * in user mode when it was raised (1 user, 0 kernel, -1 unknown or nothing pending):
  * the receiver cannot tell, its context tracking has already left user mode. */
-static __always_inline int consume_pending(__u32 cpu, __u64 now)
+static __always_inline int consume_pending(__u32 cpu, __u64 now, __u32 *cause)
 {
 	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
 
+	*cause = LT_CAUSE_OTHER;
 	if (p && p->send_ns) {
 		if (now > p->send_ns)
 			hist_add(LT_H_IPI_LATENCY, now - p->send_ns);
 		p->send_ns = 0;
+		*cause = p->cause;
 		return p->send_user;
 	}
 	return -1;
@@ -533,7 +535,7 @@ static __always_inline void vector_entry(__u64 *counter, bool resched)
 	if (!s || !c)
 		return;
 	(*counter)++;
-	from_user = consume_pending(cpu, now);
+	from_user = consume_pending(cpu, now, &s->irq_cause);
 	s->in_irq = 1;
 	s->irq_attributed = 0;
 	s->irq_start_ns = now;
@@ -567,9 +569,14 @@ static __always_inline int on_vector_exit(void)
 	if (cfg.empty) /* benchmark floor */
 		return 0;
 	struct lt_scratch *s = scr();
+	struct lt_counters *c;
 
 	if (!s)
 		return 0;
+	/* an IPI that ran no call of its own (an earlier one drained the queue) still
+	 * interrupted the CPU: it counts, with the cause its sender gave */
+	if (s->in_irq && !s->irq_attributed && (c = ctrs()))
+		attribute(s, c, bpf_get_smp_processor_id(), s->irq_cause);
 	if (s->in_irq && s->irq_nohz)
 		hist_add(LT_H_NOHZ_INTERRUPTION, bpf_ktime_get_ns() - s->irq_start_ns);
 	s->in_irq = 0;
@@ -613,7 +620,7 @@ static __always_inline int on_csd_entry(__u64 func, void *csd)
 			c->tlb_remote_flush_received++;
 	}
 	if (!s->in_irq)
-		consume_pending(cpu, bpf_ktime_get_ns()); /* no vector tracepoints (non-x86) */
+		consume_pending(cpu, bpf_ktime_get_ns(), &(__u32){ 0 }); /* no vector tracepoints (non-x86) */
 	if (s->in_irq || s->in_idle)
 		attribute(s, c, cpu, cause);
 	return 0;

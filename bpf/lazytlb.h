@@ -199,6 +199,7 @@ struct lt_scratch {
 	__u32 in_irq;            /* inside an x86 IPI vector handler (entry seen, exit not yet) */
 	__u32 irq_attributed;    /* this hardware IPI's wakeup/disturbance already counted */
 	__u32 irq_nohz;          /* this IPI interrupted a nohz_full CPU running a user task */
+	__u32 irq_cause;         /* the sender's cause of this IPI (an IPI whose calls an earlier one ran) */
 };
 
 /* ---- configuration written by userspace into .rodata before load ---- */

@@ -217,7 +217,10 @@ static int vm_list(void)
 	}
 	closedir(d);
 	qsort(names, nn, sizeof(names[0]), kcfg_name_cmp);
-	printf("%-22s %-8s %-10s %-9s %s\n", "KERNEL", "ARCH", "SCHEME", "BTF", "CACHE (cache/kernels/KERNEL)");
+	int w = 6;
+	for (size_t i = 0; i < nn; i++)
+		w = strlen(names[i]) > (size_t)w ? (int)strlen(names[i]) : w;
+	printf("%-*s %-8s %-10s %-9s %s\n", w, "KERNEL", "ARCH", "SCHEME", "BTF", "CACHE (cache/kernels/KERNEL)");
 	for (size_t i = 0; i < nn; i++) {
 		struct kcfg k;
 		char rel[128], state[512], btf[64];
@@ -231,7 +234,8 @@ static int vm_list(void)
 		if (exists("%s/cache/kernels/%s/kernel", root_dir, k.name) && *rel)
 			bsnprintf(state, sizeof(state), "prepared (%s)", rel);
 		else if (!strncmp(kget(&k, "source"), "custom:", 7))
-			bsnprintf(state, sizeof(state), "not built (custom kernel %s)", kget(&k, "source") + 7);
+			bsnprintf(state, sizeof(state), "not built (custom kernel %s: vm/build-custom.sh %s, or make custom-kernels)",
+				  kget(&k, "source") + 7, k.name);
 		else
 			bsnprintf(state, sizeof(state), "not prepared (vm/fetch.sh %s, or make vm-prepare)", k.name);
 		bsnprintf(btf, sizeof(btf), "%s", btf_kind(&k));
@@ -242,7 +246,7 @@ static int vm_list(void)
 				bsnprintf(state + strlen(state), sizeof(state) - strlen(state),
 					 "; no BTF yet (vm/fetch.sh %s --btf)", k.name);
 		}
-		printf("%-22s %-8s %-10s %-9s %s\n", k.name, kget(&k, "arch"), kget(&k, "lazy_scheme"), btf, state);
+		printf("%-*s %-8s %-10s %-9s %s\n", w, k.name, kget(&k, "arch"), kget(&k, "lazy_scheme"), btf, state);
 		free(names[i]);
 	}
 	static const char *const arches[] = { "x86_64", "ppc64le" };
@@ -477,6 +481,8 @@ struct outcome {
 	char bad[512];      /* a malformed result block, why */
 	double guest_init_s;/* uptime when /init started */
 	char last_cmd_line[512];
+	int warnings;       /* kernel "WARNING: CPU: ..." splats */
+	char warning[512];  /* the first one */
 };
 
 static bool safe_relpath(const char *p)
@@ -507,6 +513,12 @@ static bool is_panic_line(const char *line)
 	       strstr(line, "Kernel panic - not syncing");
 }
 
+/* a WARN()/WARN_ON() splat: "WARNING: CPU: 1 PID: 72 at kernel/fork.c:943 __mmdrop+0x..." */
+static const char *warning_line(const char *line)
+{
+	return strstr(line, "WARNING: CPU: ");
+}
+
 static void parse_console(const char *log, const char *dir, struct outcome *o)
 {
 	FILE *f = fopen(log, "r"), *out = NULL;
@@ -520,6 +532,8 @@ static void parse_console(const char *log, const char *dir, struct outcome *o)
 		return;
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		line[strcspn(line, "\r\n")] = 0;
+		if (warning_line(line) && !o->warnings++)
+			bsnprintf(o->warning, sizeof(o->warning), "%s", warning_line(line));
 		if (o->begin && !o->end) {
 			if (!strncmp(line, MARK_FILE, strlen(MARK_FILE)) || !strncmp(line, MARK_RC, strlen(MARK_RC)) ||
 			    !strcmp(line, MARK_END)) {
@@ -721,7 +735,8 @@ static int vm_run(int argc, char **argv)
 	if (!exists("%s/kernel", kdir)) {
 		char *fa[] = { "bash", "vm/fetch.sh", (char *)kname, NULL };
 		if (!strncmp(kget(&k, "source"), "custom:", 7))
-			return lt_err(LT_EXIT_FAIL, "%s: custom kernel not built (%s/kernel missing)", kname, kdir);
+			return lt_err(LT_EXIT_FAIL, "%s: custom kernel not built (%s/kernel missing): vm/build-custom.sh %s",
+				      kname, kdir, kname);
 		fprintf(stderr, "%s: %s not prepared, running vm/fetch.sh %s\n", lt_prog, kname, kname);
 		if (run_wait(fa))
 			return lt_err(LT_EXIT_FAIL, "vm/fetch.sh %s failed", kname);
@@ -938,8 +953,14 @@ static int vm_run(int argc, char **argv)
 			cmd ? cmd : "(lazytlb run)", nohz);
 		fprintf(vf, "status: %s\nwall_s: %.2f\nguest_init_s: %.2f\nguest_rc: %d\nfiles: %d\nqemu_exit: %d\n",
 			verdict, wall, o.guest_init_s, o.guest_rc, o.nfiles, qstatus);
+		fprintf(vf, "kernel_warnings: %d\n", o.warnings);
+		if (o.warnings)
+			fprintf(vf, "first_warning: %s\n", o.warning);
 		fclose(vf);
 	}
+	if (o.warnings)
+		lt_warn("%s: the guest kernel warned %d time%s: %s", kname, o.warnings, o.warnings == 1 ? "" : "s",
+			o.warning);
 	if (rc)
 		return lt_err(rc, "%s %s: %s (console: %s)", kname, scen, verdict, logpath);
 	printf("%s %s: ok in %.1f s (guest /init at %.1f s), %d file%s in %s\n", kname, scen, wall, o.guest_init_s,

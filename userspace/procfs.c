@@ -11,7 +11,7 @@
 #include "cli.h"
 #include "procfs.h"
 
-const char *const lt_irq_row_names[LT_IRQ_ROWS] = { "TLB", "CAL", "RES" };
+const char *const lt_irq_row_names[LT_IRQ_ROWS] = { "TLB", "CAL", "RES", "LOC", "ALL" };
 
 int irq_snapshot_read(struct irq_snapshot *s)
 {
@@ -35,21 +35,32 @@ int irq_snapshot_read(struct irq_snapshot *s)
 
 		while (*p == ' ')
 			p++;
-		for (int r = 0; r < LT_IRQ_ROWS; r++) {
+		/* ERR and MIS are one machine-wide count, not per CPU */
+		if (!strchr(p, ':') || !strncmp(p, "ERR:", 4) || !strncmp(p, "MIS:", 4))
+			continue;
+		/* not interrupts of their own: x86 TLB counts flushes run inside CAL interrupts,
+		 * MCP machine-check polls from the timer, RTR APIC ICR read retries */
+		bool nested = !strncmp(p, "TLB:", 4) || !strncmp(p, "MCP:", 4) || !strncmp(p, "RTR:", 4);
+		for (int r = 0; r < LT_IRQ_ALL; r++) {
 			size_t n = strlen(lt_irq_row_names[r]);
 
 			if (!strncmp(p, lt_irq_row_names[r], n) && p[n] == ':')
 				row = r;
 		}
-		if (row < 0)
-			continue;
-		s->present[row] = true;
 		p = strchr(p, ':') + 1;
+		s->present[LT_IRQ_ALL] |= !nested;
+		if (row >= 0)
+			s->present[row] = true;
 		for (unsigned int c = 0; c < s->nr_cpus; c++) {
-			s->per_cpu[row][c] = strtoull(p, &end, 10);
+			uint64_t v = strtoull(p, &end, 10);
+
 			if (end == p)
 				break;
 			p = end;
+			if (!nested)
+				s->per_cpu[LT_IRQ_ALL][c] += v;
+			if (row >= 0)
+				s->per_cpu[row][c] = v;
 		}
 	}
 	free(line);

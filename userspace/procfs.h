@@ -9,7 +9,11 @@
 #include <stdint.h>
 #include "json.h"
 
-#define LT_IRQ_ROWS 3 /* TLB, CAL, RES (x86 names; other arches report what they have) */
+/* TLB, CAL, RES, LOC (x86 names; other arches report what they have) and ALL: the sum of
+ * the per-CPU rows that count interrupts, i.e. each CPU's interrupts of any kind (what
+ * disturbs a nohz_full CPU); rows counted inside others (x86 TLB within CAL) are left out */
+#define LT_IRQ_ROWS 5
+#define LT_IRQ_ALL 4
 extern const char *const lt_irq_row_names[LT_IRQ_ROWS];
 
 struct irq_snapshot {

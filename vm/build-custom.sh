@@ -111,9 +111,9 @@ build_one() { # NAME
 	make -C "$tree" -s "${make_args[@]}" $defcfg >/dev/null
 	local fabs=()
 	for f in $frags; do fabs+=("$top/kernels-config/$f"); done
-	(cd "$tree" && scripts/kconfig/merge_config.sh -m -O . .config "${fabs[@]}" >/dev/null)
-	echo "CONFIG_LOCALVERSION=\"$localver\"" >> "$tree/.config"
-	echo "# CONFIG_LOCALVERSION_AUTO is not set" >> "$tree/.config"
+	# the variant in `uname -r`, so that results name the kernel that ran
+	printf 'CONFIG_LOCALVERSION="%s"\n# CONFIG_LOCALVERSION_AUTO is not set\n' "$localver" > "$tree/.lazytlb-local.config"
+	(cd "$tree" && scripts/kconfig/merge_config.sh -m -O . .config "${fabs[@]}" .lazytlb-local.config >/dev/null)
 	make -C "$tree" -s "${make_args[@]}" olddefconfig >/dev/null
 	# shellcheck disable=SC2086
 	check_fragments "$tree/.config" $frags

@@ -2,12 +2,14 @@
 # vm/setup-host.sh - host packages and apt sources for the qemu kernel matrix (Debian bookworm).
 # Idempotent; needs root. Adds bookworm-backports (the 6.12 kernels) and the ppc64el foreign
 # architecture (ppc64el kernels, busybox and the libraries of the cross sysroot), then installs
-# qemu (x86 + ppc), cpio, pahole (dwarves) and the powerpc64le cross compiler.
+# qemu (x86 + ppc), cpio, pahole (dwarves), the powerpc64le cross compiler and what a kernel
+# build needs (vm/build-custom.sh).
 #   vm/setup-host.sh          everything
 #   vm/setup-host.sh --apt    only the apt sources/architecture (what fetch.sh needs)
 set -eu
 PKGS="qemu-system-x86 qemu-system-ppc cpio gzip dwarves gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
-      libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool make file python3"
+      libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool make file python3
+      flex bison bc libssl-dev xz-utils"
 [ "$(id -u)" = 0 ] || { echo "vm/setup-host.sh: needs root (apt-get)" >&2; exit 1; }
 changed=
 list=/etc/apt/sources.list.d/bookworm-backports.list
