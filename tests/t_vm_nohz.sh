@@ -4,7 +4,7 @@
 # tlbflush and membarrier run on CPU 0 in the same process. Per rep:
 #  - the result lists CPU 1 as nohz_full and reads context tracking (kallsyms);
 #  - disturbances of CPU 1 by cause: membarrier > 0 and tlb_flush > 0, their sum equals the
-#    count of the collector's nohz interruption histogram (the same IPIs, timed);
+#    count of the collector's nohz interruption histogram (the same IPIs, timed; 0.1%);
 #  - the collector's IPIs received on CPU 1 match the guest's /proc/interrupts CAL + RES on
 #    CPU 1 (within 2%), and nearly all of them (>= 90%) hit the victim in user mode;
 #  - the victim's own interruption count agrees with what the collector attributes to CPU 1:
@@ -48,7 +48,8 @@ for i, r in enumerate(d["reps"]):
     if [x["workload"] for x in w["with"]] != ["tlbflush", "membarrier"] or any(x["cpus"] != "0" for x in w["with"]):
         no("tlbflush + membarrier not on CPU 0")
     if not by["membarrier"] or not by["tlb_flush"]: no("no membarrier or tlb_flush disturbance of CPU 1")
-    if abs(h["count"] - dist) > 1: no("histogram count != disturbances by cause")
+    # the same events, read at the rep's end while the programs run: a few may straddle it
+    if abs(h["count"] - dist) > 2 + 0.001 * dist: no("histogram count != disturbances by cause")
     if abs(rx - proc_ipi) > 0.02 * max(proc_ipi, 1) + 1: no(f"IPIs received on CPU 1 {rx} vs /proc/interrupts {proc_ipi}")
     if dist < 0.9 * rx: no("fewer than 90% of the IPIs to CPU 1 counted as disturbances of the user-mode victim")
     if abs(attributed - v) > tol * max(v, 1): no(f"victim {v} vs attributed {attributed}: more than {tol:.0%} apart")

@@ -11,6 +11,7 @@
 # check every fragment line stuck, then `make -jN build_target` and copy `build_image`.
 # A kernel is rebuilt only when its inputs changed (a hash of kcfg build keys, fragments and
 # patches in cache/kernels/NAME/inputs). JOBS=N overrides the parallelism (default: nproc).
+# CONFIG_ONLY=1 stops after the configuration and its checks (seconds: try a fragment).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -124,6 +125,10 @@ build_one() { # NAME
 	else have=none; fi
 	[ "$have" = "$want_scheme" ] ||
 		{ echo "vm/build-custom.sh: $name: .config has lazy scheme '$have', $kcfg expects '$want_scheme'" >&2; exit 1; }
+	if [ -n "${CONFIG_ONLY:-}" ]; then
+		echo "vm/build-custom.sh: $name: configured, lazy scheme $have ($tree/.config; CONFIG_ONLY: not built)"
+		return 0
+	fi
 	echo "vm/build-custom.sh: $name: make -j$jobs $target (log: $tree/build-$name.log)"
 	if ! make -C "$tree" "${make_args[@]}" -j"$jobs" "$target" > "$tree/build-$name.log" 2>&1; then
 		grep -E 'error|Error' "$tree/build-$name.log" | head -n 20 >&2
