@@ -3,7 +3,7 @@
 # debian-6.12-ppc64el (pseries, TCG) with a trivial guest command, check the result markers and
 # files come back and the guest facts match the kcfg (6.12: shootdown, 6.1: refcount, no sysfs
 # BTF); with the detached BTF prepared, check it reaches the guest as $LAZYTLB_BTF.
-# Skips when the images are not in cache/ (make vm-prepare). Lazy-TLB assertions: TODO in vm_lib.sh.
+# Skips when the images are not in cache/ (make vm-prepare). Lazy-TLB assertions: see vm_lib.sh.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
 [ -x "$LAZYTLB" ] || skip "skipped: $LAZYTLB not built: run make"

@@ -2,7 +2,7 @@
 # qemu kernel matrix, x86_64 guests (kernels-config/README.md): boot debian-6.1-amd64 and
 # debian-6.12-amd64 under TCG with a trivial guest command, check the result markers and files
 # come back, the guest facts match the kcfg, and a guest panic fails `vm run` with one line.
-# Skips when the images are not in cache/ (make vm-prepare). Lazy-TLB assertions: TODO in vm_lib.sh.
+# Skips when the images are not in cache/ (make vm-prepare). Lazy-TLB assertions: see vm_lib.sh.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
 [ -x "$LAZYTLB" ] || skip "skipped: $LAZYTLB not built: run make"

@@ -39,20 +39,6 @@ vm_boot() { # KERNEL
 	detached:*) grep -q '^btf_sysfs: no' "$VM_OUT/info.txt" || fail "$k: kcfg says detached BTF, guest has sysfs BTF" ;;
 	esac
 }
-# TODO(issue 6), once `lazytlb run SCENARIO -o DIR` exists in the guest (vm run KERNEL SCENARIO):
-#  - every kernel: the result file validates against lazytlb-result/1; host.virt == "tcg";
-#    host.arch matches the kcfg arch; kernel.release == cache/kernels/K/release
-#  - kernel.lazy_tlb_scheme == the kcfg lazy_scheme (6.1 kernels: scheme_source "observed" or
-#    config "absent", both refcount)
-#  - refcount kernels (debian-6.1-amd64, debian-6.12-amd64, debian-6.1-ppc64el): lazy.grabs and
-#    lazy.drops > 0 on a fork/exit-heavy scenario, mmdrop.shoot_lazy_calls == 0,
-#    ipi.by_cause.shoot_lazy == 0
-#  - shootdown kernel (debian-6.12-ppc64el): mmdrop.shoot_lazy_calls > 0 after processes exit,
-#    ipi.by_cause.shoot_lazy and/or exit_flush_lazy > 0, refcount evidence (handback with
-#    mm_count >= 2) absent
-#  - x86: ipi.by_cause.tlb_flush consistent with procfs.interrupts_delta.TLB
-#  - powerpc: no fentry probe in "probes" (no BPF trampoline), kprobe used instead; tlb_flush
-#    tracepoint exists but never fires (reported as such, not as 0 flushes)
-#  - debian-6.1-ppc64el: BTF taken from $LAZYTLB_BTF (the detached vmlinux.btf), probes attach
-#  - --nohz-full runs: host.nohz_full == "1", ipi.by_target_state.nohz_full and
-#    wakeups.nohz_full_by_cause filled
+# The lazy-TLB assertions on these kernels live in tests/t_vm_lazy.sh (ppc 6.1 vs 6.12, 6.1
+# amd64 fallback IPIs), tests/t_vm_nohz.sh (nohz_full on 6.12 amd64) and tests/t_vm_custom.sh
+# (the custom linux-source-6.12 pairs).
