@@ -10,7 +10,7 @@
 # `x86_64_defconfig kvm_guest.config`), merge `build_fragments` (files here), olddefconfig,
 # check every fragment line stuck, then `make -jN build_target` and copy `build_image`.
 # A kernel is rebuilt only when its inputs changed (a hash of kcfg build keys, fragments and
-# patches in cache/kernels/NAME/inputs). JOBS=N overrides the parallelism (default: nproc).
+# patches in cache/kernels/NAME/inputs; rm -r cache/kernels/NAME forces it). JOBS=N overrides the parallelism (default: nproc).
 # CONFIG_ONLY=1 stops after the configuration and its checks (seconds: try a fragment).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -94,9 +94,10 @@ build_one() { # NAME
 	*) echo "vm/build-custom.sh: $kcfg: unknown arch '$arch'" >&2; exit 2 ;;
 	esac
 	dest=cache/kernels/$name
-	# the inputs: build keys of the kcfg + the fragment and patch files + this script
+	# the inputs: build keys of the kcfg + the fragment and patch files (not this script: a
+	# change here does not rebuild; rm -r cache/kernels/NAME does)
 	local inputs
-	inputs=$( { grep -E '^(source|arch|build_[a-z]+)[[:space:]]*=' "$kcfg"; for f in $frags $patches; do cat "kernels-config/$f"; done; cat "$0"; } | sha256sum | cut -d' ' -f1)
+	inputs=$( { grep -E '^(source|arch|build_[a-z]+)[[:space:]]*=' "$kcfg"; for f in $frags $patches; do cat "kernels-config/$f"; done; } | sha256sum | cut -d' ' -f1)
 	if [ -e "$dest/kernel" ] && [ "$(cat "$dest/inputs" 2>/dev/null)" = "$inputs" ]; then
 		echo "vm/build-custom.sh: $name is up to date ($dest)"
 		return 0
