@@ -52,19 +52,8 @@ for k, scheme in ((a, "refcount"), (b, "shootdown")):
                     print("  curr-mm-differs: seen != shoot-lazy IPIs sent, or skips more than seen"); bad += 1
 sys.exit(1 if bad else 0)
 PY
-	"$LAZYTLB" compare "$TMP/$a/exit-lazy.json" "$TMP/$b/exit-lazy.json" | head -n 12
-	"$LAZYTLB" compare --json "$TMP/$a/exit-lazy.json" "$TMP/$b/exit-lazy.json" > "$TMP/cmp-$arch.json" ||
-		fail "$a vs $b: compare failed"
-	python3 - "$TMP/cmp-$arch.json" <<'PY' || exit 1
-import json, sys
-d = json.load(open(sys.argv[1])); bad = 0
-rows = {r["metric"]: r for s in d["sections"] for r in s["rows"]}
-for metric in ("metrics.lazy.refcount_atomics", "metrics.mmdrop.shoot_lazy_calls"):
-    ch = rows[metric]["changes"][0]
-    print(f"{metric}: {ch.get('change_pct')}% p={ch.get('p_value')} significant={ch.get('significant')}")
-    if not ch.get("significant"): print("  not marked"); bad += 1
-sys.exit(1 if bad else 0)
-PY
+	vm_compare_marks "$TMP/$a/exit-lazy.json" "$TMP/$b/exit-lazy.json" \
+		metrics.lazy.refcount_atomics metrics.mmdrop.shoot_lazy_calls
 	ran=$((ran + 1))
 done
 [ "$ran" -gt 0 ] || skip "skipped: custom kernels not built:$missing (make custom-kernels, ~15-20 min per arch)"

@@ -43,19 +43,8 @@ for k, scheme in (("debian-6.1-ppc64el", "refcount"), ("debian-6.12-ppc64el", "s
                     print("  curr-mm-differs counts more shoot-lazy IPIs than were sent"); bad += 1
 sys.exit(1 if bad else 0)
 PY
-	"$LAZYTLB" compare "$TMP/debian-6.1-ppc64el/exit-lazy.json" "$TMP/debian-6.12-ppc64el/exit-lazy.json" | head -n 8
-	"$LAZYTLB" compare --json "$TMP/debian-6.1-ppc64el/exit-lazy.json" "$TMP/debian-6.12-ppc64el/exit-lazy.json" \
-		> "$TMP/cmp.json" || fail "compare failed"
-	python3 - "$TMP/cmp.json" <<'PY' || exit 1
-import json, sys
-d = json.load(open(sys.argv[1])); bad = 0
-rows = {r["metric"]: r for s in d["sections"] for r in s["rows"]}
-for metric in ("metrics.lazy.refcount_atomics", "metrics.mmdrop.shoot_lazy_calls"):
-    ch = rows[metric]["changes"][0]
-    print(f"{metric}: {ch.get('change_pct')}% p={ch.get('p_value')} significant={ch.get('significant')}")
-    if not ch.get("significant"): print("  not marked"); bad += 1
-sys.exit(1 if bad else 0)
-PY
+	vm_compare_marks "$TMP/debian-6.1-ppc64el/exit-lazy.json" "$TMP/debian-6.12-ppc64el/exit-lazy.json" \
+		metrics.lazy.refcount_atomics metrics.mmdrop.shoot_lazy_calls
 	ran=$((ran + 1))
 fi
 k=debian-6.1-amd64

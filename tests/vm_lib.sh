@@ -39,6 +39,23 @@ vm_boot() { # KERNEL
 	detached:*) grep -q '^btf_sysfs: no' "$VM_OUT/info.txt" || fail "$k: kcfg says detached BTF, guest has sysfs BTF" ;;
 	esac
 }
+# vm_compare_marks BASE.json NEW.json METRIC...: `lazytlb compare` between the two results
+# (text shown) marks each METRIC as a significant change; fails otherwise.
+vm_compare_marks() {
+	local base=$1 new=$2; shift 2
+	"$LAZYTLB" compare "$base" "$new" | head -n 12
+	"$LAZYTLB" compare --json "$base" "$new" > "$TMP/cmp.json" || fail "compare $base $new failed"
+	python3 - "$TMP/cmp.json" "$@" <<'PY' || exit 1
+import json, sys
+d = json.load(open(sys.argv[1])); bad = 0
+rows = {r["metric"]: r for s in d["sections"] for r in s["rows"]}
+for metric in sys.argv[2:]:
+    ch = rows[metric]["changes"][0]
+    print(f"{metric}: {ch.get('change_pct')}% p={ch.get('p_value')} significant={ch.get('significant')}")
+    if not ch.get("significant"): print("  not marked"); bad += 1
+sys.exit(1 if bad else 0)
+PY
+}
 # The lazy-TLB assertions on these kernels live in tests/t_vm_lazy.sh (ppc 6.1 vs 6.12, 6.1
 # amd64 fallback IPIs), tests/t_vm_nohz.sh (nohz_full on 6.12 amd64) and tests/t_vm_custom.sh
 # (the custom linux-source-6.12 pairs).
