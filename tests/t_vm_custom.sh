@@ -8,7 +8,7 @@
 #  - shootdown kernel: refcount atomics 0, shoot-lazy calls > 0 on exit-lazy, and what-if
 #    curr-mm-differs never skips more shoot-lazy IPIs than were sent;
 #  - `lazytlb compare` refcount vs shootdown marks both changes.
-# A pair is skipped, saying so, when its images are not built (they take 15-20 min each).
+# A pair is skipped, saying so, when its images are not built (15-21 min each on 2 CPUs).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
 [ -x "$LAZYTLB" ] || skip "skipped: $LAZYTLB not built: run make"
@@ -56,6 +56,6 @@ PY
 		metrics.lazy.refcount_atomics metrics.mmdrop.shoot_lazy_calls
 	ran=$((ran + 1))
 done
-[ "$ran" -gt 0 ] || skip "skipped: custom kernels not built:$missing (make custom-kernels, ~15-20 min per arch)"
+[ "$ran" -gt 0 ] || skip "skipped: custom kernels not built:$missing (make custom-kernels: about 35 min per arch pair on 2 CPUs)"
 [ -z "$missing" ] || echo "not built, not run:$missing"
 echo "ok: $ran custom pair(s)"
