@@ -249,32 +249,17 @@ int wl_with_split(const char *list, char names[WL_MAX_WITH][32], size_t *n, char
 	while (*p) {
 		size_t len = strcspn(p, "+");
 
-		if (!len || len >= 32 || *n == WL_MAX_WITH) {
-			snprintf(err, errlen, "with=%s: expected NAME or NAME+NAME (at most %d)", list, WL_MAX_WITH);
-			return -1;
-		}
+		if (!len || len >= 32 || *n == WL_MAX_WITH)
+			goto bad;
 		memcpy(names[*n], p, len);
 		names[(*n)++][len] = 0;
 		p += len + (p[len] == '+');
 	}
-	if (!*n || list[strlen(list) - 1] == '+') {
-		snprintf(err, errlen, "with=%s: expected NAME or NAME+NAME (at most %d)", list, WL_MAX_WITH);
-		return -1;
-	}
-	return 0;
-}
-
-/* does the with= list contain name? */
-static bool with_has(const char *list, const char *name, size_t len)
-{
-	for (const char *p = list; *p;) {
-		size_t l = strcspn(p, "+");
-
-		if (l == len && !strncmp(p, name, len))
-			return true;
-		p += l + (p[l] == '+');
-	}
-	return false;
+	if (*n && list[strlen(list) - 1] != '+')
+		return 0;
+bad:
+	snprintf(err, errlen, "with=%s: expected NAME or NAME+NAME (at most %d)", list, WL_MAX_WITH);
+	return -1;
 }
 
 static bool workload_has_param(const char *name, const char *key, size_t klen)
@@ -290,32 +275,34 @@ static bool workload_has_param(const char *name, const char *key, size_t klen)
 int wl_with_params(const char *list, const char *name, char *const *with, size_t nwith, char **out, size_t *nout,
 		   char *err, size_t errlen)
 {
+	char names[WL_MAX_WITH][32];
+	size_t n;
+
 	*nout = 0;
+	if (wl_with_split(list, names, &n, err, errlen))
+		return -1;
 	for (size_t i = 0; i < nwith; i++) {
 		const char *kv = with[i], *eq = strchr(kv, '='), *dot = strchr(kv, '.');
 		size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
-		bool any = false;
+		bool listed = false, any = false;
 
 		if (dot && dot < kv + klen) { /* NAME.KEY=VALUE */
-			if (!with_has(list, kv, (size_t)(dot - kv))) {
-				snprintf(err, errlen, "with.%s: '%.*s' is not in with=%s", kv, (int)(dot - kv), kv, list);
+			size_t nlen = (size_t)(dot - kv);
+
+			for (size_t k = 0; k < n; k++)
+				listed |= strlen(names[k]) == nlen && !strncmp(names[k], kv, nlen);
+			if (!listed) {
+				snprintf(err, errlen, "with.%s: '%.*s' is not in with=%s", kv, (int)nlen, kv, list);
 				return -1;
 			}
-			if ((size_t)(dot - kv) == strlen(name) && !strncmp(kv, name, strlen(name)))
+			if (strlen(name) == nlen && !strncmp(kv, name, nlen))
 				out[(*nout)++] = (char *)dot + 1;
 			continue;
 		}
 		/* KEY=VALUE: to every listed workload that has KEY (the first one decides the error) */
-		for (const char *p = list; *p;) {
-			size_t l = strcspn(p, "+");
-			char n[32];
-
-			snprintf(n, sizeof(n), "%.*s", (int)l, p);
-			any |= workload_has_param(n, kv, klen);
-			p += l + (p[l] == '+');
-		}
-		if (any ? workload_has_param(name, kv, klen)
-			: strcspn(list, "+") == strlen(name) && !strncmp(list, name, strlen(name)))
+		for (size_t k = 0; k < n; k++)
+			any |= workload_has_param(names[k], kv, klen);
+		if (any ? workload_has_param(name, kv, klen) : !strcmp(names[0], name))
 			out[(*nout)++] = (char *)kv;
 	}
 	return 0;

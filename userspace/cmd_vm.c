@@ -513,12 +513,6 @@ static bool is_panic_line(const char *line)
 	       strstr(line, "Kernel panic - not syncing");
 }
 
-/* a WARN()/WARN_ON() splat: "WARNING: CPU: 1 PID: 72 at kernel/fork.c:943 __mmdrop+0x..." */
-static const char *warning_line(const char *line)
-{
-	return strstr(line, "WARNING: CPU: ");
-}
-
 static void parse_console(const char *log, const char *dir, struct outcome *o)
 {
 	FILE *f = fopen(log, "r"), *out = NULL;
@@ -532,8 +526,10 @@ static void parse_console(const char *log, const char *dir, struct outcome *o)
 		return;
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		line[strcspn(line, "\r\n")] = 0;
-		if (warning_line(line) && !o->warnings++)
-			bsnprintf(o->warning, sizeof(o->warning), "%s", warning_line(line));
+		/* a WARN()/WARN_ON() splat: "WARNING: CPU: 1 PID: 72 at kernel/fork.c:943 __mmdrop+0x..." */
+		const char *warn = strstr(line, "WARNING: CPU: ");
+		if (warn && !o->warnings++)
+			bsnprintf(o->warning, sizeof(o->warning), "%s", warn);
 		if (o->begin && !o->end) {
 			if (!strncmp(line, MARK_FILE, strlen(MARK_FILE)) || !strncmp(line, MARK_RC, strlen(MARK_RC)) ||
 			    !strcmp(line, MARK_END)) {
