@@ -7,7 +7,8 @@ export LAZYTLB_ROOT=$ROOT
 vm_prepared() { # KERNEL ARCH
 	[ -e "$ROOT/cache/kernels/$1/kernel" ] && [ -e "$ROOT/cache/initramfs/$2.cpio.gz" ]
 }
-kcfg() { sed -n "s/^$2[[:space:]]*=[[:space:]]*//p" "$ROOT/kernels-config/$1.kcfg" | sed 's/[[:space:]]*$//'; }
+. "$ROOT/vm/kcfg.sh"
+kcfg() { kcfg_get "$ROOT/kernels-config/$1.kcfg" "$2"; }
 vm_boot() { # KERNEL
 	local k=$1 t0 t1
 	VM_OUT=$TMP/$k

@@ -18,7 +18,7 @@ top=$(pwd)
 [ $# -gt 0 ] || { echo "usage: vm/build-custom.sh NAME... (kernels-config/NAME.kcfg with source = custom:...)" >&2; exit 2; }
 jobs=${JOBS:-$(nproc)}
 
-kget() { sed -n "s/^$2[[:space:]]*=[[:space:]]*//p" "$1" | sed 's/[[:space:]]*$//' | head -n 1; }
+. vm/kcfg.sh
 
 # fetch + unpack the linux-source .deb's tarball once per arch into cache/custom/ARCH/linux
 prepare_tree() { # PKG=VER ARCH
@@ -80,10 +80,10 @@ build_one() { # NAME
 	local name=$1 kcfg=kernels-config/$1.kcfg
 	[ -e "$kcfg" ] || { echo "vm/build-custom.sh: no $kcfg" >&2; exit 2; }
 	local src arch defcfg frags target image patches dest tree make_args=() t0 f
-	src=$(kget "$kcfg" source); arch=$(kget "$kcfg" arch)
-	defcfg=$(kget "$kcfg" build_defconfig); frags=$(kget "$kcfg" build_fragments)
-	target=$(kget "$kcfg" build_target); image=$(kget "$kcfg" build_image)
-	patches=$(kget "$kcfg" build_patches)
+	src=$(kcfg_get "$kcfg" source); arch=$(kcfg_get "$kcfg" arch)
+	defcfg=$(kcfg_get "$kcfg" build_defconfig); frags=$(kcfg_get "$kcfg" build_fragments)
+	target=$(kcfg_get "$kcfg" build_target); image=$(kcfg_get "$kcfg" build_image)
+	patches=$(kcfg_get "$kcfg" build_patches)
 	case "$src" in custom:*=*) src=${src#custom:} ;; *) echo "vm/build-custom.sh: $kcfg: source '$src' is not custom:PKG=VERSION" >&2; exit 2 ;; esac
 	[ -n "$defcfg" ] && [ -n "$target" ] && [ -n "$image" ] ||
 		{ echo "vm/build-custom.sh: $kcfg: needs build_defconfig, build_target and build_image" >&2; exit 2; }
@@ -120,7 +120,7 @@ build_one() { # NAME
 	# shellcheck disable=SC2086
 	check_fragments "$tree/.config" $frags
 	local want_scheme have
-	want_scheme=$(kget "$kcfg" lazy_scheme)
+	want_scheme=$(kcfg_get "$kcfg" lazy_scheme)
 	if grep -qx 'CONFIG_MMU_LAZY_TLB_SHOOTDOWN=y' "$tree/.config"; then have=shootdown
 	elif grep -qx 'CONFIG_MMU_LAZY_TLB_REFCOUNT=y' "$tree/.config"; then have=refcount
 	else have=none; fi
@@ -156,7 +156,7 @@ build_one() { # NAME
 mkdir -p cache/custom
 for n in "$@"; do
 	n=$(basename "$n" .kcfg)
-	arch=$(kget "kernels-config/$n.kcfg" arch 2>/dev/null || true)
+	arch=$(kcfg_get "kernels-config/$n.kcfg" arch 2>/dev/null || true)
 	# one build per arch tree at a time
 	exec 9> "cache/custom/${arch:-any}.lock"
 	flock 9

@@ -10,7 +10,8 @@ name=${1:?usage: vm/fetch.sh NAME [--btf]}
 want_btf=; [ "${2:-}" = --btf ] && want_btf=1
 kcfg=kernels-config/$name.kcfg
 [ -e "$kcfg" ] || { echo "vm/fetch.sh: no $kcfg" >&2; exit 2; }
-get() { sed -n "s/^$1[[:space:]]*=[[:space:]]*//p" "$kcfg" | sed 's/[[:space:]]*$//' | head -n 1; }
+. vm/kcfg.sh
+get() { kcfg_get "$kcfg" "$1"; }
 src=$(get source) suite=$(get suite) meta=$(get meta) darch=$(get deb_arch) btf=$(get btf)
 dest=cache/kernels/$name
 case "$src" in
