@@ -660,9 +660,12 @@ int wl_go(struct wl_ctx *c)
 	if (!c->failed)
 		wl_sleep_until(c->t_start + c->duration_ns);
 	c->t_end = wl_now_ns();
+	/* stop before the end hook: what the workload counts from here on is at most the call
+	 * each thread has in flight, whereas an end hook before the stop (the collector reading
+	 * its maps, building the rep) left the threads counting operations it no longer saw */
+	__atomic_store_n(&c->stop, 1, __ATOMIC_SEQ_CST);
 	if (c->hooks && c->hooks->end && !c->failed)
 		c->hooks->end(c->hooks->arg);
-	__atomic_store_n(&c->stop, 1, __ATOMIC_SEQ_CST);
 	for (unsigned int i = 0; i < c->nr_thr; i++)
 		pthread_join(c->thr[i].tid, NULL);
 	return c->failed ? -1 : 0;

@@ -34,7 +34,7 @@ struct workload;
 
 struct wl_hooks {
 	void (*begin)(void *arg); /* all threads spawned and waiting: just before the clock starts */
-	void (*end)(void *arg);   /* the measured time is over: before threads are stopped and joined */
+	void (*end)(void *arg);   /* the measured time is over, threads told to stop, not yet joined */
 	void *arg;
 };
 
