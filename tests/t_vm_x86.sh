@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # qemu kernel matrix, x86_64 guests (kernels-config/README.md): boot debian-6.1-amd64 and
 # debian-6.12-amd64 under TCG with a trivial guest command, check the result markers and files
-# come back, the guest facts match the kcfg, and a guest panic fails `vm run` with one line.
+# come back, the guest facts match the kcfg, a guest panic fails `vm run` with one line, and a
+# panic or hang before /init (TCG's, not the run's) is booted again, 3 boots in all.
 # Skips when the images are not in cache/ (make vm-prepare). Lazy-TLB assertions: see vm_lib.sh.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
@@ -25,4 +26,26 @@ fi
 cat "$TMP/panic.err"
 [ "$(wc -l < "$TMP/panic.err")" = 1 ] || fail "panic: expected one line on stderr"
 grep -q 'guest panic: .*Kernel panic' "$TMP/panic.err" || fail "panic: message does not name the panic"
+grep -qx 'boots: 1' "$TMP/panic/vm-run.txt" || fail "panic: a panic of the run (sysrq, after /init) was booted again"
+# a panic before /init is TCG's, not the run's: booted again, 3 boots in all, each console kept
+if "$LAZYTLB" vm run "$booted" -o "$TMP/early" --timeout 120 --cmd true --append rdinit=/nonexistent 2> "$TMP/early.err"; then
+	fail "vm run succeeded without an init"
+fi
+cat "$TMP/early.err" "$TMP/early/vm-run.txt"
+grep -qx 'boots: 3' "$TMP/early/vm-run.txt" || fail "early panic: not booted 3 times"
+[ "$(grep -c 'booting again' "$TMP/early.err")" = 2 ] || fail "early panic: expected 2 'booting again' warnings"
+for n in 1 2; do
+	grep -q "^boot_$n: before /init: .*Kernel panic" "$TMP/early/vm-run.txt" || fail "early panic: no boot_$n reason"
+	grep -q 'Kernel panic' "$TMP/early/console.boot-$n.log" || fail "early panic: console.boot-$n.log not kept"
+done
+tail -n 1 "$TMP/early.err" | grep -q 'guest panic: .*Kernel panic' || fail "early panic: last line does not name the panic"
+# a boot that never reaches /init is killed at --boot-timeout and booted again, 3 boots in all
+if "$LAZYTLB" vm run "$booted" -o "$TMP/hang" --timeout 120 --boot-timeout 8 --cmd true \
+	--append 'rdinit=/bin/busybox -- sleep 600' 2> "$TMP/hang.err"; then
+	fail "vm run succeeded on a guest that never ran /init"
+fi
+cat "$TMP/hang.err"
+grep -qx 'boots: 3' "$TMP/hang/vm-run.txt" || fail "hang: not booted 3 times"
+grep -q '^status: hung: no /init within 8 s' "$TMP/hang/vm-run.txt" || fail "hang: status does not say it hung"
+tail -n 1 "$TMP/hang.err" | grep -q 'hung: no /init within 8 s' || fail "hang: last line does not say it hung"
 echo "ok: $ran x86_64 guest(s) booted"

@@ -513,10 +513,70 @@ static bool is_panic_line(const char *line)
 	       strstr(line, "Kernel panic - not syncing");
 }
 
+/* Boots of one run: the first and up to two more after a panic that is qemu's, not the run's. */
+#define VM_MAX_BOOTS 3
+/* Default --boot-timeout: a boot that has not reached /init by then hung (seen once under TCG: stuck at 1.3 s, unpacking
+ * the initramfs); boots reach it in 2-4 s here, 10 s on a loaded machine. */
+#define VM_INIT_DEADLINE_S 60
+#define INIT_MARK "LAZYTLB-GUEST: init at "
+
+/* Is this panic an artifact of TCG rather than of the kernel or the run? Then `vm run` boots again.
+ *  - a panic before /init ran: nothing of ours had run yet (seen once in a CI run: debian-6.12-amd64
+ *    "Oops: int3" at 1.4 s of boot);
+ *  - x86 "Oops: int3": an int3 the kernel does not know. x86 patches its text live (jump labels,
+ *    static calls, ftrace, kprobes, BPF trampolines) by writing an int3 first and removing it after an
+ *    IPI to every CPU; multi-threaded TCG can keep running a translation of the page made while the
+ *    int3 was there (a vCPU translating while another writes), so after the kernel dropped the
+ *    breakpoint the guest traps on it. Seen in CI at 16.3 s of a nohz-full-victim run, when the
+ *    collector detached. Real CPUs and KVM cannot do that.
+ * Returns why, or NULL for a panic that is the verdict. */
+static const char *tcg_artifact(const struct outcome *o)
+{
+	if (!o->guest_init_s && !o->begin)
+		return "before /init";
+	if (strstr(o->panic, "Oops: int3"))
+		return "x86 int3 of a text patch, a multi-threaded TCG artifact";
+	return NULL;
+}
+
+/* The last non-empty line of a file, for a one-line error. */
+static void last_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+
+	*buf = 0;
+	if (!f)
+		return;
+	while (getline(&line, &cap, f) >= 0) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (*line)
+			bsnprintf(buf, len, "%s", line);
+	}
+	free(line);
+	fclose(f);
+}
+
+/* Ends a file decoded from the console into PATH.part: renamed to PATH when whole, else removed. */
+static void close_part(FILE **out, const char *path, bool whole)
+{
+	char part[PATH_MAX + 520];
+
+	if (!*out)
+		return;
+	bsnprintf(part, sizeof(part), "%s.part", path);
+	if (fclose(*out))
+		whole = false;
+	*out = NULL;
+	if (!whole || rename(part, path))
+		unlink(part);
+}
+
 static void parse_console(const char *log, const char *dir, struct outcome *o)
 {
 	FILE *f = fopen(log, "r"), *out = NULL;
-	char *line = NULL, path[PATH_MAX + 512], name[512];
+	char *line = NULL, path[PATH_MAX + 512], part[PATH_MAX + 520], name[512];
 	size_t cap = 0, nout = 0, want = 0;
 	struct b64 st = { 0 };
 	ssize_t n;
@@ -534,11 +594,12 @@ static void parse_console(const char *log, const char *dir, struct outcome *o)
 			if (!strncmp(line, MARK_FILE, strlen(MARK_FILE)) || !strncmp(line, MARK_RC, strlen(MARK_RC)) ||
 			    !strcmp(line, MARK_END)) {
 				if (out) {
-					fclose(out);
-					out = NULL;
-					if (nout != want || st.bad)
+					bool whole = nout == want && !st.bad;
+
+					if (!whole)
 						bsnprintf(o->bad, sizeof(o->bad), "%s: %zu bytes decoded, %zu expected%s",
 							 name, nout, want, st.bad ? " (corrupt base64)" : "");
+					close_part(&out, path, whole);
 				}
 			}
 			if (!strncmp(line, MARK_FILE, strlen(MARK_FILE))) {
@@ -560,9 +621,12 @@ static void parse_console(const char *log, const char *dir, struct outcome *o)
 				*slash = 0;
 				mkdir_p(path);
 				*slash = '/';
-				out = fopen(path, "wb");
+				/* decoded into NAME.part, renamed once whole: a panic or a damaged block
+				 * in the middle of a file leaves no half-written result behind */
+				bsnprintf(part, sizeof(part), "%s.part", path);
+				out = fopen(part, "wb");
 				if (!out) {
-					bsnprintf(o->bad, sizeof(o->bad), "%s: %s", path, strerror(errno));
+					bsnprintf(o->bad, sizeof(o->bad), "%s: %s", part, strerror(errno));
 					continue;
 				}
 				memset(&st, 0, sizeof(st));
@@ -592,8 +656,7 @@ static void parse_console(const char *log, const char *dir, struct outcome *o)
 		if (!*o->panic && is_panic_line(line))
 			bsnprintf(o->panic, sizeof(o->panic), "%s", line);
 	}
-	if (out)
-		fclose(out);
+	close_part(&out, path, false); /* the console ended inside a file */
 	free(line);
 	fclose(f);
 }
@@ -632,16 +695,22 @@ static bool sources_newer_than(const char *file)
 static void usage_run(FILE *f)
 {
 	fprintf(f,
-		"usage: lazytlb vm run KERNEL SCENARIO [-o DIR] [--nohz-full] [--timeout S] [-v] [-- RUN-OPTIONS]\n"
-		"       lazytlb vm run KERNEL --cmd CMD [-o DIR] [--nohz-full] [--timeout S] [-v]\n"
+		"usage: lazytlb vm run KERNEL SCENARIO [-o DIR] [--nohz-full] [--append ARGS] [--timeout S] [-v]\n"
+		"                     [-- RUN-OPTIONS]\n"
+		"       lazytlb vm run KERNEL --cmd CMD [-o DIR] [--nohz-full] [--append ARGS] [--timeout S] [-v]\n"
 		"  Boots KERNEL (lazytlb vm list) under qemu, runs `lazytlb run SCENARIO -o /out [RUN-OPTIONS]`\n"
 		"  in it (plus --btf for a kernel with a detached BTF), or the shell command CMD (run in /out,\n"
 		"  $OUT), and copies the files the guest left in /out to DIR (default out/vm/KERNEL/SCENARIO,\n"
 		"  or out/vm/KERNEL/cmd), next to console.log, qemu.cmd and vm-run.txt.\n"
 		"  --nohz-full  boot with the kcfg's cmdline_nohz_full line (CPU 1 nohz_full)\n"
 		"  --timeout S  kill qemu after S seconds (default: the kcfg's timeout, else 300)\n"
+		"  --append ARGS  add ARGS to the kernel command line (e.g. mitigations=off)\n"
+		"  --boot-timeout S  a boot that has not started /init after S seconds hung (default 60)\n"
 		"  --keep       keep DIR/initrd.img\n"
 		"  -v           show the console while it runs, and the commands run\n"
+		"  A panic or hang that is TCG's, not the run's (before /init, or an x86 \"Oops: int3\" of a\n"
+		"  live text patch) boots again, up to 3 boots, keeping DIR/console.boot-N.log; vm-run.txt\n"
+		"  says why.\n"
 		"  Exit: 0 ok; 1 guest panic, timeout, missing result or guest command failure (one line on\n"
 		"  stderr); 2 usage.\n");
 }
@@ -672,13 +741,14 @@ static int vm_run(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' }, { "nohz-full", no_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' }, { "cmd", required_argument, NULL, 'c' },
 		{ "keep", no_argument, NULL, 'k' },          { "verbose", no_argument, NULL, 'v' },
+		{ "append", required_argument, NULL, 'a' },  { "boot-timeout", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
 	};
-	const char *outdir = NULL, *cmd = NULL, *kname, *scen;
+	const char *outdir = NULL, *cmd = NULL, *more_append = NULL, *kname, *scen;
 	char dir[PATH_MAX], path[PATH_MAX + 64], kdir[PATH_MAX + 64], base[PATH_MAX + 64], btf[PATH_MAX + 64];
 	char initrd[PATH_MAX + 64], logpath[PATH_MAX + 64], machine[512], append[1024], smp[32], mem[32];
 	bool nohz = false, keep = false, with_btf = false;
-	uint64_t timeout = 0;
+	uint64_t timeout = 0, boot_timeout = VM_INIT_DEADLINE_S;
 	struct kcfg k;
 	struct outcome o = { 0 };
 	int c, rc;
@@ -704,6 +774,15 @@ static int vm_run(int argc, char **argv)
 				return lt_err(LT_EXIT_USAGE, "bad --timeout '%s' (seconds, 1..86400)", optarg);
 			break;
 		case 'c': cmd = optarg; break;
+		case 'b':
+			if (!lt_parse_u64(optarg, &boot_timeout) || !boot_timeout || boot_timeout > 86400)
+				return lt_err(LT_EXIT_USAGE, "bad --boot-timeout '%s' (seconds, 1..86400)", optarg);
+			break;
+		case 'a':
+			if (strlen(optarg) > 256 || strpbrk(optarg, "\n\r"))
+				return lt_err(LT_EXIT_USAGE, "bad --append: at most 256 characters on one line");
+			more_append = optarg;
+			break;
 		case 'k': keep = true; break;
 		case 'v': lt_verbose = true; break;
 		case 'h': usage_run(stdout); return LT_EXIT_OK;
@@ -774,8 +853,8 @@ static int vm_run(int argc, char **argv)
 		bsnprintf(dir, sizeof(dir), "out/vm/%s/%s", kname, scen);
 	if (mkdir_p(dir))
 		return lt_err(LT_EXIT_FAIL, "%s: %s", dir, strerror(errno));
-	static const char *const stale[] = { "console.log", "console.boot-panic.log", "vm-run.txt", "guest-cmd.log",
-					     "guest-error.txt" };
+	static const char *const stale[] = { "console.log", "console.boot-1.log", "console.boot-2.log",
+					     "vm-run.txt", "guest-cmd.log", "guest-error.txt" };
 	for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++) {
 		bsnprintf(path, sizeof(path), "%s/%s", dir, stale[i]);
 		unlink(path);
@@ -825,6 +904,8 @@ static int vm_run(int argc, char **argv)
 									       : kget(&k, "cmdline"));
 	if (nohz && !*kget(&k, "cmdline_nohz_full"))
 		return lt_err(LT_EXIT_USAGE, "%s.kcfg has no cmdline_nohz_full line", kname);
+	if (more_append)
+		bsnprintf(append + strlen(append), sizeof(append) - strlen(append), " %s", more_append);
 	bsnprintf(smp, sizeof(smp), "%s", kget(&k, "smp"));
 	bsnprintf(mem, sizeof(mem), "%s", kget(&k, "memory"));
 	bsnprintf(path, sizeof(path), "%s/kernel", kdir);
@@ -849,6 +930,7 @@ static int vm_run(int argc, char **argv)
 
 	/* run it: console to DIR/console.log (and stderr with -v), killed at the deadline */
 	int boots = 0;
+	char retried[VM_MAX_BOOTS][600];
 boot:
 	boots++;
 	int pfd[2], lfd;
@@ -880,13 +962,19 @@ boot:
 	struct sigaction sa = { .sa_handler = on_signal }, oldint, oldterm;
 	sigaction(SIGINT, &sa, &oldint);
 	sigaction(SIGTERM, &sa, &oldterm);
-	bool timed_out = false;
-	char buf[65536];
+	bool timed_out = false, init_seen = false, hung = false;
+	char buf[65536 + sizeof(INIT_MARK)];
+	size_t carry = 0; /* the tail of the last read, so a marker split across reads is found */
 	for (;;) {
 		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
 		double left = t0 + (double)timeout - now_s();
 		ssize_t n;
 
+		if (!init_seen && now_s() - t0 > (double)boot_timeout && left > 0) {
+			hung = true;
+			kill(pid, SIGKILL);
+			break;
+		}
 		if (got_signal || left <= 0) {
 			timed_out = !got_signal;
 			kill(pid, SIGKILL);
@@ -897,15 +985,23 @@ boot:
 			break;
 		if (pr <= 0)
 			continue;
-		n = read(pfd[0], buf, sizeof(buf));
+		n = read(pfd[0], buf + carry, sizeof(buf) - carry - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		if (write(lfd, buf, (size_t)n) != n)
+		if (write(lfd, buf + carry, (size_t)n) != n)
 			lt_warn("%s: short write", logpath);
-		if (lt_verbose && write(2, buf, (size_t)n) != n)
+		if (lt_verbose && write(2, buf + carry, (size_t)n) != n)
 			lt_verbose = false;
+		if (!init_seen) {
+			size_t len = carry + (size_t)n;
+
+			buf[len] = 0;
+			init_seen = memmem(buf, len, INIT_MARK, strlen(INIT_MARK)) != NULL;
+			carry = len < strlen(INIT_MARK) ? len : strlen(INIT_MARK);
+			memmove(buf, buf + len - carry, carry);
+		}
 	}
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -922,16 +1018,25 @@ boot:
 	}
 
 	parse_console(logpath, dir, &o);
-	/* A panic before /init ran is the kernel under TCG, not the run (seen once in a CI run:
-	 * debian-6.12-amd64 "Oops: int3" at 1.4 s of boot, likely qemu 7.2 multi-threaded TCG and
-	 * x86 int3 text patching): boot once more, keeping the first console. */
-	if (*o.panic && !o.guest_init_s && !o.begin && boots == 1) {
-		char first[PATH_MAX + 64];
+	const char *why = *o.panic ? tcg_artifact(&o) : NULL;
+	char hang[600] = "";
+	if (hung && !*o.panic) {
+		char last[512];
 
-		bsnprintf(first, sizeof(first), "%s/console.boot-panic.log", dir);
-		rename(logpath, first);
-		lt_warn("%s: the guest panicked while booting, before /init (%s): booting again (console: %s)", kname,
-			o.panic, first);
+		last_line(logpath, last, sizeof(last));
+		bsnprintf(hang, sizeof(hang), "hung: no /init within %llu s (last console line: %.400s)",
+			  (unsigned long long)boot_timeout, last);
+		why = "a boot hang under TCG";
+	}
+	if (why && boots < VM_MAX_BOOTS) {
+		char kept[PATH_MAX + 64];
+		const char *what = *hang ? hang : o.panic;
+
+		bsnprintf(kept, sizeof(kept), "%s/console.boot-%d.log", dir, boots);
+		rename(logpath, kept);
+		lt_warn("%s: %s%s, %s: booting again (console: %s)", kname, *hang ? "" : "guest panic: ", what, why,
+			kept);
+		bsnprintf(retried[boots - 1], sizeof(retried[0]), "%s: %s", why, what);
 		memset(&o, 0, sizeof(o));
 		goto boot;
 	}
@@ -944,6 +1049,8 @@ boot:
 	rc = LT_EXIT_FAIL;
 	if (*o.panic)
 		bsnprintf(verdict, sizeof(verdict), "guest panic: %s", o.panic);
+	else if (*hang)
+		bsnprintf(verdict, sizeof(verdict), "%s", hang);
 	else if (timed_out)
 		bsnprintf(verdict, sizeof(verdict), "timeout after %llu s%s", (unsigned long long)timeout,
 			 o.begin ? " while printing the result" : ", no result");
@@ -970,6 +1077,8 @@ boot:
 		fprintf(vf, "status: %s\nwall_s: %.2f\nguest_init_s: %.2f\nguest_rc: %d\nfiles: %d\nqemu_exit: %d\n",
 			verdict, wall, o.guest_init_s, o.guest_rc, o.nfiles, qstatus);
 		fprintf(vf, "boots: %d\nkernel_warnings: %d\n", boots, o.warnings);
+		for (int i = 0; i + 1 < boots; i++)
+			fprintf(vf, "boot_%d: %s (console.boot-%d.log)\n", i + 1, retried[i], i + 1);
 		if (o.warnings)
 			fprintf(vf, "first_warning: %s\n", o.warning);
 		fclose(vf);
