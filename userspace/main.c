@@ -9,6 +9,7 @@ static const struct lt_command commands[] = {
 	{ "probes", "list each hook and the probe variant chosen on this kernel", cmd_probes },
 	{ "run", "run a scenario or suite: warmup, reps, the collector around each rep", cmd_run },
 	{ "workload", "run one bench workload alone (no tracing)", cmd_workload },
+	{ "report", "print the text summary of result files", cmd_report },
 	{ "compare", "compare result files: change, significance, percentiles", cmd_compare },
 	{ "plot", "plot result files (gnuplot SVG/PNG) and write a report", cmd_plot },
 	{ "vm", "boot a kernel under qemu and run a scenario in it", cmd_vm },
@@ -25,6 +26,7 @@ static void usage(FILE *f)
 		   "  lazytlb record -d 5                 # trace the whole machine for 5 s\n"
 		   "  lazytlb record -o r.json -- ./app   # trace for the life of ./app\n"
 		   "  lazytlb run --suite default -o out/ # the default scenarios, one result file each\n"
+		   "  lazytlb report out/exit-lazy.json   # the summary of a result file\n"
 		   "  lazytlb compare base.json new.json  # did the patch change anything?\n");
 }
 

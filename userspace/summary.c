@@ -48,6 +48,28 @@ static void row(FILE *f, const struct json *res, const char *label, const char *
 	fprintf(f, "  %-34s %14llu %14.1f/s\n", label, (unsigned long long)v, secs ? (double)v / secs : 0);
 }
 
+/* one row per cause of a { "<cause>": n } object (the causes of the first rep, in its order);
+ * causes that are 0 in every rep are left out, as is the object when it is absent or all 0 */
+static void cause_rows(FILE *f, const struct json *res, const char *path, const char *what)
+{
+	const struct json *obj = json_path(json_at(json_get(res, "reps"), 0), path);
+	bool any = false;
+
+	for (size_t i = 0; i < json_len(obj); i++) {
+		char p[256], label[128];
+		__u64 v;
+
+		snprintf(p, sizeof(p), "%s.%s", path, json_key_at(obj, i));
+		if (!rep_sum(res, p, &v) || !v)
+			continue;
+		snprintf(label, sizeof(label), "%s %s", what, json_key_at(obj, i));
+		row(f, res, label, p);
+		any = true;
+	}
+	if (!any)
+		fprintf(f, "  %-34s %14s\n", what, obj ? "0" : "n/a (probe unavailable)");
+}
+
 static void section(FILE *f, const char *title)
 {
 	fprintf(f, "\n%s\n", title);
@@ -199,12 +221,9 @@ void summary_print(FILE *f, const struct json *res)
 	ground_truth(f, res);
 
 	section(f, "Wakeups");
-	row(f, res, "idle wakeups by TLB-flush IPI", "metrics.wakeups.idle_by_cause.tlb_flush");
-	row(f, res, "idle wakeups by membarrier IPI", "metrics.wakeups.idle_by_cause.membarrier");
-	row(f, res, "idle wakeups by shoot-lazy IPI", "metrics.wakeups.idle_by_cause.shoot_lazy");
-	row(f, res, "idle wakeups by resched IPI", "metrics.wakeups.idle_by_cause.resched");
+	cause_rows(f, res, "metrics.wakeups.idle_by_cause", "idle wakeups by");
 	row(f, res, "idle exits without an IPI", "metrics.wakeups.idle_without_ipi");
-	row(f, res, "nohz_full disturbances (TLB flush)", "metrics.wakeups.nohz_full_by_cause.tlb_flush");
+	cause_rows(f, res, "metrics.wakeups.nohz_full_by_cause", "nohz_full disturbances by");
 
 	section(f, "TLB flushes (tlb_flush tracepoint)");
 	row(f, res, "task switch", "metrics.tlb_flush.by_reason.task_switch");
@@ -221,6 +240,8 @@ void summary_print(FILE *f, const struct json *res)
 	print_hist(f, res, "metrics.hist.flush_tlb_mm_range_ns", "flush_tlb_mm_range");
 	print_hist(f, res, "metrics.hist.finish_task_switch_ns.lazy_drop", "finish_task_switch, lazy drop");
 	print_hist(f, res, "metrics.hist.finish_task_switch_ns.other", "finish_task_switch, other");
+	if (*(json_as_string(json_path(res, "host.nohz_full")) ?: ""))
+		print_hist(f, res, "metrics.hist.nohz_interruption_ns", "nohz_full CPU interrupted by an IPI");
 
 	for (size_t i = 0; i < json_len(probes); i++) {
 		const struct json *p = json_at(probes, i);
