@@ -96,9 +96,15 @@ static __always_inline __u32 cause_of(__u64 func)
 
 static __always_inline bool is_nohz_full(__u32 cpu)
 {
+	__u32 word = cpu / 64;
+
 	if (cpu >= LT_MAX_CPUS)
 		return false;
-	return cfg.nohz_full_mask[(cpu / 64) & (LT_MAX_CPUS / 64 - 1)] & (1ULL << (cpu % 64));
+	/* Without the barrier clang drops the mask (the test above implies it) and
+	 * indexes with a copy of cpu whose bound the 6.1 verifier does not carry over:
+	 * "invalid access to map value" and the vector exit programs failed to load. */
+	barrier_var(word);
+	return cfg.nohz_full_mask[word & (LT_MAX_CPUS / 64 - 1)] & (1ULL << (cpu % 64));
 }
 
 /* 1 user/idle, 0 kernel, -1 unknown, by context tracking on `cpu` */
