@@ -150,4 +150,16 @@ static __always_inline int lt_flush_info_initiator(const void *info)
 	return (int)BPF_CORE_READ((struct flush_tlb_info___lt *)info, initiating_cpu);
 }
 
+/*
+ * A node queued by __smp_call_single_queue() is a call_single_data (a cross-CPU
+ * function call), an irq_work, or a task's wake_entry: the scheduler's remote
+ * wakeup list (TTWU, v5.8+). The type is in the node's u_flags: CSD_TYPE_TTWU
+ * (0x30) under CSD_FLAG_TYPE_MASK (0xf0), include/linux/smp_types.h, unchanged
+ * since v5.10. Only for kernels without the csd tracepoints (before v6.3).
+ */
+static __always_inline bool lt_csd_node_is_ttwu(struct __call_single_data *csd)
+{
+	return (BPF_CORE_READ(csd, node.u_flags) & 0xf0) == 0x30;
+}
+
 #endif

@@ -356,22 +356,28 @@ static __always_inline __u64 request_mm(__u32 cause, const void *info)
 	return (__u64)BPF_CORE_READ(t, mm);
 }
 
-static __always_inline int on_csd_queue(__u32 cpu, __u64 func, void *csd)
+/* a call with this cause and argument queued for `cpu` */
+static __always_inline void on_queue(__u32 cpu, __u32 cause, const void *info)
 {
-	if (cfg.empty) /* benchmark floor */
-		return 0;
 	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
 	struct lt_counters *c;
-	__u32 cause = cause_of(func);
-	void *info = NULL;
 
-	if (csd)
-		info = BPF_CORE_READ((struct __call_single_data *)csd, info);
 	if (p)
 		p->queued_cause = cause;
 	if (cause == LT_CAUSE_TLB_FLUSH && (c = ctrs()))
 		c->flush_freed_tables[lt_flush_info_freed_tables(lt_have_flush_tlb_info() ? info : NULL)]++;
 	on_request(cpu, cause, request_mm(cause, info));
+}
+
+static __always_inline int on_csd_queue(__u32 cpu, __u64 func, void *csd)
+{
+	if (cfg.empty) /* benchmark floor */
+		return 0;
+	void *info = NULL;
+
+	if (csd)
+		info = BPF_CORE_READ((struct __call_single_data *)csd, info);
+	on_queue(cpu, cause_of(func), info);
 	return 0;
 }
 
@@ -391,6 +397,17 @@ SEC("tracepoint/csd/csd_queue_cpu")
 int csd_queue_cpu__tracepoint(struct trace_event_raw_csd_queue_cpu *ctx)
 {
 	return on_csd_queue(ctx->cpu, (__u64)ctx->func, ctx->csd);
+}
+
+/* the first hardware IPI raised towards `cpu` since its last vector entry: when, why,
+ * and (nohz_full targets only, it costs two probe reads) whether it ran user code */
+static __always_inline void hw_pending(struct lt_ipi_pending *p, __u32 cpu, __u32 cause, __u64 now)
+{
+	if (p && !p->send_ns) {
+		p->send_ns = now;
+		p->cause = cause;
+		p->send_user = is_nohz_full(cpu) ? ct_user_mode(cpu) : -1;
+	}
 }
 
 /* a hardware IPI raised towards `cpu` (ipi_send_cpu / ipi_send_cpumask) */
@@ -413,12 +430,7 @@ static __always_inline void on_hw_send(__u32 cpu, __u64 callback, __u64 now)
 		if (callback)
 			return;
 	}
-	if (p && !p->send_ns) {
-		p->send_ns = now;
-		p->cause = cause;
-		/* nohz_full targets only: the read costs two probe reads */
-		p->send_user = is_nohz_full(cpu) ? ct_user_mode(cpu) : -1;
-	}
+	hw_pending(p, cpu, cause, now);
 }
 
 static __always_inline int on_send_cpu(__u32 cpu, __u64 callback)
@@ -447,7 +459,23 @@ int ipi_send_cpu__tracepoint(struct trace_event_raw_ipi_send_cpu *ctx)
 	return on_send_cpu(ctx->cpu, (__u64)ctx->callback);
 }
 
-static __always_inline int on_send_mask(const struct cpumask *mask, __u64 callback)
+/* a function-call IPI raised to `cpu` by the arch code: the stashed call's request */
+static __always_inline void on_arch_send(struct lt_scratch *s, __u32 cpu, __u64 now)
+{
+	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
+	struct lt_counters *c = ctrs();
+	__u32 cause = s->send_stashed && s->send_cause < LT_NR_CAUSES ? s->send_cause : LT_CAUSE_OTHER;
+
+	if (!c)
+		return;
+	c->ipi_hw_sent++;
+	on_queue(cpu, cause, s->send_stashed ? (const void *)s->send_info : NULL);
+	hw_pending(p, cpu, cause, now);
+}
+
+/* each CPU of a mask: a hardware IPI with this callback (ipi_send_cpumask), or, with
+ * `arch` (the scratch holding the queued call), the arch send of kernels before v6.3 */
+static __always_inline int on_send_mask(const struct cpumask *mask, __u64 callback, struct lt_scratch *arch)
 {
 	if (cfg.empty) /* benchmark floor */
 		return 0;
@@ -464,7 +492,9 @@ static __always_inline int on_send_mask(const struct cpumask *mask, __u64 callba
 		for (int b = 0; b < 64; b++) {
 			if (!w)
 				break;
-			if (w & 1)
+			if (w & 1 && arch)
+				on_arch_send(arch, i * 64 + b, now);
+			else if (w & 1)
 				on_hw_send(i * 64 + b, callback, now);
 			w >>= 1;
 		}
@@ -475,13 +505,13 @@ static __always_inline int on_send_mask(const struct cpumask *mask, __u64 callba
 SEC("tp_btf/ipi_send_cpumask")
 int BPF_PROG(ipi_send_cpumask__tp_btf, const struct cpumask *mask, unsigned long callsite, void *callback)
 {
-	return on_send_mask(mask, (__u64)callback);
+	return on_send_mask(mask, (__u64)callback, NULL);
 }
 
 SEC("raw_tp/ipi_send_cpumask")
 int BPF_PROG(ipi_send_cpumask__raw_tp, const struct cpumask *mask, unsigned long callsite, void *callback)
 {
-	return on_send_mask(mask, (__u64)callback);
+	return on_send_mask(mask, (__u64)callback, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -908,4 +938,123 @@ SEC("kprobe")
 int BPF_KPROBE(flush_tlb_func__kprobe, void *info)
 {
 	return on_flush_tlb_func(info);
+}
+
+/* ------------------------------------------------------------------ */
+/* Kernels without the ipi and csd tracepoints (before v6.3)          */
+/* ------------------------------------------------------------------ */
+/* The call being queued is noted where it is queued (smp_call_function_many_cond,
+ * __smp_call_single_queue) and counted, per target, at the arch function that raises
+ * the IPI right after (x86 native_send_call_func_*, powerpc arch_send_call_function_*),
+ * which knows the targets but not the call. So requests here are hardware IPIs: a call
+ * queued behind one already pending raises none and is not counted. */
+static __always_inline void stash_call(__u32 cause, __u64 info)
+{
+	struct lt_scratch *s = scr();
+
+	if (cfg.empty || !s)
+		return;
+	s->send_cause = cause;
+	s->send_info = info;
+	s->send_stashed = 1;
+}
+
+/* smp_call_function_many_cond(mask, func, info, scf_flags, cond_func) */
+SEC("fentry")
+int BPF_PROG(call_many__fentry, void *mask, void *func, void *info)
+{
+	stash_call(cause_of((__u64)func), (__u64)info);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(call_many__kprobe, void *mask, void *func, void *info)
+{
+	stash_call(cause_of((__u64)func), (__u64)info);
+	return 0;
+}
+
+/* __smp_call_single_queue(cpu, node): node is the csd's first member; a TTWU node is a
+ * task's wake_entry (the scheduler's remote wakeup list), not a csd */
+static __always_inline void on_single_queue(void *node)
+{
+	struct __call_single_data *csd = node;
+
+	if (lt_csd_node_is_ttwu(csd))
+		stash_call(LT_CAUSE_OTHER, 0);
+	else
+		stash_call(cause_of((__u64)BPF_CORE_READ(csd, func)), (__u64)BPF_CORE_READ(csd, info));
+}
+
+SEC("fentry")
+int BPF_PROG(call_single_queue__fentry, int cpu, void *node)
+{
+	on_single_queue(node);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(call_single_queue__kprobe, int cpu, void *node)
+{
+	on_single_queue(node);
+	return 0;
+}
+
+static __always_inline int on_arch_send_mask(const struct cpumask *mask)
+{
+	struct lt_scratch *s = scr();
+
+	if (cfg.empty || !s)
+		return 0;
+	on_send_mask(mask, 0, s);
+	s->send_stashed = 0;
+	return 0;
+}
+
+static __always_inline int on_arch_send_single(__u32 cpu)
+{
+	struct lt_scratch *s = scr();
+
+	if (cfg.empty || !s)
+		return 0;
+	on_arch_send(s, cpu, bpf_ktime_get_ns());
+	s->send_stashed = 0;
+	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(send_mask_fn__fentry, const struct cpumask *mask)
+{
+	return on_arch_send_mask(mask);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(send_mask_fn__kprobe, const struct cpumask *mask)
+{
+	return on_arch_send_mask(mask);
+}
+
+SEC("fentry")
+int BPF_PROG(send_single_fn__fentry, int cpu)
+{
+	return on_arch_send_single((__u32)cpu);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(send_single_fn__kprobe, int cpu)
+{
+	return on_arch_send_single((__u32)cpu);
+}
+
+/* smp_send_reschedule(cpu): a reschedule IPI, as ipi_send_cpu reports it (no callback) */
+SEC("fentry")
+int BPF_PROG(send_resched_fn__fentry, int cpu)
+{
+	return on_send_cpu((__u32)cpu, 0);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(send_resched_fn__kprobe, int cpu)
+{
+	return on_send_cpu((__u32)cpu, 0);
 }

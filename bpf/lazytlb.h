@@ -200,6 +200,11 @@ struct lt_scratch {
 	__u32 irq_attributed;    /* this hardware IPI's wakeup/disturbance already counted */
 	__u32 irq_nohz;          /* this IPI interrupted a nohz_full CPU running a user task */
 	__u32 irq_cause;         /* the sender's cause of this IPI (an IPI whose calls an earlier one ran) */
+	/* kernels without the csd/ipi tracepoints (before v6.3): the call being queued by this
+	 * CPU (smp_call_function_many_cond, __smp_call_single_queue), read by the arch IPI send
+	 * that follows it; cleared there */
+	__u64 send_info;
+	__u32 send_cause, send_stashed;
 };
 
 /* ---- configuration written by userspace into .rodata before load ---- */

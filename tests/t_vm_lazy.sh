@@ -34,6 +34,13 @@ for k, scheme in (("debian-6.1-ppc64el", "refcount"), ("debian-6.12-ppc64el", "s
             if scheme == "refcount" and not a: print("  refcount kernel without refcount atomics"); bad += 1
             if scheme == "shootdown" and a != 0: print("  shootdown kernel with refcount atomics"); bad += 1
             if scheme == "shootdown" and scn == "exit-lazy" and not sl: print("  no shoot-lazy calls"); bad += 1
+            # requests: the csd tracepoint on 6.12; the queue + arch-send fallback on 6.1, where each
+            # request is one hardware IPI raised (hw_sent) and the what-if filters see them all
+            ip = m["ipi"]; want = "arch_ipi_send" if scheme == "refcount" else "csd_queue_cpu"
+            if ip["requests_source"] != want: print(f"  requests_source {ip['requests_source']}, not {want}"); bad += 1
+            if scheme == "refcount" and (not ip["sent"] or ip["sent"] != ip["hw_sent"] or
+                                         m["whatif"]["target-idle"]["seen"] != ip["sent"]):
+                print(f"  fallback requests {ip['sent']} vs hardware IPIs {ip['hw_sent']} vs what-if seen"); bad += 1
             # issue 5: curr-mm-differs on shoot-lazy IPIs, never more than were sent
             if scheme == "shootdown" and scn == "exit-lazy":
                 w = m["whatif"]["curr-mm-differs"]["by_cause"]
@@ -61,6 +68,22 @@ if modes["csd_function_entry"] != "unavailable" or modes["flush_tlb_func"] not i
 for h in ("call_function", "call_function_single", "reschedule"):
     for e in ("entry", "exit"):
         if modes[f"{h}_{e}"] == "unavailable": print(f"irq_vectors {h}_{e} not attached"); bad += 1
+# requests by cause without the ipi/csd tracepoints: the call being queued, then the arch
+# IPI send; each TLB-flush request is one hardware IPI that /proc/interrupts counts as TLB
+for f in ("call_many", "call_single_queue", "send_mask_fn", "send_single_fn", "send_resched_fn"):
+    if modes[f] not in ("fentry", "kprobe"): print(f"fallback {f} not attached"); bad += 1
+for i, r in enumerate(d["reps"]):
+    m = r["metrics"]; pf = r["procfs"]["interrupts_delta"]; ip = m["ipi"]; by = ip["by_cause"] or {}
+    print(f"rep {i}: requests_source {ip['requests_source']}, by cause {by}, hw_sent {ip['hw_sent']},"
+          f" /proc TLB {pf['TLB']} CAL {pf['CAL']} RES {pf['RES']}")
+    if ip["requests_source"] != "arch_ipi_send": print("  requests_source is not arch_ipi_send"); bad += 1
+    if abs(by.get("tlb_flush", 0) - pf["TLB"]) > 0.02 * pf["TLB"] + 1: print("  tlb_flush requests != /proc TLB"); bad += 1
+    if abs(by.get("resched", 0) - pf["RES"]) > 0.05 * pf["RES"] + 2: print("  resched requests != /proc RES"); bad += 1
+    if abs(sum(by.values()) - (pf["CAL"] + pf["RES"])) > 0.02 * (pf["CAL"] + pf["RES"]) + 2:
+        print("  requests != /proc CAL + RES"); bad += 1
+    w = m["whatif"] or {}
+    if not w or w["target-idle"]["by_cause"]["tlb_flush"]["seen"] != by.get("tlb_flush"):
+        print("  what-if did not see the TLB-flush requests"); bad += 1
 for i, r in enumerate(d["reps"]):
     m = r["metrics"]; pf = r["procfs"]["interrupts_delta"]; v = m["ipi"]["hw_by_vector"]
     for name, ours, theirs in (("CAL", v["call_function"] + v["call_function_single"], pf["CAL"]),

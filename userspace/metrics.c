@@ -179,6 +179,26 @@ static struct json *lazy_json(struct collector *c, const struct lt_counters *pc,
 	return o;
 }
 
+/* The hardware IPI sends of kernels without the ipi tracepoints: all three attached */
+static bool fallback_sends(const struct collector *c)
+{
+	return collector_hook_ok(c, H_SEND_MASK_FN) && collector_hook_ok(c, H_SEND_SINGLE_FN) &&
+	       collector_hook_ok(c, H_SEND_RESCHED_FN);
+}
+
+/* Where IPI requests (by cause and target state, what-if) come from: the csd_queue_cpu
+ * tracepoint (calls queued, v6.3+), or the fallback pair on older kernels: the call being
+ * queued, then the arch function raising the IPI (hardware IPIs only: a call queued
+ * behind a pending one raises none). NULL when neither attached. */
+static const char *requests_source(const struct collector *c)
+{
+	if (collector_hook_ok(c, H_CSD_QUEUE_CPU))
+		return "csd_queue_cpu";
+	if (fallback_sends(c) && collector_hook_ok(c, H_CALL_MANY) && collector_hook_ok(c, H_CALL_SINGLE_QUEUE))
+		return "arch_ipi_send";
+	return NULL;
+}
+
 static __u64 cause_total(const struct collector *c, const struct lt_counters *pc, int cause)
 {
 	__u64 s = 0;
@@ -191,7 +211,7 @@ static __u64 cause_total(const struct collector *c, const struct lt_counters *pc
 static struct json *mmdrop_json(const struct collector *c, const struct lt_counters *pc)
 {
 	struct json *o = json_object();
-	bool csd_exec = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY), csd_q = collector_hook_ok(c, H_CSD_QUEUE_CPU);
+	bool csd_exec = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY), csd_q = requests_source(c) != NULL;
 
 	json_set(o, "mmdrop", num_or_null(collector_hook_ok(c, H_MMDROP), SUM(mmdrop)));
 	const char *src, *sch = scheme(c, &src);
@@ -220,7 +240,8 @@ static struct json *mmdrop_json(const struct collector *c, const struct lt_count
 
 static struct json *ipi_json(const struct collector *c, const struct lt_counters *pc)
 {
-	bool sends = collector_hook_ok(c, H_CSD_QUEUE_CPU) || collector_hook_ok(c, H_IPI_SEND_CPU);
+	bool sends = requests_source(c) || collector_hook_ok(c, H_IPI_SEND_CPU);
+	bool hw_sends = collector_hook_ok(c, H_IPI_SEND_CPU) || fallback_sends(c);
 	bool vec = collector_hook_ok(c, H_CALL_FUNCTION_ENTRY) && collector_hook_ok(c, H_CALL_FUNCTION_SINGLE_ENTRY) &&
 		   collector_hook_ok(c, H_RESCHEDULE_ENTRY);
 	bool csd_exec = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY);
@@ -229,7 +250,8 @@ static struct json *ipi_json(const struct collector *c, const struct lt_counters
 	json_set(o, "sent", num_or_null(sends, SUM(ipi_sent)));
 	json_set(o, "hw_ipis", num_or_null(vec, SUM(hw_call_function) + SUM(hw_call_function_single) +
 							 SUM(hw_reschedule)));
-	json_set(o, "hw_sent", num_or_null(collector_hook_ok(c, H_IPI_SEND_CPU), SUM(ipi_hw_sent)));
+	json_set(o, "requests_source", json_string(requests_source(c)));
+	json_set(o, "hw_sent", num_or_null(hw_sends, SUM(ipi_hw_sent)));
 	hw = json_set(o, "hw_by_vector", vec ? json_object() : json_null());
 	if (vec) {
 		json_set(hw, "call_function", json_u64(SUM(hw_call_function)));
@@ -306,7 +328,7 @@ static struct json *whatif_json(const struct collector *c, const struct lt_count
 {
 	struct json *o, *ft;
 
-	if (!c->opts.whatif || !collector_hook_ok(c, H_CSD_QUEUE_CPU))
+	if (!c->opts.whatif || !requests_source(c))
 		return json_null();
 	o = json_object();
 	for (int f = 0; f < LT_NR_FILTERS; f++) {
@@ -372,7 +394,7 @@ struct json *metrics_rep_json(struct collector *c, const struct lt_counters *pc,
 	json_set(h, "flush_tlb_mm_range_ns",
 		 hist_json_sel(c, hs, LT_H_FLUSH_TLB_MM_RANGE, "ns", collector_hook_ok(c, H_FLUSH_TLB_MM_RANGE)));
 	json_set(h, "ipi_latency_ns", hist_json_sel(c, hs, LT_H_IPI_LATENCY, "ns",
-						    collector_hook_ok(c, H_IPI_SEND_CPU) &&
+						    (collector_hook_ok(c, H_IPI_SEND_CPU) || fallback_sends(c)) &&
 							    (collector_hook_ok(c, H_CALL_FUNCTION_ENTRY) ||
 							     collector_hook_ok(c, H_CSD_FUNCTION_ENTRY))));
 	fts = json_set(h, "finish_task_switch_ns", fts_ok ? json_object() : json_null());

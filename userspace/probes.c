@@ -67,6 +67,21 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 	 * that /proc/interrupts counts, at the callback itself */
 	[H_FLUSH_TLB_FUNC] = { "flush_tlb_func", "x86 flush_tlb_func runs for another CPU (fallback)", NULL,
 			       { "flush_tlb_func" }, FN_MODES, false, "x86", H_CSD_FUNCTION_ENTRY + 1 },
+	/* kernels without the ipi and csd tracepoints (before v6.3): the call being queued,
+	 * then the arch function raising the IPI for it (bpf/lazytlb.bpf.c explains) */
+	[H_CALL_MANY] = { "call_many", "calls queued to a CPU mask: their callback (fallback)", NULL,
+			  { "smp_call_function_many_cond" }, FN_MODES, false, NULL, H_CSD_QUEUE_CPU + 1 },
+	[H_CALL_SINGLE_QUEUE] = { "call_single_queue", "calls queued to one CPU: their callback (fallback)", NULL,
+				  { "__smp_call_single_queue" }, FN_MODES, false, NULL, H_CSD_QUEUE_CPU + 1 },
+	[H_SEND_MASK_FN] = { "send_mask_fn", "function-call IPIs raised to a mask (fallback)", NULL,
+			     { "native_send_call_func_ipi", "arch_send_call_function_ipi_mask" }, FN_MODES, false, NULL,
+			     H_IPI_SEND_CPUMASK + 1 },
+	[H_SEND_SINGLE_FN] = { "send_single_fn", "function-call IPIs raised to one CPU (fallback)", NULL,
+			       { "native_send_call_func_single_ipi", "arch_send_call_function_single_ipi" }, FN_MODES,
+			       false, NULL, H_IPI_SEND_CPU + 1 },
+	[H_SEND_RESCHED_FN] = { "send_resched_fn", "reschedule IPIs (fallback)", NULL,
+				{ "native_smp_send_reschedule", "arch_smp_send_reschedule", "smp_send_reschedule" },
+				FN_MODES, false, NULL, H_IPI_SEND_CPU + 1 },
 };
 
 #define MAX_Q (H_NR_HOOKS * 5)
