@@ -216,6 +216,9 @@ void summary_print(FILE *f, const struct json *res)
 	row(f, res, "tlb_remove_table_sync_one", "metrics.calls.tlb_remove_table_sync_one");
 
 	section(f, "IPIs requested, by cause x target CPU state at send time");
+	if (!strcmp(json_as_string(json_path(res, "reps.0.metrics.ipi.requests_source")) ?: "", "arch_ipi_send"))
+		fprintf(f, "  (no csd tracepoints: counted at the arch IPI send, so hardware IPIs only; a call\n"
+			   "   queued behind a pending IPI is not counted)\n");
 	cause_state_table(f, res);
 	section(f, "IPIs received (checked against /proc/interrupts)");
 	ground_truth(f, res);
