@@ -17,7 +17,7 @@ if vm_prepared debian-6.1-ppc64el ppc64le && vm_prepared debian-6.12-ppc64el ppc
    [ -e "$ROOT/cache/kernels/debian-6.1-ppc64el/vmlinux.btf" ]; then
 	for k in debian-6.1-ppc64el debian-6.12-ppc64el; do
 		"$LAZYTLB" vm run $k exit-lazy -o "$TMP/$k" --timeout 400 -- idle-lazy -r 3 -d 1 -w 0 ||
-			fail "$k: vm run failed (console: $(tail -n 3 "$TMP/$k/console.log" 2>/dev/null))"
+			fail "$k: vm run failed (console: $(tail -n 15 "$TMP/$k/console.log" 2>/dev/null))"
 	done
 	python3 - "$TMP" <<'PY' || exit 1
 import json, sys
@@ -56,7 +56,8 @@ PY
 fi
 k=debian-6.1-amd64
 if vm_prepared $k x86_64; then
-	"$LAZYTLB" vm run $k tlbflush -o "$TMP/$k" --timeout 300 -- -r 2 -d 2 -w 0 || fail "$k: vm run failed"
+	"$LAZYTLB" vm run $k tlbflush -o "$TMP/$k" --timeout 300 -- -r 2 -d 2 -w 0 ||
+		fail "$k: vm run failed (console: $(tail -n 15 "$TMP/$k/console.log" 2>/dev/null))"
 	python3 - "$TMP/$k/tlbflush.json" <<'PY' || exit 1
 import json, sys
 d = json.load(open(sys.argv[1])); bad = 0

@@ -2,7 +2,7 @@
 # qemu kernel matrix, x86_64 guests (kernels-config/README.md): boot debian-6.1-amd64 and
 # debian-6.12-amd64 under TCG with a trivial guest command, check the result markers and files
 # come back, the guest facts match the kcfg, a guest panic fails `vm run` with one line, and a
-# panic or hang before /init (TCG's, not the run's) is booted again, 3 boots in all.
+# panic before /init or a hang (TCG's, not the run's) is booted again, 3 boots in all.
 # Skips when the images are not in cache/ (make vm-prepare). Lazy-TLB assertions: see vm_lib.sh.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
@@ -48,4 +48,13 @@ cat "$TMP/hang.err"
 grep -qx 'boots: 3' "$TMP/hang/vm-run.txt" || fail "hang: not booted 3 times"
 grep -q '^status: hung: no /init within 8 s' "$TMP/hang/vm-run.txt" || fail "hang: status does not say it hung"
 tail -n 1 "$TMP/hang.err" | grep -q 'hung: no /init within 8 s' || fail "hang: last line does not say it hung"
+# a guest silent after /init (suspended to idle: nothing wakes it) hung too: vm/init says
+# "alive" every 10 s while the command runs, so silence for --boot-timeout is a hang
+if "$LAZYTLB" vm run "$booted" -o "$TMP/silent" --timeout 120 --boot-timeout 12 \
+	--cmd 'echo freeze > /sys/power/state' 2> "$TMP/silent.err"; then
+	fail "vm run succeeded on a guest that went silent"
+fi
+cat "$TMP/silent.err"
+grep -qx 'boots: 3' "$TMP/silent/vm-run.txt" || fail "silent: not booted 3 times"
+grep -q '^status: hung: console silent for 12 s after /init' "$TMP/silent/vm-run.txt" || fail "silent: status does not say so"
 echo "ok: $ran x86_64 guest(s) booted"

@@ -705,12 +705,13 @@ static void usage_run(FILE *f)
 		"  --nohz-full  boot with the kcfg's cmdline_nohz_full line (CPU 1 nohz_full)\n"
 		"  --timeout S  kill qemu after S seconds (default: the kcfg's timeout, else 300)\n"
 		"  --append ARGS  add ARGS to the kernel command line (e.g. mitigations=off)\n"
-		"  --boot-timeout S  a boot that has not started /init after S seconds hung (default 60)\n"
+		"  --boot-timeout S  a guest that has not started /init after S seconds, or whose console\n"
+		"               is silent for S seconds after (its init says alive every 10 s), hung (default 60)\n"
 		"  --keep       keep DIR/initrd.img\n"
 		"  -v           show the console while it runs, and the commands run\n"
-		"  A panic or hang that is TCG's, not the run's (before /init, or an x86 \"Oops: int3\" of a\n"
-		"  live text patch) boots again, up to 3 boots, keeping DIR/console.boot-N.log; vm-run.txt\n"
-		"  says why.\n"
+		"  A panic or hang that is TCG's, not the run's (a panic before /init, an x86 \"Oops: int3\" of\n"
+		"  a live text patch, a hang: see --boot-timeout) boots again, up to 3 boots, keeping\n"
+		"  DIR/console.boot-N.log; vm-run.txt says why.\n"
 		"  Exit: 0 ok; 1 guest panic, timeout, missing result or guest command failure (one line on\n"
 		"  stderr); 2 usage.\n");
 }
@@ -963,6 +964,7 @@ boot:
 	sigaction(SIGINT, &sa, &oldint);
 	sigaction(SIGTERM, &sa, &oldterm);
 	bool timed_out = false, init_seen = false, hung = false;
+	double last_out = t0; /* when the console last said something */
 	char buf[65536 + sizeof(INIT_MARK)];
 	size_t carry = 0; /* the tail of the last read, so a marker split across reads is found */
 	for (;;) {
@@ -970,7 +972,8 @@ boot:
 		double left = t0 + (double)timeout - now_s();
 		ssize_t n;
 
-		if (!init_seen && now_s() - t0 > (double)boot_timeout && left > 0) {
+		/* before /init: the boot hung; after: silent although vm/init says "alive" every 10 s */
+		if (now_s() - (init_seen ? last_out : t0) > (double)boot_timeout && left > 0) {
 			hung = true;
 			kill(pid, SIGKILL);
 			break;
@@ -990,6 +993,7 @@ boot:
 			continue;
 		if (n <= 0)
 			break;
+		last_out = now_s();
 		if (write(lfd, buf + carry, (size_t)n) != n)
 			lt_warn("%s: short write", logpath);
 		if (lt_verbose && write(2, buf + carry, (size_t)n) != n)
@@ -1024,9 +1028,13 @@ boot:
 		char last[512];
 
 		last_line(logpath, last, sizeof(last));
-		bsnprintf(hang, sizeof(hang), "hung: no /init within %llu s (last console line: %.400s)",
-			  (unsigned long long)boot_timeout, last);
-		why = "a boot hang under TCG";
+		if (init_seen)
+			bsnprintf(hang, sizeof(hang), "hung: console silent for %llu s after /init (last line: %.400s)",
+				  (unsigned long long)boot_timeout, last);
+		else
+			bsnprintf(hang, sizeof(hang), "hung: no /init within %llu s (last console line: %.400s)",
+				  (unsigned long long)boot_timeout, last);
+		why = "a guest hang under TCG";
 	}
 	if (why && boots < VM_MAX_BOOTS) {
 		char kept[PATH_MAX + 64];
@@ -1051,9 +1059,13 @@ boot:
 		bsnprintf(verdict, sizeof(verdict), "guest panic: %s", o.panic);
 	else if (*hang)
 		bsnprintf(verdict, sizeof(verdict), "%s", hang);
-	else if (timed_out)
-		bsnprintf(verdict, sizeof(verdict), "timeout after %llu s%s", (unsigned long long)timeout,
-			 o.begin ? " while printing the result" : ", no result");
+	else if (timed_out) {
+		char last[512];
+
+		last_line(logpath, last, sizeof(last));
+		bsnprintf(verdict, sizeof(verdict), "timeout after %llu s%s (last console line: %.400s)",
+			  (unsigned long long)timeout, o.begin ? " while printing the result" : ", no result", last);
+	}
 	else if (!o.end && !strncmp(o.last_cmd_line, "LAZYTLB-HOST: ", 14))
 		bsnprintf(verdict, sizeof(verdict), "%s", o.last_cmd_line + 14);
 	else if (!o.end)
