@@ -483,6 +483,7 @@ struct outcome {
 	char last_cmd_line[512];
 	int warnings;       /* kernel "WARNING: CPU: ..." splats */
 	char warning[512];  /* the first one */
+	char last[512];     /* the last non-empty console line, for a hang or timeout verdict */
 };
 
 static bool safe_relpath(const char *p)
@@ -539,33 +540,11 @@ static const char *tcg_artifact(const struct outcome *o)
 	return NULL;
 }
 
-/* The last non-empty line of a file, for a one-line error. */
-static void last_line(const char *path, char *buf, size_t len)
+/* Ends a file decoded from the console into PART (PATH.part): renamed to PATH when whole, else removed. */
+static void close_part(FILE **out, const char *part, const char *path, bool whole)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-
-	*buf = 0;
-	if (!f)
-		return;
-	while (getline(&line, &cap, f) >= 0) {
-		line[strcspn(line, "\r\n")] = 0;
-		if (*line)
-			bsnprintf(buf, len, "%s", line);
-	}
-	free(line);
-	fclose(f);
-}
-
-/* Ends a file decoded from the console into PATH.part: renamed to PATH when whole, else removed. */
-static void close_part(FILE **out, const char *path, bool whole)
-{
-	char part[PATH_MAX + 520];
-
 	if (!*out)
 		return;
-	bsnprintf(part, sizeof(part), "%s.part", path);
 	if (fclose(*out))
 		whole = false;
 	*out = NULL;
@@ -586,6 +565,8 @@ static void parse_console(const char *log, const char *dir, struct outcome *o)
 		return;
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		line[strcspn(line, "\r\n")] = 0;
+		if (*line)
+			bsnprintf(o->last, sizeof(o->last), "%s", line);
 		/* a WARN()/WARN_ON() splat: "WARNING: CPU: 1 PID: 72 at kernel/fork.c:943 __mmdrop+0x..." */
 		const char *warn = strstr(line, "WARNING: CPU: ");
 		if (warn && !o->warnings++)
@@ -599,7 +580,7 @@ static void parse_console(const char *log, const char *dir, struct outcome *o)
 					if (!whole)
 						bsnprintf(o->bad, sizeof(o->bad), "%s: %zu bytes decoded, %zu expected%s",
 							 name, nout, want, st.bad ? " (corrupt base64)" : "");
-					close_part(&out, path, whole);
+					close_part(&out, part, path, whole);
 				}
 			}
 			if (!strncmp(line, MARK_FILE, strlen(MARK_FILE))) {
@@ -647,8 +628,8 @@ static void parse_console(const char *log, const char *dir, struct outcome *o)
 			o->begin = true;
 			continue;
 		}
-		if (!strncmp(line, "LAZYTLB-GUEST: init at ", 23))
-			o->guest_init_s = atof(line + 23);
+		if (!strncmp(line, INIT_MARK, strlen(INIT_MARK)))
+			o->guest_init_s = atof(line + strlen(INIT_MARK));
 		else if (!strncmp(line, "LAZYTLB-GUEST: ", 15))
 			; /* our own progress lines */
 		else if (*line && line[0] != '[' && !o->begin)
@@ -656,7 +637,7 @@ static void parse_console(const char *log, const char *dir, struct outcome *o)
 		if (!*o->panic && is_panic_line(line))
 			bsnprintf(o->panic, sizeof(o->panic), "%s", line);
 	}
-	close_part(&out, path, false); /* the console ended inside a file */
+	close_part(&out, part, path, false); /* the console ended inside a file */
 	free(line);
 	fclose(f);
 }
@@ -1025,15 +1006,12 @@ boot:
 	const char *why = *o.panic ? tcg_artifact(&o) : NULL;
 	char hang[600] = "";
 	if (hung && !*o.panic) {
-		char last[512];
-
-		last_line(logpath, last, sizeof(last));
 		if (init_seen)
 			bsnprintf(hang, sizeof(hang), "hung: console silent for %llu s after /init (last line: %.400s)",
-				  (unsigned long long)boot_timeout, last);
+				  (unsigned long long)boot_timeout, o.last);
 		else
 			bsnprintf(hang, sizeof(hang), "hung: no /init within %llu s (last console line: %.400s)",
-				  (unsigned long long)boot_timeout, last);
+				  (unsigned long long)boot_timeout, o.last);
 		why = "a guest hang under TCG";
 	}
 	if (why && boots < VM_MAX_BOOTS) {
@@ -1059,13 +1037,9 @@ boot:
 		bsnprintf(verdict, sizeof(verdict), "guest panic: %s", o.panic);
 	else if (*hang)
 		bsnprintf(verdict, sizeof(verdict), "%s", hang);
-	else if (timed_out) {
-		char last[512];
-
-		last_line(logpath, last, sizeof(last));
+	else if (timed_out)
 		bsnprintf(verdict, sizeof(verdict), "timeout after %llu s%s (last console line: %.400s)",
-			  (unsigned long long)timeout, o.begin ? " while printing the result" : ", no result", last);
-	}
+			  (unsigned long long)timeout, o.begin ? " while printing the result" : ", no result", o.last);
 	else if (!o.end && !strncmp(o.last_cmd_line, "LAZYTLB-HOST: ", 14))
 		bsnprintf(verdict, sizeof(verdict), "%s", o.last_cmd_line + 14);
 	else if (!o.end)
