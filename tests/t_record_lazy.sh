@@ -25,6 +25,9 @@ if cfg["CONFIG_MMU_LAZY_TLB_REFCOUNT"] == "y":
     hb = lazy["handback"]
     if hb["same_mm"] < cycles * 0.5 or hb["mm_count_ge2"] != hb["same_mm"] or hb["mm_count_le1"]:
         print("refcount kernel: every hand-back of a borrowed mm must see mm_count >= 2:", hb); bad += 1
+    # the scheme named from observation alone (what a kernel without a config gets)
+    if d["kernel"]["scheme_observed"] != "refcount":
+        print(f"scheme_observed {d['kernel']['scheme_observed']} from {hb['delta_plus1']} +1 / {hb['delta_zero']} +0 hand-backs"); bad += 1
 elif scheme == "shootdown" and lazy["refcount_atomics"] != 0:
     print("shootdown kernel with refcount atomics"); bad += 1
 sys.exit(1 if bad else 0)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 
 const char *lt_prog = "lazytlb";
@@ -121,4 +122,18 @@ void lt_format_cpulist(const uint64_t *mask, unsigned int nbits, char *buf, size
 			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "-%u", e);
 		c = e;
 	}
+}
+
+int lt_output_writable(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	char dir[4096];
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == file)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - file), file);
+	return access(dir, W_OK | X_OK) ? errno : 0;
 }

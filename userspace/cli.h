@@ -41,6 +41,9 @@ bool lt_parse_u64(const char *s, uint64_t *out);
 bool lt_parse_double(const char *s, double *out);
 /* "0-3,6" -> bitmap of up to nbits; false on syntax error or cpu >= nbits */
 bool lt_parse_cpulist(const char *s, uint64_t *mask, unsigned int nbits);
+/* 0, or an errno why FILE could not be created: its directory is missing or
+ * not writable. Checked before a recording starts, not after it ends. */
+int lt_output_writable(const char *file);
 /* bitmap -> "0-3,6" into buf */
 void lt_format_cpulist(const uint64_t *mask, unsigned int nbits, char *buf, size_t len);
 

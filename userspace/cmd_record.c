@@ -200,6 +200,9 @@ int cmd_record(int argc, char **argv)
 		return rc < 0 ? LT_EXIT_OK : rc;
 	if (ro.argc > 0 && ro.duration_given)
 		lt_warn("-d is ignored with a COMMAND: recording lasts until it exits");
+	/* fail now, not after the whole recording */
+	if (ro.output && (werr = lt_output_writable(ro.output)))
+		return lt_err(LT_EXIT_FAIL, "cannot write %s: %s", ro.output, strerror(werr));
 	record_install_signals();
 	ro.copts.quiet = ro.quiet;
 	c = collector_open(&ro.copts, err, sizeof(err));

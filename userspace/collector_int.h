@@ -32,7 +32,7 @@ struct collector {
 	__u64 t0;
 	/* lazy-scheme evidence over all reps: hand-backs whose mm_count went up by
 	 * one while the CPU was lazy (refcount) or stayed the same (shootdown) */
-	__u64 ev_ge2, ev_le1;
+	__u64 ev_plus1, ev_zero;
 };
 
 bool collector_hook_ok(const struct collector *c, enum lt_hook h);

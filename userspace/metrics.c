@@ -67,6 +67,25 @@ static struct json *hist_json_sel(const struct collector *c, const struct lt_his
 	return hist_to_json(&m, unit);
 }
 
+/*
+ * The scheme a kernel runs, from its hand-backs (a kthread switching back to the user mm it
+ * borrowed): refcount kernels took a reference when the CPU went lazy, so mm_count rose by one
+ * since (ev_plus1); shootdown kernels did not (ev_zero). Another CPU grabbing or dropping the
+ * same mm in between flips a single sample (1 of 4 hand-backs in a 0.2 s record on this refcount
+ * host), so name a scheme only from EVIDENCE_MIN samples with a 3:1 majority; NULL otherwise.
+ */
+#define EVIDENCE_MIN 16
+static const char *evidence_scheme(const struct collector *c)
+{
+	if (c->ev_plus1 + c->ev_zero < EVIDENCE_MIN)
+		return NULL;
+	if (c->ev_plus1 >= 3 * c->ev_zero)
+		return "refcount";
+	if (c->ev_zero >= 3 * c->ev_plus1)
+		return "shootdown";
+	return NULL;
+}
+
 /* "refcount" | "shootdown" | NULL (unknown), from config or, failing that, evidence */
 static const char *scheme(const struct collector *c, const char **source)
 {
@@ -76,12 +95,14 @@ static const char *scheme(const struct collector *c, const char **source)
 	if (!strcmp(kconfig_get(c->kconfig, "CONFIG_MMU_LAZY_TLB_REFCOUNT"), "y"))
 		return "refcount";
 	*source = "observed";
-	return c->ev_ge2 > c->ev_le1 ? "refcount" : c->ev_le1 ? "shootdown" : NULL;
+	return evidence_scheme(c);
 }
 
 static const char *observed_scheme(const struct collector *c)
 {
-	return c->ev_ge2 > c->ev_le1 ? "refcount" : c->ev_le1 ? "shootdown" : "unknown";
+	const char *s = evidence_scheme(c);
+
+	return s ? s : "unknown";
 }
 
 struct json *collector_result_new(struct collector *c)
@@ -157,8 +178,8 @@ static struct json *lazy_json(struct collector *c, const struct lt_counters *pc,
 
 	if (!ok)
 		return json_null();
-	c->ev_ge2 += SUM(handback_delta_plus1);
-	c->ev_le1 += SUM(handback_delta_zero);
+	c->ev_plus1 += SUM(handback_delta_plus1);
+	c->ev_zero += SUM(handback_delta_zero);
 	sch = scheme(c, &src);
 	grabs = SUM(lazy_grabs);
 	drops = SUM(lazy_drops);
