@@ -11,11 +11,30 @@
 #include "cli.h"
 #include "procfs.h"
 
-const char *const lt_irq_row_names[LT_IRQ_ROWS] = { "TLB", "CAL", "RES", "LOC", "ALL" };
+const char *const lt_irq_row_names[LT_IRQ_ROWS] = { "TLB", "CAL", "RES", "LOC", "IPI", "DBL", "ALL" };
+
+/* a numbered line ("16: ... XIVE-IPI 0 Edge IPI-0") whose action, the last word, is the IPI */
+static bool is_ipi_line(const char *line)
+{
+	const char *end = line + strlen(line), *w;
+
+	if (!isdigit((unsigned char)*line))
+		return false;
+	while (end > line && isspace((unsigned char)end[-1]))
+		end--;
+	for (w = end; w > line && !isspace((unsigned char)w[-1]); w--)
+		;
+	return end - w >= 3 && !strncmp(w, "IPI", 3) && (end - w == 3 || w[3] == '-');
+}
 
 int irq_snapshot_read(struct irq_snapshot *s)
 {
-	FILE *f = fopen("/proc/interrupts", "r");
+	return irq_snapshot_read_file("/proc/interrupts", s);
+}
+
+int irq_snapshot_read_file(const char *path, struct irq_snapshot *s)
+{
+	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0;
 
@@ -44,9 +63,11 @@ int irq_snapshot_read(struct irq_snapshot *s)
 		for (int r = 0; r < LT_IRQ_ALL; r++) {
 			size_t n = strlen(lt_irq_row_names[r]);
 
-			if (!strncmp(p, lt_irq_row_names[r], n) && p[n] == ':')
+			if (r != LT_IRQ_IPI && !strncmp(p, lt_irq_row_names[r], n) && p[n] == ':')
 				row = r;
 		}
+		if (is_ipi_line(p))
+			row = LT_IRQ_IPI;
 		p = strchr(p, ':') + 1;
 		s->present[LT_IRQ_ALL] |= !nested;
 		if (row >= 0)
@@ -59,8 +80,8 @@ int irq_snapshot_read(struct irq_snapshot *s)
 			p = end;
 			if (!nested)
 				s->per_cpu[LT_IRQ_ALL][c] += v;
-			if (row >= 0)
-				s->per_cpu[row][c] = v;
+			if (row >= 0) /* += : powerpc has two LOC rows */
+				s->per_cpu[row][c] += v;
 		}
 	}
 	free(line);

@@ -9,11 +9,15 @@
 #include <stdint.h>
 #include "json.h"
 
-/* TLB, CAL, RES, LOC (x86 names; other arches report what they have) and ALL: the sum of
- * the per-CPU rows that count interrupts, i.e. each CPU's interrupts of any kind (what
- * disturbs a nohz_full CPU); rows counted inside others (x86 TLB within CAL) are left out */
-#define LT_IRQ_ROWS 5
-#define LT_IRQ_ALL 4
+/* TLB, CAL, RES, LOC (x86 names; powerpc has LOC twice: summed), IPI (powerpc: the
+ * numbered interrupt line whose action is "IPI" or "IPI-0", which every muxed IPI message
+ * rides on: call function, reschedule, tick broadcast), DBL (powerpc doorbells, IPIs
+ * between threads of a core), and ALL: the sum of the per-CPU rows that count interrupts,
+ * i.e. each CPU's interrupts of any kind (what disturbs a nohz_full CPU); rows counted
+ * inside others (x86 TLB within CAL) are left out */
+#define LT_IRQ_ROWS 7
+#define LT_IRQ_IPI 4
+#define LT_IRQ_ALL 6
 extern const char *const lt_irq_row_names[LT_IRQ_ROWS];
 
 struct irq_snapshot {
@@ -23,6 +27,7 @@ struct irq_snapshot {
 };
 
 int irq_snapshot_read(struct irq_snapshot *s);
+int irq_snapshot_read_file(const char *path, struct irq_snapshot *s); /* a saved copy */
 /* {"TLB": n, "CAL": n, "RES": n, "per_cpu": {"TLB": [..], ...}}; absent rows are null */
 struct json *irq_snapshot_delta_json(const struct irq_snapshot *a, const struct irq_snapshot *b);
 
