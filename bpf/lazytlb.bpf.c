@@ -634,6 +634,56 @@ LT_VECTOR_HOOK(call_function_exit, on_vector_exit())
 LT_VECTOR_HOOK(call_function_single_exit, on_vector_exit())
 LT_VECTOR_HOOK(reschedule_exit, on_vector_exit())
 
+/*
+ * powerpc: every IPI message (call function, reschedule, tick broadcast) rides one
+ * interrupt per CPU, the XIVE/XICS line /proc/interrupts shows as "IPI-0" or "IPI", or a
+ * doorbell between threads of a core. That interrupt is the hardware IPI and the
+ * disturbance; its cause is the sender's (pending) or the first call run inside it.
+ */
+static __always_inline int on_ppc_ipi(bool entry, bool doorbell)
+{
+	struct lt_counters *c;
+
+	if (cfg.empty)
+		return 0;
+	if (!entry)
+		return on_vector_exit();
+	if ((c = ctrs()))
+		vector_entry(doorbell ? &c->hw_doorbell : &c->hw_ipi_irq, false);
+	return 0;
+}
+
+static __always_inline int on_ipi_irq(int irq, bool entry)
+{
+	return irq == cfg.ipi_irq ? on_ppc_ipi(entry, false) : 0;
+}
+
+SEC("tp_btf/irq_handler_entry")
+int BPF_PROG(ipi_irq__tp_btf, int irq, struct irqaction *action) { return on_ipi_irq(irq, true); }
+SEC("tp_btf/irq_handler_exit")
+int BPF_PROG(ipi_irq_exit__tp_btf, int irq, struct irqaction *action, int ret) { return on_ipi_irq(irq, false); }
+SEC("raw_tp/irq_handler_entry")
+int BPF_PROG(ipi_irq__raw_tp, int irq, struct irqaction *action) { return on_ipi_irq(irq, true); }
+SEC("raw_tp/irq_handler_exit")
+int BPF_PROG(ipi_irq_exit__raw_tp, int irq, struct irqaction *action, int ret) { return on_ipi_irq(irq, false); }
+SEC("tracepoint/irq/irq_handler_entry")
+int ipi_irq__tracepoint(struct trace_event_raw_irq_handler_entry *ctx) { return on_ipi_irq(ctx->irq, true); }
+SEC("tracepoint/irq/irq_handler_exit")
+int ipi_irq_exit__tracepoint(struct trace_event_raw_irq_handler_exit *ctx) { return on_ipi_irq(ctx->irq, false); }
+
+SEC("tp_btf/doorbell_entry")
+int BPF_PROG(doorbell__tp_btf, struct pt_regs *regs) { return on_ppc_ipi(true, true); }
+SEC("tp_btf/doorbell_exit")
+int BPF_PROG(doorbell_exit__tp_btf, struct pt_regs *regs) { return on_ppc_ipi(false, true); }
+SEC("raw_tp/doorbell_entry")
+int BPF_PROG(doorbell__raw_tp, struct pt_regs *regs) { return on_ppc_ipi(true, true); }
+SEC("raw_tp/doorbell_exit")
+int BPF_PROG(doorbell_exit__raw_tp, struct pt_regs *regs) { return on_ppc_ipi(false, true); }
+SEC("tracepoint/powerpc/doorbell_entry")
+int doorbell__tracepoint(void *ctx) { return on_ppc_ipi(true, true); }
+SEC("tracepoint/powerpc/doorbell_exit")
+int doorbell_exit__tracepoint(void *ctx) { return on_ppc_ipi(false, true); }
+
 static __always_inline int on_csd_entry(__u64 func, void *csd)
 {
 	if (cfg.empty) /* benchmark floor */

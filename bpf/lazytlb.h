@@ -148,6 +148,7 @@ struct lt_counters {
 	__u64 ipi_hw_sent;           /* hardware IPIs raised (ipi_send_cpu/ipi_send_cpumask targets) */
 	/* IPIs, counted on the receiving CPU */
 	__u64 hw_call_function, hw_call_function_single, hw_reschedule; /* x86 vectors */
+	__u64 hw_ipi_irq, hw_doorbell; /* powerpc: the muxed IPI interrupt line, doorbells */
 	__u64 csd_remote_by_cause[LT_NR_CAUSES]; /* queued calls executed here for another CPU */
 	__u64 csd_exec_by_cause[LT_NR_CAUSES];   /* all executions, local ones included */
 	__u64 tlb_remote_flush_received; /* flush_tlb_func run for another CPU (= /proc TLB) */
@@ -221,6 +222,7 @@ struct lt_cfg {
 	__u32 nr_cpu_ids;
 	__u32 whatif;            /* evaluate what-if filters */
 	__u32 empty;             /* benchmark floor: every program returns at once */
+	__s32 ipi_irq;           /* powerpc: Linux irq number of the IPI line (/proc/interrupts), -1 */
 };
 
 #endif /* LAZYTLB_H */

@@ -142,6 +142,7 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	cfg->sharing_period = LT_SHARING_MIN_PERIOD * ((c->nr_cpu_ids + 63) / 64);
 	cfg->whatif = c->opts.whatif;
 	cfg->empty = c->opts.empty;
+	cfg->ipi_irq = probe_env_ipi_irq(c->env);
 }
 
 /* Open, choose variants, load, attach; one round. Returns 0, or 1 when a

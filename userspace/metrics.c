@@ -263,21 +263,26 @@ static struct json *ipi_json(const struct collector *c, const struct lt_counters
 {
 	bool sends = requests_source(c) || collector_hook_ok(c, H_IPI_SEND_CPU);
 	bool hw_sends = collector_hook_ok(c, H_IPI_SEND_CPU) || fallback_sends(c);
-	bool vec = collector_hook_ok(c, H_CALL_FUNCTION_ENTRY) && collector_hook_ok(c, H_CALL_FUNCTION_SINGLE_ENTRY) &&
+	bool x86 = collector_hook_ok(c, H_CALL_FUNCTION_ENTRY) && collector_hook_ok(c, H_CALL_FUNCTION_SINGLE_ENTRY) &&
 		   collector_hook_ok(c, H_RESCHEDULE_ENTRY);
+	bool ppc = collector_hook_ok(c, H_IPI_IRQ); /* doorbells too where the tracepoint is */
+	bool vec = x86 || ppc;
 	bool csd_exec = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY);
 	struct json *o = json_object(), *bc, *bs, *bcs, *rx, *hw, *rem;
 
 	json_set(o, "sent", num_or_null(sends, SUM(ipi_sent)));
 	json_set(o, "hw_ipis", num_or_null(vec, SUM(hw_call_function) + SUM(hw_call_function_single) +
-							 SUM(hw_reschedule)));
+							 SUM(hw_reschedule) + SUM(hw_ipi_irq) + SUM(hw_doorbell)));
 	json_set(o, "requests_source", json_string(requests_source(c)));
 	json_set(o, "hw_sent", num_or_null(hw_sends, SUM(ipi_hw_sent)));
 	hw = json_set(o, "hw_by_vector", vec ? json_object() : json_null());
-	if (vec) {
+	if (x86) {
 		json_set(hw, "call_function", json_u64(SUM(hw_call_function)));
 		json_set(hw, "call_function_single", json_u64(SUM(hw_call_function_single)));
 		json_set(hw, "reschedule", json_u64(SUM(hw_reschedule)));
+	} else if (ppc) {
+		json_set(hw, "ipi", json_u64(SUM(hw_ipi_irq)));
+		json_set(hw, "doorbell", num_or_null(collector_hook_ok(c, H_DOORBELL), SUM(hw_doorbell)));
 	}
 	bc = json_set(o, "by_cause", sends ? json_object() : json_null());
 	bs = json_set(o, "by_target_state", sends ? json_object() : json_null());
@@ -298,7 +303,7 @@ static struct json *ipi_json(const struct collector *c, const struct lt_counters
 			json_set(bs, lt_state_names[st], json_u64(s));
 		}
 	}
-	/* received per CPU: hardware IPIs on x86, remote calls run elsewhere */
+	/* received per CPU: hardware IPIs (x86 vectors, the powerpc IPI line), else remote calls run */
 	rx = json_set(o, "received_per_cpu", vec || csd_exec ? json_array() : json_null());
 	if (vec || csd_exec) {
 		for (unsigned int cpu = 0; cpu < c->nr_cpu_ids && cpu < c->nr_possible; cpu++) {
@@ -306,7 +311,8 @@ static struct json *ipi_json(const struct collector *c, const struct lt_counters
 			__u64 n = 0;
 
 			if (vec)
-				n = x->hw_call_function + x->hw_call_function_single + x->hw_reschedule;
+				n = x->hw_call_function + x->hw_call_function_single + x->hw_reschedule +
+				    x->hw_ipi_irq + x->hw_doorbell;
 			else
 				for (int ca = 0; ca < LT_NR_CAUSES; ca++)
 					n += x->csd_remote_by_cause[ca];
@@ -388,7 +394,8 @@ struct json *metrics_rep_json(struct collector *c, const struct lt_counters *pc,
 	struct json *rep = json_object(), *m, *tf, *h, *fts, *calls, *pf;
 	bool sw = collector_hook_ok(c, H_SCHED_SWITCH);
 	bool fts_ok = collector_hook_ok(c, H_FINISH_TASK_SWITCH);
-	bool vec_exit = collector_hook_ok(c, H_CALL_FUNCTION_EXIT);
+	/* the end of a received hardware IPI: x86 vectors, the powerpc IPI line */
+	bool vec_exit = collector_hook_ok(c, H_CALL_FUNCTION_EXIT) || collector_hook_ok(c, H_IPI_IRQ);
 
 	json_set(rep, "duration_ns", json_u64(duration_ns));
 	m = json_set(rep, "metrics", json_object());
@@ -416,7 +423,7 @@ struct json *metrics_rep_json(struct collector *c, const struct lt_counters *pc,
 		 hist_json_sel(c, hs, LT_H_FLUSH_TLB_MM_RANGE, "ns", collector_hook_ok(c, H_FLUSH_TLB_MM_RANGE)));
 	json_set(h, "ipi_latency_ns", hist_json_sel(c, hs, LT_H_IPI_LATENCY, "ns",
 						    (collector_hook_ok(c, H_IPI_SEND_CPU) || fallback_sends(c)) &&
-							    (collector_hook_ok(c, H_CALL_FUNCTION_ENTRY) ||
+							    (collector_hook_ok(c, H_CALL_FUNCTION_ENTRY) || collector_hook_ok(c, H_IPI_IRQ) ||
 							     collector_hook_ok(c, H_CSD_FUNCTION_ENTRY))));
 	fts = json_set(h, "finish_task_switch_ns", fts_ok ? json_object() : json_null());
 	if (fts_ok) {

@@ -82,6 +82,11 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 	[H_SEND_RESCHED_FN] = { "send_resched_fn", "reschedule IPIs (fallback)", NULL,
 				{ "native_smp_send_reschedule", "arch_smp_send_reschedule", "smp_send_reschedule" },
 				FN_MODES, false, NULL, H_IPI_SEND_CPU + 1 },
+	/* powerpc: IPIs received, as x86's irq_vectors (bpf/lazytlb.bpf.c on_ipi_irq) */
+	[H_IPI_IRQ] = { "ipi_irq", "powerpc muxed IPI interrupt (irq_handler_entry/exit on the IPI line)",
+			"irq/irq_handler_entry", {}, TP_MODES, true, "powerpc" },
+	[H_DOORBELL] = { "doorbell", "powerpc doorbell IPIs (between threads of a core)",
+			 "powerpc/doorbell_entry", {}, TP_MODES, true, "powerpc" },
 };
 
 #define MAX_Q (H_NR_HOOKS * 5)
@@ -97,6 +102,7 @@ struct probe_env {
 	bool fentry_tested;
 	bool kprobes;
 	char kprobe_why[160];
+	int ipi_irq;               /* see probe_env_ipi_irq */
 };
 
 static void find_tracefs(struct probe_env *e)
@@ -120,6 +126,11 @@ static void find_tracefs(struct probe_env *e)
 bool probe_env_has_kernel_btf(const struct probe_env *e)
 {
 	return e->kbtf != NULL;
+}
+
+int probe_env_ipi_irq(const struct probe_env *e)
+{
+	return e->ipi_irq;
 }
 
 struct probe_env *probe_env_new(const char *btf_custom_path, char *err, size_t errlen)
@@ -182,6 +193,11 @@ struct probe_env *probe_env_new(const char *btf_custom_path, char *err, size_t e
 		 !strcmp(kconfig_get(k, "CONFIG_KPROBES"), "n") ? "kernel built without CONFIG_KPROBES"
 								: "no kprobe PMU nor tracefs kprobe_events");
 	kconfig_free(k);
+	/* the IPI line's irq number, for the ipi_irq filter */
+	struct irq_snapshot *irq = calloc(1, sizeof(*irq));
+
+	e->ipi_irq = irq && !irq_snapshot_read(irq) ? irq->ipi_irq : -1;
+	free(irq);
 	return e;
 }
 
@@ -262,6 +278,10 @@ bool probe_variant(struct probe_env *e, enum lt_hook h, enum lt_mode m, char *ta
 	why[0] = target[0] = '\0';
 	if (d->arch && strcmp(d->arch, e->arch)) {
 		snprintf(why, wlen, "%s only", d->arch);
+		return false;
+	}
+	if (h == H_IPI_IRQ && e->ipi_irq < 0) {
+		snprintf(why, wlen, "no IPI line in /proc/interrupts");
 		return false;
 	}
 	switch (m) {

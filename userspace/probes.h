@@ -41,6 +41,8 @@ enum lt_hook {
 	H_SEND_MASK_FN,
 	H_SEND_SINGLE_FN,
 	H_SEND_RESCHED_FN,
+	H_IPI_IRQ,
+	H_DOORBELL,
 	H_NR_HOOKS,
 };
 
@@ -73,6 +75,8 @@ bool probe_variant(struct probe_env *e, enum lt_hook h, enum lt_mode m, char *ta
 /* Kernel function name to attach to for hook h (with clone suffix), or NULL */
 const char *probe_func_target(struct probe_env *e, enum lt_hook h);
 bool probe_env_has_kernel_btf(const struct probe_env *e);
+/* irq number of the IPI line of /proc/interrupts (powerpc), -1 when IPIs have vectors */
+int probe_env_ipi_irq(const struct probe_env *e);
 
 /* The "probes" array of the result file */
 struct json *probes_json(const struct hook_status *st);

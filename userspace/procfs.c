@@ -39,6 +39,7 @@ int irq_snapshot_read_file(const char *path, struct irq_snapshot *s)
 	size_t cap = 0;
 
 	memset(s, 0, sizeof(*s));
+	s->ipi_irq = -1;
 	if (!f)
 		return -errno;
 	/* header: "           CPU0       CPU1" */
@@ -66,8 +67,11 @@ int irq_snapshot_read_file(const char *path, struct irq_snapshot *s)
 			if (r != LT_IRQ_IPI && !strncmp(p, lt_irq_row_names[r], n) && p[n] == ':')
 				row = r;
 		}
-		if (is_ipi_line(p))
+		if (is_ipi_line(p)) {
 			row = LT_IRQ_IPI;
+			if (s->ipi_irq < 0)
+				s->ipi_irq = atoi(p);
+		}
 		p = strchr(p, ':') + 1;
 		s->present[LT_IRQ_ALL] |= !nested;
 		if (row >= 0)

@@ -24,6 +24,7 @@ struct irq_snapshot {
 	unsigned int nr_cpus;            /* columns seen */
 	bool present[LT_IRQ_ROWS];
 	uint64_t per_cpu[LT_IRQ_ROWS][1024];
+	int ipi_irq;                     /* Linux irq number of the IPI line, -1 if none */
 };
 
 int irq_snapshot_read(struct irq_snapshot *s);

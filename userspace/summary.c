@@ -133,7 +133,7 @@ static void ground_truth(FILE *f, const struct json *res)
 		  "metrics.ipi.hw_by_vector.call_function_single", "function-call IPIs" },
 		{ "TLB", NULL, "metrics.ipi.tlb_remote_flush_received", NULL, "remote TLB flushes" },
 		{ "RES", NULL, "metrics.ipi.hw_by_vector.reschedule", NULL, "reschedule IPIs" },
-		{ "IPI", "DBL", "metrics.ipi.hw_sent", NULL, "IPIs sent (muxed)" },
+		{ "IPI", "DBL", "metrics.ipi.hw_ipis", NULL, "IPI interrupts (muxed)" },
 	};
 	bool header = false;
 	char p[96];
