@@ -50,6 +50,11 @@ for k, scheme in (("debian-6.1-ppc64el", "refcount"), ("debian-6.12-ppc64el", "s
                 print("  hardware IPIs sent or received vs /proc/interrupts IPI: more than 2% apart"); bad += 1
             elif not all(near(a, b) for a, b in zip(ip["received_per_cpu"], pf["per_cpu"]["IPI"])):
                 print("  IPIs received per CPU vs /proc/interrupts IPI per CPU: more than 2% apart"); bad += 1
+            # idle wakeups, attributed at the IPI line: never more than the guest's IPI interrupts,
+            # and with the idle exits no IPI woke they make up every idle exit
+            wk = m["wakeups"]; woke = sum((wk["idle_by_cause"] or {}).values())
+            if wk["idle_by_cause"] is None or woke > hw_proc + 2 or woke + wk["idle_without_ipi"] != wk["idle_exits"]:
+                print(f"  idle wakeups by IPI {woke} (of {hw_proc} IPIs) + without {wk['idle_without_ipi']} != exits {wk['idle_exits']}"); bad += 1
             if ip["requests_source"] != want: print(f"  requests_source {ip['requests_source']}, not {want}"); bad += 1
             if scheme == "refcount" and (not ip["sent"] or ip["sent"] != ip["hw_sent"] or
                                          m["whatif"]["target-idle"]["seen"] != ip["sent"]):

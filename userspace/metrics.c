@@ -335,7 +335,9 @@ static struct json *ipi_json(const struct collector *c, const struct lt_counters
 static struct json *wakeups_json(const struct collector *c, const struct lt_counters *pc)
 {
 	bool idle = collector_hook_ok(c, H_CPU_IDLE);
-	bool rx = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY) || collector_hook_ok(c, H_RESCHEDULE_ENTRY);
+	/* the receiving side attributes: the calls run, or the IPI itself (x86 vector, powerpc IPI line) */
+	bool rx = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY) || collector_hook_ok(c, H_RESCHEDULE_ENTRY) ||
+		  collector_hook_ok(c, H_IPI_IRQ);
 	struct json *o = json_object(), *ib, *nb;
 
 	ib = json_set(o, "idle_by_cause", idle && rx ? json_object() : json_null());
