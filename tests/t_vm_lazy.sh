@@ -53,7 +53,8 @@ for k, scheme in (("debian-6.1-ppc64el", "refcount"), ("debian-6.12-ppc64el", "s
             # idle wakeups, attributed at the IPI line: never more than the guest's IPI interrupts,
             # and with the idle exits no IPI woke they make up every idle exit
             wk = m["wakeups"]; woke = sum((wk["idle_by_cause"] or {}).values())
-            if wk["idle_by_cause"] is None or woke > hw_proc + 2 or woke + wk["idle_without_ipi"] != wk["idle_exits"]:
+            # (read per CPU at the rep's end while the programs run: an exit may straddle it, CI saw 1)
+            if wk["idle_by_cause"] is None or woke > hw_proc + 2 or abs(woke + wk["idle_without_ipi"] - wk["idle_exits"]) > 2:
                 print(f"  idle wakeups by IPI {woke} (of {hw_proc} IPIs) + without {wk['idle_without_ipi']} != exits {wk['idle_exits']}"); bad += 1
             if ip["requests_source"] != want: print(f"  requests_source {ip['requests_source']}, not {want}"); bad += 1
             if scheme == "refcount" and (not ip["sent"] or ip["sent"] != ip["hw_sent"] or
