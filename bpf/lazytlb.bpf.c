@@ -1050,24 +1050,17 @@ int BPF_KPROBE(call_single_queue__kprobe, int cpu, void *node)
 	return 0;
 }
 
-static __always_inline int on_arch_send_mask(const struct cpumask *mask)
+/* the arch IPI send following the stashed call: to a mask, or (mask NULL) to one cpu */
+static __always_inline int on_arch_send_fn(const struct cpumask *mask, __u32 cpu)
 {
 	struct lt_scratch *s = scr();
 
 	if (cfg.empty || !s)
 		return 0;
-	on_send_mask(mask, 0, s);
-	s->send_stashed = 0;
-	return 0;
-}
-
-static __always_inline int on_arch_send_single(__u32 cpu)
-{
-	struct lt_scratch *s = scr();
-
-	if (cfg.empty || !s)
-		return 0;
-	on_arch_send(s, cpu, bpf_ktime_get_ns());
+	if (mask)
+		on_send_mask(mask, 0, s);
+	else
+		on_arch_send(s, cpu, bpf_ktime_get_ns());
 	s->send_stashed = 0;
 	return 0;
 }
@@ -1075,25 +1068,25 @@ static __always_inline int on_arch_send_single(__u32 cpu)
 SEC("fentry")
 int BPF_PROG(send_mask_fn__fentry, const struct cpumask *mask)
 {
-	return on_arch_send_mask(mask);
+	return on_arch_send_fn(mask, 0);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(send_mask_fn__kprobe, const struct cpumask *mask)
 {
-	return on_arch_send_mask(mask);
+	return on_arch_send_fn(mask, 0);
 }
 
 SEC("fentry")
 int BPF_PROG(send_single_fn__fentry, int cpu)
 {
-	return on_arch_send_single((__u32)cpu);
+	return on_arch_send_fn(NULL, (__u32)cpu);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(send_single_fn__kprobe, int cpu)
 {
-	return on_arch_send_single((__u32)cpu);
+	return on_arch_send_fn(NULL, (__u32)cpu);
 }
 
 /* smp_send_reschedule(cpu): a reschedule IPI, as ipi_send_cpu reports it (no callback) */

@@ -540,7 +540,8 @@ static bool is_panic_line(const char *line)
 /* Default --boot-timeout: a boot that has not reached /init by then hung (seen once under TCG: stuck at 1.3 s, unpacking
  * the initramfs); boots reach it in 2-4 s here, 10 s on a loaded machine. */
 #define VM_INIT_DEADLINE_S 60
-#define INIT_MARK "LAZYTLB-GUEST: init at "
+#define GUEST_MARK "LAZYTLB-GUEST: " /* vm/init's own lines */
+#define INIT_MARK GUEST_MARK "init at "
 
 /* Is this panic an artifact of TCG rather than of the kernel or the run? Then `vm run` boots again.
  *  - a panic before /init ran: nothing of ours had run yet (seen once in a CI run: debian-6.12-amd64
@@ -651,13 +652,13 @@ static void parse_console(const char *log, const char *dir, struct outcome *o)
 		}
 		if (!strncmp(line, INIT_MARK, strlen(INIT_MARK)))
 			o->guest_init_s = atof(line + strlen(INIT_MARK));
-		else if (!strncmp(line, "LAZYTLB-GUEST: ", 15))
+		else if (!strncmp(line, GUEST_MARK, strlen(GUEST_MARK)))
 			; /* our own progress lines */
 		else if (*line && line[0] != '[' && !o->begin)
 			bsnprintf(o->last_cmd_line, sizeof(o->last_cmd_line), "%s", line);
 		if (!*o->panic && is_panic_line(line))
 			bsnprintf(o->panic, sizeof(o->panic), "%s", line);
-		if (!*o->stall && strncmp(line, "LAZYTLB-GUEST: ", 15) && stall_line(line, strlen(line)))
+		if (!*o->stall && strncmp(line, GUEST_MARK, strlen(GUEST_MARK)) && stall_line(line, strlen(line)))
 			bsnprintf(o->stall, sizeof(o->stall), "%s", line);
 	}
 	close_part(&out, part, path, false); /* the console ended inside a file */
@@ -859,10 +860,13 @@ static int vm_run(int argc, char **argv)
 		bsnprintf(dir, sizeof(dir), "out/vm/%s/%s", kname, scen);
 	if (mkdir_p(dir))
 		return lt_err(LT_EXIT_FAIL, "%s: %s", dir, strerror(errno));
-	static const char *const stale[] = { "console.log", "console.boot-1.log", "console.boot-2.log",
-					     "vm-run.txt", "guest-cmd.log", "guest-error.txt" };
+	static const char *const stale[] = { "console.log", "vm-run.txt", "guest-cmd.log", "guest-error.txt" };
 	for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++) {
 		bsnprintf(path, sizeof(path), "%s/%s", dir, stale[i]);
+		unlink(path);
+	}
+	for (int i = 1; i < VM_MAX_BOOTS; i++) { /* the consoles of boots retried before */
+		bsnprintf(path, sizeof(path), "%s/console.boot-%d.log", dir, i);
 		unlink(path);
 	}
 
