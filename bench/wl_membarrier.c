@@ -46,13 +46,16 @@ static int membarrier_setup(struct wl_ctx *c)
 static void *caller(struct wl_thread *t)
 {
 	int cmd = cmds[wl_choice(t->ctx, "cmd")].cmd;
+	struct wl_pace pace;
 
+	wl_pace_init(&pace, wl_u64(t->ctx, "rate"));
 	while (!wl_stopped(t)) {
 		if (membarrier(cmd)) {
 			wl_fail(t->ctx, "membarrier: %s", strerror(errno));
 			break;
 		}
 		t->ops++;
+		wl_pace_wait(&pace, t);
 	}
 	return NULL;
 }
@@ -66,6 +69,7 @@ static const struct wl_param_desc membarrier_params[] = {
 	{ "cmd", WL_P_ENUM, "private", "private|sync_core",
 	  "MEMBARRIER_CMD_PRIVATE_EXPEDITED, or MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE" },
 	WL_PARAMS_OTHERS("sleep"),
+	WL_PARAM_RATE,
 	{ NULL },
 };
 

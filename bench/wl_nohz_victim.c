@@ -7,8 +7,16 @@
  * ("with.KEY=VALUE" params go to those that have KEY, "with.NAME.KEY=VALUE" to
  * NAME): what do their IPIs cost a CPU that should be left alone? victim_cpu
  * puts the victim on another CPU of the set than the first (a nohz_full one).
+ *
+ * threshold_ns=0 (the default) calibrates: the victim reads the clock undisturbed for
+ * CALIB_NS on its CPU at setup and takes twice the 99th percentile of one read, at least
+ * 1 us. Why: a fixed 1 us was tuned on one host; under qemu TCG one read costs 0.9-1.5 us
+ * on a slow or busy host, so every read counted as an interruption there. The clocksource
+ * is recorded at setup and after each run: a clock that is not read in user mode (hpet,
+ * acpi_pm: the vDSO falls back to a syscall) puts the victim in the kernel for every read.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -17,6 +25,9 @@
 
 enum { C_INTR, C_INTR_NS };
 
+#define CALIB_NS 20000000ULL /* 20 ms of undisturbed reads */
+#define CLOCKSOURCE "/sys/devices/system/clocksource/clocksource0/current_clocksource"
+
 struct nohz {
 	struct lt_hist hist; /* the victim's, reset each run */
 	int victim;          /* the victim's CPU */
@@ -24,7 +35,49 @@ struct nohz {
 	struct wl_ctx *with[WL_MAX_WITH]; /* the workloads on the other CPUs */
 	size_t nr_with;
 	int with_failed;     /* index + 1 of the first one that failed */
+	uint64_t threshold;  /* the gap that counts, ns: the param or calibrated */
+	uint64_t read_p50, read_p99; /* one clock read at setup, ns (calibration) */
+	char cs_start[32], cs_end[32]; /* clocksource at setup / after the last run */
 };
+
+static void read_clocksource(char *buf, size_t len)
+{
+	FILE *f = fopen(CLOCKSOURCE, "r");
+
+	snprintf(buf, len, "unknown");
+	if (f) {
+		if (fgets(buf, (int)len, f))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
+/* The cost of one undisturbed clock read on the victim's CPU (see the top). */
+static int calibrate(struct wl_ctx *c, struct nohz *s)
+{
+	cpu_set_t old, one;
+	struct lt_hist h;
+	uint64_t t0, prev, now;
+
+	memset(&h, 0, sizeof(h));
+	CPU_ZERO(&one);
+	CPU_SET(s->victim, &one);
+	if (sched_getaffinity(0, sizeof(old), &old) || sched_setaffinity(0, sizeof(one), &one))
+		return wl_fail(c, "pin to CPU %d for calibration: %s", s->victim, strerror(errno));
+	t0 = prev = wl_now_ns();
+	do {
+		now = wl_now_ns();
+		hist_add(&h, now - prev);
+		prev = now;
+	} while (now - t0 < CALIB_NS);
+	sched_setaffinity(0, sizeof(old), &old);
+	s->read_p50 = (uint64_t)hist_percentile(&h, 0.50);
+	s->read_p99 = (uint64_t)hist_percentile(&h, 0.99);
+	s->threshold = wl_u64(c, "threshold_ns");
+	if (!s->threshold)
+		s->threshold = s->read_p99 * 2 > 1000 ? s->read_p99 * 2 : 1000;
+	return 0;
+}
 
 static unsigned int nohz_default_threads(unsigned int nr_cpus)
 {
@@ -69,9 +122,10 @@ static int nohz_setup(struct wl_ctx *c)
 
 	if (c->threads != 1)
 		return wl_usage(c, "-t: one victim thread only (the other CPUs go to with=NAME)");
-	if (!wl_u64(c, "threshold_ns"))
-		return wl_usage(c, "threshold_ns must be > 0");
 	if (pick_victim(c, s))
+		return -1;
+	read_clocksource(s->cs_start, sizeof(s->cs_start));
+	if (calibrate(c, s))
 		return -1;
 	if (!with || !*with) {
 		if (c->nr_with_params)
@@ -107,7 +161,7 @@ static int nohz_setup(struct wl_ctx *c)
 static void *victim(struct wl_thread *t)
 {
 	struct nohz *s = t->ctx->priv;
-	uint64_t thr = wl_u64(t->ctx, "threshold_ns");
+	uint64_t thr = s->threshold;
 	uint64_t prev = wl_now_ns();
 
 	while (!wl_stopped(t)) {
@@ -149,6 +203,7 @@ static int nohz_run(struct wl_ctx *c)
 	for (size_t i = 0; i < s->nr_with; i++)
 		wl_spawn(c, with_driver, s->other, (void *)i);
 	rc = wl_go(c);
+	read_clocksource(s->cs_end, sizeof(s->cs_end));
 	if (s->with_failed)
 		return wl_fail(c, "with=%s: %s", s->with[s->with_failed - 1]->wl->name,
 			       wl_error(s->with[s->with_failed - 1]));
@@ -161,7 +216,12 @@ static void nohz_report(struct wl_ctx *c, struct json *res)
 	struct json *w;
 
 	json_set(res, "victim_cpu", json_u64((uint64_t)s->victim));
-	json_set(res, "threshold_ns", json_u64(wl_u64(c, "threshold_ns")));
+	json_set(res, "threshold_ns", json_u64(s->threshold));
+	json_set(res, "threshold_source", json_string(wl_u64(c, "threshold_ns") ? "param" : "calibrated"));
+	json_set(res, "read_ns_p50", json_u64(s->read_p50));
+	json_set(res, "read_ns_p99", json_u64(s->read_p99));
+	json_set(res, "clocksource_start", json_string(s->cs_start));
+	json_set(res, "clocksource_end", json_string(s->cs_end));
 	json_set(res, "interruption_ns", hist_to_json(&s->hist, "ns"));
 	w = json_set(res, "with", json_array());
 	for (size_t i = 0; i < s->nr_with; i++)
@@ -173,8 +233,12 @@ static void nohz_print(struct wl_ctx *c, FILE *f)
 	struct nohz *s = c->priv;
 	double ns = (double)(c->t_end - c->t_start);
 
-	fprintf(f, "  CPU %d interrupted %.3f%% of the time; ", s->victim,
-		ns > 0 ? 100.0 * (double)c->cnt[C_INTR_NS] / ns : 0.0);
+	fprintf(f, "  CPU %d interrupted %.3f%% of the time (gaps > %llu ns; one read p50 %llu ns, clocksource %s",
+		s->victim, ns > 0 ? 100.0 * (double)c->cnt[C_INTR_NS] / ns : 0.0, (unsigned long long)s->threshold,
+		(unsigned long long)s->read_p50, s->cs_start);
+	if (strcmp(s->cs_start, s->cs_end))
+		fprintf(f, ", changed to %s during the run: reads may have become syscalls", s->cs_end);
+	fprintf(f, "); ");
 	hist_print(f, &s->hist, "gaps over threshold", "ns");
 	for (size_t i = 0; i < s->nr_with; i++) {
 		fprintf(f, "  with, on the other CPUs: ");
@@ -191,7 +255,9 @@ static void nohz_cleanup(struct wl_ctx *c)
 }
 
 static const struct wl_param_desc nohz_params[] = {
-	{ "threshold_ns", WL_P_U64, "1000", NULL, "a gap between two clock reads longer than this is an interruption" },
+	{ "threshold_ns", WL_P_U64, "0", NULL,
+	  "a gap between two clock reads longer than this is an interruption (0: twice the 99th percentile "
+	  "of one undisturbed read, at least 1000)" },
 	{ "victim_cpu", WL_P_STR, "first", NULL, "the victim's CPU: first, last or a CPU number of the set" },
 	{ "with", WL_P_STR, "", NULL,
 	  "workloads to run on the other CPUs meanwhile, NAME or NAME+NAME (also --with); their params as "

@@ -86,7 +86,9 @@ static int zap(struct wl_thread *t, struct tlbflush *s)
 static void *flusher(struct wl_thread *t)
 {
 	struct tlbflush *s = t->ctx->priv;
+	struct wl_pace pace;
 
+	wl_pace_init(&pace, wl_u64(t->ctx, "rate"));
 	while (!wl_stopped(t)) {
 		for (size_t off = 0; off < s->size; off += s->page)
 			((volatile char *)s->region)[off] = 1;
@@ -96,6 +98,7 @@ static void *flusher(struct wl_thread *t)
 		t->ops++;
 		if (s->mode == MODE_MUNMAP && remap(t, s))
 			break;
+		wl_pace_wait(&pace, t);
 	}
 	return NULL;
 }
@@ -120,6 +123,7 @@ static const struct wl_param_desc tlbflush_params[] = {
 	{ "thp", WL_P_ENUM, "default", "default|on|off",
 	  "madvise the region MADV_HUGEPAGE (on) or MADV_NOHUGEPAGE (off), or leave the system setting" },
 	WL_PARAMS_OTHERS("busy"),
+	WL_PARAM_RATE,
 	{ NULL },
 };
 

@@ -216,6 +216,40 @@ int wl_futex_wait(int *addr, int val, const struct timespec *rel); /* 0 / -errno
 void wl_futex_wake(int *addr, int n);
 void *wl_map_aligned(size_t size, size_t align); /* anonymous rw, NULL on failure */
 
+/*
+ * Pacing of an acting thread (the "rate" param, WL_PARAM_RATE): at most rate ops per
+ * second on an absolute schedule, so a slow op is followed by no wait and the rate does
+ * not drift; a thread that falls a whole period behind restarts the schedule from now
+ * rather than bursting to catch up. rate 0: no pacing. Why: a generator whose op rate
+ * depends on the host (TCG, a loaded machine) makes its victim's load host-dependent.
+ * The wait spins in user mode: the acting CPU stays busy as when unpaced (no idle, no
+ * lazy mm, no timer wakeups; under TCG a sleeping generator added ~2 gaps of 16-32 us
+ * per op to a victim on another vCPU, none of them guest interrupts).
+ */
+struct wl_pace {
+	uint64_t period_ns, next_ns;
+};
+#define WL_PARAM_RATE                                                                            \
+	{ "rate", WL_P_U64, "0", NULL,                                                           \
+	  "at most this many ops per second from the acting thread, evenly spaced (0: unpaced)" }
+static inline void wl_pace_init(struct wl_pace *p, uint64_t rate)
+{
+	p->period_ns = rate ? 1000000000ULL / rate : 0;
+	p->next_ns = wl_now_ns();
+}
+static inline void wl_pace_wait(struct wl_pace *p, const struct wl_thread *t)
+{
+	uint64_t now = wl_now_ns();
+
+	if (!p->period_ns)
+		return;
+	p->next_ns += p->period_ns;
+	if (p->next_ns + p->period_ns < now)
+		p->next_ns = now;
+	while (now < p->next_ns && !wl_stopped(t))
+		now = wl_now_ns();
+}
+
 /* the workloads */
 extern const struct workload wl_ctxsw, wl_idle_lazy, wl_tlbflush, wl_exit_lazy, wl_membarrier,
 	wl_collapse, wl_nohz_victim, wl_atomic_cost;
