@@ -364,8 +364,13 @@ static __always_inline void on_queue(__u32 cpu, __u32 cause, const void *info)
 
 	if (p)
 		p->queued_cause = cause;
-	if (cause == LT_CAUSE_TLB_FLUSH && (c = ctrs()))
+	if (cause == LT_CAUSE_TLB_FLUSH && (c = ctrs())) {
+		struct lt_scratch *s = scr();
+
 		c->flush_freed_tables[lt_flush_info_freed_tables(lt_have_flush_tlb_info() ? info : NULL)]++;
+		if (s && s->rflush_open)
+			s->rflush_queued++;
+	}
 	on_request(cpu, cause, request_mm(cause, info));
 }
 
@@ -779,14 +784,68 @@ int cpu_idle__tracepoint(struct trace_event_raw_cpu *ctx)
 /* tlb_flush tracepoint                                                */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Whether another CPU runs a user task of the current task's mm (the one a remote flush is
+ * for: munmap, madvise, mprotect flush from the mm's own task): 1 yes, 0 no (its other CPUs
+ * in mm_cpumask are lazy or idle), 2 unknown (a kthread flushing, e.g. reclaim's batched
+ * flush, or CPUs past the first 64). Only at remote-send events, not on hot paths.
+ */
+static __always_inline __u32 mm_active_elsewhere(__u32 self)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct mm_struct *mm = BPF_CORE_READ(t, mm);
+	const unsigned long *mask;
+	unsigned long w = 0;
+
+	if (!mm)
+		return 2;
+	mask = lt_mm_cpumask(mm);
+	if (bpf_probe_read_kernel(&w, sizeof(w), &mask[0]))
+		return 2;
+	w &= ~(1UL << (self & 63));
+	/* a plain bit walk: clang 14 crashes on __builtin_ctzl for the BPF target */
+	for (__u32 cpu = 0; cpu < 64 && w; cpu++, w >>= 1) {
+		struct lt_cpu_state *cs;
+
+		if (!(w & 1))
+			continue;
+		cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+		if (!cs || (cs->kind == LT_KIND_USER && cs->mm == (__u64)mm))
+			return 1;
+	}
+	return cfg.nr_cpu_ids > 64 ? 2 : 0;
+}
+
 static __always_inline int on_tlb_flush(int reason)
 {
 	if (cfg.empty) /* benchmark floor */
 		return 0;
 	struct lt_counters *c = ctrs();
+	struct lt_scratch *s = scr();
+	__u32 r = lt_flush_reason(reason);
 
-	if (c)
-		c->tlb_flush_reason[lt_flush_reason(reason) % LT_NR_FLUSH_REASONS]++;
+	if (!c || !s)
+		return 0;
+	c->tlb_flush_reason[r % LT_NR_FLUSH_REASONS]++;
+	/* x86 native_flush_tlb_multi (flush_tlb_others before 5.9) fires remote_send_ipi and
+	 * then queues the calls; the local flush (or the next flush) fires the next event on
+	 * this CPU. A flush that queued none: every target was lazy and the kernel's filter
+	 * dropped it (should_flush_tlb, 4.19+), or kvm_flush_tlb_multi (5.10-6.18) dropped
+	 * preempted vCPUs from the mask for the host to flush at their next entry. */
+	if (s->rflush_open) {
+		if (s->rflush_queued)
+			c->rflush_with_ipi++;
+		else if (s->rflush_active == 1)
+			c->rflush_without_ipi++;
+		else if (s->rflush_active == 0)
+			c->rflush_no_active_target++;
+		else
+			c->rflush_unknown++;
+	}
+	s->rflush_open = r == LT_FR_REMOTE_SEND_IPI;
+	s->rflush_queued = 0;
+	if (s->rflush_open)
+		s->rflush_active = mm_active_elsewhere(bpf_get_smp_processor_id());
 	return 0;
 }
 

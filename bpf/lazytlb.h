@@ -159,6 +159,13 @@ struct lt_counters {
 	__u64 idle_exits, idle_without_ipi;
 	/* tlb_flush tracepoint */
 	__u64 tlb_flush_reason[LT_NR_FLUSH_REASONS];
+	/* remote flushes (reason remote_send_ipi, one per flush_tlb_multi call) by whether
+	 * they queued a TLB-flush call for another CPU before this CPU's next tlb_flush event:
+	 * without one, the hypervisor (KVM preempted vCPUs, PVM) did the remote part */
+	__u64 rflush_with_ipi, rflush_without_ipi;
+	/* ... and those that queued none because no other CPU ran the mm (every target lazy:
+	 * x86's own filter, should_flush_tlb since 4.19) or the mm could not be read */
+	__u64 rflush_no_active_target, rflush_unknown;
 	/* what-if */
 	struct lt_whatif_cell whatif[LT_NR_FILTERS][LT_NR_CAUSES];
 	__u64 whatif_race_exposed[LT_NR_FILTERS];
@@ -206,6 +213,10 @@ struct lt_scratch {
 	 * that follows it; cleared there */
 	__u64 send_info;
 	__u32 send_cause, send_stashed;
+	/* a remote flush announced on this CPU (tlb_flush remote_send_ipi) and not yet closed
+	 * by its next tlb_flush event, and the TLB-flush calls it queued meanwhile */
+	__u32 rflush_open, rflush_queued;
+	__u32 rflush_active; /* another CPU ran the flushed mm at the event: 0 no, 1 yes, 2 unknown */
 };
 
 /* ---- configuration written by userspace into .rodata before load ---- */

@@ -51,6 +51,8 @@ def check(path):
               "kernel.scheme_source", "scenario.name", "scenario.workload", "scenario.cpus"]:
         c.get(d, p, str)
     c.get(d, "host.nr_cpus", U64)
+    hv = c.get(d, "host.hypervisor", dict, nullable=True)
+    if hv is not None: c.get(d, "host.hypervisor.vendor", str)
     if c.get(d, "kernel.lazy_tlb_scheme", str, nullable=True) not in (None, "refcount", "shootdown"):
         c.err("kernel.lazy_tlb_scheme", "not refcount|shootdown")
     if d.get("host", {}).get("arch") not in ("x86_64", "ppc64le"): c.err("host.arch", "not x86_64|ppc64le")
@@ -90,6 +92,11 @@ def check(path):
         for k in ["idle_by_cause", "nohz_full_by_cause"]: c.get(d, m + "wakeups." + k, dict, nullable=True)
         c.get(d, m + "wakeups.idle_without_ipi", U64, nullable=True)
         c.get(d, m + "tlb_flush.by_reason", dict, nullable=True)
+        if c.get(d, m + "tlb_flush.remote", dict, nullable=True) is not None:
+            for k in ("flushes", "with_ipi", "without_ipi", "no_active_target", "unknown"):
+                c.get(d, f"{m}tlb_flush.remote.{k}", U64)
+            if r["metrics"]["tlb_flush"]["remote"].get("path") not in ("ipi", "without_ipi", "mixed", "none"):
+                c.err(m + "tlb_flush.remote.path", "not ipi|without_ipi|mixed|none")
         for h in ["flush_tlb_mm_range_ns", "ipi_latency_ns", "nohz_interruption_ns"]: c.hist(d, m + "hist." + h)
         if c.get(d, m + "hist.finish_task_switch_ns", dict, nullable=True) is not None:
             c.hist(d, m + "hist.finish_task_switch_ns.lazy_drop"); c.hist(d, m + "hist.finish_task_switch_ns.other")

@@ -9,3 +9,4 @@ skip() { echo "$*"; exit 77; }
 need_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
 # jq-free JSON queries: jget FILE 'python expression on d'
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+CHECKS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/checks

@@ -390,6 +390,33 @@ static struct json *whatif_json(const struct collector *c, const struct lt_count
 	return o;
 }
 
+/*
+ * Remote TLB flushes (tlb_flush reason remote_send_ipi: one per flush_tlb_multi) by how
+ * their remote part went: with_ipi queued a TLB-flush call for another CPU; without_ipi
+ * queued none although another CPU ran the mm (the hypervisor flushed it: KVM's preempted
+ * vCPUs, PVM; Hyper-V and Xen do not fire the event at all); no_active_target queued none
+ * and no other CPU ran the mm (the kernel's lazy filter dropped them all); unknown: the mm
+ * was not readable (a kthread's flush). Needs the tracepoint and calls seen as queued (csd_queue_cpu:
+ * the arch-send fallback sees hardware IPIs only, and a call queued behind a pending IPI
+ * raises none). path: ipi, without_ipi, mixed or none.
+ */
+static struct json *remote_flush_json(const struct collector *c, const struct lt_counters *pc)
+{
+	struct json *o;
+	__u64 with = SUM(rflush_with_ipi), without = SUM(rflush_without_ipi);
+
+	if (!collector_hook_ok(c, H_TLB_FLUSH) || !collector_hook_ok(c, H_CSD_QUEUE_CPU))
+		return json_null();
+	o = json_object();
+	json_set(o, "flushes", json_u64(SUM(tlb_flush_reason[LT_FR_REMOTE_SEND_IPI])));
+	json_set(o, "with_ipi", json_u64(with));
+	json_set(o, "without_ipi", json_u64(without));
+	json_set(o, "no_active_target", json_u64(SUM(rflush_no_active_target)));
+	json_set(o, "unknown", json_u64(SUM(rflush_unknown)));
+	json_set(o, "path", json_string(!with && !without ? "none" : !without ? "ipi" : !with ? "without_ipi" : "mixed"));
+	return o;
+}
+
 struct json *metrics_rep_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs,
 			      __u64 duration_ns, const struct irq_snapshot *a, const struct irq_snapshot *b)
 {
@@ -415,6 +442,7 @@ struct json *metrics_rep_json(struct collector *c, const struct lt_counters *pc,
 	} else {
 		json_set(tf, "by_reason", json_null());
 	}
+	json_set(tf, "remote", remote_flush_json(c, pc));
 	calls = json_set(m, "calls", json_object());
 	json_set(calls, "membarrier", num_or_null(collector_hook_ok(c, H_MEMBARRIER), SUM(membarrier_calls)));
 	json_set(calls, "tlb_remove_table_sync_one", num_or_null(collector_hook_ok(c, H_TABLE_SYNC), SUM(table_sync_calls)));

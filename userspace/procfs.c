@@ -2,6 +2,9 @@
 /* procfs.c - see procfs.h. */
 #include <ctype.h>
 #include <errno.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +302,37 @@ static const char *detect_virt(void)
 	return "other";
 }
 
+/*
+ * x86: the hypervisor's CPUID leaves (0x40000000: vendor; KVM's 0x40000001 EAX bit 9,
+ * KVM_FEATURE_PV_TLB_FLUSH: the guest may hand remote flushes of preempted vCPUs to the
+ * host, kvm_flush_tlb_multi). Says who can flush without an IPI; the per-flush count of
+ * metrics.tlb_flush.remote says whether it did. null off x86 or on bare metal.
+ */
+static struct json *hypervisor_json(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	unsigned int a, b, c, d;
+	char vendor[13];
+	struct json *o;
+
+	__cpuid(1, a, b, c, d);
+	if (!(c & (1U << 31))) /* CPUID.1:ECX.hypervisor */
+		return json_null();
+	__cpuid(0x40000000, a, b, c, d);
+	memcpy(vendor, &b, 4), memcpy(vendor + 4, &c, 4), memcpy(vendor + 8, &d, 4);
+	vendor[12] = '\0';
+	o = json_object();
+	json_set(o, "vendor", json_string(vendor));
+	if (!strcmp(vendor, "KVMKVMKVM") && a >= 0x40000001) {
+		__cpuid(0x40000001, a, b, c, d);
+		json_set(o, "kvm_pv_tlb_flush", json_bool(a & (1U << 9)));
+	}
+	return o;
+#else
+	return json_null();
+#endif
+}
+
 static void cmdline_param(const char *key, char *out, size_t len)
 {
 	char cmd[4096], *p;
@@ -338,5 +372,6 @@ struct json *host_json(void)
 	cmdline_param("isolcpus", buf, sizeof(buf));
 	json_set(h, "isolcpus", json_string(buf));
 	json_set(h, "virt", json_string(detect_virt()));
+	json_set(h, "hypervisor", hypervisor_json());
 	return h;
 }

@@ -1,0 +1,32 @@
+# tests/checks/ltcheck.py - shared by the check scripts of tests/checks/: result loading,
+# verdict lines and the one question every TLB-IPI check asks first.
+import json, sys
+
+class Checks:
+    """Collects verdicts: ok(what, cond, detail) prints one line; done() exits 1 on any failure."""
+    def __init__(self):
+        self.bad = 0
+    def ok(self, what, cond, detail=""):
+        print(("ok   " if cond else "FAIL ") + what + (": " + detail if detail else ""))
+        self.bad += not cond
+        return cond
+    def done(self):
+        sys.exit(1 if self.bad else 0)
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+def native_tlb_ipis(rep):
+    """(True, why) when this rep's remote TLB flushes reached other CPUs by IPI, so the checks
+    against /proc/interrupts TLB mean something; (False, why) on a host whose hypervisor flushed
+    remote TLBs instead (PVM, KVM preempted vCPUs, Hyper-V, Xen). Decided from what the kernel
+    did in this run: the flushes lazytlb saw queue TLB IPIs (metrics.tlb_flush.remote) and the
+    /proc TLB row moved; never from a host name."""
+    proc = rep["procfs"]["interrupts_delta"].get("TLB")
+    rf = rep["metrics"]["tlb_flush"].get("remote")
+    if rf is not None:
+        why = (f"remote flushes {rf['flushes']}: {rf['with_ipi']} by IPI, {rf['without_ipi']} without;"
+               f" /proc TLB {proc}")
+        return bool(proc) and rf["with_ipi"] >= 0.5 * max(rf["flushes"], 1), why
+    return bool(proc), f"/proc TLB {proc} (remote flush paths not traced on this kernel)"

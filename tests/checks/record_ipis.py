@@ -1,0 +1,39 @@
+# Check of record_ipis.sh's output (argv[1]): the IPIs the collector counts match the
+# independent /proc/interrupts deltas (CAL, TLB, RES) within 2%; membarrier(2) calls match the
+# workload's own count; calls queued match calls run remotely, per cause. The TLB checks run
+# only when this run's remote flushes went by IPI (ltcheck.native_tlb_ipis); argv[2] == "tlb"
+# demands that they do (the guests: TCG sends native IPIs on any host).
+import sys
+from ltcheck import Checks, load, native_tlb_ipis
+out = sys.argv[1]; need_tlb = len(sys.argv) > 2 and sys.argv[2] == "tlb"
+d = load(out + "/r.json"); mb = load(out + "/mb.json")
+rep = d["reps"][0]; m = rep["metrics"]; pf = rep["procfs"]["interrupts_delta"]
+vec = m["ipi"]["hw_by_vector"]
+k = Checks()
+native, why = native_tlb_ipis(rep)
+print(f"TLB IPIs native on this kernel: {native} ({why})")
+if need_tlb: k.ok("remote TLB flushes went by IPI", native, why)
+rows = [("CAL", vec["call_function"] + vec["call_function_single"], pf["CAL"]),
+        ("RES", vec["reschedule"], pf["RES"])]
+if native: rows.append(("TLB", m["ipi"]["tlb_remote_flush_received"], pf["TLB"]))
+for name, ours, theirs in rows:
+    dev = abs(ours - theirs) / max(theirs, 1)
+    k.ok(f"{name} lazytlb {ours} vs /proc/interrupts {theirs}", theirs >= 200 and dev <= 0.02,
+         f"deviation {dev * 100:.2f}% (needs >= 200 and <= 2%)")
+own = mb["ops"]; seen = m["calls"]["membarrier"]
+k.ok("membarrier calls seen = workload's own", own <= seen <= own * 1.02 + 10, f"workload {own}, lazytlb {seen}")
+# calls queued for another CPU (csd_queue_cpu) vs run for another CPU (csd_function_entry)
+for cause in (("tlb_flush", "membarrier") if native else ("membarrier",)):
+    sent = m["ipi"]["by_cause"][cause]; run = m["ipi"]["remote_calls_by_cause"][cause]
+    k.ok(f"{cause} queued {sent} = executed remotely {run}", sent >= 200 and abs(sent - run) <= max(2, 0.02 * sent))
+# every remote flush either queued a TLB IPI or went without one (lazytlb's own accounting)
+rf = m["tlb_flush"].get("remote")
+if rf is not None:
+    parts = rf["with_ipi"] + rf["without_ipi"] + rf["no_active_target"] + rf["unknown"]
+    k.ok("remote flushes = by IPI + by the hypervisor + lazy targets only + unknown",
+         abs(rf["flushes"] - parts) <= 2 * d["host"]["nr_cpus"], f"{rf}")
+    # the independent side: a guest of qemu TCG has no hypervisor that flushes for it
+    hv = (d["host"].get("hypervisor") or {}).get("vendor", "")
+    if need_tlb and hv.startswith("TCG"):
+        k.ok("no flush 'by the hypervisor' under TCG", rf["without_ipi"] <= 0.01 * rf["flushes"] + 2, f"{rf}")
+k.done()
