@@ -28,4 +28,20 @@ if vm_prepared $k ppc64le && [ -e "$ROOT/cache/kernels/$k/vmlinux.btf" ]; then
 else
 	echo "$k: no detached BTF prepared (vm/fetch.sh $k --btf), BTF check not run"
 fi
+# a kcfg that wants a detached BTF which is not prepared: refused before booting, one line
+# that names the command preparing it (a root of links to the prepared kernel, minus the BTF)
+if vm_prepared $k ppc64le; then
+	r=$TMP/root; mkdir -p "$r/kernels-config" "$r/cache/kernels/$k" "$r/cache/initramfs"
+	cp "$ROOT/kernels-config/$k.kcfg" "$r/kernels-config/"
+	for f in "$ROOT/cache/kernels/$k"/*; do [ "${f##*/}" = vmlinux.btf ] || ln -s "$f" "$r/cache/kernels/$k/"; done
+	ln -s "$ROOT/cache/initramfs/ppc64le.cpio.gz" "$ROOT/cache/initramfs/ppc64le.cpio.gz.manifest" "$r/cache/initramfs/"
+	t0=$(date +%s)
+	LAZYTLB_ROOT=$r "$LAZYTLB" vm run $k exit-lazy -o "$TMP/nobtf" > "$TMP/nobtf.out" 2> "$TMP/nobtf.err" &&
+		fail "$k without its BTF: vm run exited 0"
+	grep -v warning "$TMP/nobtf.err" > "$TMP/nobtf.err1"
+	[ "$(wc -l < "$TMP/nobtf.err1")" = 1 ] && grep -q "vm/fetch.sh $k --btf" "$TMP/nobtf.err1" ||
+		fail "$k without its BTF: expected one line naming vm/fetch.sh $k --btf, got: $(cat "$TMP/nobtf.err")"
+	[ $(( $(date +%s) - t0 )) -lt 10 ] && [ ! -e "$TMP/nobtf/console.log" ] || fail "$k without its BTF: a guest was booted"
+	echo "refused before booting: $(cat "$TMP/nobtf.err1")"
+fi
 echo "ok: $ran ppc64le guest(s) booted"

@@ -823,6 +823,18 @@ static int vm_run(int argc, char **argv)
 		if (run_wait(fa))
 			return lt_err(LT_EXIT_FAIL, "vm/fetch.sh %s failed", kname);
 	}
+	if (!strcmp(btf_kind(&k), "detached")) {
+		bsnprintf(btf, sizeof(btf), "%s/vmlinux.btf", kdir);
+		with_btf = exists("%s", btf);
+		/* a scenario needs it (the collector loads CO-RE programs): say so here rather than
+		 * after a boot that ends in "kernel has no BTF"; a --cmd may not need it */
+		if (!with_btf && !cmd)
+			return lt_err(LT_EXIT_FAIL, "%s has no BTF of its own and %s is missing: run "
+				      "bash vm/fetch.sh %s --btf (or make vm-prepare VM_BTF=1)", kname, btf, kname);
+		if (!with_btf)
+			lt_warn("%s has no BTF of its own and %s is missing (vm/fetch.sh %s --btf)", kname, btf, kname);
+	}
+
 	char *ia[] = { "bash", "vm/initramfs.sh", (char *)arch, NULL };
 	if (run_wait(ia))
 		return lt_err(LT_EXIT_FAIL, "vm/initramfs.sh %s failed", arch);
@@ -846,13 +858,6 @@ static int vm_run(int argc, char **argv)
 			lt_warn("sources changed since %s was built: the guest runs the older lazytlb (make vm-initramfs)",
 				base);
 	}
-	if (!strcmp(btf_kind(&k), "detached")) {
-		bsnprintf(btf, sizeof(btf), "%s/vmlinux.btf", kdir);
-		with_btf = exists("%s", btf);
-		if (!with_btf)
-			lt_warn("%s has no BTF of its own and %s is missing (vm/fetch.sh %s --btf)", kname, btf, kname);
-	}
-
 	/* the output directory */
 	if (outdir)
 		bsnprintf(dir, sizeof(dir), "%s", outdir);
