@@ -40,6 +40,30 @@ struct nohz {
 	char cs_start[32], cs_end[32]; /* clocksource at setup / after the last run */
 };
 
+/* need_nohz_full=1: the victim's CPU must be nohz_full, else the setup fails (ENOTSUP: a
+ * scenario that is about nohz_full is skipped on a kernel booted without it). */
+static int check_nohz_full(struct wl_ctx *c, int cpu)
+{
+	uint64_t mask[WL_MAX_CPUS / 64] = { 0 };
+	char buf[1024] = "";
+	FILE *f;
+
+	if (!wl_u64(c, "need_nohz_full"))
+		return 0;
+	f = fopen("/sys/devices/system/cpu/nohz_full", "r");
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	if (strcmp(buf, "(null)") && lt_parse_cpulist(buf, mask, WL_MAX_CPUS) &&
+	    (mask[cpu / 64] >> (cpu % 64)) & 1)
+		return 0;
+	return wl_fail(c, "CPU %d is not nohz_full (nohz_full='%s'): boot with nohz_full=%d", cpu,
+		       strcmp(buf, "(null)") ? buf : "", cpu);
+}
+
 static void read_clocksource(char *buf, size_t len)
 {
 	FILE *f = fopen(CLOCKSOURCE, "r");
@@ -122,7 +146,7 @@ static int nohz_setup(struct wl_ctx *c)
 
 	if (c->threads != 1)
 		return wl_usage(c, "-t: one victim thread only (the other CPUs go to with=NAME)");
-	if (pick_victim(c, s))
+	if (pick_victim(c, s) || check_nohz_full(c, s->victim))
 		return -1;
 	read_clocksource(s->cs_start, sizeof(s->cs_start));
 	if (calibrate(c, s))
@@ -259,6 +283,7 @@ static const struct wl_param_desc nohz_params[] = {
 	  "a gap between two clock reads longer than this is an interruption (0: twice the 99th percentile "
 	  "of one undisturbed read, at least 1000)" },
 	{ "victim_cpu", WL_P_STR, "first", NULL, "the victim's CPU: first, last or a CPU number of the set" },
+	{ "need_nohz_full", WL_P_U64, "0", NULL, "1: fail the setup (a scenario is skipped) unless the victim's CPU is nohz_full" },
 	{ "with", WL_P_STR, "", NULL,
 	  "workloads to run on the other CPUs meanwhile, NAME or NAME+NAME (also --with); their params as "
 	  "with.KEY=VALUE (every one that has KEY) or with.NAME.KEY=VALUE" },

@@ -66,6 +66,10 @@ def check(path):
         if p.get("mode") not in ("tp_btf", "raw_tp", "tracepoint", "fentry", "kprobe", "unavailable"):
             c.err(f"probes.{i}.mode", f"bad {p.get('mode')!r}")
     reps = c.get(d, "reps", list) or []
+    if "skipped" in d:  # a scenario its kernel could not run: why, and no reps
+        c.get(d, "skipped.reason", str)
+        if reps: c.err("reps", "a skipped scenario has reps")
+        return c.errors
     if not reps: c.err("reps", "empty")
     for i, r in enumerate(reps):
         P = lambda s: f"reps.{i}.{s}"

@@ -10,8 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* exit codes, like perf/bpftool: 0 ok, 1 runtime failure, 2 usage or bad input */
-enum { LT_EXIT_OK = 0, LT_EXIT_FAIL = 1, LT_EXIT_USAGE = 2 };
+/* exit codes, like perf/bpftool: 0 ok, 1 runtime failure, 2 usage or bad input; 3 (run):
+ * every scenario that could run did and wrote its result, some could not on this kernel */
+enum { LT_EXIT_OK = 0, LT_EXIT_FAIL = 1, LT_EXIT_USAGE = 2, LT_EXIT_SKIPPED = 3 };
 
 struct lt_command {
 	const char *name;

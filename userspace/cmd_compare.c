@@ -118,9 +118,13 @@ int cmd_compare(int argc, char **argv)
 	ret = parse_args(argc, argv, &a);
 	if (ret)
 		return ret;
-	ret = results_load(a.files, a.nfiles, &files);
+	ret = results_load(a.files, &a.nfiles, &files, false);
 	if (ret)
 		return ret;
+	if (a.nfiles < 2) {
+		results_free(files, a.nfiles);
+		return lt_err(LT_EXIT_USAGE, "needs two result files with reps to compare");
+	}
 	if (a.output && !(out = fopen(a.output, "w"))) {
 		results_free(files, a.nfiles);
 		return lt_err(LT_EXIT_FAIL, "%s: %m", a.output);

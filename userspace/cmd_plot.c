@@ -130,7 +130,7 @@ int cmd_plot(int argc, char **argv)
 	ret = parse_args(argc, argv, &a);
 	if (ret)
 		return ret;
-	ret = results_load(a.files, a.nfiles, &files);
+	ret = results_load(a.files, &a.nfiles, &files, false);
 	if (ret)
 		return ret;
 	tmpl_dir = plot_find_templates(a.templates, tmpl_buf, sizeof(tmpl_buf));

@@ -43,12 +43,16 @@ int cmd_report(int argc, char **argv)
 	n = (size_t)(argc - optind);
 	if (!n)
 		return lt_err(LT_EXIT_USAGE, "needs a result file (try --help)");
-	if ((rc = results_load(argv + optind, n, &r)))
+	if ((rc = results_load(argv + optind, &n, &r, true)))
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		if (n > 1)
 			printf("%s== %s ==\n", i ? "\n" : "", r[i].path);
-		summary_print(stdout, r[i].doc);
+		if (r[i].skipped)
+			printf("scenario %s: skipped on kernel %s: %s\n", result_str(&r[i], "scenario.name", "?"),
+			       result_str(&r[i], "kernel.release", "?"), r[i].skipped);
+		else
+			summary_print(stdout, r[i].doc);
 	}
 	results_free(r, n);
 	return LT_EXIT_OK;

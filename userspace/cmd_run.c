@@ -49,6 +49,10 @@ static void usage(FILE *f)
 		"  -l, --list             list built-in scenarios and suites\n"
 		"  -q, --quiet            no progress line, no summary\n"
 		"  -v, --verbose          libbpf messages\n\n"
+		"A scenario this kernel cannot run (its workload's setup says what is missing, e.g.\n"
+		"collapse without MADV_COLLAPSE, nohz-full-victim without nohz_full) is skipped: its\n"
+		"result file says why (\"skipped\": {\"reason\"}), the others still run.\n"
+		"exit status: 0 all ran, 3 some skipped (the rest ran), 1 a failure, 2 bad usage.\n\n"
 		"examples:\n"
 		"  lazytlb run --suite default -o results/\n"
 		"  lazytlb run exit-lazy -r 5\n"
@@ -133,6 +137,10 @@ static void summary_table(FILE *f, struct json **results, size_t n)
 			continue;
 		fprintf(f, "%-22s %4zu", json_as_string(json_path(results[i], "scenario.name")),
 			json_len(json_get(results[i], "reps")));
+		if (json_get(results[i], "skipped")) {
+			fprintf(f, "  skipped: %s\n", json_as_string(json_path(results[i], "skipped.reason")));
+			continue;
+		}
 		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
 			const struct json *est = json_path(results[i], "refcount_cost.est_cpu_ns_per_s");
 			double r = cols[c].path ? rate(results[i], cols[c].path)
@@ -156,6 +164,13 @@ static struct json *run_scenario(struct run_state *rs, const struct scenario *s,
 	char what[128];
 
 	w = wl_open(s->workload, s->cpus, s->threads, s->params, s->nparams, err, errlen);
+	if (!w && errno == ENOTSUP) {
+		/* this kernel or machine cannot run it: a result that says why, no reps */
+		res = collector_result_new(rs->col);
+		json_set(res, "scenario", scenario_to_json(s));
+		json_set(json_set(res, "skipped", json_object()), "reason", json_string(err));
+		return res;
+	}
 	if (!w)
 		return NULL;
 	res = collector_result_new(rs->col);
@@ -297,8 +312,10 @@ int cmd_run(int argc, char **argv)
 	rs.model = refcost_model_measure(0.3, err, sizeof(err));
 	if (!rs.model)
 		lt_warn("no atomic-cost model (%s): refcount_cost.model will be absent", err);
+	size_t nskipped = 0;
 	for (size_t i = 0; i < n && !stop_requested; i++) {
 		char label[128], path[4096];
+		const struct json *skipped;
 		int werr;
 
 		snprintf(label, sizeof(label), "[%zu/%zu] %s", i + 1, n, scn[i].name);
@@ -312,12 +329,19 @@ int cmd_run(int argc, char **argv)
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/%s.json", outdir, scn[i].name);
+		skipped = json_get(results[i], "skipped");
+		nskipped += skipped != NULL;
 		if ((werr = json_write_file_atomic(path, results[i]))) {
 			rc = lt_err(LT_EXIT_FAIL, "cannot write %s: %s", path, strerror(-werr));
 		} else if (!quiet) {
 			if (rs.progress)
 				fprintf(stderr, "\r\033[K");
-			fprintf(stderr, "%s: %zu rep(s) -> %s\n", scn[i].name, json_len(json_get(results[i], "reps")), path);
+			if (skipped)
+				fprintf(stderr, "%s: skipped (%s) -> %s\n", scn[i].name,
+					json_as_string(json_get(skipped, "reason")), path);
+			else
+				fprintf(stderr, "%s: %zu rep(s) -> %s\n", scn[i].name,
+					json_len(json_get(results[i], "reps")), path);
 		}
 	}
 	collector_close(rs.col); /* detach before reporting */
@@ -329,6 +353,10 @@ int cmd_run(int argc, char **argv)
 	if (stop_requested) {
 		lt_warn("interrupted: the result files written so far are complete");
 		rc = rc ? rc : LT_EXIT_FAIL;
+	}
+	if (nskipped && !rc) {
+		lt_warn("%zu of %zu scenario(s) skipped on this kernel (their result files say why)", nskipped, n);
+		rc = LT_EXIT_SKIPPED;
 	}
 	for (size_t i = 0; i < n; i++) {
 		json_free(results[i]);

@@ -151,6 +151,11 @@ static int result_check(struct lt_result *r)
 			      LT_RESULT_SCHEMA);
 	r->reps = json_get(r->doc, "reps");
 	r->nreps = json_len(r->reps);
+	r->skipped = json_as_string(json_path(r->doc, "skipped.reason"));
+	if (json_get(r->doc, "skipped") && (!r->skipped || r->nreps))
+		return lt_err(LT_EXIT_USAGE, "%s: \"skipped\" needs a reason string and no reps", r->path);
+	if (r->skipped)
+		return 0;
 	if (json_type(r->reps) != JSON_ARRAY || !r->nreps)
 		return lt_err(LT_EXIT_USAGE, "%s: \"reps\" is missing or empty", r->path);
 	for (size_t i = 0; i < r->nreps; i++) {
@@ -241,8 +246,9 @@ static void results_label(struct lt_result *r, size_t n)
 	untie(r, n, true);  /* same file names in other directories: the paths */
 }
 
-int results_load(char *const *paths, size_t n, struct lt_result **out)
+int results_load(char *const *paths, size_t *np, struct lt_result **out, bool keep_skipped)
 {
+	size_t n = *np, kept = 0;
 	struct lt_result *r = calloc(n, sizeof(*r));
 	char err[512];
 
@@ -264,6 +270,19 @@ int results_load(char *const *paths, size_t n, struct lt_result **out)
 			return ret;
 		}
 	}
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].skipped && !keep_skipped) {
+			lt_warn("%s: left out: its scenario was skipped on that kernel (%s)", r[i].path, r[i].skipped);
+			json_free(r[i].doc);
+			continue;
+		}
+		r[kept++] = r[i];
+	}
+	if (!kept) {
+		results_free(r, 0);
+		return lt_err(LT_EXIT_USAGE, "no result with reps among the files given");
+	}
+	*np = n = kept;
 	results_label(r, n);
 	*out = r;
 	return 0;

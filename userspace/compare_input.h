@@ -8,6 +8,7 @@
 #ifndef LT_COMPARE_INPUT_H
 #define LT_COMPARE_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "hist.h"
 #include "json.h"
@@ -19,13 +20,16 @@ struct lt_result {
 	struct json *doc;
 	const struct json *reps; /* array of >= 1 rep objects, each with duration_ns > 0 */
 	size_t nreps;
+	const char *skipped;     /* a scenario its kernel could not run: the reason; no reps */
 	char label[128];         /* short series name, see results_load() */
 };
 
 /* Load and check every file; label them by kernel.release, adding host.arch
  * when the files' arches differ and using the file name when labels tie.
- * On error prints one line naming the file (lt_err) and returns LT_EXIT_USAGE. */
-int results_load(char *const *paths, size_t n, struct lt_result **out);
+ * On error prints one line naming the file (lt_err) and returns LT_EXIT_USAGE.
+ * A skipped scenario's file ("skipped": {"reason"}, no reps) is kept with ->skipped set
+ * when keep_skipped, else left out with a warning (*n shrinks; none left is an error). */
+int results_load(char *const *paths, size_t *n, struct lt_result **out, bool keep_skipped);
 void results_free(struct lt_result *r, size_t n);
 /* Short kernel name of file i: kernel.release, plus host.arch when the files'
  * arches differ; the file name without ".json" if there is no release. */
