@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include "cli.h"
 
 const char *lt_prog = "lazytlb";
@@ -136,4 +138,55 @@ int lt_output_writable(const char *file)
 	else
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - file), file);
 	return access(dir, W_OK | X_OK) ? errno : 0;
+}
+
+int lt_cpulist_arg(const char *s, uint64_t *mask, unsigned int nbits, char *err, size_t errlen)
+{
+	uint64_t online[1024 / 64];
+	char buf[4096] = "";
+	FILE *f;
+
+	if (!s || !*s) {
+		snprintf(err, errlen, "empty CPU list (expected e.g. 0-3,6)");
+		return -1;
+	}
+	if (!lt_parse_cpulist(s, mask, nbits)) {
+		snprintf(err, errlen, "bad CPU list '%s' (expected e.g. 0-3,6, CPUs below %u)", s, nbits);
+		return -1;
+	}
+	f = fopen("/sys/devices/system/cpu/online", "r");
+	if (!f)
+		return 0; /* cannot tell: the kernel will */
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!lt_parse_cpulist(buf, online, 1024))
+		return 0;
+	for (unsigned int c = 0; c < nbits && c < 1024; c++)
+		if ((mask[c / 64] >> (c % 64) & 1) && !(online[c / 64] >> (c % 64) & 1)) {
+			snprintf(err, errlen, "CPU %u in '%s' is not online (online: %s)", c, s, buf);
+			return -1;
+		}
+	return 0;
+}
+
+int lt_btf_file_arg(const char *path, char *err, size_t errlen)
+{
+	struct btf *b;
+
+	if (access(path, R_OK)) {
+		snprintf(err, errlen, "cannot read BTF file '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	/* quietly: libbpf's own line ("failed to get EHDR") would make the error two lines */
+	libbpf_print_fn_t old = libbpf_set_print(NULL);
+	b = btf__parse(path, NULL);
+	libbpf_set_print(old);
+	if (!b) {
+		snprintf(err, errlen, "'%s' is not BTF (neither raw BTF nor an ELF with a .BTF section)", path);
+		return -1;
+	}
+	btf__free(b);
+	return 0;
 }

@@ -42,6 +42,11 @@ bool lt_parse_u64(const char *s, uint64_t *out);
 bool lt_parse_double(const char *s, double *out);
 /* "0-3,6" -> bitmap of up to nbits; false on syntax error or cpu >= nbits */
 bool lt_parse_cpulist(const char *s, uint64_t *mask, unsigned int nbits);
+/* A -C argument: a non-empty list of online CPUs (sysfs). 0, or -1 with one line in err. */
+int lt_cpulist_arg(const char *s, uint64_t *mask, unsigned int nbits, char *err, size_t errlen);
+/* A --btf argument: a readable file that libbpf parses as BTF (raw, or an ELF with .BTF).
+ * 0, or -1 with one line in err. */
+int lt_btf_file_arg(const char *path, char *err, size_t errlen);
 /* 0, or an errno why FILE could not be created: its directory is missing or
  * not writable. Checked before a recording starts, not after it ends. */
 int lt_output_writable(const char *file);

@@ -35,7 +35,11 @@ int cmd_probes(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'J': json = true; break;
-		case 'B': o.btf_custom_path = optarg; break;
+		case 'B':
+			if (lt_btf_file_arg(optarg, err, sizeof(err)))
+				return lt_err(LT_EXIT_USAGE, "%s", err);
+			o.btf_custom_path = optarg;
+			break;
 		case 'v': lt_verbose = true; break;
 		case 'h': usage(stdout); return LT_EXIT_OK;
 		default: return lt_err(LT_EXIT_USAGE, "unknown option '%s' (try --help)", argv[optind - 1]);

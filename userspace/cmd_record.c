@@ -74,6 +74,7 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 		{ "empty-programs", no_argument, NULL, 'E' }, { "no-stats", no_argument, NULL, 'S' },
 		{}
 	};
+	char err[512];
 	int opt;
 
 	memset(ro, 0, sizeof(*ro));
@@ -91,8 +92,8 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 		case 'C': {
 			uint64_t mask[1024 / 64];
 
-			if (!lt_parse_cpulist(optarg, mask, 1024))
-				return lt_err(LT_EXIT_USAGE, "bad CPU list '%s' (expected e.g. 0-3,6)", optarg);
+			if (lt_cpulist_arg(optarg, mask, 1024, err, sizeof(err)))
+				return lt_err(LT_EXIT_USAGE, "%s", err);
 			ro->copts.cpus = optarg;
 			break;
 		}
@@ -110,8 +111,8 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 				return lt_err(LT_EXIT_USAGE, "bad race window '%s' (nanoseconds, > 0)", optarg);
 			break;
 		case 'B':
-			if (access(optarg, R_OK))
-				return lt_err(LT_EXIT_USAGE, "cannot read BTF file '%s': %s", optarg, strerror(errno));
+			if (lt_btf_file_arg(optarg, err, sizeof(err)))
+				return lt_err(LT_EXIT_USAGE, "%s", err);
 			ro->copts.btf_custom_path = optarg;
 			break;
 		case 'E':

@@ -258,7 +258,11 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'o': outdir = optarg; break;
 		case 'N': co.whatif = false; break;
-		case 'B': co.btf_custom_path = optarg; break;
+		case 'B':
+			if (lt_btf_file_arg(optarg, err, sizeof(err)))
+				return lt_err(LT_EXIT_USAGE, "%s", err);
+			co.btf_custom_path = optarg;
+			break;
 		case 'l': scenario_list(stdout); return LT_EXIT_OK;
 		case 'q': quiet = true; break;
 		case 'v': lt_verbose = true; break;

@@ -53,71 +53,28 @@ static int bsnprintf(char *buf, size_t len, const char *fmt, ...)
 	return n;
 }
 
-/* ---- kernels-config/NAME.kcfg: "key = value" lines, '#' comments ---- */
-#define KCFG_MAX 48
-
-struct kcfg {
-	char name[128];
-	int n;
-	char key[KCFG_MAX][32];
-	char val[KCFG_MAX][512];
-};
+#include "kcfg.h"
 
 static char root_dir[PATH_MAX]; /* the source tree: kernels-config/, vm/, cache/ */
 
-static const char *kget(const struct kcfg *k, const char *key)
-{
-	for (int i = 0; i < k->n; i++)
-		if (!strcmp(k->key[i], key))
-			return k->val[i];
-	return "";
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = 0;
-	return s;
-}
+#define kget kcfg_get
+static void *slurp(const char *path, size_t *size);
 
 static int kcfg_load(const char *name, struct kcfg *k)
 {
-	char path[PATH_MAX], line[1024];
-	FILE *f;
-	int lineno = 0;
+	char path[PATH_MAX], err[256];
+	size_t len;
+	char *text;
 
-	memset(k, 0, sizeof(*k));
-	bsnprintf(k->name, sizeof(k->name), "%s", name);
 	bsnprintf(path, sizeof(path), "%s/kernels-config/%s.kcfg", root_dir, name);
-	f = fopen(path, "r");
-	if (!f)
+	text = slurp(path, &len);
+	if (!text)
 		return lt_err(LT_EXIT_USAGE, "unknown kernel '%s': no %s (lazytlb vm list)", name, path);
-	while (fgets(line, sizeof(line), f)) {
-		char *s = trim(line), *eq;
-
-		lineno++;
-		if (!*s || *s == '#')
-			continue;
-		eq = strchr(s, '=');
-		if (!eq || k->n == KCFG_MAX) {
-			fclose(f);
-			return lt_err(LT_EXIT_USAGE, "%s:%d: expected 'key = value'", path, lineno);
-		}
-		*eq = 0;
-		bsnprintf(k->key[k->n], sizeof(k->key[0]), "%s", trim(s));
-		bsnprintf(k->val[k->n], sizeof(k->val[0]), "%s", trim(eq + 1));
-		k->n++;
+	if (kcfg_parse(text, len, name, k, err, sizeof(err))) {
+		free(text);
+		return lt_err(LT_EXIT_USAGE, "%s:%s%s", path, isdigit((unsigned char)err[0]) ? "" : " ", err);
 	}
-	fclose(f);
-	static const char *const required[] = { "name", "arch", "qemu", "memory", "smp", "cmdline" };
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (!*kget(k, required[i]))
-			return lt_err(LT_EXIT_USAGE, "%s: missing '%s ='", path, required[i]);
+	free(text);
 	return 0;
 }
 
@@ -1141,10 +1098,8 @@ int cmd_vm(int argc, char **argv)
 {
 	int rc;
 
-	if (argc < 2) {
-		usage(stderr);
-		return LT_EXIT_USAGE;
-	}
+	if (argc < 2)
+		return lt_err(LT_EXIT_USAGE, "needs a subcommand: list or run (try lazytlb vm --help)");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return LT_EXIT_OK;
@@ -1155,6 +1110,5 @@ int cmd_vm(int argc, char **argv)
 		return vm_list();
 	if (!strcmp(argv[1], "run"))
 		return vm_run(argc - 1, argv + 1);
-	usage(stderr);
-	return lt_err(LT_EXIT_USAGE, "unknown vm command '%s'", argv[1]);
+	return lt_err(LT_EXIT_USAGE, "unknown vm command '%s': list or run (try lazytlb vm --help)", argv[1]);
 }
