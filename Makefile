@@ -37,7 +37,7 @@ USER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(USER_SRCS))
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf/$(ARCH) -Ibpf -Wall -Wno-unused-function
 
 DEPS_PKGS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev gnuplot-nox linux-perf bpftrace \
-	     libxml2-utils python3 file bc
+	     libxml2-utils python3 file bc libclang-rt-14-dev
 
 .PHONY: all deps test bench-overhead clean check-deps
 all: check-deps $(BUILD)/lazytlb
@@ -141,3 +141,31 @@ run: all
 .PHONY: e2e
 e2e: all
 	bash vm/e2e.sh $(SCENARIO)
+
+# ---- fuzzing (libFuzzer, clang): the JSON reader (result files) and the kcfg reader ----
+# `make fuzz FUZZ_S=600` runs each harness for FUZZ_S seconds from the seeds in
+# tests/fuzz/corpus/ (copied to build-fuzz/corpus-NAME, which grows); a crash is saved in
+# build-fuzz/artifacts/ and fails the target. The test suite runs a 20 s smoke of each.
+FUZZ_S ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Wno-unknown-warning-option \
+	$(filter-out -O2 -g,$(CFLAGS))
+FUZZ_SRCS := $(filter-out userspace/main.c,$(wildcard userspace/*.c)) $(wildcard bench/*.c)
+FUZZ_OBJS := $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_SRCS)) build-fuzz/obj/scenarios_builtin.o
+FUZZERS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+.PHONY: fuzz fuzz-build
+build-fuzz/obj/%.o: %.c $(SKELS) $(wildcard userspace/*.h bench/*.h bpf/lazytlb.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+build-fuzz/obj/scenarios_builtin.o: $(BUILD)/gen/scenarios_builtin.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(CLANG) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer $(filter-out -O2 -g,$(CFLAGS)) -Wno-unknown-warning-option \
+		-o $@ $^ $(LDLIBS)
+fuzz-build: $(FUZZERS)
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_S) $(FUZZERS)
+# no target is an intermediate to delete (the fuzz objects, the skeleton and BPF object
+# that pattern rules reach through them)
+.SECONDARY:

@@ -77,6 +77,9 @@ int kcfg_parse(const char *text, size_t len, const char *name, struct kcfg *k, c
 		put_trimmed(s, eq, k->key[k->n], sizeof(k->key[0]));
 		if (!*k->key[k->n])
 			return snprintf(err, errlen, "%d: empty key", lineno), -1;
+		for (int i = 0; i < k->n; i++) /* the first would win, silently */
+			if (!strcmp(k->key[i], k->key[k->n]))
+				return snprintf(err, errlen, "%d: '%s' given twice", lineno, k->key[k->n]), -1;
 		put_trimmed(eq + 1, e, k->val[k->n], sizeof(k->val[0]));
 		k->n++;
 	}
