@@ -26,7 +26,8 @@ def native_tlb_ipis(rep):
     proc = rep["procfs"]["interrupts_delta"].get("TLB")
     rf = rep["metrics"]["tlb_flush"].get("remote")
     if rf is not None:
-        why = (f"remote flushes {rf['flushes']}: {rf['with_ipi']} by IPI, {rf['without_ipi']} without;"
-               f" /proc TLB {proc}")
-        return bool(proc) and rf["with_ipi"] >= 0.5 * max(rf["flushes"], 1), why
+        why = (f"remote flushes {rf['flushes']}: {rf['with_ipi']} by IPI, {rf['without_ipi']} by the hypervisor,"
+               f" {rf['no_active_target']} to lazy CPUs only; /proc TLB {proc}")
+        # flushes the kernel's own filter left without IPI say nothing about the host
+        return bool(proc) and rf["with_ipi"] >= rf["without_ipi"], why
     return bool(proc), f"/proc TLB {proc} (remote flush paths not traced on this kernel)"
