@@ -876,14 +876,15 @@ static int vm_run(int argc, char **argv)
 									       : kget(&k, "cmdline"));
 	if (nohz && !*kget(&k, "cmdline_nohz_full"))
 		return lt_err(LT_EXIT_USAGE, "%s.kcfg has no cmdline_nohz_full line", kname);
-	if (more_append)
-		bsnprintf(append + strlen(append), sizeof(append) - strlen(append), " %s", more_append);
 	/* x86 under TCG: the TSC follows the host clock, but the clocksource watchdog compares it
 	 * with hpet across a descheduled vCPU thread and marks it unstable (seen after 13.8 s on
 	 * a 2-vCPU AMD EPYC host); the guest then reads time through a syscall and every
 	 * timing-based figure (nohz-victim's gaps) measures qemu. tsc=reliable unless given. */
-	if (!strcmp(kget(&k, "arch"), "x86_64") && !strstr(append, "tsc="))
+	if (!strcmp(kget(&k, "arch"), "x86_64") && !strstr(append, "tsc=") && !(more_append && strstr(more_append, "tsc=")))
 		bsnprintf(append + strlen(append), sizeof(append) - strlen(append), " tsc=reliable");
+	/* --append last: what follows a "--" in it goes to init as arguments */
+	if (more_append)
+		bsnprintf(append + strlen(append), sizeof(append) - strlen(append), " %s", more_append);
 	bsnprintf(smp, sizeof(smp), "%s", kget(&k, "smp"));
 	bsnprintf(mem, sizeof(mem), "%s", kget(&k, "memory"));
 	bsnprintf(path, sizeof(path), "%s/kernel", kdir);
