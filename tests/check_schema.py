@@ -74,6 +74,10 @@ def check(path):
     for i, r in enumerate(reps):
         P = lambda s: f"reps.{i}.{s}"
         c.get(d, P("duration_ns"), U64)
+        hp = c.get(d, P("cpu_hotplug"), dict, nullable=True) if "cpu_hotplug" in r else None
+        if hp is not None:
+            for k in ("online_at_start", "online_at_end"): c.get(d, P("cpu_hotplug." + k), str)
+            c.get(d, P("cpu_hotplug.changes"), list)
         c.get(d, P("workload.ops"), U64, nullable=True); c.get(d, P("workload.ops_per_s"), "num", nullable=True)
         m = f"reps.{i}.metrics."
         for k in ["user_to_user", "user_to_kthread", "kthread_to_user", "kthread_to_kthread", "to_idle", "from_idle"]:

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "collector.h"
+#include "hotplug.h"
 #include "record_opts.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -191,7 +192,8 @@ int cmd_record(int argc, char **argv)
 {
 	struct record_opts ro;
 	struct collector *c;
-	struct json *res, *rep, *sc, *wl;
+	struct json *res, *rep, *sc, *wl, *hpj;
+	struct hotplug_watch *hp;
 	char err[512];
 	int rc = LT_EXIT_OK, status = 0, werr;
 	double t0;
@@ -210,6 +212,7 @@ int cmd_record(int argc, char **argv)
 	if (!c)
 		return lt_err(LT_EXIT_FAIL, "%s", err);
 	collector_rep_begin(c);
+	hp = hotplug_watch_start();
 	t0 = mono_s();
 	if (ro.argc > 0) {
 		if (run_command(ro.argv, &status))
@@ -218,6 +221,11 @@ int cmd_record(int argc, char **argv)
 		wait_duration(ro.duration_s);
 	}
 	rep = collector_rep_end(c);
+	hpj = hotplug_watch_stop(hp);
+	if (rep)
+		json_set(rep, "cpu_hotplug", hpj);
+	else
+		json_free(hpj);
 	if (!rep) {
 		collector_close(c);
 		return lt_err(LT_EXIT_FAIL, "cannot read the BPF maps");

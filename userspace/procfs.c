@@ -45,13 +45,21 @@ int irq_snapshot_read_file(const char *path, struct irq_snapshot *s)
 	s->ipi_irq = -1;
 	if (!f)
 		return -errno;
-	/* header: "           CPU0       CPU1" */
+	/* header: "           CPU0       CPU1"; an offline CPU has no column ("CPU0 CPU2") */
+	unsigned int col_cpu[1024], ncols = 0;
+
 	if (getline(&line, &cap, f) > 0) {
-		for (char *p = line; (p = strstr(p, "CPU")); p += 3)
-			s->nr_cpus++;
+		for (char *p = line; (p = strstr(p, "CPU")) && ncols < 1024; p += 3) {
+			unsigned long c = strtoul(p + 3, NULL, 10);
+
+			if (c >= 1024)
+				break;
+			col_cpu[ncols++] = (unsigned int)c;
+			s->cpus[c / 64] |= 1ULL << (c % 64);
+			if (c + 1 > s->nr_cpus)
+				s->nr_cpus = (unsigned int)c + 1;
+		}
 	}
-	if (s->nr_cpus > 1024)
-		s->nr_cpus = 1024;
 	while (getline(&line, &cap, f) > 0) {
 		char *p = line, *end;
 		int row = -1;
@@ -79,8 +87,9 @@ int irq_snapshot_read_file(const char *path, struct irq_snapshot *s)
 		s->present[LT_IRQ_ALL] |= !nested;
 		if (row >= 0)
 			s->present[row] = true;
-		for (unsigned int c = 0; c < s->nr_cpus; c++) {
+		for (unsigned int i = 0; i < ncols; i++) {
 			uint64_t v = strtoull(p, &end, 10);
+			unsigned int c = col_cpu[i];
 
 			if (end == p)
 				break;
@@ -96,10 +105,19 @@ int irq_snapshot_read_file(const char *path, struct irq_snapshot *s)
 	return 0;
 }
 
+static bool has_cpu(const struct irq_snapshot *s, unsigned int c)
+{
+	return c < 1024 && (s->cpus[c / 64] >> (c % 64) & 1);
+}
+
 struct json *irq_snapshot_delta_json(const struct irq_snapshot *a, const struct irq_snapshot *b)
 {
-	struct json *o = json_object(), *pc = json_object();
+	struct json *o = json_object(), *pc = json_object(), *out = json_array();
+	unsigned int n = a->nr_cpus > b->nr_cpus ? a->nr_cpus : b->nr_cpus;
 
+	for (unsigned int c = 0; c < n; c++)
+		if (has_cpu(a, c) != has_cpu(b, c))
+			json_push(out, json_u64(c));
 	for (int r = 0; r < LT_IRQ_ROWS; r++) {
 		struct json *arr;
 		uint64_t sum = 0;
@@ -109,9 +127,13 @@ struct json *irq_snapshot_delta_json(const struct irq_snapshot *a, const struct 
 			continue;
 		}
 		arr = json_array();
-		for (unsigned int c = 0; c < b->nr_cpus; c++) {
+		for (unsigned int c = 0; c < n; c++) {
 			uint64_t d = b->per_cpu[r][c] - a->per_cpu[r][c];
 
+			if (!has_cpu(a, c) || !has_cpu(b, c)) {
+				json_push(arr, json_null());
+				continue;
+			}
 			sum += d;
 			json_push(arr, json_u64(d));
 		}
@@ -119,6 +141,7 @@ struct json *irq_snapshot_delta_json(const struct irq_snapshot *a, const struct 
 		json_set(pc, lt_irq_row_names[r], arr);
 	}
 	json_set(o, "per_cpu", pc);
+	json_set(o, "cpus_left_out", out);
 	return o;
 }
 

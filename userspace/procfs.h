@@ -21,7 +21,8 @@
 extern const char *const lt_irq_row_names[LT_IRQ_ROWS];
 
 struct irq_snapshot {
-	unsigned int nr_cpus;            /* columns seen */
+	unsigned int nr_cpus;            /* highest CPU number among the columns + 1 */
+	uint64_t cpus[1024 / 64];        /* the CPUs with a column (online when read) */
 	bool present[LT_IRQ_ROWS];
 	uint64_t per_cpu[LT_IRQ_ROWS][1024];
 	int ipi_irq;                     /* Linux irq number of the IPI line, -1 if none */
@@ -29,7 +30,9 @@ struct irq_snapshot {
 
 int irq_snapshot_read(struct irq_snapshot *s);
 int irq_snapshot_read_file(const char *path, struct irq_snapshot *s); /* a saved copy */
-/* {"TLB": n, "CAL": n, "RES": n, "per_cpu": {"TLB": [..], ...}}; absent rows are null */
+/* {"TLB": n, "CAL": n, "RES": n, "per_cpu": {"TLB": [..], ...}, "cpus_left_out": [..]};
+ * absent rows are null. A CPU without a column in a or b (offline then: /proc/interrupts
+ * shows online CPUs only) has null per-CPU deltas and is left out of the sums, and listed. */
 struct json *irq_snapshot_delta_json(const struct irq_snapshot *a, const struct irq_snapshot *b);
 
 /* kernel config value of `name` ("y", "m", "n" for "is not set", "absent"), and
