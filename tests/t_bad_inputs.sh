@@ -18,6 +18,7 @@ open(f + "/notjson.json", "w").write("hello world\n"); put("other", {"schema": "
 put("v2", dict(d, schema="lazytlb-result/2")); put("noreps", {k: v for k, v in d.items() if k != "reps"})
 x = json.loads(s); x["reps"][0]["duration_ns"] = "soon"; put("wrongtype", x)
 x = json.loads(s); x["reps"][0]["metrics"]["hist"]["ipi_latency_ns"] = {"count": 1, "buckets": "many"}; put("badhist", x)
+x = json.loads(s); x["reps"][0]["metrics"]["lazy"]["sharing"].update(count=69, buckets=[]); put("hcount", x)
 open(f + "/huge.json", "w").write(s.replace('"duration_ns": ', '"duration_ns": 1e999999', 1))
 x = json.loads(s); x["reps"][0]["metrics"]["ipi"]["sent"] = 2 ** 70; put("huge2", x)
 open(f + "/deep.json", "w").write("[" * 100000 + "]" * 100000)
@@ -35,7 +36,7 @@ printf 'name = junk\nthis is not a kcfg line\n' > "$R/kernels-config/junk.kcfg"
 rows=0 bad=0
 while IFS='|' read -r _ num what cmd want err _; do
 	num=$(echo "$num" | tr -d ' ')
-	[[ "$num" =~ ^[0-9]+$ ]] || continue
+	[[ "$num" =~ ^[0-9]+[a-z]?$ ]] || continue
 	cmd=$(echo "$cmd" | sed 's/^ *`//; s/` *$//'); want=$(echo "$want" | tr -d ' ')
 	err=$(echo "$err" | sed 's/^ *`\{0,1\}//; s/`\{0,1\} *$//')
 	run=${cmd//lazytlb /$LAZYTLB }; run=${run//\$F/$F}; err=${err//\$F/$F}; err=${err//\$R/$R}

@@ -130,6 +130,7 @@ struct json *hist_to_json(const struct lt_hist *h, const char *unit)
 int hist_from_json(const struct json *j, struct lt_hist *h, char *err, size_t errlen)
 {
 	const struct json *b = json_get(j, "buckets");
+	__u64 total = 0;
 
 	memset(h, 0, sizeof(*h));
 	if (json_type(j) != JSON_OBJECT || !b || json_type(b) != JSON_ARRAY) {
@@ -158,6 +159,14 @@ int hist_from_json(const struct json *j, struct lt_hist *h, char *err, size_t er
 			return -1;
 		}
 		h->buckets[idx] += json_as_u64(json_at(row, 2));
+		total += json_as_u64(json_at(row, 2));
+	}
+	/* lazytlb writes count = the buckets' sum (hist_untear); anything else was edited or
+	 * damaged, and the percentiles and the printer would walk buckets that are not there */
+	if (total != h->count) {
+		snprintf(err, errlen, "histogram count %llu is not the sum of its buckets (%llu)",
+			 (unsigned long long)h->count, (unsigned long long)total);
+		return -1;
 	}
 	return 0;
 }
@@ -183,6 +192,10 @@ void hist_print(FILE *f, const struct lt_hist *h, const char *title, const char 
 		last = (int)i;
 		if (h->buckets[i] > peak)
 			peak = h->buckets[i];
+	}
+	if (first < 0) { /* a count with no bucket: nothing to draw (found by fuzz_json) */
+		fprintf(f, "  (no buckets)\n");
+		return;
 	}
 	for (int i = first; i <= last; i++) {
 		int w = (int)((double)h->buckets[i] * 40.0 / (double)peak + 0.5), j = i;
