@@ -26,7 +26,8 @@ static const struct {
 	const char *name;
 	enum lt_cause cause;
 } callbacks[] = {
-	{ "flush_tlb_func", LT_CAUSE_TLB_FLUSH },          /* x86 */
+	{ "flush_tlb_func", LT_CAUSE_TLB_FLUSH },          /* x86, 5.13+ */
+	{ "flush_tlb_func_remote", LT_CAUSE_TLB_FLUSH },   /* x86 before 5.13 (5.10: every TLB IPI was "other") */
 	{ "do_tlbiel_pid", LT_CAUSE_TLB_FLUSH },           /* powerpc radix multicast flushes */
 	{ "do_tlbiel_va", LT_CAUSE_TLB_FLUSH },
 	{ "do_tlbiel_va_range", LT_CAUSE_TLB_FLUSH },
