@@ -53,7 +53,7 @@ deps:
 	apt-get update -qq || echo "make deps: apt-get update reported errors (continuing)"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS_PKGS)
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/lazytlb.h bpf/core_fixes.bpf.h bpf/$(ARCH)/vmlinux.h
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/lazytlb.h bpf/lt_names.h bpf/core_fixes.bpf.h bpf/$(ARCH)/vmlinux.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	llvm-strip -g $@
@@ -61,7 +61,7 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/lazytlb.h bpf/core_fixes.bpf.h bpf/$(ARCH)
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
-$(BUILD)/obj/%.o: %.c $(SKELS) $(wildcard userspace/*.h bench/*.h bpf/lazytlb.h)
+$(BUILD)/obj/%.o: %.c $(SKELS) $(wildcard userspace/*.h bench/*.h bpf/lazytlb.h bpf/lt_names.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 

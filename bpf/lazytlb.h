@@ -13,53 +13,13 @@
 #define LT_MAX_CPUS 1024
 #define LT_SHARING_MIN_PERIOD 4 /* mm_cpumask weight sampled at 1 in 4 lazy ops (x words) */ /* size of the per-target arrays (cpu_state, ipi_pending) */
 
-/* ---- IPI causes, from the cross-CPU call's callback (see result-schema.md) ---- */
-enum lt_cause {
-	LT_CAUSE_TLB_FLUSH = 0,   /* flush_tlb_func (x86), radix flush helpers (powerpc) */
-	LT_CAUSE_SHOOT_LAZY,      /* do_shoot_lazy_tlb */
-	LT_CAUSE_EXIT_FLUSH_LAZY, /* do_exit_flush_lazy_tlb (powerpc radix) */
-	LT_CAUSE_MEMBARRIER,      /* ipi_mb, ipi_sync_core, ipi_rseq, ipi_sync_rq_state */
-	LT_CAUSE_TABLE_SYNC,      /* tlb_remove_table_smp_sync */
-	LT_CAUSE_RESCHED,         /* NULL callback: smp_send_reschedule */
-	LT_CAUSE_OTHER,
-	LT_NR_CAUSES,
-};
+/* causes, target states, tlb_flush reasons, what-if filters: one list each */
+#include "lt_names.h"
 
 /* IPI callbacks are told apart by address: userspace resolves callback names
- * from /proc/kallsyms (userspace/causes.c) and hands (address, cause) pairs to
+ * from /proc/kallsyms (userspace/collector.c) and hands (address, cause) pairs to
  * the BPF side in .rodata (lt_cfg.cb_addr/cb_cause). */
 #define LT_NR_CB_SLOTS 16
-
-/* ---- State of the target CPU when an IPI is sent to it (a partition) ---- */
-enum lt_state {
-	LT_STATE_IDLE = 0,  /* the idle task */
-	LT_STATE_USER,      /* a user task; in user mode if context tracking says so */
-	LT_STATE_KERNEL,    /* a kernel thread not lazy on this mm, or a user task in kernel mode */
-	LT_STATE_LAZY,      /* a kernel thread whose active_mm is the IPI's mm */
-	LT_STATE_NOHZ_FULL, /* a nohz_full CPU running a user task (in user mode when known) */
-	LT_NR_STATES,
-};
-
-/* ---- tlb_flush tracepoint reasons (enum tlb_flush_reason, CO-RE mapped) ---- */
-enum lt_flush_reason {
-	LT_FR_TASK_SWITCH = 0,
-	LT_FR_REMOTE_SHOOTDOWN,
-	LT_FR_LOCAL_SHOOTDOWN,
-	LT_FR_LOCAL_MM_SHOOTDOWN,
-	LT_FR_REMOTE_SEND_IPI,
-	LT_FR_REMOTE_WRONG_CPU,
-	LT_FR_UNKNOWN,
-	LT_NR_FLUSH_REASONS,
-};
-
-/* ---- what-if filters (issue: what-if counts) ---- */
-enum lt_filter {
-	LT_F_TARGET_IDLE = 0,
-	LT_F_TARGET_LAZY,
-	LT_F_CURR_MM_DIFFERS,
-	LT_F_TARGET_NOT_KERNEL,
-	LT_NR_FILTERS,
-};
 
 struct lt_whatif_cell {
 	__u64 seen, skip, unknown;

@@ -2,7 +2,9 @@
 """check_schema.py FILE...: validate lazytlb result files against the required
 fields and types of ../shared/result-schema.md (lazytlb-result/1). Prints one
 line per problem and exits 1 if any; used by the tests on real result files."""
-import json, sys
+import json, os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "checks"))
+from ltcheck import schema_names  # the names come from the binary (lazytlb schema --json)
 
 U64 = "u64"
 def is_u64(v): return isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**64
@@ -10,9 +12,7 @@ def is_num(v): return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 HIST_KEYS = {"unit": str, "count": U64, "sum": U64, "min": U64, "max": U64,
              "p50": "num", "p90": "num", "p99": "num", "p999": "num", "buckets": list}
-CAUSES = ["tlb_flush", "shoot_lazy", "exit_flush_lazy", "membarrier", "table_sync", "resched", "other"]
-STATES = ["idle", "user", "kernel", "lazy", "nohz_full"]
-FILTERS = ["target-idle", "target-lazy", "curr-mm-differs", "target-not-kernel"]
+CAUSES, STATES, FILTERS = (schema_names()[k] for k in ("causes", "states", "filters"))
 
 class Checker:
     def __init__(self, name): self.name, self.errors = name, []

@@ -24,14 +24,17 @@ import os
 import random
 import sys
 
-CAUSES = ["tlb_flush", "shoot_lazy", "exit_flush_lazy", "membarrier", "table_sync", "resched", "other"]
-STATES = ["idle", "user", "kernel", "lazy", "nohz_full"]
-FILTERS = {"target-idle": 0.35, "target-lazy": 0.15, "curr-mm-differs": 0.45, "target-not-kernel": 0.3}
-
-# per-second rates of a busy 4-CPU context-switch workload
-BY_CAUSE = {"tlb_flush": 2000, "shoot_lazy": 0, "exit_flush_lazy": 0, "membarrier": 10,
-            "table_sync": 5, "resched": 1900, "other": 85}
-BY_STATE = {"idle": 1500, "user": 1200, "kernel": 600, "lazy": 600, "nohz_full": 100}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "checks"))
+from ltcheck import schema_names  # the names come from the binary (lazytlb schema --json)
+NAMES = schema_names()
+CAUSES, STATES = NAMES["causes"], NAMES["states"]
+# per-second rates of a busy 4-CPU context-switch workload; a name added since gets 0 (0.2)
+FILTERS = {f: {"target-idle": 0.35, "target-lazy": 0.15, "curr-mm-differs": 0.45,
+               "target-not-kernel": 0.3}.get(f, 0.2) for f in NAMES["filters"]}
+BY_CAUSE = {c: {"tlb_flush": 2000, "membarrier": 10, "table_sync": 5, "resched": 1900,
+                "other": 85}.get(c, 0) for c in CAUSES}
+BY_STATE = {s: {"idle": 1500, "user": 1200, "kernel": 600, "lazy": 600, "nohz_full": 100}.get(s, 0)
+            for s in STATES}
 RATES = {
     "metrics.switch.user_to_user": 5000, "metrics.switch.user_to_kthread": 800,
     "metrics.switch.kthread_to_user": 800, "metrics.switch.kthread_to_kthread": 100,

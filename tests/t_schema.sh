@@ -16,4 +16,21 @@ PY
 for i in 1 2 3; do
   python3 "$(dirname "$0")/check_schema.py" "$TMP/bad$i.json" && fail "validator accepted bad$i.json"
 done
+
+# the names of `lazytlb schema --json` (bpf/lt_names.h) are the keys the result file uses
+"$LAZYTLB" schema --json > "$TMP/names.json" || fail "lazytlb schema --json failed"
+"$LAZYTLB" schema > /dev/null || fail "lazytlb schema failed"
+python3 - "$TMP/names.json" "$TMP/r.json" <<'PY' || fail "result keys differ from lazytlb schema"
+import json, sys
+n = json.load(open(sys.argv[1])); m = json.load(open(sys.argv[2]))["reps"][0]["metrics"]
+names = {k: [e["name"] for e in v] for k, v in n.items() if isinstance(v, list)}
+assert n["schema"] == "lazytlb-result/1", n["schema"]
+assert all(e["doc"] for v in n.values() if isinstance(v, list) for e in v), "a name without a doc"
+assert list(m["ipi"]["by_cause"]) == names["causes"], (list(m["ipi"]["by_cause"]), names["causes"])
+assert list(m["ipi"]["by_target_state"]) == names["states"]
+assert list(m["tlb_flush"]["by_reason"]) == names["flush_reasons"]
+assert [f for f in m["whatif"] if isinstance(m["whatif"][f], dict) and "seen" in m["whatif"][f]] == names["filters"]
+print("result keys = lazytlb schema names:", {k: len(v) for k, v in names.items()})
+PY
+
 exit 0

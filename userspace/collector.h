@@ -41,14 +41,9 @@ void collector_finalize(struct collector *c, struct json *result);
 /* Detach everything. Safe on NULL. */
 void collector_close(struct collector *c);
 
-/* The result file's names of IPI causes, target states and what-if filters
- * (enum lt_cause, lt_state, lt_filter order): the one list, in metrics.c. */
-extern const char *const lt_cause_names[];
-extern const char *const lt_state_names[];
-extern const char *const lt_filter_names[];
-#define LT_NR_CAUSE_NAMES 7
-#define LT_NR_STATE_NAMES 5
-#define LT_NR_FILTER_NAMES 4
+/* The names of causes, target states, flush reasons and filters: names.h (one list each,
+ * bpf/lt_names.h). */
+#include "names.h"
 
 /* Human summary of one result document (tables and text histograms), to f. */
 void summary_print(FILE *f, const struct json *result);

@@ -13,6 +13,7 @@ static const struct lt_command commands[] = {
 	{ "compare", "compare result files: change, significance, percentiles", cmd_compare },
 	{ "plot", "plot result files (gnuplot SVG/PNG) and write a report", cmd_plot },
 	{ "vm", "boot a kernel under qemu and run a scenario in it", cmd_vm },
+	{ "schema", "the result schema's names: causes, states, flush reasons, filters", cmd_schema },
 };
 
 static void usage(FILE *f)

@@ -12,18 +12,7 @@
 #include "cli.h"
 #include "collector_int.h"
 #include "hist.h"
-
-const char *const lt_cause_names[LT_NR_CAUSES] = { "tlb_flush", "shoot_lazy", "exit_flush_lazy", "membarrier",
-						   "table_sync", "resched", "other" };
-const char *const lt_state_names[LT_NR_STATES] = { "idle", "user", "kernel", "lazy", "nohz_full" };
-const char *const lt_filter_names[LT_NR_FILTERS] = { "target-idle", "target-lazy", "curr-mm-differs",
-						     "target-not-kernel" };
-_Static_assert(LT_NR_CAUSE_NAMES == LT_NR_CAUSES && LT_NR_STATE_NAMES == LT_NR_STATES &&
-		       LT_NR_FILTER_NAMES == LT_NR_FILTERS, "name lists out of step with lazytlb.h");
-static const char *const flush_reason_names[LT_NR_FLUSH_REASONS] = {
-	"task_switch", "remote_shootdown", "local_shootdown", "local_mm_shootdown",
-	"remote_send_ipi", "remote_wrong_cpu", "unknown",
-};
+#include "names.h"
 
 static const char *const config_keys[] = {
 	"CONFIG_MMU_LAZY_TLB_REFCOUNT", "CONFIG_MMU_LAZY_TLB_SHOOTDOWN", "CONFIG_NO_HZ_FULL",
@@ -438,7 +427,7 @@ struct json *metrics_rep_json(struct collector *c, const struct lt_counters *pc,
 		struct json *br = json_set(tf, "by_reason", json_object());
 
 		for (int r = 0; r < LT_NR_FLUSH_REASONS; r++)
-			json_set(br, flush_reason_names[r], json_u64(SUM(tlb_flush_reason[r])));
+			json_set(br, lt_flush_reason_names[r], json_u64(SUM(tlb_flush_reason[r])));
 	} else {
 		json_set(tf, "by_reason", json_null());
 	}

@@ -132,14 +132,14 @@ static void cause_state_table(FILE *f, const struct json *res)
 		return;
 	}
 	fprintf(f, "  %-16s %10s", "cause \\ target", "total");
-	for (size_t s = 0; s < LT_NR_STATE_NAMES; s++)
+	for (size_t s = 0; s < LT_NR_STATES; s++)
 		fprintf(f, " %10s", states[s]);
 	fputc('\n', f);
-	for (size_t c = 0; c < LT_NR_CAUSE_NAMES; c++) {
+	for (size_t c = 0; c < LT_NR_CAUSES; c++) {
 		snprintf(path, sizeof(path), "metrics.ipi.by_cause.%s", causes[c]);
 		rep_sum(res, path, &v);
 		fprintf(f, "  %-16s %10llu", causes[c], (unsigned long long)v);
-		for (size_t s = 0; s < LT_NR_STATE_NAMES; s++) {
+		for (size_t s = 0; s < LT_NR_STATES; s++) {
 			snprintf(path, sizeof(path), "metrics.ipi.by_cause_state.%s.%s", causes[c], states[s]);
 			rep_sum(res, path, &v);
 			fprintf(f, " %10llu", (unsigned long long)v);
@@ -201,7 +201,7 @@ static void whatif_table(FILE *f, const struct json *res)
 		return;
 	}
 	fprintf(f, "  %-18s %12s %12s %12s %14s\n", "filter", "seen", "would skip", "unknown", "race exposed");
-	for (size_t i = 0; i < LT_NR_FILTER_NAMES; i++) {
+	for (size_t i = 0; i < LT_NR_FILTERS; i++) {
 		__u64 v[4];
 		static const char *const k[] = { "seen", "skip", "unknown", "race_exposed" };
 

@@ -31,3 +31,16 @@ def native_tlb_ipis(rep):
         # flushes the kernel's own filter left without IPI say nothing about the host
         return bool(proc) and rf["with_ipi"] >= rf["without_ipi"], why
     return bool(proc), f"/proc TLB {proc} (remote flush paths not traced on this kernel)"
+
+_names = None
+def schema_names():
+    """{"causes": [...], "states": [...], "flush_reasons": [...], "filters": [...]}, in the
+    binary's order, from `lazytlb schema --json` ($LAZYTLB, else build/lazytlb): the checks
+    never keep their own copies of the names."""
+    global _names
+    if _names is None:
+        import os, subprocess
+        exe = os.environ.get("LAZYTLB") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../build/lazytlb")
+        d = json.loads(subprocess.check_output([exe, "schema", "--json"]))
+        _names = {k: [e["name"] for e in v] for k, v in d.items() if isinstance(v, list)}
+    return _names
