@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """check_schema.py FILE...: validate lazytlb result files against the required
-fields and types of ../shared/result-schema.md (lazytlb-result/1). Prints one
+fields and types of docs/result-schema.md (lazytlb-result/1). Prints one
 line per problem and exits 1 if any; used by the tests on real result files."""
 import json, os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "checks"))

@@ -33,4 +33,9 @@ assert [f for f in m["whatif"] if isinstance(m["whatif"][f], dict) and "seen" in
 print("result keys = lazytlb schema names:", {k: len(v) for k, v in names.items()})
 PY
 
+# docs/result-schema.md ends with `lazytlb schema`'s output, verbatim
+doc=$(dirname "$0")/../docs/result-schema.md
+sed -n '/^## Names (`lazytlb schema`)/,$p' "$doc" | sed '1,3d;$d' > "$TMP/doc-names.txt"
+"$LAZYTLB" schema > "$TMP/bin-names.txt"
+diff "$TMP/doc-names.txt" "$TMP/bin-names.txt" || fail "docs/result-schema.md names differ from lazytlb schema (regenerate that section)"
 exit 0
