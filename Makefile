@@ -71,6 +71,11 @@ $(BUILD)/lazytlb: $(USER_OBJS)
 test: all
 	@bash tests/run.sh
 
+# one kind of test: the C unit tests, the host tests (root), the qemu guest tests
+.PHONY: test-unit test-host test-vm
+test-unit test-host test-vm: all
+	@KIND=$(patsubst test-%,%,$@) bash tests/run.sh
+
 bench-overhead: all
 	@bash tests/bench-overhead.sh
 

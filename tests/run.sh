@@ -7,7 +7,8 @@
 #   2. every shell test tests/t_*.sh (exit 0 pass, 77 skip with a reason on
 #      stdout, anything else fail).
 # Ends with the line "N passed, N failed, N skipped".
-# TESTS="t_foo t_bar" limits the run to those names.
+# TESTS="t_foo t_bar" limits the run to those names; KIND=unit|host|vm to one kind (unit: the
+# C tests, vm: t_vm_*, host: the other t_*; make test-unit, test-host, test-vm).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -18,7 +19,11 @@ mkdir -p "$BUILD/tests"
 logdir="$BUILD/tests/logs"
 mkdir -p "$logdir"
 
-want() { [ -z "${TESTS:-}" ] || [[ " $TESTS " == *" $1 "* ]]; }
+kind_of() { case $1 in test_*) echo unit ;; t_vm_*) echo vm ;; *) echo host ;; esac; }
+want() {
+	[ -z "${KIND:-}" ] || [ "$(kind_of "$1")" = "$KIND" ] || return 1
+	[ -z "${TESTS:-}" ] || [[ " $TESTS " == *" $1 "* ]]
+}
 
 result() { # name rc log
 	local name=$1 rc=$2 log=$3
