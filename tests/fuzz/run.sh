@@ -17,11 +17,11 @@ for fz in "$@"; do
 	"$fz" "$corpus" -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -max_len=262144 \
 		-artifact_prefix=build-fuzz/artifacts/$name- -close_fd_mask=2 -print_final_stats=1 > "$log" 2>&1
 	r=$?
-	execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
-	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+	execs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
+	cov=$(grep -a -o 'cov: [0-9]*' "$log" | tail -1)
 	echo "$name: ${secs} s, ${execs:-?} runs, ${cov:-cov ?}, corpus $(ls "$corpus" | wc -l) files, exit $r"
 	if [ $r != 0 ]; then
-		grep -E 'ERROR|SUMMARY|==[0-9]+==|runtime error|abort' "$log" | head -20
+		grep -a -E 'ERROR|SUMMARY|==[0-9]+==|runtime error|abort' "$log" | head -20
 		ls -t build-fuzz/artifacts/ | head -3
 		rc=1
 	fi
