@@ -132,6 +132,7 @@ struct wl_thread {
 	struct wl_ctx *ctx;
 	void *(*fn)(struct wl_thread *);
 	void *arg;
+	uint64_t cpu_ns;               /* this thread's CPU time in the run (CLOCK_THREAD_CPUTIME_ID) */
 	unsigned int idx;              /* spawn order */
 	int cpu;
 	pthread_t tid;

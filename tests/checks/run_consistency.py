@@ -3,6 +3,11 @@
 # start barrier to its stop flag, the collector from rep begin to rep end: the two windows
 # differ by well under a millisecond, hence small tolerances. The TLB-IPI check runs when the
 # rep's remote flushes went by IPI; argv[2] == "tlb" demands that they do.
+# On a loaded machine the peer threads on CPU 1 do not always have their CPU (a CI run beside
+# three fuzzers: membarrier IPIs for 4% of calls, 70 lazy drops for 1846 idle-lazy cycles): a
+# peer another task kept off CPU 1 was not running the mm, so it got no IPI and no remote flush,
+# and a sleep handed CPU 1 to that task instead of idle. The bounds use what the same rep
+# measured: the peers' CPU share (workload others_cpu_share) and the user->user switches.
 import sys
 from ltcheck import Checks, load, native_tlb_ipis
 t = sys.argv[1]; need_tlb = len(sys.argv) > 2 and sys.argv[2] == "tlb"
@@ -10,41 +15,59 @@ k = Checks()
 def reps(s):
     return [(r["workload"]["ops"], r["workload"]["result"]["counters"], r["metrics"], r)
             for r in load(f"{t}/{s}.json")["reps"]]
+def share(r):  # the peers' CPU share in the rep, 1 when unknown (older results)
+    v = r["workload"]["result"].get("others_cpu_share")
+    return 1.0 if v is None else v
 for ops, cnt, m, _ in reps("exit-lazy"):
     # every exited child's mm is freed (__mmdrop); machine-wide, others add to it;
     # a child reaped at the very end may be freed just after the rep
     k.ok("exit-lazy exits <= mmdrop", m["mmdrop"]["mmdrop"] >= cnt["exits"] - max(3, 0.01 * cnt["exits"]),
          f"exits {cnt['exits']} mmdrop {m['mmdrop']['mmdrop']}")
-for ops, cnt, m, _ in reps("membarrier-busy"):
-    calls, ipis = m["calls"]["membarrier"], m["ipi"]["by_cause"]["membarrier"]
+for ops, cnt, m, r in reps("membarrier-busy"):
+    calls, ipis, sh = m["calls"]["membarrier"], m["ipi"]["by_cause"]["membarrier"], share(r)
     k.ok("membarrier calls seen = workload's", abs(calls - ops) <= max(5, 0.01 * ops), f"workload {ops} seen {calls}")
-    k.ok("membarrier IPIs <= calls x other CPUs, most calls IPI the busy peer", 0.5 * ops <= ipis <= ops,
-         f"calls {ops} membarrier IPIs {ipis}")
+    # a call IPIs the peer when the peer is running on CPU 1. With the peer on its CPU, most
+    # calls do; when it shares CPU 1, far fewer than its time share (a call with nobody to IPI
+    # returns at once, so calls bunch up while the peer is off: 4-8% of calls at a 50% share)
+    lo = 0.5 * ops if sh >= 0.9 else (1 if sh >= 0.1 else 0)
+    k.ok("membarrier IPIs <= calls, and most calls IPI the peer when it had its CPU", lo <= ipis <= ops,
+         f"calls {ops} membarrier IPIs {ipis}, peer CPU share {sh:.1%}")
 for ops, cnt, m, _ in reps("idle-lazy"):
-    # a cycle in flight at the stop completes (and counts) after the collector's last read:
-    # under TCG that read takes long enough for a few (5 of 1638 seen)
-    k.ok("idle-lazy cycles <= lazy drops", m["lazy"]["drops"] >= ops - max(3, 0.005 * ops),
-         f"cycles {ops} drops {m['lazy']['drops']}")
+    # each sleep leaves the CPU to idle (a lazy drop at the wake) or to another user task; a
+    # cycle in flight at the stop completes after the collector's last read (5 of 1638 in TCG)
+    uu = m["switch"]["user_to_user"]
+    k.ok("idle-lazy cycles <= lazy drops + user->user switches", m["lazy"]["drops"] + uu >= ops - max(3, 0.005 * ops),
+         f"cycles {ops} drops {m['lazy']['drops']} user->user {uu}")
 for ops, cnt, m, _ in reps("ctxsw"):
-    # threads on two CPUs: each round trip is two switches into the mm from idle
-    k.ok("ctxsw 2 x round trips ~ lazy drops", abs(m["lazy"]["drops"] - 2 * ops) <= 0.05 * 2 * ops,
-         f"round trips {ops} drops {m['lazy']['drops']}")
+    # threads on two CPUs: each round trip is two switches into the mm, from idle (a lazy
+    # drop) or, on a busy machine, from another user task
+    d, uu = m["lazy"]["drops"], m["switch"]["user_to_user"]
+    k.ok("ctxsw 2 x round trips <= lazy drops + user->user, drops <= 2 x round trips",
+         d + uu >= 0.95 * 2 * ops and d <= 1.05 * 2 * ops + 50, f"round trips {ops} drops {d} user->user {uu}")
 for ops, cnt, m, r in reps("tlbflush"):
-    # one busy peer in the mm: each zap is one remote flush, which queues one TLB IPI unless
-    # the hypervisor flushed the peer (ltcheck.native_tlb_ipis)
+    # one busy peer in the mm: each zap is one remote flush while the peer has CPU 1 (a peer
+    # switched out leaves mm_cpumask on x86: a local flush), and each remote flush queues one
+    # TLB IPI unless the hypervisor flushed the peer or the peer was lazy (native_tlb_ipis)
     native, why = native_tlb_ipis(r)
-    rf, ipis = m["tlb_flush"].get("remote"), m["ipi"]["by_cause"]["tlb_flush"]
+    rf, ipis, sh = m["tlb_flush"].get("remote"), m["ipi"]["by_cause"]["tlb_flush"], share(r)
     tol = max(5, 0.02 * ops)
     if need_tlb: k.ok("remote TLB flushes went by IPI", native, why)
     if rf is not None and rf["flushes"]:
-        k.ok("tlbflush zaps ~ remote flushes", abs(rf["flushes"] - ops) <= tol, f"zaps {ops} remote flushes {rf}")
-    if native:
+        if sh >= 0.9:
+            k.ok("tlbflush zaps ~ remote flushes (peer on CPU 1)", abs(rf["flushes"] - ops) <= tol,
+                 f"zaps {ops} remote flushes {rf}, peer CPU share {sh:.1%}")
+        else:
+            k.ok("tlbflush remote flushes between half the peer's share of the zaps and the zaps",
+                 0.5 * sh * ops - 5 <= rf["flushes"] <= ops + tol, f"zaps {ops} remote flushes {rf}, peer CPU share {sh:.1%}")
+    if native and rf is not None:
+        k.ok("tlb_flush IPIs = remote flushes that queued one (one peer)", abs(ipis - rf["with_ipi"]) <= tol,
+             f"tlb_flush IPIs {ipis} flushes with an IPI {rf['with_ipi']}")
+    if native and sh >= 0.9:
         # no IPI for a flush the hypervisor did, nor for one while the peer was lazy
-        # (preempted by a kthread: x86 skips lazy CPUs unless page tables were freed)
         without = rf["without_ipi"] + rf["no_active_target"] if rf is not None else 0
         k.ok("tlbflush zaps ~ TLB-flush IPIs + flushes that needed none", abs(ipis + without - ops) <= tol,
              f"zaps {ops} tlb_flush IPIs {ipis} without an IPI {without}")
-    else:
+    if not native:
         print(f"     tlbflush: TLB-IPI check not on this host ({why}): it runs in the guest (t_vm_tlb_ipis)")
 for ops, cnt, m, _ in reps("collapse"):
     ts = m["ipi"]["by_cause"]["table_sync"]
