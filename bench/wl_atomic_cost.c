@@ -58,11 +58,15 @@ static uint64_t thread_ns(void)
 
 #define BURST 64
 
-static inline __attribute__((always_inline)) uint64_t spin(long *x, const int *phase, int ph, int mo)
+static inline __attribute__((always_inline)) uint64_t spin(long *x, const int *phase, int ph, int mo,
+							  const volatile int *stop)
 {
 	uint64_t ops = 0;
 
-	while (__atomic_load_n(phase, __ATOMIC_RELAXED) == ph) {
+	/* stop too: a run stopped before the pacer started never advances the phase (t_signals
+	 * hung here once: SIGINT during `lazytlb run`'s atomic-cost model); the flag has its own
+	 * cache line, read-only while the run goes, so the check costs an L1 hit per burst */
+	while (__atomic_load_n(phase, __ATOMIC_RELAXED) == ph && !*stop) {
 		for (int j = 0; j < BURST; j++) {
 			__atomic_add_fetch(x, 1, mo);                 /* mmgrab: atomic_inc */
 			if (__atomic_sub_fetch(x, 1, mo) == 0)        /* mmdrop: atomic_dec_and_test */
@@ -73,15 +77,15 @@ static inline __attribute__((always_inline)) uint64_t spin(long *x, const int *p
 	return ops;
 }
 
-static uint64_t spin_order(long *x, const int *phase, int ph, int order)
+static uint64_t spin_order(long *x, const int *phase, int ph, int order, const volatile int *stop)
 {
 	switch (order) {
 	case 0:
-		return spin(x, phase, ph, __ATOMIC_SEQ_CST);
+		return spin(x, phase, ph, __ATOMIC_SEQ_CST, stop);
 	case 1:
-		return spin(x, phase, ph, __ATOMIC_ACQ_REL);
+		return spin(x, phase, ph, __ATOMIC_ACQ_REL, stop);
 	default:
-		return spin(x, phase, ph, __ATOMIC_RELAXED);
+		return spin(x, phase, ph, __ATOMIC_RELAXED, stop);
 	}
 }
 
@@ -98,7 +102,12 @@ static void *worker(struct wl_thread *t)
 		struct slot *r;
 
 		if (ph == seen) {
-			wl_futex_wait(&s->phase, ph, NULL);
+			/* a bounded wait: a stopped run may never see the next phase (see spin) */
+			struct timespec tick = { .tv_sec = 0, .tv_nsec = 50000000 };
+
+			if (wl_stopped(t))
+				break;
+			wl_futex_wait(&s->phase, ph, &tick);
 			continue;
 		}
 		seen = ph;
@@ -107,7 +116,7 @@ static void *worker(struct wl_thread *t)
 		if (t->idx >= phase_threads(s, k))
 			continue;
 		t0 = thread_ns();
-		ops = spin_order(phase_shared(k) ? &s->shared.v : &s->own[t->idx].v, &s->phase, ph, order);
+		ops = spin_order(phase_shared(k) ? &s->shared.v : &s->own[t->idx].v, &s->phase, ph, order, &t->ctx->stop);
 		r = &s->res[phase_cell(s, k) * t->ctx->threads + t->idx];
 		r->ns += thread_ns() - t0;
 		r->ops += ops;
