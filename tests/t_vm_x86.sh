@@ -45,11 +45,14 @@ if "$LAZYTLB" vm run "$booted" -o "$TMP/hang" --timeout 120 --boot-timeout 8 --c
 	fail "vm run succeeded on a guest that never ran /init"
 fi
 cat "$TMP/hang.err"
-# TEST REASON: $TMP/TEST was booted 3 times, and at least 2 of them ended for REASON (any boot
-# may instead hit TCG's int3 artifact: CI did once)
+# TEST REASON: $TMP/TEST was booted 3 times, at least one of them ended for REASON, and each
+# of the others for REASON or a TCG artifact of its own (an int3 oops, a panic before /init:
+# under load two of three boots hit it before reaching the command)
 three_boots() {
 	grep -qx 'boots: 3' "$TMP/$1/vm-run.txt" || fail "$1: not booted 3 times"
-	[ "$(grep -cE "^(status|boot_[0-9]): .*$2" "$TMP/$1/vm-run.txt")" -ge 2 ] || fail "$1: status does not say '$2'"
+	[ "$(grep -cE "^(status|boot_[0-9]): .*$2" "$TMP/$1/vm-run.txt")" -ge 1 ] || fail "$1: no boot says '$2'"
+	[ "$(grep -E '^(status|boot_[0-9]): ' "$TMP/$1/vm-run.txt" | grep -cvE "$2|Oops: int3|before /init")" = 0 ] ||
+		fail "$1: a boot ended for another reason: $(grep -E '^(status|boot_[0-9]): ' "$TMP/$1/vm-run.txt")"
 }
 three_boots hang 'hung: no /init within 8 s'
 tail -n 1 "$TMP/hang.err" | grep -q 'hung: no /init within 8 s' || fail "hang: last line does not say it hung"

@@ -60,13 +60,13 @@ static void remote_flush_rows(FILE *f, const struct json *res)
 	    !rep_sum(res, "metrics.tlb_flush.remote.without_ipi", &without))
 		return;
 	row(f, res, "  of them by TLB IPIs", "metrics.tlb_flush.remote.with_ipi");
-	row(f, res, "  of them by the hypervisor", "metrics.tlb_flush.remote.without_ipi");
+	row(f, res, "  of them without IPI, mm running", "metrics.tlb_flush.remote.without_ipi");
 	row(f, res, "  of them to lazy CPUs only", "metrics.tlb_flush.remote.no_active_target");
 	if (!without)
 		return;
-	fprintf(f, "  (%llu remote flushes queued no TLB IPI though another CPU ran the mm: the\n"
-		   "   hypervisor%s%s%s flushed those CPUs, so /proc/interrupts TLB and the tlb_flush\n"
-		   "   cause count %s)\n",
+	fprintf(f, "  (%llu remote flushes queued no TLB IPI though another CPU ran the mm: a paravirt\n"
+		   "   flush by the hypervisor%s%s%s, or the kernel's own filter racing with lazytlb's\n"
+		   "   view (a few %%); /proc/interrupts TLB and the tlb_flush cause count %s)\n",
 		(unsigned long long)without, hv && json_get(hv, "vendor") ? " (" : "",
 		hv && json_get(hv, "vendor") ? json_as_string(json_get(hv, "vendor")) : "",
 		hv && json_get(hv, "vendor") ? ")" : "", with ? "only the others" : "none of them");

@@ -50,7 +50,9 @@ for ops, cnt, m, r in reps("tlbflush"):
     # TLB IPI unless the hypervisor flushed the peer or the peer was lazy (native_tlb_ipis)
     native, why = native_tlb_ipis(r)
     rf, ipis, sh = m["tlb_flush"].get("remote"), m["ipi"]["by_cause"]["tlb_flush"], share(r)
-    tol = max(5, 0.02 * ops)
+    # lazytlb's own frees (the collector's buffers) are munmaps in the workload's mm, which
+    # the peer runs: a few remote flushes that are not zaps (6 in a TCG rep of 88 zaps)
+    tol = max(10, 0.02 * ops)
     if need_tlb: k.ok("remote TLB flushes went by IPI", native, why)
     if rf is not None and rf["flushes"]:
         if sh >= 0.9:

@@ -1,9 +1,9 @@
 # Check of whatif.sh's output (argv[1]): page tables freed by each munmap, so every CPU in
 # mm_cpumask gets the IPI, whatever CPU 1 does; the peer on CPU 1 naps (CPU 1 idle, holding
 # the mm lazily) or spins in user mode. The flushes come at times unrelated to CPU 1's, so the
-# share of the IPIs to CPU 1 that target-idle skips is CPU 1's idle share of the time
-# (/proc/stat over the record, independent of the tracer), and target-lazy's lies between that
-# and its share not in user mode (system time counts other tasks' syscalls too); 15 points. On a quiet machine that is nearly all (napping) or nearly none
+# share of the IPIs to CPU 1 that target-idle and target-lazy skip lies between CPU 1's idle
+# share of the time and its share not in user mode (/proc/stat over the record, independent
+# of the tracer); 15 points. On a quiet machine that is nearly all (napping) or nearly none
 # (spinning); a CI run with a fuzzer on CPU 1 made the napping CPU busy (0 of 135 skippable,
 # rightly), and a TCG guest's kthreads took 15% of the napping CPU. target-not-kernel counts
 # the spinning peer's IPIs or says unknown. Needs TLB IPIs (ltcheck.native_tlb_ipis);
@@ -35,13 +35,26 @@ for peer in ("sleep", "busy"):
         continue
     seen = w["target-idle"]["seen"]
     k.ok(f"enough IPIs towards the {peer} peer's CPU", seen >= 30, f"{seen}")
-    # target-idle: CPU 1's idle share; target-lazy: at least that (idle holds the mm lazily),
-    # at most its share not in user mode (system time is also other tasks' syscalls)
-    gi, gl = (w[f]["skip"] / max(seen, 1) for f in ("target-idle", "target-lazy"))
-    k.ok("target-idle skips CPU 1's idle share of the time", abs(gi - idle) <= 0.15,
-         f"{w['target-idle']['skip']} of {seen} = {gi:.1%} vs idle {idle:.1%}")
-    k.ok("target-lazy skips between CPU 1's idle and not-in-user-mode shares", idle - 0.15 <= gl <= not_user + 0.15,
-         f"{w['target-lazy']['skip']} of {seen} = {gl:.1%} vs idle {idle:.1%}, not user {not_user:.1%}")
+    if need_tlb:
+        # a qemu guest is a machine of its own: nothing but the peer runs user code on CPU 1, so
+        # the construction is the truth (its /proc/stat is not: TCG charges the host's
+        # descheduling of a vCPU to whatever the guest ran, 30% "user" for a napping peer once)
+        for f in ("target-idle", "target-lazy"):
+            g = w[f]["skip"] / max(seen, 1)
+            if peer == "sleep":  # kthreads took up to 15% of the napping CPU in TCG runs
+                k.ok(f"{f} skips most IPIs to the napping CPU", g >= 0.7, f"{w[f]['skip']} of {seen}")
+            else:
+                k.ok(f"{f} skips nearly none to the spinning CPU", g <= 0.05, f"{w[f]['skip']} of {seen}")
+    else:
+        # An IPI finds CPU 1 idle at least about as often as it is idle (the flusher waits for
+        # each IPI, so CPU 1's time handling them is never sampled) and at most as often as it
+        # is not in user mode; target-lazy at most that too (idle with another mm loaded is
+        # not lazy on ours: 48.6% at a 90.8% idle share beside another process). 15 points.
+        gi, gl = (w[f]["skip"] / max(seen, 1) for f in ("target-idle", "target-lazy"))
+        k.ok("target-idle skips between CPU 1's idle and not-in-user-mode shares", idle - 0.15 <= gi <= not_user + 0.15,
+             f"{w['target-idle']['skip']} of {seen} = {gi:.1%} vs idle {idle:.1%}, not user {not_user:.1%}")
+        k.ok("target-lazy skips at most CPU 1's not-in-user-mode share", gl <= not_user + 0.15,
+             f"{w['target-lazy']['skip']} of {seen} = {gl:.1%} vs not user {not_user:.1%}")
     if peer == "busy":
         nk = w["target-not-kernel"]
         k.ok("target-not-kernel counts them or says unknown", nk["skip"] + nk["unknown"] >= (1 - not_user - 0.05) * seen, f"{nk}")
