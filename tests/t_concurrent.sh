@@ -20,9 +20,12 @@ mb = json.load(open(t + "/mb.json"))
 res = {n: json.load(open(f"{t}/{n}.json"))["reps"][0] for n in ("a", "b")}
 for n, rep in res.items():
     m, pf = rep["metrics"], rep["procfs"]["interrupts_delta"]; vec = m["ipi"]["hw_by_vector"]
-    for row, ours in (("CAL", vec["call_function"] + vec["call_function_single"]), ("RES", vec["reschedule"])):
+    # enough CAL (membarrier) for the check to mean something; RES depends on the machine (a
+    # wakeup of an idle CPU may go by the wake list, i.e. CAL: 19 RES in one CI run), so it
+    # only has to match
+    for row, ours, need in (("CAL", vec["call_function"] + vec["call_function_single"], 200), ("RES", vec["reschedule"], 0)):
         dev = abs(ours - pf[row]) / max(pf[row], 1)
-        ok = pf[row] >= 200 and dev <= 0.02
+        ok = pf[row] >= need and abs(ours - pf[row]) <= 0.02 * pf[row] + 2
         print(f"{'ok  ' if ok else 'FAIL'} record {n.upper()}: {row} lazytlb {ours} /proc {pf[row]} ({dev:.2%})"); bad += not ok
 own, seen = mb["ops"], res["b"]["metrics"]["calls"]["membarrier"]
 ok = own <= seen <= own * 1.02 + 10
