@@ -109,7 +109,9 @@ for i, r in enumerate(d["reps"]):
     for name, ours, theirs in (("CAL", v["call_function"] + v["call_function_single"], pf["CAL"]),
                                ("TLB", m["ipi"]["tlb_remote_flush_received"], pf["TLB"])):
         print(f"rep {i} {name}: lazytlb {ours} guest /proc/interrupts {theirs}")
-        if theirs < 100 or abs(ours - theirs) > 0.02 * theirs: print("  off by more than 2% (or too few)"); bad += 1
+        # at least 20: the count depends on TCG's speed, i.e. the host's load (81 TLB IPIs in a
+        # rep beside a CPU hog, exact); the match is the check
+        if theirs < 20 or abs(ours - theirs) > 0.02 * theirs + 2: print("  off by more than 2% (or too few)"); bad += 1
 sys.exit(1 if bad else 0)
 PY
 	ran=$((ran + 1))
