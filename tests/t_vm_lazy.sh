@@ -57,7 +57,9 @@ for k, scheme in (("debian-6.1-ppc64el", "refcount"), ("debian-6.12-ppc64el", "s
             if wk["idle_by_cause"] is None or woke > hw_proc + 2 or abs(woke + wk["idle_without_ipi"] - wk["idle_exits"]) > 2:
                 print(f"  idle wakeups by IPI {woke} (of {hw_proc} IPIs) + without {wk['idle_without_ipi']} != exits {wk['idle_exits']}"); bad += 1
             if ip["requests_source"] != want: print(f"  requests_source {ip['requests_source']}, not {want}"); bad += 1
-            if scheme == "refcount" and (not ip["sent"] or ip["sent"] != ip["hw_sent"] or
+            # equal, not non-zero: an idle-lazy rep of a quiet guest may send no IPI at all (a
+            # fresh-clone run: 0 in 6.1 ppc64el idle-lazy rep 0); exit-lazy sends hundreds
+            if scheme == "refcount" and (ip["sent"] != ip["hw_sent"] or
                                          m["whatif"]["target-idle"]["seen"] != ip["sent"]):
                 print(f"  fallback requests {ip['sent']} vs hardware IPIs {ip['hw_sent']} vs what-if seen"); bad += 1
             # issue 5: curr-mm-differs on shoot-lazy IPIs, never more than were sent
