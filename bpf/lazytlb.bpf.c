@@ -803,10 +803,16 @@ static __always_inline __u32 mm_active_elsewhere(__u32 self)
 	if (bpf_probe_read_kernel(&w, sizeof(w), &mask[0]))
 		return 2;
 	w &= ~(1UL << (self & 63));
-	/* a plain bit walk: clang 14 crashes on __builtin_ctzl for the BPF target */
-	for (__u32 cpu = 0; cpu < 64 && w; cpu++, w >>= 1) {
+	/* a plain bit walk (clang 14 crashes on __builtin_ctzl for the BPF target), unrolled:
+	 * the 5.10 verifier reports a rolled one, whose counter lives in the map key on the
+	 * stack, as "infinite loop detected" and tlb_flush failed to load there */
+#pragma unroll
+	for (__u32 i = 0; i < 64; i++, w >>= 1) {
 		struct lt_cpu_state *cs;
+		__u32 cpu = i;
 
+		if (!w)
+			break;
 		if (!(w & 1))
 			continue;
 		cs = bpf_map_lookup_elem(&cpu_state, &cpu);
@@ -1031,8 +1037,8 @@ static __always_inline int on_flush_tlb_func(const void *info)
 	if (cfg.empty)
 		return 0;
 	c = ctrs();
-	if (c && lt_flush_info_initiator(info) >= 0 &&
-	    lt_flush_info_initiator(info) != (int)bpf_get_smp_processor_id())
+	if (c && (cfg.flush_fn_remote || (lt_flush_info_initiator(info) >= 0 &&
+					  lt_flush_info_initiator(info) != (int)bpf_get_smp_processor_id())))
 		c->tlb_remote_flush_fn++;
 	return 0;
 }

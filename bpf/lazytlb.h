@@ -194,6 +194,7 @@ struct lt_cfg {
 	__u32 whatif;            /* evaluate what-if filters */
 	__u32 empty;             /* benchmark floor: every program returns at once */
 	__s32 ipi_irq;           /* powerpc: Linux irq number of the IPI line (/proc/interrupts), -1 */
+	__u32 flush_fn_remote;   /* the flush_tlb_func hook is flush_tlb_func_remote (before 5.13) */
 };
 
 #endif /* LAZYTLB_H */

@@ -112,6 +112,7 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 {
 	struct ksym_query q[NR_CALLBACKS + 4] = {};
 	size_t n = 0, slot = 0;
+	const char *fn;
 
 	memset(cfg, 0, sizeof(*cfg));
 	for (size_t i = 0; i < NR_CALLBACKS; i++) {
@@ -144,6 +145,8 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	cfg->whatif = c->opts.whatif;
 	cfg->empty = c->opts.empty;
 	cfg->ipi_irq = probe_env_ipi_irq(c->env);
+	fn = probe_func_target(c->env, H_FLUSH_TLB_FUNC);
+	cfg->flush_fn_remote = fn && !strncmp(fn, "flush_tlb_func_remote", 21);
 }
 
 /* Open, choose variants, load, attach; one round. Returns 0, or 1 when a

@@ -64,9 +64,12 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 			   { "__x64_sys_membarrier", "__se_sys_membarrier", "sys_membarrier" },
 			   { M_TRACEPOINT, M_FENTRY, M_KPROBE }, 3 },
 	/* kernels without the csd tracepoints (before v6.3): the remote TLB flushes
-	 * that /proc/interrupts counts, at the callback itself */
+	 * that /proc/interrupts counts, at the callback itself: flush_tlb_func (5.13+,
+	 * local and remote, told apart by initiating_cpu) or flush_tlb_func_remote
+	 * (before 5.13, remote only: 5.10 arch/x86/mm/tlb.c counts irq_tlb_count there) */
 	[H_FLUSH_TLB_FUNC] = { "flush_tlb_func", "x86 flush_tlb_func runs for another CPU (fallback)", NULL,
-			       { "flush_tlb_func" }, FN_MODES, false, "x86", H_CSD_FUNCTION_ENTRY + 1 },
+			       { "flush_tlb_func", "flush_tlb_func_remote" }, FN_MODES, false, "x86",
+			       H_CSD_FUNCTION_ENTRY + 1 },
 	/* kernels without the ipi and csd tracepoints (before v6.3): the call being queued,
 	 * then the arch function raising the IPI for it (bpf/lazytlb.bpf.c explains) */
 	[H_CALL_MANY] = { "call_many", "calls queued to a CPU mask: their callback (fallback)", NULL,
