@@ -155,11 +155,18 @@ static __always_inline int lt_flush_info_initiator(const void *info)
  * function call), an irq_work, or a task's wake_entry: the scheduler's remote
  * wakeup list (TTWU, v5.8+). The type is in the node's u_flags: CSD_TYPE_TTWU
  * (0x30) under CSD_FLAG_TYPE_MASK (0xf0), include/linux/smp_types.h, unchanged
- * since v5.10. Only for kernels without the csd tracepoints (before v6.3).
+ * since v5.10.
  */
 static __always_inline bool lt_csd_node_is_ttwu(struct __call_single_data *csd)
 {
 	return (BPF_CORE_READ(csd, node.u_flags) & 0xf0) == 0x30;
+}
+
+/* CSD_TYPE_IRQ_WORK (0x20), the same header: irq_work_queue_on() queues the irq_work's
+ * node, whose csd->func is the irq_work's own func (5.10-7.2) */
+static __always_inline bool lt_csd_node_is_irq_work(struct __call_single_data *csd)
+{
+	return csd && (BPF_CORE_READ(csd, node.u_flags) & 0xf0) == 0x20;
 }
 
 #endif

@@ -58,6 +58,22 @@ struct {
 	__type(value, struct lt_ipi_pending);
 } ipi_pending SEC(".maps");
 
+/* callback address -> enum lt_cause, written by the loader before attaching */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LT_MAX_CB_CAUSES);
+	__type(key, __u64);
+	__type(value, __u32);
+} cb_causes SEC(".maps");
+
+/* queued calls per callback address, per CPU: the symbols behind every cause ("other" too) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, LT_MAX_CB_COUNTS);
+	__type(key, struct lt_cb_key);
+	__type(value, __u64);
+} cb_counts SEC(".maps");
+
 /* the mm_struct kmem_cache, read once from &mm_cachep (kmem_cache_free fallback) */
 __u64 mm_cache_ptr = 0;
 
@@ -85,13 +101,37 @@ static __always_inline void hist_add(__u32 id, __u64 v)
 
 static __always_inline __u32 cause_of(__u64 func)
 {
+	__u32 *cause;
+
 	if (!func)
 		return LT_CAUSE_RESCHED;
-#pragma unroll
-	for (int i = 0; i < LT_NR_CB_SLOTS; i++)
-		if (cfg.cb_addr[i] && cfg.cb_addr[i] == func)
-			return cfg.cb_cause[i] < LT_NR_CAUSES ? cfg.cb_cause[i] : LT_CAUSE_OTHER;
-	return LT_CAUSE_OTHER;
+	cause = bpf_map_lookup_elem(&cb_causes, &func);
+	return cause && *cause < LT_NR_CAUSES ? *cause : LT_CAUSE_OTHER;
+}
+
+/* the cause of a queued csd: its callback's, else irq_work by the csd type */
+static __always_inline __u32 csd_cause(__u64 func, struct __call_single_data *csd)
+{
+	__u32 cause = cause_of(func);
+
+	if (cause == LT_CAUSE_OTHER && lt_csd_node_is_irq_work(csd))
+		return LT_CAUSE_IRQ_WORK;
+	return cause;
+}
+
+/* one more queued call with this callback */
+static __always_inline void count_callback(struct lt_counters *c, __u64 func, __u32 cause)
+{
+	struct lt_cb_key k = { .func = func, .cause = cause };
+	__u64 one = 1, *n;
+
+	if (!func)
+		return;
+	n = bpf_map_lookup_elem(&cb_counts, &k);
+	if (n)
+		(*n)++;
+	else if (bpf_map_update_elem(&cb_counts, &k, &one, BPF_NOEXIST) && c)
+		c->cb_counts_full++;
 }
 
 static __always_inline bool is_nohz_full(__u32 cpu)
@@ -356,15 +396,16 @@ static __always_inline __u64 request_mm(__u32 cause, const void *info)
 	return (__u64)BPF_CORE_READ(t, mm);
 }
 
-/* a call with this cause and argument queued for `cpu` */
-static __always_inline void on_queue(__u32 cpu, __u32 cause, const void *info)
+/* a call with this callback, cause and argument queued for `cpu` */
+static __always_inline void on_queue(__u32 cpu, __u64 func, __u32 cause, const void *info)
 {
 	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
-	struct lt_counters *c;
+	struct lt_counters *c = ctrs();
 
 	if (p)
 		p->queued_cause = cause;
-	if (cause == LT_CAUSE_TLB_FLUSH && (c = ctrs())) {
+	count_callback(c, func, cause);
+	if (cause == LT_CAUSE_TLB_FLUSH && c) {
 		struct lt_scratch *s = scr();
 
 		c->flush_freed_tables[lt_flush_info_freed_tables(lt_have_flush_tlb_info() ? info : NULL)]++;
@@ -382,7 +423,7 @@ static __always_inline int on_csd_queue(__u32 cpu, __u64 func, void *csd)
 
 	if (csd)
 		info = BPF_CORE_READ((struct __call_single_data *)csd, info);
-	on_queue(cpu, cause_of(func), info);
+	on_queue(cpu, func, csd_cause(func, csd), info);
 	return 0;
 }
 
@@ -427,9 +468,14 @@ static __always_inline void on_hw_send(__u32 cpu, __u64 callback, __u64 now)
 	c->ipi_hw_sent++;
 	if (callback && callback == cfg.csd_ipi_cb) {
 		/* the doorbell of queued calls: counted by cause at csd_queue_cpu */
-		cause = p ? p->queued_cause : LT_CAUSE_OTHER;
+		cause = p && p->queued_cause < LT_NR_CAUSES ? p->queued_cause : LT_CAUSE_OTHER;
+		barrier_var(cause);
+		if (cause < LT_NR_CAUSES)
+			c->ipi_delivered_by_cause[cause]++;
 	} else {
 		cause = callback ? LT_CAUSE_OTHER : LT_CAUSE_RESCHED;
+		c->ipi_delivered_by_cause[cause]++;
+		count_callback(c, callback, cause);
 		on_request(cpu, cause, 0);
 		/* other callbacks (irq_work, ...) arrive on vectors we do not time */
 		if (callback)
@@ -474,7 +520,8 @@ static __always_inline void on_arch_send(struct lt_scratch *s, __u32 cpu, __u64 
 	if (!c)
 		return;
 	c->ipi_hw_sent++;
-	on_queue(cpu, cause, s->send_stashed ? (const void *)s->send_info : NULL);
+	c->ipi_delivered_by_cause[cause]++;
+	on_queue(cpu, s->send_stashed ? s->send_func : 0, cause, s->send_stashed ? (const void *)s->send_info : NULL);
 	hw_pending(p, cpu, cause, now);
 }
 
@@ -1063,12 +1110,13 @@ int BPF_KPROBE(flush_tlb_func__kprobe, void *info)
  * the IPI right after (x86 native_send_call_func_*, powerpc arch_send_call_function_*),
  * which knows the targets but not the call. So requests here are hardware IPIs: a call
  * queued behind one already pending raises none and is not counted. */
-static __always_inline void stash_call(__u32 cause, __u64 info)
+static __always_inline void stash_call(__u64 func, __u32 cause, __u64 info)
 {
 	struct lt_scratch *s = scr();
 
 	if (cfg.empty || !s)
 		return;
+	s->send_func = func;
 	s->send_cause = cause;
 	s->send_info = info;
 	s->send_stashed = 1;
@@ -1078,14 +1126,14 @@ static __always_inline void stash_call(__u32 cause, __u64 info)
 SEC("fentry")
 int BPF_PROG(call_many__fentry, void *mask, void *func, void *info)
 {
-	stash_call(cause_of((__u64)func), (__u64)info);
+	stash_call((__u64)func, cause_of((__u64)func), (__u64)info);
 	return 0;
 }
 
 SEC("kprobe")
 int BPF_KPROBE(call_many__kprobe, void *mask, void *func, void *info)
 {
-	stash_call(cause_of((__u64)func), (__u64)info);
+	stash_call((__u64)func, cause_of((__u64)func), (__u64)info);
 	return 0;
 }
 
@@ -1095,10 +1143,15 @@ static __always_inline void on_single_queue(void *node)
 {
 	struct __call_single_data *csd = node;
 
-	if (lt_csd_node_is_ttwu(csd))
-		stash_call(LT_CAUSE_OTHER, 0);
-	else
-		stash_call(cause_of((__u64)BPF_CORE_READ(csd, func)), (__u64)BPF_CORE_READ(csd, info));
+	__u64 func;
+
+	/* a wake_entry has no func: counted under the name 6.3+ reports for it */
+	if (lt_csd_node_is_ttwu(csd)) {
+		stash_call(cfg.ttwu_cb, LT_CAUSE_WAKEUP, 0);
+		return;
+	}
+	func = (__u64)BPF_CORE_READ(csd, func);
+	stash_call(func, csd_cause(func, csd), (__u64)BPF_CORE_READ(csd, info));
 }
 
 SEC("fentry")

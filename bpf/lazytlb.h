@@ -16,10 +16,18 @@
 /* causes, target states, tlb_flush reasons, what-if filters: one list each */
 #include "lt_names.h"
 
-/* IPI callbacks are told apart by address: userspace resolves callback names
- * from /proc/kallsyms (userspace/collector.c) and hands (address, cause) pairs to
- * the BPF side in .rodata (lt_cfg.cb_addr/cb_cause). */
-#define LT_NR_CB_SLOTS 16
+/* IPI callbacks are told apart by address: userspace resolves callback names from
+ * /proc/kallsyms (userspace/causes.c) into the cb_causes map (address -> cause) before
+ * attaching; cb_counts counts queued calls per callback address (userspace names them). */
+#define LT_MAX_CB_CAUSES 64
+#define LT_MAX_CB_COUNTS 512
+
+/* key of cb_counts: a callback as it was counted (irq_work callbacks are told by csd type) */
+struct lt_cb_key {
+	__u64 func;
+	__u32 cause;
+	__u32 pad;
+};
 
 struct lt_whatif_cell {
 	__u64 seen, skip, unknown;
@@ -106,6 +114,8 @@ struct lt_counters {
 	__u64 ipi_sent;              /* all cross-CPU requests (queued calls + resched + other) */
 	__u64 ipi_cause_state[LT_NR_CAUSES][LT_NR_STATES];
 	__u64 ipi_hw_sent;           /* hardware IPIs raised (ipi_send_cpu/ipi_send_cpumask targets) */
+	__u64 ipi_delivered_by_cause[LT_NR_CAUSES]; /* ... by the cause of the call that raised it */
+	__u64 cb_counts_full;        /* queued calls not counted by callback: cb_counts was full */
 	/* IPIs, counted on the receiving CPU */
 	__u64 hw_call_function, hw_call_function_single, hw_reschedule; /* x86 vectors */
 	__u64 hw_ipi_irq, hw_doorbell; /* powerpc: the muxed IPI interrupt line, doorbells */
@@ -173,6 +183,7 @@ struct lt_scratch {
 	 * that follows it; cleared there */
 	__u64 send_info;
 	__u32 send_cause, send_stashed;
+	__u64 send_func;   /* the stashed call's callback (cb_counts) */
 	/* a remote flush announced on this CPU (tlb_flush remote_send_ipi) and not yet closed
 	 * by its next tlb_flush event, and the TLB-flush calls it queued meanwhile */
 	__u32 rflush_open, rflush_queued;
@@ -181,9 +192,8 @@ struct lt_scratch {
 
 /* ---- configuration written by userspace into .rodata before load ---- */
 struct lt_cfg {
-	__u64 cb_addr[LT_NR_CB_SLOTS];  /* callback address (0: unused slot) ... */
-	__u32 cb_cause[LT_NR_CB_SLOTS]; /* ... and its enum lt_cause */
 	__u64 csd_ipi_cb;        /* generic_smp_call_function_single_interrupt: the csd doorbell */
+	__u64 ttwu_cb;           /* sched_ttwu_pending: what a wake_entry is counted as before 6.3 */
 	__u64 nohz_full_mask[LT_MAX_CPUS / 64];
 	__u64 ct_addr;           /* &context_tracking (a per-CPU symbol), 0 if unknown */
 	__u64 per_cpu_offset;    /* &__per_cpu_offset[0], 0 if unknown */

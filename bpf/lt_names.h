@@ -11,16 +11,25 @@
 #ifndef LT_NAMES_H
 #define LT_NAMES_H
 
-/* IPI causes, from the cross-CPU call's callback */
+/* IPI causes, from the cross-CPU call's callback (userspace/causes.c: the callback names of
+ * each cause on every kernel from 5.10, resolved from kallsyms at start) */
 #define LT_CAUSES(X)                                                                                  \
 	X(TLB_FLUSH, "tlb_flush", "user TLB flush: x86 flush_tlb_func (5.13+; flush_tlb_func_remote "  \
-				  "before), powerpc radix do_tlbiel_*")                                \
+				  "before), powerpc radix do_tlbiel_pid/va/va_range")                  \
 	X(SHOOT_LAZY, "shoot_lazy", "do_shoot_lazy_tlb: a shootdown kernel's __mmdrop clearing lazy users") \
 	X(EXIT_FLUSH_LAZY, "exit_flush_lazy", "do_exit_flush_lazy_tlb (powerpc radix, exit_lazy_flush_tlb)") \
 	X(MEMBARRIER, "membarrier", "membarrier(2): ipi_mb, ipi_sync_core, ipi_rseq, ipi_sync_rq_state") \
 	X(TABLE_SYNC, "table_sync", "tlb_remove_table_smp_sync: page-table freeing vs lockless walkers") \
 	X(RESCHED, "resched", "reschedule IPI (no callback: smp_send_reschedule)")                    \
-	X(OTHER, "other", "any other callback")
+	X(WAKEUP, "wakeup", "remote wakeup: a task queued on the target's wake list (sched_ttwu_pending)") \
+	X(KERNEL_TLB_FLUSH, "kernel_tlb_flush", "kernel-address TLB flush: x86 do_flush_tlb_all, "      \
+						"do_kernel_range_flush, __cpa_flush_*; powerpc do_tlbiel_kernel") \
+	X(TEXT_PATCHING, "text_patching", "live kernel text patching: x86 do_sync_core (text_poke_sync)") \
+	X(RCU_EXPEDITED, "rcu_expedited", "expedited RCU grace period: rcu_exp_handler")              \
+	X(IRQ_WORK, "irq_work", "an irq_work queued on another CPU (csd type IRQ_WORK, any callback)") \
+	X(NOHZ_KICK, "nohz_kick", "nohz kicks: nohz_csd_func (idle load balance), nohz_full_kick_func") \
+	X(POWERPC, "powerpc", "powerpc's own: do_serialize (serialize_against_pte_lookup)")            \
+	X(OTHER, "other", "any other callback: listed by symbol in ipi.callbacks")
 
 /* the state of the target CPU when an IPI is sent to it (a partition) */
 #define LT_STATES(X)                                                                                  \

@@ -117,6 +117,8 @@ static void usage_run(FILE *f)
 		"  --append ARGS  add ARGS to the kernel command line (e.g. mitigations=off)\n"
 		"  --boot-timeout S  a guest that has not started /init after S seconds, or whose console\n"
 		"               is silent for S seconds after (its init says alive every 10 s), hung (default 60)\n"
+		"  --no-config  leave /boot/config-RELEASE out of the guest: the scheme then comes from the\n"
+		"               kernel version or kallsyms, as on a machine without its config\n"
 		"  --keep       keep DIR/initrd.img\n"
 		"  -v           show the console while it runs, and the commands run\n"
 		"  A panic or hang that is TCG's, not the run's (a panic before /init, an x86 \"Oops: int3\" of\n"
@@ -135,7 +137,8 @@ static int parse_run_opts(int argc, char **argv, struct vm_run *r)
 		{ "timeout", required_argument, NULL, 't' }, { "cmd", required_argument, NULL, 'c' },
 		{ "keep", no_argument, NULL, 'k' },          { "verbose", no_argument, NULL, 'v' },
 		{ "append", required_argument, NULL, 'a' },  { "boot-timeout", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+		{ "no-config", no_argument, NULL, 'C' },     { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -168,6 +171,7 @@ static int parse_run_opts(int argc, char **argv, struct vm_run *r)
 			r->more_append = optarg;
 			break;
 		case 'k': r->keep = true; break;
+		case 'C': r->no_config = true; break;
 		case 'v': lt_verbose = true; break;
 		case 'h': usage_run(stdout); return -1;
 		default: usage_run(stderr); return LT_EXIT_USAGE;
@@ -294,7 +298,8 @@ static int make_initrd(struct vm_run *r)
 	vm_read_first_line(path, r->rel, sizeof(r->rel));
 	vm_snprintf(cfgpath, sizeof(cfgpath), "%s/config", r->kdir);
 	vm_snprintf(r->initrd, sizeof(r->initrd), "%s/initrd.img", r->dir);
-	rc = vm_write_initrd(r->initrd, r->base, env, envlen, r->with_btf ? r->btf : NULL, cfgpath, r->rel);
+	rc = vm_write_initrd(r->initrd, r->base, env, envlen, r->with_btf ? r->btf : NULL,
+			     r->no_config ? NULL : cfgpath, r->rel);
 	free(env);
 	return rc;
 }

@@ -18,28 +18,10 @@
 #include "cli.h"
 #include "collector_int.h"
 #include "hist.h"
+#include "causes.h"
 #include "kallsyms.h"
 #include "lazytlb.skel.h"
 
-/* IPI callbacks by name -> cause. Names that a kernel lacks are skipped. */
-static const struct {
-	const char *name;
-	enum lt_cause cause;
-} callbacks[] = {
-	{ "flush_tlb_func", LT_CAUSE_TLB_FLUSH },          /* x86, 5.13+ */
-	{ "flush_tlb_func_remote", LT_CAUSE_TLB_FLUSH },   /* x86 before 5.13 (5.10: every TLB IPI was "other") */
-	{ "do_tlbiel_pid", LT_CAUSE_TLB_FLUSH },           /* powerpc radix multicast flushes */
-	{ "do_tlbiel_va", LT_CAUSE_TLB_FLUSH },
-	{ "do_tlbiel_va_range", LT_CAUSE_TLB_FLUSH },
-	{ "do_shoot_lazy_tlb", LT_CAUSE_SHOOT_LAZY },
-	{ "do_exit_flush_lazy_tlb", LT_CAUSE_EXIT_FLUSH_LAZY },
-	{ "ipi_mb", LT_CAUSE_MEMBARRIER },
-	{ "ipi_sync_core", LT_CAUSE_MEMBARRIER },
-	{ "ipi_rseq", LT_CAUSE_MEMBARRIER },
-	{ "ipi_sync_rq_state", LT_CAUSE_MEMBARRIER },
-	{ "tlb_remove_table_smp_sync", LT_CAUSE_TABLE_SYNC },
-};
-#define NR_CALLBACKS (sizeof(callbacks) / sizeof(callbacks[0]))
 
 /* ---- libbpf messages: kept, so a failing program can be named and demoted ---- */
 static char libbpf_log[1 << 16];
@@ -110,30 +92,21 @@ static bool failing_prog(char *name, size_t nlen, char *msg, size_t mlen)
 
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 {
-	struct ksym_query q[NR_CALLBACKS + 4] = {};
-	size_t n = 0, slot = 0;
+	struct ksym_query q[5] = {};
 	const char *fn;
 
 	memset(cfg, 0, sizeof(*cfg));
-	for (size_t i = 0; i < NR_CALLBACKS; i++) {
-		q[n].name = callbacks[i].name;
-		q[n++].allow_suffix = true;
-	}
-	q[n++].name = "generic_smp_call_function_single_interrupt";
-	q[n++].name = "context_tracking";
-	q[n++].name = "__per_cpu_offset";
-	q[n++].name = "mm_cachep";
-	ksym_resolve(q, n);
-	for (size_t i = 0; i < NR_CALLBACKS && slot < LT_NR_CB_SLOTS; i++) {
-		if (!q[i].addr)
-			continue;
-		cfg->cb_addr[slot] = q[i].addr;
-		cfg->cb_cause[slot++] = callbacks[i].cause;
-	}
-	cfg->csd_ipi_cb = q[NR_CALLBACKS].addr;
-	cfg->ct_addr = q[NR_CALLBACKS + 1].addr;
-	cfg->per_cpu_offset = q[NR_CALLBACKS + 2].addr;
-	cfg->mm_cachep_addr = q[NR_CALLBACKS + 3].addr;
+	q[0].name = "generic_smp_call_function_single_interrupt";
+	q[1].name = "context_tracking";
+	q[2].name = "__per_cpu_offset";
+	q[3].name = "mm_cachep";
+	q[4].name = "sched_ttwu_pending";
+	ksym_resolve(q, 5);
+	cfg->csd_ipi_cb = q[0].addr;
+	cfg->ct_addr = q[1].addr;
+	cfg->per_cpu_offset = q[2].addr;
+	cfg->mm_cachep_addr = q[3].addr;
+	cfg->ttwu_cb = q[4].addr;
 	c->ct_known = cfg->ct_addr && cfg->per_cpu_offset;
 	for (unsigned int i = 0; i < LT_MAX_CPUS / 64; i++)
 		cfg->nohz_full_mask[i] = c->nohz_mask[i];
@@ -218,6 +191,17 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-rc),
 			 lt_verbose ? "" : " (run with -v for the libbpf log)");
 		return -1;
+	}
+
+	/* the callbacks of each cause, before anything can run */
+	for (size_t i = 0; i < c->nr_cbs; i++) {
+		__u64 key = c->cbs[i].addr;
+		__u32 val = c->cbs[i].cause;
+
+		if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.cb_causes), &key, &val, BPF_ANY)) {
+			snprintf(err, errlen, "cannot fill the callback map: %s", strerror(errno));
+			return -1;
+		}
 	}
 
 	/* attach one by one: a failure demotes that variant only */
@@ -311,6 +295,7 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 	}
 	libbpf_quiet = o->quiet;
 	libbpf_set_print(libbpf_print);
+	c->nr_cbs = causes_resolve(c->cbs, LT_MAX_CB_CAUSES);
 	c->env = probe_env_new(o->btf_custom_path, err, errlen);
 	if (!c->env) {
 		free(c);
@@ -364,6 +349,71 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
+/* cb_counts summed over CPUs into out (at most LT_MAX_CB_COUNTS entries) */
+static size_t read_cb_counts(const struct collector *c, struct lt_cb_count *out)
+{
+	int fd = bpf_map__fd(c->skel->maps.cb_counts);
+	struct lt_cb_key key, next;
+	__u64 *vals = calloc(c->nr_possible, sizeof(__u64));
+	size_t n = 0;
+	void *prev = NULL;
+
+	if (!vals)
+		return 0;
+	while (n < LT_MAX_CB_COUNTS && !bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;
+		out[n].k = key;
+		out[n].n = 0;
+		out[n].name[0] = '\0';
+		for (unsigned int cpu = 0; cpu < c->nr_possible; cpu++)
+			out[n].n += vals[cpu];
+		n++;
+	}
+	free(vals);
+	return n;
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+	const struct lt_cb_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return x->k.func < y->k.func ? -1 : x->k.func > y->k.func;
+}
+
+/* The rep's calls per callback: now - baseline, named from kallsyms, most first */
+static void cb_counts_delta(struct collector *c)
+{
+	uint64_t addrs[LT_MAX_CB_COUNTS];
+	size_t k = 0, n = read_cb_counts(c, c->cb_rep);
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < c->nr_cb_base; j++)
+			if (!memcmp(&c->cb_base[j].k, &c->cb_rep[i].k, sizeof(struct lt_cb_key))) {
+				c->cb_rep[i].n -= c->cb_base[j].n;
+				break;
+			}
+		if (c->cb_rep[i].n)
+			c->cb_rep[k++] = c->cb_rep[i];
+	}
+	qsort(c->cb_rep, k, sizeof(c->cb_rep[0]), by_count_desc);
+	for (size_t i = 0; i < k; i++)
+		addrs[i] = c->cb_rep[i].k.func;
+	if (k) {
+		char(*names)[128] = calloc(k, 128);
+
+		if (names && !ksym_names(addrs, k, names))
+			for (size_t i = 0; i < k; i++)
+				snprintf(c->cb_rep[i].name, sizeof(c->cb_rep[i].name), "%s", names[i]);
+		free(names);
+	}
+	c->nr_cb_rep = k;
+}
+
 int collector_rep_begin(struct collector *c)
 {
 	size_t hsz = sizeof(struct lt_hist) * c->nr_possible;
@@ -378,6 +428,7 @@ int collector_rep_begin(struct collector *c)
 		bpf_map_update_elem(bpf_map__fd(c->skel->maps.hists), &id, zero, BPF_ANY);
 	free(zero);
 	rc = collector_read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, c->base, sizeof(struct lt_counters));
+	c->nr_cb_base = read_cb_counts(c, c->cb_base);
 	irq_snapshot_read(&c->irq_base);
 	c->t0 = now_ns();
 	return rc;
@@ -402,6 +453,7 @@ struct json *collector_rep_end(struct collector *c)
 			goto out;
 	for (size_t i = 0; i < (size_t)c->nr_possible * LT_NR_HISTS; i++)
 		hist_untear(&hs[i]);
+	cb_counts_delta(c);
 	/* deltas, per CPU: every field of lt_counters is a u64 */
 	for (unsigned int cpu = 0; cpu < c->nr_possible; cpu++) {
 		__u64 *a = (__u64 *)&now[cpu], *b = (__u64 *)&c->base[cpu];

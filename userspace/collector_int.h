@@ -6,6 +6,7 @@
 
 #include <linux/types.h>
 #include "../bpf/lazytlb.h"
+#include "causes.h"
 #include "collector.h"
 #include "probes.h"
 #include "procfs.h"
@@ -26,6 +27,11 @@ struct collector {
 	bool ct_known; /* context_tracking and __per_cpu_offset found in kallsyms */
 	struct kconfig *kconfig;
 	int stats_fd;
+	struct lt_callback cbs[LT_MAX_CB_CAUSES]; /* named callbacks of this kernel (causes.c) */
+	size_t nr_cbs;
+	/* rep baseline of cb_counts, and the rep's deltas by callback (named) for metrics.c */
+	struct lt_cb_count { struct lt_cb_key k; __u64 n; char name[128]; } cb_base[LT_MAX_CB_COUNTS], cb_rep[LT_MAX_CB_COUNTS];
+	size_t nr_cb_base, nr_cb_rep;
 	/* rep baseline */
 	struct lt_counters base[LT_MAX_CPUS];
 	struct irq_snapshot irq_base;

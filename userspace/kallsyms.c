@@ -51,3 +51,24 @@ int ksym_resolve(struct ksym_query *q, size_t n)
 	fclose(f);
 	return any_nonzero ? 0 : -EPERM;
 }
+
+int ksym_names(const uint64_t *addr, size_t n, char (*names)[128])
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], sym[256], type;
+	unsigned long long a;
+
+	for (size_t i = 0; i < n; i++)
+		names[i][0] = '\0';
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &a, &type, sym) != 3 || !a)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (addr[i] == a && !names[i][0])
+				snprintf(names[i], 128, "%s", sym);
+	}
+	fclose(f);
+	return 0;
+}

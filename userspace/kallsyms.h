@@ -19,4 +19,8 @@ struct ksym_query {
  * kptr_restrict hides them: then returns -EPERM. */
 int ksym_resolve(struct ksym_query *q, size_t n);
 
+/* The symbol at each address (a function start) into names[i] (sizeof 128), "" if none:
+ * one pass over /proc/kallsyms. -errno if it cannot be read. */
+int ksym_names(const uint64_t *addr, size_t n, char (*names)[128]);
+
 #endif

@@ -75,7 +75,27 @@ static const char *evidence_scheme(const struct collector *c)
 	return NULL;
 }
 
-/* "refcount" | "shootdown" | NULL (unknown), from config or, failing that, evidence */
+/* Is the running kernel older than MAJ.MIN (uname release)? */
+static bool kernel_before(int maj, int min)
+{
+	struct utsname u;
+	int a = 0, b = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
+		return false;
+	return a < maj || (a == maj && b < min);
+}
+
+/*
+ * "refcount" | "shootdown", and where that came from (kernel.scheme_source):
+ *  config          CONFIG_MMU_LAZY_TLB_SHOOTDOWN / _REFCOUNT (6.4+, /proc/config.gz or /boot)
+ *  kernel_version  before 6.4 every kernel is refcount: the options and the shootdown code
+ *                  (kernel/fork.c cleanup_lazy_tlbs, mm: "lazy tlb shootdown", 6.4) came together
+ *  kallsyms        no config: do_shoot_lazy_tlb is in the kernel only when SHOOTDOWN is set
+ *                  (with REFCOUNT cleanup_lazy_tlbs returns first and the static callback is
+ *                  dropped: absent on Debian's amd64 6.12 and 7.2, present on ppc64el 6.12, 7.2)
+ * The hand-back evidence is only a cross-check (metrics_finalize_scheme warns).
+ */
 static const char *scheme(const struct collector *c, const char **source)
 {
 	*source = "config";
@@ -83,8 +103,14 @@ static const char *scheme(const struct collector *c, const char **source)
 		return "shootdown";
 	if (!strcmp(kconfig_get(c->kconfig, "CONFIG_MMU_LAZY_TLB_REFCOUNT"), "y"))
 		return "refcount";
-	*source = "observed";
-	return evidence_scheme(c);
+	*source = "kernel_version";
+	if (kernel_before(6, 4))
+		return "refcount";
+	*source = "kallsyms";
+	for (size_t i = 0; i < c->nr_cbs; i++)
+		if (c->cbs[i].cause == LT_CAUSE_SHOOT_LAZY)
+			return "shootdown";
+	return "refcount";
 }
 
 static const char *observed_scheme(const struct collector *c)
@@ -137,9 +163,8 @@ void metrics_finalize_scheme(struct collector *c, struct json *result)
 	json_set(k, "scheme_observed", json_string(observed_scheme(c)));
 	/* without it a CPU running a user task is "user" whether in user mode or in a syscall */
 	json_set(k, "context_tracking", json_string(c->ct_known ? "kallsyms" : "unavailable"));
-	if (sch && !strcmp(src, "config") && strcmp(observed_scheme(c), "unknown") &&
-	    strcmp(observed_scheme(c), sch))
-		lt_warn("kernel config says %s but mm_count at lazy hand-back looks like %s", sch,
+	if (strcmp(observed_scheme(c), "unknown") && strcmp(observed_scheme(c), sch))
+		lt_warn("the kernel is %s (%s) but mm_count at lazy hand-back looks like %s", sch, src,
 			observed_scheme(c));
 }
 
@@ -248,6 +273,24 @@ static struct json *mmdrop_json(const struct collector *c, const struct lt_count
 	return o;
 }
 
+/* Queued calls per callback symbol and the cause they were counted under, most first */
+static struct json *callbacks_json(const struct collector *c)
+{
+	struct json *a = json_array();
+
+	for (size_t i = 0; i < c->nr_cb_rep; i++) {
+		struct json *e = json_object();
+		char hex[32];
+
+		snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)c->cb_rep[i].k.func);
+		json_set(e, "symbol", json_string(c->cb_rep[i].name[0] ? c->cb_rep[i].name : hex));
+		json_set(e, "cause", json_string(lt_cause_names[c->cb_rep[i].k.cause % LT_NR_CAUSES]));
+		json_set(e, "calls", json_u64(c->cb_rep[i].n));
+		json_push(a, e);
+	}
+	return a;
+}
+
 static struct json *ipi_json(const struct collector *c, const struct lt_counters *pc)
 {
 	bool sends = requests_source(c) || collector_hook_ok(c, H_IPI_SEND_CPU);
@@ -257,7 +300,7 @@ static struct json *ipi_json(const struct collector *c, const struct lt_counters
 	bool ppc = collector_hook_ok(c, H_IPI_IRQ); /* doorbells too where the tracepoint is */
 	bool vec = x86 || ppc;
 	bool csd_exec = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY);
-	struct json *o = json_object(), *bc, *bs, *bcs, *rx, *hw, *rem;
+	struct json *o = json_object(), *bc, *bs, *bcs, *bd, *rx, *hw, *rem;
 
 	json_set(o, "sent", num_or_null(sends, SUM(ipi_sent)));
 	json_set(o, "hw_ipis", num_or_null(vec, SUM(hw_call_function) + SUM(hw_call_function_single) +
@@ -292,6 +335,13 @@ static struct json *ipi_json(const struct collector *c, const struct lt_counters
 			json_set(bs, lt_state_names[st], json_u64(s));
 		}
 	}
+	/* hardware IPIs by the cause of the call that raised them: the same unit as /proc */
+	bd = json_set(o, "delivered_by_cause", hw_sends ? json_object() : json_null());
+	if (hw_sends)
+		for (int ca = 0; ca < LT_NR_CAUSES; ca++)
+			json_set(bd, lt_cause_names[ca], json_u64(SUM(ipi_delivered_by_cause[ca])));
+	json_set(o, "callbacks", sends ? callbacks_json(c) : json_null());
+	json_set(o, "callbacks_not_counted", num_or_null(sends, SUM(cb_counts_full)));
 	/* received per CPU: hardware IPIs (x86 vectors, the powerpc IPI line), else remote calls run */
 	rx = json_set(o, "received_per_cpu", vec || csd_exec ? json_array() : json_null());
 	if (vec || csd_exec) {

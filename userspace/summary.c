@@ -121,30 +121,88 @@ static void print_hist(FILE *f, const struct json *res, const char *path, const 
 	hist_print(f, &m, title, unit ? unit : "");
 }
 
+/* Per cause: calls queued (csd_queue_cpu; resched: hardware IPIs) and hardware IPIs delivered
+ * (the unit of /proc/interrupts), then the queued ones by target state. Causes that are zero
+ * in both are folded into one line. */
 static void cause_state_table(FILE *f, const struct json *res)
 {
 	const char *const *causes = lt_cause_names, *const *states = lt_state_names;
-	char path[128];
-	__u64 v;
+	char path[128], zero[256] = "";
+	__u64 v, d;
+	bool have_d = rep_sum(res, "metrics.ipi.hw_sent", &d);
 
 	if (!rep_sum(res, "metrics.ipi.sent", &v)) {
 		fprintf(f, "  n/a (probe unavailable)\n");
 		return;
 	}
-	fprintf(f, "  %-16s %10s", "cause \\ target", "total");
+	fprintf(f, "  %-16s %9s %9s", "cause \\ target", "queued", "delivered");
 	for (size_t s = 0; s < LT_NR_STATES; s++)
-		fprintf(f, " %10s", states[s]);
+		fprintf(f, " %9s", states[s]);
 	fputc('\n', f);
 	for (size_t c = 0; c < LT_NR_CAUSES; c++) {
 		snprintf(path, sizeof(path), "metrics.ipi.by_cause.%s", causes[c]);
 		rep_sum(res, path, &v);
-		fprintf(f, "  %-16s %10llu", causes[c], (unsigned long long)v);
+		snprintf(path, sizeof(path), "metrics.ipi.delivered_by_cause.%s", causes[c]);
+		have_d = rep_sum(res, path, &d);
+		if (!v && (!have_d || !d)) {
+			snprintf(zero + strlen(zero), sizeof(zero) - strlen(zero), "%s%s", *zero ? ", " : "", causes[c]);
+			continue;
+		}
+		fprintf(f, "  %-16s %9llu", causes[c], (unsigned long long)v);
+		if (have_d)
+			fprintf(f, " %9llu", (unsigned long long)d);
+		else
+			fprintf(f, " %9s", "n/a");
 		for (size_t s = 0; s < LT_NR_STATES; s++) {
 			snprintf(path, sizeof(path), "metrics.ipi.by_cause_state.%s.%s", causes[c], states[s]);
 			rep_sum(res, path, &v);
-			fprintf(f, " %10llu", (unsigned long long)v);
+			fprintf(f, " %9llu", (unsigned long long)v);
 		}
 		fputc('\n', f);
+	}
+	if (*zero)
+		fprintf(f, "  zero: %s\n", zero);
+}
+
+/* The callbacks behind the queued calls, summed over reps by symbol, most first: what
+ * "other" is made of is always named */
+static void callbacks_table(FILE *f, const struct json *res)
+{
+	struct { const char *sym, *cause; __u64 n; } t[64];
+	const struct json *reps = json_get(res, "reps");
+	size_t n = 0, shown = 0;
+
+	for (size_t r = 0; r < json_len(reps); r++) {
+		const struct json *cbs = json_path(json_at(reps, r), "metrics.ipi.callbacks");
+
+		for (size_t i = 0; i < json_len(cbs); i++) {
+			const struct json *e = json_at(cbs, i);
+			const char *sym = json_as_string(json_get(e, "symbol")) ?: "?";
+			const char *cause = json_as_string(json_get(e, "cause")) ?: "?";
+			size_t k;
+
+			for (k = 0; k < n; k++)
+				if (!strcmp(t[k].sym, sym) && !strcmp(t[k].cause, cause))
+					break;
+			if (k == n && n < sizeof(t) / sizeof(t[0]))
+				t[n++] = (typeof(t[0])){ sym, cause, 0 };
+			if (k < n)
+				t[k].n += json_as_u64(json_get(e, "calls"));
+		}
+	}
+	if (!n)
+		return;
+	fprintf(f, "  queued calls by callback (top 10 of %zu):\n", n);
+	for (size_t i = 0; i < n && shown < 10; i++, shown++) {
+		size_t best = i;
+
+		for (size_t k = i + 1; k < n; k++)
+			if (t[k].n > t[best].n)
+				best = k;
+		typeof(t[0]) tmp = t[i];
+		t[i] = t[best];
+		t[best] = tmp;
+		fprintf(f, "    %-40s %-16s %10llu\n", t[i].sym, t[i].cause, (unsigned long long)t[i].n);
 	}
 }
 
@@ -252,11 +310,12 @@ void summary_print(FILE *f, const struct json *res)
 	row(f, res, "membarrier(2) calls", "metrics.calls.membarrier");
 	row(f, res, "tlb_remove_table_sync_one", "metrics.calls.tlb_remove_table_sync_one");
 
-	section(f, "IPIs requested, by cause x target CPU state at send time");
+	section(f, "IPIs by cause: calls queued, hardware IPIs delivered; queued by target state at send");
 	if (!strcmp(json_as_string(json_path(res, "reps.0.metrics.ipi.requests_source")) ?: "", "arch_ipi_send"))
 		fprintf(f, "  (no csd tracepoints: counted at the arch IPI send, so hardware IPIs only; a call\n"
 			   "   queued behind a pending IPI is not counted)\n");
 	cause_state_table(f, res);
+	callbacks_table(f, res);
 	section(f, "IPIs received (checked against /proc/interrupts)");
 	ground_truth(f, res);
 

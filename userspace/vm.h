@@ -77,7 +77,7 @@ struct vm_run {
 	const char *outdir, *cmd, *more_append, *kname, *scen;
 	char **extra;              /* after "--": options of the guest's `lazytlb run` */
 	int nextra;
-	bool nohz, keep, with_btf;
+	bool nohz, keep, with_btf, no_config;
 	uint64_t timeout, boot_timeout;
 	struct kcfg k;
 	char dir[PATH_MAX], kdir[PATH_MAX + 64], base[PATH_MAX + 64], btf[PATH_MAX + 64];

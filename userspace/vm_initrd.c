@@ -62,8 +62,8 @@ int vm_write_initrd(const char *path, const char *base, const char *env, size_t 
 		free(basebuf);
 		return lt_err(LT_EXIT_FAIL, "%s: %s", btf, strerror(errno));
 	}
-	if (*release)
-		cfgbuf = vm_slurp(config, &cfgsz); /* optional */
+	if (*release && config)
+		cfgbuf = vm_slurp(config, &cfgsz); /* optional (NULL: vm run --no-config) */
 	f = fopen(path, "wb");
 	if (!f) {
 		free(basebuf);
