@@ -449,10 +449,12 @@ int csd_queue_cpu__tracepoint(struct trace_event_raw_csd_queue_cpu *ctx)
  * and (nohz_full targets only, it costs two probe reads) whether it ran user code */
 static __always_inline void hw_pending(struct lt_ipi_pending *p, __u32 cpu, __u32 cause, __u64 now)
 {
-	if (p && !p->send_ns) {
-		p->send_ns = now;
-		p->cause = cause;
-		p->send_user = is_nohz_full(cpu) ? ct_user_mode(cpu) : -1;
+	__u32 k = cause == LT_CAUSE_RESCHED ? LT_PEND_RESCHED : LT_PEND_CALL;
+
+	if (p && !p->send_ns[k]) {
+		p->send_ns[k] = now;
+		p->cause[k] = cause;
+		p->send_user[k] = is_nohz_full(cpu) ? ct_user_mode(cpu) : -1;
 	}
 }
 
@@ -469,12 +471,8 @@ static __always_inline void on_hw_send(__u32 cpu, __u64 callback, __u64 now)
 	if (callback && callback == cfg.csd_ipi_cb) {
 		/* the doorbell of queued calls: counted by cause at csd_queue_cpu */
 		cause = p && p->queued_cause < LT_NR_CAUSES ? p->queued_cause : LT_CAUSE_OTHER;
-		barrier_var(cause);
-		if (cause < LT_NR_CAUSES)
-			c->ipi_delivered_by_cause[cause]++;
 	} else {
 		cause = callback ? LT_CAUSE_OTHER : LT_CAUSE_RESCHED;
-		c->ipi_delivered_by_cause[cause]++;
 		count_callback(c, callback, cause);
 		on_request(cpu, cause, 0);
 		/* other callbacks (irq_work, ...) arrive on vectors we do not time */
@@ -520,8 +518,10 @@ static __always_inline void on_arch_send(struct lt_scratch *s, __u32 cpu, __u64 
 	if (!c)
 		return;
 	c->ipi_hw_sent++;
-	c->ipi_delivered_by_cause[cause]++;
-	on_queue(cpu, s->send_stashed ? s->send_func : 0, cause, s->send_stashed ? (const void *)s->send_info : NULL);
+	/* no call stashed: it was queued where the fallback hooks do not look (an inlined copy
+	 * of __smp_call_single_queue); LT_CB_UNSEEN names that in ipi.callbacks */
+	on_queue(cpu, s->send_stashed ? s->send_func : LT_CB_UNSEEN, cause,
+		 s->send_stashed ? (const void *)s->send_info : NULL);
 	hw_pending(p, cpu, cause, now);
 }
 
@@ -570,23 +570,31 @@ int BPF_PROG(ipi_send_cpumask__raw_tp, const struct cpumask *mask, unsigned long
 /* IPI receiving                                                       */
 /* ------------------------------------------------------------------ */
 
-/* First handler event of an IPI on this CPU: latency since the send. */
-/* The IPI raised towards this CPU arrived: its latency. Returns whether the CPU was
- * in user mode when it was raised (1 user, 0 kernel, -1 unknown or nothing pending):
- * the receiver cannot tell, its context tracking has already left user mode. */
-static __always_inline int consume_pending(__u32 cpu, __u64 now, __u32 *cause)
+/* The IPI raised towards this CPU arrived: its latency, from the send of the same kind (kind:
+ * LT_PEND_*, or -1 on powerpc, where both ride one interrupt: the earliest). Returns whether
+ * the CPU was in user mode when it was raised (1 user, 0 kernel, -1 unknown or nothing
+ * pending): the receiver cannot tell, its context tracking has already left user mode. */
+static __always_inline int consume_pending(__u32 cpu, __u64 now, int kind, __u32 *cause)
 {
 	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
+	__u32 k;
 
-	*cause = LT_CAUSE_OTHER;
-	if (p && p->send_ns) {
-		if (now > p->send_ns)
-			hist_add(LT_H_IPI_LATENCY, now - p->send_ns);
-		p->send_ns = 0;
-		*cause = p->cause;
-		return p->send_user;
-	}
-	return -1;
+	*cause = kind == LT_PEND_RESCHED ? LT_CAUSE_RESCHED : LT_CAUSE_OTHER;
+	if (!p)
+		return -1;
+	if (kind >= 0)
+		k = kind & 1;
+	else if (p->send_ns[LT_PEND_CALL] && p->send_ns[LT_PEND_RESCHED])
+		k = p->send_ns[LT_PEND_CALL] <= p->send_ns[LT_PEND_RESCHED] ? LT_PEND_CALL : LT_PEND_RESCHED;
+	else
+		k = p->send_ns[LT_PEND_CALL] ? LT_PEND_CALL : LT_PEND_RESCHED;
+	if (!p->send_ns[k])
+		return -1;
+	if (now > p->send_ns[k])
+		hist_add(LT_H_IPI_LATENCY, now - p->send_ns[k]);
+	p->send_ns[k] = 0;
+	*cause = p->cause[k] < LT_NR_CAUSES ? p->cause[k] : LT_CAUSE_OTHER;
+	return p->send_user[k];
 }
 
 /* Attribute this IPI as a wakeup (idle) or disturbance (nohz_full), once per
@@ -611,7 +619,7 @@ static __always_inline void attribute(struct lt_scratch *s, struct lt_counters *
 		c->nohz_wake_by_cause[cause]++;
 }
 
-static __always_inline void vector_entry(__u64 *counter, bool resched)
+static __always_inline void vector_entry(__u64 *counter, int kind)
 {
 	struct lt_scratch *s = scr();
 	struct lt_counters *c = ctrs();
@@ -623,7 +631,10 @@ static __always_inline void vector_entry(__u64 *counter, bool resched)
 	if (!s || !c)
 		return;
 	(*counter)++;
-	from_user = consume_pending(cpu, now, &s->irq_cause);
+	from_user = consume_pending(cpu, now, kind, &s->irq_cause);
+	/* delivered: the interrupts /proc/interrupts counts, by the cause of their send */
+	if (s->irq_cause < LT_NR_CAUSES)
+		c->ipi_delivered_by_cause[s->irq_cause]++;
 	s->in_irq = 1;
 	s->irq_attributed = 0;
 	s->irq_start_ns = now;
@@ -631,7 +642,7 @@ static __always_inline void vector_entry(__u64 *counter, bool resched)
 	/* in user mode when the IPI was raised (or unknown): context tracking here
 	 * already says kernel, the interrupt entry left user mode */
 	s->irq_nohz = is_nohz_full(cpu) && cs && cs->kind == LT_KIND_USER && from_user != 0;
-	if (resched)
+	if (kind == LT_PEND_RESCHED)
 		attribute(s, c, cpu, LT_CAUSE_RESCHED);
 }
 
@@ -644,11 +655,11 @@ static __always_inline int on_vector_entry(int which)
 	if (!c)
 		return 0;
 	if (which == 0)
-		vector_entry(&c->hw_call_function, false);
+		vector_entry(&c->hw_call_function, LT_PEND_CALL);
 	else if (which == 1)
-		vector_entry(&c->hw_call_function_single, false);
+		vector_entry(&c->hw_call_function_single, LT_PEND_CALL);
 	else
-		vector_entry(&c->hw_reschedule, true);
+		vector_entry(&c->hw_reschedule, LT_PEND_RESCHED);
 	return 0;
 }
 
@@ -701,7 +712,7 @@ static __always_inline int on_ppc_ipi(bool entry, bool doorbell)
 	if (!entry)
 		return on_vector_exit();
 	if ((c = ctrs()))
-		vector_entry(doorbell ? &c->hw_doorbell : &c->hw_ipi_irq, false);
+		vector_entry(doorbell ? &c->hw_doorbell : &c->hw_ipi_irq, -1);
 	return 0;
 }
 
@@ -758,7 +769,7 @@ static __always_inline int on_csd_entry(__u64 func, void *csd)
 			c->tlb_remote_flush_received++;
 	}
 	if (!s->in_irq)
-		consume_pending(cpu, bpf_ktime_get_ns(), &(__u32){ 0 }); /* no vector tracepoints (non-x86) */
+		consume_pending(cpu, bpf_ktime_get_ns(), -1, &(__u32){ 0 }); /* no vector tracepoints */
 	if (s->in_irq || s->in_idle)
 		attribute(s, c, cpu, cause);
 	return 0;

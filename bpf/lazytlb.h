@@ -21,6 +21,7 @@
  * attaching; cb_counts counts queued calls per callback address (userspace names them). */
 #define LT_MAX_CB_CAUSES 64
 #define LT_MAX_CB_COUNTS 512
+#define LT_CB_UNSEEN 1 /* cb_counts key of a hardware IPI whose queued call was not seen */
 
 /* key of cb_counts: a callback as it was counted (irq_work callbacks are told by csd type) */
 struct lt_cb_key {
@@ -114,7 +115,7 @@ struct lt_counters {
 	__u64 ipi_sent;              /* all cross-CPU requests (queued calls + resched + other) */
 	__u64 ipi_cause_state[LT_NR_CAUSES][LT_NR_STATES];
 	__u64 ipi_hw_sent;           /* hardware IPIs raised (ipi_send_cpu/ipi_send_cpumask targets) */
-	__u64 ipi_delivered_by_cause[LT_NR_CAUSES]; /* ... by the cause of the call that raised it */
+	__u64 ipi_delivered_by_cause[LT_NR_CAUSES]; /* IPI interrupts received, by the cause of their send */
 	__u64 cb_counts_full;        /* queued calls not counted by callback: cb_counts was full */
 	/* IPIs, counted on the receiving CPU */
 	__u64 hw_call_function, hw_call_function_single, hw_reschedule; /* x86 vectors */
@@ -160,12 +161,15 @@ struct lt_cpu_state {
 enum { LT_KIND_UNKNOWN = 0, LT_KIND_IDLE, LT_KIND_KTHREAD, LT_KIND_USER };
 
 /* ---- per-target pending IPI (send timestamp and cause), for latency and wakeups ---- */
+/* hardware IPIs raised to a CPU and not yet handled, per kind: x86 has a vector each, so a
+ * handler is paired with a send of its own vector (powerpc muxes both: the earliest is taken) */
+enum { LT_PEND_CALL, LT_PEND_RESCHED, LT_NR_PEND };
 struct lt_ipi_pending {
-	__u64 send_ns;     /* 0 when nothing pending */
-	__u32 cause;       /* cause of the first request that raised the IPI */
-	__u32 queued_cause;/* cause of the last call queued for this CPU (csd_queue_cpu) */
-	__s32 send_user;   /* context tracking of the target when the IPI was raised: 1 user, 0 kernel, -1 unknown */
-	__u8 pad[44];
+	__u64 send_ns[LT_NR_PEND];   /* 0 when nothing pending */
+	__u32 cause[LT_NR_PEND];     /* cause of the first request that raised the IPI */
+	__s32 send_user[LT_NR_PEND]; /* target's context tracking at the send: 1 user, 0 kernel, -1 unknown */
+	__u32 queued_cause;          /* cause of the last call queued for this CPU (csd_queue_cpu) */
+	__u8 pad[28];
 } __attribute__((aligned(64)));
 
 /* ---- per-CPU scratch (entry timestamps, flags), never read by other CPUs ---- */

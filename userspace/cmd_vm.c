@@ -267,7 +267,7 @@ static int prepare_outdir(struct vm_run *r)
 /* /lazytlb.env (what vm/init runs) into DIR/initrd.img with the config and BTF */
 static int make_initrd(struct vm_run *r)
 {
-	char *env = NULL, path[PATH_MAX + 64], cfgpath[PATH_MAX + 64];
+	char *env = NULL, path[PATH_MAX + 64], cfgpath[PATH_MAX + 64], pkg[256] = "";
 	size_t envlen = 0;
 	FILE *ef = open_memstream(&env, &envlen);
 	int rc;
@@ -275,6 +275,11 @@ static int make_initrd(struct vm_run *r)
 	fputs("LT_KERNEL=", ef), vm_sh_quote(ef, r->kname), fputc('\n', ef);
 	fputs("LT_SCENARIO=", ef), vm_sh_quote(ef, r->scen), fputc('\n', ef);
 	fprintf(ef, "LT_NOHZ_FULL=%d\n", r->nohz);
+	/* the package vm/fetch.sh resolved, into every result file the guest writes */
+	vm_snprintf(path, sizeof(path), "%s/package", r->kdir);
+	vm_read_first_line(path, pkg, sizeof(pkg));
+	if (*pkg)
+		fputs("LAZYTLB_KERNEL_PACKAGE=", ef), vm_sh_quote(ef, pkg), fputc('\n', ef);
 	if (r->with_btf)
 		fputs("LAZYTLB_BTF=/boot/vmlinux.btf\n", ef);
 	if (r->cmd) {
@@ -443,8 +448,9 @@ static void usage(FILE *f)
 	fprintf(f, "usage: lazytlb vm list\n"
 		   "       lazytlb vm run KERNEL SCENARIO [-o DIR] [--nohz-full] [--timeout S] [-v] [-- RUN-OPTIONS]\n"
 		   "       lazytlb vm run KERNEL --cmd CMD [-o DIR] [--nohz-full] [--timeout S] [-v]\n"
+		   "       lazytlb vm ab KERNEL_A KERNEL_B SCENARIO [-o DIR] [-r N] [-d S] [-- RUN-OPTIONS]\n"
 		   "  The qemu kernel matrix: kernels-config/*.kcfg (see kernels-config/README.md).\n"
-		   "  `lazytlb vm run --help` for details.\n"
+		   "  `lazytlb vm run --help`, `lazytlb vm ab --help` for details.\n"
 		   "  Prepare the images with `make vm-prepare` (or vm/fetch.sh KERNEL; vm/initramfs.sh ARCH).\n");
 }
 
@@ -453,7 +459,7 @@ int cmd_vm(int argc, char **argv)
 	int rc;
 
 	if (argc < 2)
-		return lt_err(LT_EXIT_USAGE, "needs a subcommand: list or run (try lazytlb vm --help)");
+		return lt_err(LT_EXIT_USAGE, "needs a subcommand: list, run or ab (try lazytlb vm --help)");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return LT_EXIT_OK;
@@ -464,5 +470,7 @@ int cmd_vm(int argc, char **argv)
 		return vm_list();
 	if (!strcmp(argv[1], "run"))
 		return vm_run(argc - 1, argv + 1);
-	return lt_err(LT_EXIT_USAGE, "unknown vm command '%s': list or run (try lazytlb vm --help)", argv[1]);
+	if (!strcmp(argv[1], "ab"))
+		return vm_ab(argc - 1, argv + 1);
+	return lt_err(LT_EXIT_USAGE, "unknown vm command '%s': list, run or ab (try lazytlb vm --help)", argv[1]);
 }

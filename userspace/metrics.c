@@ -143,6 +143,9 @@ struct json *collector_result_new(struct collector *c)
 	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
 		json_set(cfg, config_keys[i], json_string(kconfig_get(c->kconfig, config_keys[i])));
 	json_set(k, "config_source", json_string(kconfig_source(c->kconfig)));
+	/* `vm run` passes the package vm/fetch.sh resolved (PKG=VERSION) */
+	json_set(k, "package", getenv("LAZYTLB_KERNEL_PACKAGE") ? json_string(getenv("LAZYTLB_KERNEL_PACKAGE"))
+								 : json_null());
 	json_set(k, "btf", json_string(c->opts.btf_custom_path ? c->opts.btf_custom_path : "/sys/kernel/btf/vmlinux"));
 	json_set(k, "btf_source", json_string(c->opts.btf_custom_path ? "custom" : "sysfs"));
 	json_set(r, "probes", probes_json(c->st));
@@ -283,7 +286,8 @@ static struct json *callbacks_json(const struct collector *c)
 		char hex[32];
 
 		snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)c->cb_rep[i].k.func);
-		json_set(e, "symbol", json_string(c->cb_rep[i].name[0] ? c->cb_rep[i].name : hex));
+		json_set(e, "symbol", json_string(c->cb_rep[i].k.func == LT_CB_UNSEEN ? "(call not seen: queued off the fallback hooks)"
+						  : c->cb_rep[i].name[0] ? c->cb_rep[i].name : hex));
 		json_set(e, "cause", json_string(lt_cause_names[c->cb_rep[i].k.cause % LT_NR_CAUSES]));
 		json_set(e, "calls", json_u64(c->cb_rep[i].n));
 		json_push(a, e);
@@ -335,9 +339,9 @@ static struct json *ipi_json(const struct collector *c, const struct lt_counters
 			json_set(bs, lt_state_names[st], json_u64(s));
 		}
 	}
-	/* hardware IPIs by the cause of the call that raised them: the same unit as /proc */
-	bd = json_set(o, "delivered_by_cause", hw_sends ? json_object() : json_null());
-	if (hw_sends)
+	/* IPI interrupts received by the cause of the send they answer: the unit of /proc */
+	bd = json_set(o, "delivered_by_cause", vec ? json_object() : json_null());
+	if (vec)
 		for (int ca = 0; ca < LT_NR_CAUSES; ca++)
 			json_set(bd, lt_cause_names[ca], json_u64(SUM(ipi_delivered_by_cause[ca])));
 	json_set(o, "callbacks", sends ? callbacks_json(c) : json_null());

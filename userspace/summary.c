@@ -129,7 +129,7 @@ static void cause_state_table(FILE *f, const struct json *res)
 	const char *const *causes = lt_cause_names, *const *states = lt_state_names;
 	char path[128], zero[256] = "";
 	__u64 v, d;
-	bool have_d = rep_sum(res, "metrics.ipi.hw_sent", &d);
+	bool have_d;
 
 	if (!rep_sum(res, "metrics.ipi.sent", &v)) {
 		fprintf(f, "  n/a (probe unavailable)\n");

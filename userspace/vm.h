@@ -43,6 +43,7 @@ int vm_kcfg_load(const char *name, struct kcfg *k);       /* kernels-config/NAME
 const char *vm_btf_kind(const struct kcfg *k);            /* "sysfs" or "detached" */
 bool vm_exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vm_read_first_line(const char *path, char *buf, size_t len);
+int vm_ab(int argc, char **argv);                         /* cmd_vm_ab.c: `vm ab` */
 int vm_run_wait(char *const argv[]);                      /* in vm_root; exit status */
 int vm_mkdir_p(const char *dir);
 void *vm_slurp(const char *path, size_t *size);           /* malloc'd, NULL on error */

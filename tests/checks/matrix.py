@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+# tests/checks/matrix.py DIR SCHEME: the ground-truth checks of every matrix kernel, on the
+# files tests/checks/matrix.sh left in DIR (one guest). SCHEME: the kcfg's lazy_scheme.
+#  - hardware IPIs delivered, summed over causes, = the guest's /proc/interrupts (x86 CAL+RES,
+#    powerpc the IPI line + DBL) within 2% (+3: a send straddling a rep edge);
+#  - x86 tlbflush: the TLB row lazytlb counts = /proc's TLB row within 2%; with csd_queue_cpu
+#    (6.3+) the tlb_flush calls queued = that row (each queued call runs flush_tlb_func on its
+#    target, which counts the row); before 6.3 (5.10) the row also counts the initiator's own
+#    flush_tlb_func_remote run (kernels-config/README.md), so tlb_flush delivered <= CAL;
+#  - `other` <= 10% of the calls queued, and what it holds is named (ipi.callbacks);
+#  - the scheme is the kcfg's, from the config; without the config, from kernel_version
+#    (before 6.4) or kallsyms (6.4+), and still the kcfg's;
+#  - exit-lazy: every exiting process's mm is torn down: __mmdrop >= the workload's exits.
+import os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ltcheck import Checks, load
+
+d, scheme = sys.argv[1], sys.argv[2]
+ck = Checks()
+near = lambda a, b: a is not None and b is not None and abs(a - b) <= 0.02 * b + 3
+release = open(f"{d}/release").read().strip()
+for scn in ("tlbflush", "exit-lazy"):
+    rc = open(f"{d}/{scn}.rc").read().strip()
+    if not ck.ok(f"{release} {scn}: lazytlb run exit 0", rc == "0", f"exit {rc}: {open(f'{d}/{scn}.log').read()[-300:]}"):
+        continue
+    r = load(f"{d}/{scn}.json")
+    k = r["kernel"]
+    # before 6.4 the config has neither option: the version is the evidence
+    old = tuple(int(x) for x in release.split(".")[:2]) < (6, 4)
+    ck.ok(f"{release} {scn}: scheme {k['lazy_tlb_scheme']} ({k['scheme_source']})",
+          k["lazy_tlb_scheme"] == scheme and k["scheme_source"] == ("kernel_version" if old else "config"),
+          f"kcfg says {scheme}")
+    ck.ok(f"{release} {scn}: kernel.package recorded", bool(k.get("package")), str(k.get("package")))
+    for i, rep in enumerate(r["reps"]):
+        m, pf = rep["metrics"], rep["procfs"]["interrupts_delta"]
+        ip = m["ipi"]
+        x86 = pf.get("CAL") is not None
+        proc = (pf["CAL"] or 0) + (pf["RES"] or 0) if x86 else (pf.get("IPI") or 0) + (pf.get("DBL") or 0)
+        dl = ip.get("delivered_by_cause")
+        tot = sum(dl.values()) if dl else None
+        ck.ok(f"{release} {scn} rep {i}: IPIs delivered {tot} = /proc {'CAL+RES' if x86 else 'IPI+DBL'} {proc}",
+              near(tot, proc), f"by cause {dl}")
+        q = ip["by_cause"]
+        queued = sum(q.values())
+        named = [c["symbol"] for c in ip["callbacks"] if c["cause"] == "other"]
+        ck.ok(f"{release} {scn} rep {i}: other {q['other']} <= 10% of {queued} queued",
+              q["other"] <= 0.10 * queued + 2, f"other callbacks: {named[:8]}")
+        if q["other"]:
+            ck.ok(f"{release} {scn} rep {i}: other is named", bool(named), str(ip["callbacks"][:5]))
+        if x86 and scn == "tlbflush":
+            ours = ip["tlb_remote_flush_received"]
+            ck.ok(f"{release} tlbflush rep {i}: TLB row lazytlb {ours} = /proc {pf['TLB']}", near(ours, pf["TLB"]))
+            if ip["requests_source"] == "csd_queue_cpu":
+                ck.ok(f"{release} tlbflush rep {i}: tlb_flush queued {q['tlb_flush']} = /proc TLB {pf['TLB']}",
+                      near(q["tlb_flush"], pf["TLB"]))
+            else:
+                ck.ok(f"{release} tlbflush rep {i}: tlb_flush delivered {dl['tlb_flush']} <= CAL {pf['CAL']}, > 0",
+                      0 < dl["tlb_flush"] <= pf["CAL"] + 3)
+        if scn == "exit-lazy":
+            exits = rep["workload"]["ops"]
+            mm = m["mmdrop"]["mmdrop"]
+            ck.ok(f"{release} exit-lazy rep {i}: __mmdrop {mm} >= exits {exits}", mm is not None and mm >= 0.98 * exits - 2)
+rc = open(f"{d}/noconfig.rc").read().strip()
+if ck.ok(f"{release}: record without the config exit 0", rc == "0", open(f"{d}/noconfig.log").read()[-300:]):
+    k = load(f"{d}/noconfig.json")["kernel"]
+    major, minor = (int(x) for x in release.split(".")[:2])
+    want_src = "kernel_version" if (major, minor) < (6, 4) else "kallsyms"
+    ck.ok(f"{release}: without config, scheme {k['lazy_tlb_scheme']} ({k['scheme_source']})",
+          k["lazy_tlb_scheme"] == scheme and k["scheme_source"] == want_src and not k.get("config_source"),
+          f"want {scheme} ({want_src}), config_source {k.get('config_source')}")
+ck.done()
