@@ -13,7 +13,7 @@
 #include "workload.h"
 
 enum { C_MADVISE, C_MUNMAP, C_PAGES, C_MOVED };
-enum { MODE_DONTNEED, MODE_MUNMAP };
+enum { MODE_DONTNEED, MODE_MUNMAP, MODE_PUNCH };
 enum { THP_DEFAULT, THP_ON, THP_OFF };
 
 #define ALIGN_2M (2UL << 20)
@@ -71,8 +71,12 @@ static int remap(struct wl_thread *t, struct tlbflush *s)
 
 static int zap(struct wl_thread *t, struct tlbflush *s)
 {
-	if (s->mode == MODE_DONTNEED) {
-		if (madvise(s->region, s->size, MADV_DONTNEED))
+	if (s->mode == MODE_DONTNEED || s->mode == MODE_PUNCH) {
+		/* punch: all but the first page, so no PTE table empties and none is freed (6.15+
+		 * PT_RECLAIM frees empty ones on MADV_DONTNEED) */
+		size_t skip = s->mode == MODE_PUNCH ? s->page : 0;
+
+		if (madvise(s->region + skip, s->size - skip, MADV_DONTNEED))
 			return wl_fail(t->ctx, "madvise(MADV_DONTNEED): %s", strerror(errno));
 		t->cnt[C_MADVISE]++;
 	} else {
@@ -117,8 +121,9 @@ static void tlbflush_cleanup(struct wl_ctx *c)
 }
 
 static const struct wl_param_desc tlbflush_params[] = {
-	{ "mode", WL_P_ENUM, "dontneed", "dontneed|munmap",
-	  "zap with madvise(MADV_DONTNEED), or munmap and map again at the same address" },
+	{ "mode", WL_P_ENUM, "dontneed", "dontneed|munmap|punch",
+	  "zap with madvise(MADV_DONTNEED), or munmap and map again at the same address, or punch: "
+	  "MADV_DONTNEED all but the first page (frees no page table on any kernel)" },
 	{ "size", WL_P_SIZE, "2M", NULL, "region size, bytes (2 MiB aligned, every page touched before each zap)" },
 	{ "thp", WL_P_ENUM, "default", "default|on|off",
 	  "madvise the region MADV_HUGEPAGE (on) or MADV_NOHUGEPAGE (off), or leave the system setting" },

@@ -323,11 +323,10 @@ static __always_inline __u32 target_state(struct lt_cpu_state *cs, __u32 cpu, __
 	return LT_STATE_USER;
 }
 
-static __always_inline void whatif_eval(struct lt_counters *c, struct lt_cpu_state *cs, __u32 cpu,
-					__u32 cause, __u64 mm, int ct, __u64 now)
+/* Each filter's predicate for a target: 1 holds (the filter would not send), 0 does not,
+ * -1 unknown. ct: the target's context tracking (1 user/idle, 0 kernel, -1 unknown). */
+static __always_inline void whatif_predicates(int *d, struct lt_cpu_state *cs, __u32 cpu, __u64 mm, int ct)
 {
-	/* decision per filter: 1 skip, 0 send, -1 unknown */
-	int d[LT_NR_FILTERS];
 	bool lazy_ctx = cs && (cs->kind == LT_KIND_IDLE || cs->kind == LT_KIND_KTHREAD);
 
 	d[LT_F_TARGET_IDLE] = cs ? cs->kind == LT_KIND_IDLE : -1;
@@ -338,18 +337,55 @@ static __always_inline void whatif_eval(struct lt_counters *c, struct lt_cpu_sta
 	if (cs && cs->kind != LT_KIND_USER)
 		ct = ct_user_mode(cpu);
 	d[LT_F_TARGET_NOT_KERNEL] = ct;
+}
+
+/*
+ * A target a filter would skip, but which the kernel needs to reach: 1 kept on purpose,
+ * 0 the skip is safe, -1 cannot tell. The reasons are the code's own:
+ *  - tlb_flush to a CPU lazy on the mm (active_mm == mm) when the flush freed page tables:
+ *    a lazy CPU may still walk them speculatively (x86 native_flush_tlb_multi, 4.19+: lazy
+ *    CPUs are skipped only when !info->freed_tables). Freed-ness unknown (no
+ *    flush_tlb_info: powerpc) -> cannot tell.
+ *  - shoot_lazy / exit_flush_lazy to a CPU lazy on the mm: moving those CPUs off the mm is
+ *    what the call is for (kernel/fork.c cleanup_lazy_tlbs 6.4+, powerpc
+ *    exit_flush_lazy_tlbs).
+ * A CPU whose active_mm is another mm cannot walk this mm's tables: skipping it is safe.
+ */
+static __always_inline int whatif_kept(struct lt_cpu_state *cs, __u32 cause, __u64 mm, __u32 freed)
+{
+	if (!cs || !mm || cs->active_mm != mm)
+		return 0;
+	if (cause == LT_CAUSE_SHOOT_LAZY || cause == LT_CAUSE_EXIT_FLUSH_LAZY)
+		return 1;
+	if (cause == LT_CAUSE_TLB_FLUSH)
+		return freed == 1 ? 1 : freed == 0 ? 0 : -1;
+	return 0;
+}
+
+static __always_inline void whatif_eval(struct lt_counters *c, struct lt_cpu_state *cs, __u32 cpu,
+					__u32 cause, __u64 mm, int ct, __u32 st, __u32 freed, __u64 now)
+{
+	int d[LT_NR_FILTERS], kept;
+
+	if (cause >= LT_NR_CAUSES)
+		return;
+	whatif_predicates(d, cs, cpu, mm, ct);
+	kept = whatif_kept(cs, cause, mm, freed);
 #pragma unroll
 	for (int f = 0; f < LT_NR_FILTERS; f++) {
-		struct lt_whatif_cell *w;
+		struct lt_whatif_cell *w = &c->whatif[f][cause];
 
-		if (cause >= LT_NR_CAUSES)
-			break;
-		w = &c->whatif[f][cause];
 		w->seen++;
-		if (d[f] < 0) {
+		if (d[f] < 0 || (d[f] > 0 && kept < 0)) {
 			w->unknown++;
+		} else if (d[f] > 0 && kept) {
+			w->kept++;
 		} else if (d[f] > 0) {
 			w->skip++;
+			if (st == LT_STATE_IDLE)
+				c->whatif_skip_idle[f]++;
+			else if (st == LT_STATE_NOHZ_FULL)
+				c->whatif_skip_nohz[f]++;
 			if (cs && mm) {
 				cs->skipped_mm[f] = mm;
 				cs->skipped_ns[f] = now;
@@ -358,8 +394,34 @@ static __always_inline void whatif_eval(struct lt_counters *c, struct lt_cpu_sta
 	}
 }
 
+/* A remote TLB flush ended: the CPUs of its mm_cpumask it queued no call for were left out
+ * by the kernel (x86: lazy CPUs unless tables were freed, 4.19+; should_flush_tlb and the
+ * lazy trim of mm_cpumask, 6.14+; KVM: preempted vCPUs). Those a filter's predicate holds
+ * for are what "this kernel already saves". */
+static __always_inline void whatif_kernel_skipped(struct lt_counters *c, struct lt_scratch *s)
+{
+	__u64 w = s->rflush_cand & ~s->rflush_sent;
+
+#pragma unroll
+	for (__u32 i = 0; i < 64; i++, w >>= 1) {
+		struct lt_cpu_state *cs;
+		int d[LT_NR_FILTERS];
+		__u32 cpu = i;
+
+		if (!w)
+			break;
+		if (!(w & 1))
+			continue;
+		cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+		whatif_predicates(d, cs, cpu, s->rflush_mm, cs && cs->kind == LT_KIND_USER ? ct_user_mode(cpu) : -1);
+		for (int f = 0; f < LT_NR_FILTERS; f++)
+			if (d[f] > 0)
+				c->whatif[f][LT_CAUSE_TLB_FLUSH].kernel_skipped++;
+	}
+}
+
 /* one request (queued call, resched, other) from this CPU to `cpu` */
-static __always_inline void on_request(__u32 cpu, __u32 cause, __u64 mm)
+static __always_inline void on_request(__u32 cpu, __u32 cause, __u64 mm, __u32 freed)
 {
 	struct lt_counters *c = ctrs();
 	struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
@@ -372,7 +434,7 @@ static __always_inline void on_request(__u32 cpu, __u32 cause, __u64 mm)
 	c->ipi_sent++;
 	c->ipi_cause_state[cause][st % LT_NR_STATES]++;
 	if (cfg.whatif)
-		whatif_eval(c, cs, cpu, cause, mm, ct, bpf_ktime_get_ns());
+		whatif_eval(c, cs, cpu, cause, mm, ct, st, freed, bpf_ktime_get_ns());
 }
 
 /* the mm an IPI is about: from its argument where the callback says what it is */
@@ -402,17 +464,23 @@ static __always_inline void on_queue(__u32 cpu, __u64 func, __u32 cause, const v
 	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
 	struct lt_counters *c = ctrs();
 
+	__u32 freed = 2;
+
 	if (p)
 		p->queued_cause = cause;
 	count_callback(c, func, cause);
 	if (cause == LT_CAUSE_TLB_FLUSH && c) {
 		struct lt_scratch *s = scr();
 
-		c->flush_freed_tables[lt_flush_info_freed_tables(lt_have_flush_tlb_info() ? info : NULL)]++;
-		if (s && s->rflush_open)
+		freed = lt_flush_info_freed_tables(lt_have_flush_tlb_info() ? info : NULL);
+		c->flush_freed_tables[freed % 3]++;
+		if (s && s->rflush_open) {
 			s->rflush_queued++;
+			if (cpu < 64)
+				s->rflush_sent |= 1ULL << cpu;
+		}
 	}
-	on_request(cpu, cause, request_mm(cause, info));
+	on_request(cpu, cause, request_mm(cause, info), freed);
 }
 
 static __always_inline int on_csd_queue(__u32 cpu, __u64 func, void *csd)
@@ -474,7 +542,7 @@ static __always_inline void on_hw_send(__u32 cpu, __u64 callback, __u64 now)
 	} else {
 		cause = callback ? LT_CAUSE_OTHER : LT_CAUSE_RESCHED;
 		count_callback(c, callback, cause);
-		on_request(cpu, cause, 0);
+		on_request(cpu, cause, 0, 2);
 		/* other callbacks (irq_work, ...) arrive on vectors we do not time */
 		if (callback)
 			return;
@@ -848,7 +916,7 @@ int cpu_idle__tracepoint(struct trace_event_raw_cpu *ctx)
  * in mm_cpumask are lazy or idle), 2 unknown (a kthread flushing, e.g. reclaim's batched
  * flush, or CPUs past the first 64). Only at remote-send events, not on hot paths.
  */
-static __always_inline __u32 mm_active_elsewhere(__u32 self)
+static __always_inline __u32 mm_active_elsewhere(struct lt_scratch *s, __u32 self)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct mm_struct *mm = BPF_CORE_READ(t, mm);
@@ -861,6 +929,8 @@ static __always_inline __u32 mm_active_elsewhere(__u32 self)
 	if (bpf_probe_read_kernel(&w, sizeof(w), &mask[0]))
 		return 2;
 	w &= ~(1UL << (self & 63));
+	s->rflush_mm = (__u64)mm;
+	s->rflush_cand = w;
 	/* a plain bit walk (clang 14 crashes on __builtin_ctzl for the BPF target), unrolled:
 	 * the 5.10 verifier reports a rolled one, whose counter lives in the map key on the
 	 * stack, as "infinite loop detected" and tlb_flush failed to load there */
@@ -905,11 +975,14 @@ static __always_inline int on_tlb_flush(int reason)
 			c->rflush_no_active_target++;
 		else
 			c->rflush_unknown++;
+		if (cfg.whatif)
+			whatif_kernel_skipped(c, s);
 	}
 	s->rflush_open = r == LT_FR_REMOTE_SEND_IPI;
 	s->rflush_queued = 0;
+	s->rflush_cand = s->rflush_sent = 0;
 	if (s->rflush_open)
-		s->rflush_active = mm_active_elsewhere(bpf_get_smp_processor_id());
+		s->rflush_active = mm_active_elsewhere(s, bpf_get_smp_processor_id());
 	return 0;
 }
 

@@ -30,8 +30,12 @@ struct lt_cb_key {
 	__u32 pad;
 };
 
+/* per filter and cause, per target of a request: seen; of those the predicate held for, skip
+ * (the IPI was not needed), kept (needed all the same: the reason is the cause's, see
+ * whatif_kept()); unknown (the state could not be read). kernel_skipped: targets in the mm's
+ * CPU mask the kernel itself left out of a remote TLB flush, the predicate holding for them */
 struct lt_whatif_cell {
-	__u64 seen, skip, unknown;
+	__u64 seen, skip, kept, unknown, kernel_skipped;
 };
 
 /* ---- log-linear histograms: each power of two split into LT_HIST_SUB linear buckets ---- */
@@ -140,6 +144,8 @@ struct lt_counters {
 	/* what-if */
 	struct lt_whatif_cell whatif[LT_NR_FILTERS][LT_NR_CAUSES];
 	__u64 whatif_race_exposed[LT_NR_FILTERS];
+	__u64 whatif_skip_idle[LT_NR_FILTERS];   /* skipped IPIs that would have woken an idle CPU */
+	__u64 whatif_skip_nohz[LT_NR_FILTERS];   /* ... or disturbed a nohz_full CPU in user mode */
 	__u64 flush_freed_tables[3]; /* no / yes / unknown, per queued TLB-flush call */
 	/* sampling bookkeeping */
 	__u64 sharing_tick;
@@ -192,6 +198,9 @@ struct lt_scratch {
 	 * by its next tlb_flush event, and the TLB-flush calls it queued meanwhile */
 	__u32 rflush_open, rflush_queued;
 	__u32 rflush_active; /* another CPU ran the flushed mm at the event: 0 no, 1 yes, 2 unknown */
+	__u64 rflush_mm;     /* the flushed mm, */
+	__u64 rflush_cand;   /* the other CPUs (0-63) in its mm_cpumask at remote_send_ipi, */
+	__u64 rflush_sent;   /* and those a TLB-flush call was queued for since */
 };
 
 /* ---- configuration written by userspace into .rodata before load ---- */

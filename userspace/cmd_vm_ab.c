@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "../bench/scenario.h"
 #include "cli.h"
 #include "vm.h"
 
@@ -56,6 +57,8 @@ static int parse(int argc, char **argv, struct ab *a)
 		{ "timeout", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct scenario scn;
+	char err[512];
 	uint64_t u;
 	double d;
 	int c;
@@ -93,9 +96,14 @@ static int parse(int argc, char **argv, struct ab *a)
 	if (argc - optind != 3)
 		return lt_err(LT_EXIT_USAGE, "needs KERNEL_A KERNEL_B SCENARIO (try lazytlb vm ab --help)");
 	a->k[0] = argv[optind], a->k[1] = argv[optind + 1], a->scen = argv[optind + 2];
+	/* a scenario the guests cannot run, said before booting anything */
+	if (scenario_load(a->scen, &scn, err, sizeof(err)))
+		return lt_err(LT_EXIT_USAGE, "%s", err);
+	scenario_free(&scn);
 	for (int i = 0; i < 2; i++)
 		if (strchr(a->k[i], '/') || !vm_exists("%s/kernels-config/%s.kcfg", vm_root, a->k[i]))
-			return lt_err(LT_EXIT_USAGE, "no kernel '%s' (lazytlb vm list)", a->k[i]);
+			return lt_err(LT_EXIT_USAGE, "unknown kernel '%s': no %s/kernels-config/%s.kcfg (lazytlb vm list)",
+				      a->k[i], vm_root, a->k[i]);
 	return 0;
 }
 

@@ -400,21 +400,31 @@ static struct json *whatif_json(const struct collector *c, const struct lt_count
 {
 	struct json *o, *ft;
 
+	/* the kernel's own skips are seen at remote TLB flushes: tlb_flush remote_send_ipi, then
+	 * csd_queue_cpu (x86 6.3+) */
+	bool rflush = collector_hook_ok(c, H_TLB_FLUSH) && collector_hook_ok(c, H_CSD_QUEUE_CPU);
+
 	if (!c->opts.whatif || !requests_source(c))
 		return json_null();
 	o = json_object();
 	for (int f = 0; f < LT_NR_FILTERS; f++) {
 		struct json *fo = json_set(o, lt_filter_names[f], json_object()), *bc;
-		__u64 seen = 0, skip = 0, unk = 0;
+		__u64 seen = 0, skip = 0, kept = 0, unk = 0, ks = 0;
 
 		for (int ca = 0; ca < LT_NR_CAUSES; ca++) {
 			seen += SUM(whatif[f][ca].seen);
 			skip += SUM(whatif[f][ca].skip);
+			kept += SUM(whatif[f][ca].kept);
 			unk += SUM(whatif[f][ca].unknown);
+			ks += SUM(whatif[f][ca].kernel_skipped);
 		}
 		json_set(fo, "seen", json_u64(seen));
 		json_set(fo, "skip", json_u64(skip));
+		json_set(fo, "kept_on_purpose", json_u64(kept));
 		json_set(fo, "unknown", json_u64(unk));
+		json_set(fo, "kernel_skipped", num_or_null(rflush, ks));
+		json_set(fo, "skip_idle", json_u64(SUM(whatif_skip_idle[f])));
+		json_set(fo, "skip_nohz_full", json_u64(SUM(whatif_skip_nohz[f])));
 		json_set(fo, "race_exposed", json_u64(SUM(whatif_race_exposed[f])));
 		bc = json_set(fo, "by_cause", json_object());
 		for (int ca = 0; ca < LT_NR_CAUSES; ca++) {
@@ -422,7 +432,9 @@ static struct json *whatif_json(const struct collector *c, const struct lt_count
 
 			json_set(co, "seen", json_u64(SUM(whatif[f][ca].seen)));
 			json_set(co, "skip", json_u64(SUM(whatif[f][ca].skip)));
+			json_set(co, "kept_on_purpose", json_u64(SUM(whatif[f][ca].kept)));
 			json_set(co, "unknown", json_u64(SUM(whatif[f][ca].unknown)));
+			json_set(co, "kernel_skipped", num_or_null(rflush, SUM(whatif[f][ca].kernel_skipped)));
 		}
 	}
 	ft = json_set(o, "tlb_flush_freed_tables", json_object());

@@ -248,29 +248,50 @@ static void ground_truth(FILE *f, const struct json *res)
 		fprintf(f, "  no IPI rows in /proc/interrupts\n");
 }
 
+/* Per filter: the counts, then one line a developer can quote */
 static void whatif_table(FILE *f, const struct json *res)
 {
+	static const char *const k[] = { "seen", "skip", "kept_on_purpose", "kernel_skipped", "unknown",
+					 "race_exposed", "skip_idle", "skip_nohz_full" };
 	const char *const *filters = lt_filter_names;
 	const struct json *w = json_path(json_at(json_get(res, "reps"), 0), "metrics.whatif");
+	double secs = total_seconds(res);
 	char p[128];
 
 	if (!w || json_type(w) != JSON_OBJECT) {
 		fprintf(f, "  not evaluated (use --whatif)\n");
 		return;
 	}
-	fprintf(f, "  %-18s %12s %12s %12s %14s\n", "filter", "seen", "would skip", "unknown", "race exposed");
+	fprintf(f, "  %-18s %9s %9s %9s %9s %9s %9s\n", "filter", "seen", "skip", "kept", "kernel", "unknown", "race");
 	for (size_t i = 0; i < LT_NR_FILTERS; i++) {
-		__u64 v[4];
-		static const char *const k[] = { "seen", "skip", "unknown", "race_exposed" };
+		__u64 v[8];
+		bool ks;
 
-		for (size_t j = 0; j < 4; j++) {
+		for (size_t j = 0; j < 8; j++) {
 			snprintf(p, sizeof(p), "metrics.whatif.%s.%s", filters[i], k[j]);
-			rep_sum(res, p, &v[j]);
+			if (!rep_sum(res, p, &v[j]))
+				v[j] = 0;
 		}
-		fprintf(f, "  %-18s %12llu %12llu %12llu %14llu\n", filters[i], (unsigned long long)v[0],
-			(unsigned long long)v[1], (unsigned long long)v[2], (unsigned long long)v[3]);
+		snprintf(p, sizeof(p), "metrics.whatif.%s.kernel_skipped", filters[i]);
+		ks = rep_sum(res, p, &v[3]);
+		snprintf(p, sizeof(p), "%llu", (unsigned long long)v[3]);
+		fprintf(f, "  %-18s %9llu %9llu %9llu %9s %9llu %9llu\n", filters[i], (unsigned long long)v[0],
+			(unsigned long long)v[1], (unsigned long long)v[2], ks ? p : "n/a", (unsigned long long)v[4],
+			(unsigned long long)v[5]);
+		if (ks)
+			snprintf(p, sizeof(p), "%llu already saved by this kernel", (unsigned long long)v[3]);
+		else
+			snprintf(p, sizeof(p), "what this kernel already saves is not seen here");
+		fprintf(f, "    would save %.1f IPIs/s (%llu idle wakeups, %llu nohz_full interruptions); "
+			   "%llu kept on purpose; %s\n",
+			secs ? (double)v[1] / secs : 0, (unsigned long long)v[6], (unsigned long long)v[7],
+			(unsigned long long)v[2], p);
 	}
-	fprintf(f, "  (upper bounds: what a patch applying the filter could at most save)\n");
+	fprintf(f, "  skip: the predicate holds and the IPI was not needed (what a patch could save);\n"
+		   "  kept: it holds but the IPI is required (a flush that freed page tables, a lazy CPU on\n"
+		   "  the mm a shoot-lazies call exists to clear); kernel: targets in the mm's CPU mask this\n"
+		   "  kernel's own filter left out of remote TLB flushes; race: skipped targets that switched\n"
+		   "  to the mm within the race window\n");
 }
 
 void summary_print(FILE *f, const struct json *res)

@@ -56,6 +56,16 @@ for scn in ("tlbflush", "exit-lazy"):
             else:
                 ck.ok(f"{release} tlbflush rep {i}: tlb_flush delivered {dl['tlb_flush']} <= CAL {pf['CAL']}, > 0",
                       0 < dl["tlb_flush"] <= pf["CAL"] + 3)
+        wi = m.get("whatif")
+        if wi:
+            # lazy on the mm is what shoot-lazies and exit-flush-lazy calls exist to clear:
+            # target-lazy keeps every one of them on purpose, never skips
+            for ca in ("shoot_lazy", "exit_flush_lazy"):
+                c = wi["target-lazy"]["by_cause"][ca]
+                ck.ok(f"{release} {scn} rep {i}: target-lazy skips no {ca} IPI", c["skip"] == 0, str(c))
+            if not x86:  # powerpc filters no TLB flush target itself: nothing kernel_skipped
+                ks = [wi[f]["kernel_skipped"] for f in wi if isinstance(wi[f], dict) and "kernel_skipped" in wi[f]]
+                ck.ok(f"{release} {scn} rep {i}: nothing kernel_skipped on powerpc", not any(ks), str(ks))
         if scn == "exit-lazy":
             exits = rep["workload"]["ops"]
             mm = m["mmdrop"]["mmdrop"]

@@ -1,13 +1,20 @@
 # Produce for whatif.py (sh; host or guest): LT = lazytlb, O = output directory.
-# CPU 0 maps, touches and unmaps whole 2 MiB-aligned regions while the process's thread on
-# CPU 1 naps 20 ms at a time (sleep) or spins in user mode (busy). thp=off: with THP
-# "always" (Debian's kernels) the region is one huge page, munmap frees no page table and x86
-# rightly skips the lazy CPU; the construction needs PTE tables to free.
+# CPU 0 maps, touches and zaps 2 MiB-aligned regions while the process's thread on CPU 1
+# naps 20 ms at a time (sleep) or spins in user mode (busy):
+#  - munmap of whole regions, thp=off: each frees its PTE tables, so x86 IPIs every CPU in
+#    mm_cpumask, the lazy ones too (with THP "always", Debian's default, the region is one
+#    huge page and munmap frees no page table: hence thp=off);
+#  - punch: madvise(MADV_DONTNEED) of all but the first page of a region that stays mapped:
+#    no table freed (whole-region MADV_DONTNEED frees empty tables since 6.15, PT_RECLAIM),
+#    so x86 leaves the lazy CPU out itself.
 mkdir -p "$O"
 # CPU 1's time split (/proc/stat) over each record: the independent side of the check
-for others in sleep busy; do
-	grep '^cpu1 ' /proc/stat > "$O/$others.stat0"
-	"$LT" record --whatif -q -C 0 -o "$O/$others.json" -- "$LT" workload tlbflush -C 0-1 -t 2 \
-		-d "${LT_WHATIF_S:-2}" -p mode=munmap -p thp=off -p others=$others -p nap_us=20000 > /dev/null || exit 1
-	grep '^cpu1 ' /proc/stat > "$O/$others.stat1"
+# (read by the traced command itself: the collector's load time is not the workload's)
+for run in sleep busy punch; do
+	others=$run mode=munmap
+	[ "$run" = punch ] && others=sleep mode=punch
+	"$LT" record --whatif -q -C 0 -o "$O/$run.json" -- sh -c "grep '^cpu1 ' /proc/stat > '$O/$run.stat0'
+		'$LT' workload tlbflush -C 0-1 -t 2 -d '${LT_WHATIF_S:-2}' -p mode=$mode -p thp=off \
+			-p others=$others -p nap_us=20000 > /dev/null || exit 1
+		grep '^cpu1 ' /proc/stat > '$O/$run.stat1'" || exit 1
 done
