@@ -907,6 +907,62 @@ int cpu_idle__tracepoint(struct trace_event_raw_cpu *ctx)
 }
 
 /* ------------------------------------------------------------------ */
+/* process exit: the lazy reference exit_mm() takes                    */
+/* ------------------------------------------------------------------ */
+/* exit_mm() drops the exiting task's ->mm but keeps ->active_mm, taking mmgrab_lazy_tlb() on
+ * it (a plain mmgrab before 6.4); the task runs on lazily until its last switch, whose drop
+ * sched_switch counts. do_exit() traces sched_process_exit after exit_mm() up to 6.15, just
+ * before it from 6.16: either way once per exiting user task. Without
+ * this grab, lazy drops outran grabs by the exits. Current is the exiting task in every
+ * variant (the classic tracepoint has no task pointer). */
+#define LT_PF_KTHREAD 0x00200000 /* include/linux/sched.h, unchanged since 2.6 */
+
+static __always_inline int on_process_exit(void)
+{
+	if (cfg.empty) /* benchmark floor */
+		return 0;
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct lt_counters *c = ctrs();
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct lt_cpu_state *cs;
+	__u64 active;
+
+	if (!c || (BPF_CORE_READ(t, flags) & LT_PF_KTHREAD))
+		return 0;
+	active = (__u64)BPF_CORE_READ(t, active_mm);
+	if (!active)
+		return 0;
+	c->lazy_exit_grabs++;
+	/* 6.16 moved the tracepoint before exit_mm() (the mm is still there: the grab is about
+	 * to happen); before, this CPU is now lazy on that mm, for target state and what-if */
+	cs = BPF_CORE_READ(t, mm) ? NULL : bpf_map_lookup_elem(&cpu_state, &cpu);
+	if (cs) {
+		cs->kind = LT_KIND_KTHREAD;
+		cs->mm = 0;
+		cs->active_mm = active;
+	}
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(process_exit__tp_btf)
+{
+	return on_process_exit();
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(process_exit__raw_tp)
+{
+	return on_process_exit();
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int process_exit__tracepoint(void *ctx)
+{
+	return on_process_exit();
+}
+
+/* ------------------------------------------------------------------ */
 /* tlb_flush tracepoint                                                */
 /* ------------------------------------------------------------------ */
 

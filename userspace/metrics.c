@@ -191,7 +191,7 @@ static struct json *lazy_json(struct collector *c, const struct lt_counters *pc,
 {
 	struct json *o, *hb;
 	const char *src, *sch;
-	__u64 grabs, drops;
+	__u64 grabs, drops, exits;
 
 	if (!ok)
 		return json_null();
@@ -200,11 +200,15 @@ static struct json *lazy_json(struct collector *c, const struct lt_counters *pc,
 	sch = scheme(c, &src);
 	grabs = SUM(lazy_grabs);
 	drops = SUM(lazy_drops);
+	exits = collector_hook_ok(c, H_PROCESS_EXIT) ? SUM(lazy_exit_grabs) : 0;
 	o = json_object();
 	json_set(o, "grabs", json_u64(grabs));
 	json_set(o, "drops", json_u64(drops));
-	/* refcount kernels: mmgrab_lazy_tlb at each grab, mmdrop_lazy_tlb at each drop */
-	json_set(o, "refcount_atomics", !sch ? json_null() : json_u64(!strcmp(sch, "refcount") ? grabs + drops : 0));
+	json_set(o, "exit_grabs", num_or_null(collector_hook_ok(c, H_PROCESS_EXIT), exits));
+	/* refcount kernels: mmgrab_lazy_tlb at each grab (context switch, exit_mm), mmdrop_lazy_tlb
+	 * at each drop */
+	json_set(o, "refcount_atomics",
+		 !sch ? json_null() : json_u64(!strcmp(sch, "refcount") ? grabs + exits + drops : 0));
 	json_set(o, "sharing", hist_json_sel(c, hs, LT_H_SHARING, "cpus", true));
 	json_set(o, "sharing_sample_period", json_u64(LT_SHARING_MIN_PERIOD * ((c->nr_cpu_ids + 63) / 64)));
 	hb = json_set(o, "handback", json_object());

@@ -34,6 +34,8 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 				   "csd/csd_function_entry", {}, TP_MODES },
 	[H_TLB_FLUSH] = { "tlb_flush", "TLB flushes by reason", "tlb/tlb_flush", {}, TP_MODES },
 	[H_CPU_IDLE] = { "cpu_idle", "idle entry/exit, for idle wakeups", "power/cpu_idle", {}, TP_MODES },
+	[H_PROCESS_EXIT] = { "process_exit", "exit_mm's lazy mm reference (an exiting task goes lazy)",
+			     "sched/sched_process_exit", {}, TP_MODES },
 	[H_CALL_FUNCTION_ENTRY] = { "call_function_entry", "x86 function-call IPI vector (CAL)",
 				    "irq_vectors/call_function_entry", {}, TP_MODES, false, "x86" },
 	[H_CALL_FUNCTION_SINGLE_ENTRY] = { "call_function_single_entry", "x86 single function-call IPI vector (CAL)",

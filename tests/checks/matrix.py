@@ -10,7 +10,8 @@
 #  - `other` <= 10% of the calls queued, and what it holds is named (ipi.callbacks);
 #  - the scheme is the kcfg's, from the config; without the config, from kernel_version
 #    (before 6.4) or kallsyms (6.4+), and still the kcfg's;
-#  - exit-lazy: every exiting process's mm is torn down: __mmdrop >= the workload's exits.
+#  - exit-lazy: every exiting process's mm is torn down: __mmdrop >= the workload's exits;
+#    exit_mm()'s lazy grabs = the exiting tasks; lazy grabs (switch + exit) = lazy drops.
 import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ltcheck import Checks, load
@@ -68,6 +69,14 @@ for scn in ("tlbflush", "exit-lazy"):
                 ck.ok(f"{release} {scn} rep {i}: nothing kernel_skipped on powerpc", not any(ks), str(ks))
         if scn == "exit-lazy":
             exits = rep["workload"]["ops"]
+            lz = m["lazy"]; ncpu = r["host"]["nr_cpus"]
+            # each child is a main thread + one per other CPU: that many exit_mm() lazy grabs
+            ck.ok(f"{release} exit-lazy rep {i}: exit_grabs {lz['exit_grabs']} = {ncpu} tasks x {exits} exits",
+                  lz["exit_grabs"] is not None and abs(lz["exit_grabs"] - ncpu * exits) <= 0.02 * ncpu * exits + 4)
+            # every lazy reference taken is dropped (a few carried across the rep's edges)
+            taken = lz["grabs"] + (lz["exit_grabs"] or 0)
+            ck.ok(f"{release} exit-lazy rep {i}: lazy grabs {lz['grabs']} + exit grabs {lz['exit_grabs']} = drops {lz['drops']}",
+                  abs(taken - lz["drops"]) <= 0.02 * lz["drops"] + 10)
             mm = m["mmdrop"]["mmdrop"]
             ck.ok(f"{release} exit-lazy rep {i}: __mmdrop {mm} >= exits {exits}", mm is not None and mm >= 0.98 * exits - 2)
 rc = open(f"{d}/noconfig.rc").read().strip()
