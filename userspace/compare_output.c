@@ -286,13 +286,26 @@ static void print_legend(struct out *o, const struct cmp_table *t)
 		o->fmt == CMP_MARKDOWN ? "\\*" : "*", t->opts.alpha, t->opts.ks_min_d);
 }
 
-/* The sections: one table each in text and markdown, one CSV table for all. */
+/* A numeric row that is 0 in every rep of every file (a cause the scenario never produces) */
+static bool all_zero(const struct cmp_table *t, const struct cmp_row *r)
+{
+	if (!r->test)
+		return false;
+	for (size_t i = 0; i < t->nfiles; i++)
+		if (r->val[i].status != LOOKUP_OK || r->val[i].s.mean != 0 || r->val[i].s.sd != 0)
+			return false;
+	return true;
+}
+
+/* The sections: one table each in text and markdown, one CSV table for all. Text and
+ * markdown fold the rows that are zero in every file into one line per section. */
 static void print_rows(struct out *o, const struct cmp_table *t)
 {
 	if (o->fmt == CMP_CSV)
 		emit_header(o, t);
 	for (int s = 0; s < SEC_NR; s++) {
 		const struct cmp_section *sec = &t->sec[s];
+		size_t zeros = 0;
 
 		if (!sec->n)
 			continue;
@@ -300,8 +313,19 @@ static void print_rows(struct out *o, const struct cmp_table *t)
 			fprintf(o->f, o->fmt == CMP_MARKDOWN ? "\n### %s\n\n" : "\n%s\n", sec->name);
 			emit_header(o, t);
 		}
-		for (size_t i = 0; i < sec->n; i++)
-			emit_row(o, t, sec->name, &sec->rows[i]);
+		for (size_t i = 0; i < sec->n; i++) {
+			if (o->fmt != CMP_CSV && all_zero(t, &sec->rows[i]))
+				zeros++;
+			else
+				emit_row(o, t, sec->name, &sec->rows[i]);
+		}
+		if (!zeros)
+			continue;
+		fprintf(o->f, o->fmt == CMP_MARKDOWN ? "\n0 in every file (%zu):" : "  0 in every file (%zu):", zeros);
+		for (size_t i = 0, k = 0; i < sec->n; i++)
+			if (all_zero(t, &sec->rows[i]))
+				fprintf(o->f, "%s %s", k++ ? "," : "", sec->rows[i].metric);
+		fputc('\n', o->f);
 	}
 	if (o->fmt != CMP_CSV && t->nfiles > 1)
 		print_legend(o, t);
