@@ -2,7 +2,7 @@
 # tests/checks/matrix.py DIR SCHEME: the ground-truth checks of every matrix kernel, on the
 # files tests/checks/matrix.sh left in DIR (one guest). SCHEME: the kcfg's lazy_scheme.
 #  - hardware IPIs delivered, summed over causes, = the guest's /proc/interrupts (x86 CAL+RES,
-#    powerpc the IPI line + DBL) within 2% (+3: a send straddling a rep edge);
+#    powerpc the IPI line + DBL) within 2% (+5: interrupts between the reads of the maps and of /proc at the rep edges);
 #  - x86 tlbflush: the TLB row lazytlb counts = /proc's TLB row within 2%; with csd_queue_cpu
 #    (6.3+) the tlb_flush calls queued = that row (each queued call runs flush_tlb_func on its
 #    target, which counts the row); before 6.3 (5.10) the row also counts the initiator's own
@@ -18,7 +18,7 @@ from ltcheck import Checks, load
 
 d, scheme = sys.argv[1], sys.argv[2]
 ck = Checks()
-near = lambda a, b: a is not None and b is not None and abs(a - b) <= 0.02 * b + 3
+near = lambda a, b: a is not None and b is not None and abs(a - b) <= 0.02 * b + 5
 release = open(f"{d}/release").read().strip()
 for scn in ("tlbflush", "exit-lazy"):
     rc = open(f"{d}/{scn}.rc").read().strip()
@@ -44,10 +44,15 @@ for scn in ("tlbflush", "exit-lazy"):
         q = ip["by_cause"]
         queued = sum(q.values())
         named = [c["symbol"] for c in ip["callbacks"] if c["cause"] == "other"]
+        named_calls = sum(c["calls"] for c in ip["callbacks"] if c["cause"] == "other")
+        lost = ip.get("callbacks_not_counted") or 0
         ck.ok(f"{release} {scn} rep {i}: other {q['other']} <= 10% of {queued} queued",
               q["other"] <= 0.10 * queued + 2, f"other callbacks: {named[:8]}")
+        # every call under other is listed by symbol, but for those the per-callback map could
+        # not take (full, or busy: a program nested on the same CPU holds its bucket lock)
         if q["other"]:
-            ck.ok(f"{release} {scn} rep {i}: other is named", bool(named), str(ip["callbacks"][:5]))
+            ck.ok(f"{release} {scn} rep {i}: other {q['other']} named ({named_calls}) or not countable ({lost})",
+                  named_calls + lost >= q["other"], str(ip["callbacks"][:5]))
         if x86 and scn == "tlbflush":
             ours = ip["tlb_remote_flush_received"]
             ck.ok(f"{release} tlbflush rep {i}: TLB row lazytlb {ours} = /proc {pf['TLB']}", near(ours, pf["TLB"]))
