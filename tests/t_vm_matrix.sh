@@ -5,6 +5,7 @@
 # <= 10% and named, the scheme with and without the kernel config, __mmdrop vs the workload.
 # Two guests at a time. A kernel not prepared (make vm-prepare) is reported and skipped; none
 # prepared skips the test. Adding a kernel is one kcfg: this test picks it up.
+# MATRIX="KERNEL..." limits it to those.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
 [ -x "$LAZYTLB" ] || skip "skipped: $LAZYTLB not built: run make"
@@ -17,6 +18,7 @@ run_one() { # KERNEL
 kernels=() missing=()
 for f in "$ROOT"/kernels-config/debian-*.kcfg; do
 	k=$(basename "$f" .kcfg)
+	[ -z "${MATRIX:-}" ] || [[ " $MATRIX " == *" $k "* ]] || continue
 	if vm_prepared "$k" "$(kcfg "$k" arch)" && { [ "$(kcfg "$k" btf)" = sysfs ] ||
 	   [ -e "$ROOT/cache/kernels/$k/vmlinux.btf" ]; }; then
 		kernels+=("$k")

@@ -93,7 +93,7 @@ static void test_errors(void)
 	CHECK_ERR("workload = tlbflush\nparam.size = 2Q\n",
 		  "t.scn:2: bad value '2Q' for param size (expected bytes, K/M/G suffix ok)");
 	CHECK_ERR("workload = nohz-victim\nparam.with = tlbflush\nparam.with.mode = sideways\n",
-		  "t.scn:3: bad value 'sideways' for param mode (expected dontneed|munmap)");
+		  "t.scn:3: bad value 'sideways' for param mode (expected dontneed|munmap|punch)");
 	CHECK_ERR("workload = nohz-victim\nparam.with = nope\n",
 		  "t.scn:2: unknown workload 'nope' (lazytlb workload --list)");
 }
