@@ -57,13 +57,20 @@ dep_of() {
 		sed -n "s/^ *\($3[^ ]*\) *(= *\([^)]*\)).*/\1 \2/p" | head -n 1
 }
 
-# the kernel image package the metapackage points at today
+# the kernel image package the metapackage points at today; with a version, at that version
 follow_meta() {
 	local d
 	[ -n "$meta" ] || { echo "vm/fetch.sh: $kcfg: no metapackage to follow" >&2; exit 1; }
-	d=$(dep_of "$meta" "" linux-image-)
-	[ -n "$d" ] || { echo "vm/fetch.sh: cannot resolve $meta in $suite (cache/apt/$suite)" >&2; exit 1; }
+	d=$(dep_of "$meta" "${1:-}" linux-image-)
+	[ -n "$d" ] || { echo "vm/fetch.sh: cannot resolve $meta${1:+=$1} in $suite (cache/apt/$suite)" >&2; exit 1; }
 	pkg=${d% *} ver=${d#* }
+}
+
+# the versions of the metapackage the suite's lists have, newest first: an index can name a
+# .deb its pool does not serve (seen: trixie-security's ppc64el 6.12.118, 404), then the next
+meta_versions() {
+	apt_up
+	lt_apt_cache madison "$meta:$darch" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}'
 }
 
 # unpack the image and config of PKG=VER into $tmp/k/{kernel,config,release}; prints the .debs used
@@ -100,12 +107,19 @@ if [ ! -e "$dest/kernel" ] || [ ! -e "$dest/config" ]; then
 	[ -n "$pkg" ] || follow_meta
 	tmp=$(mktemp -d cache/kernels/.x.XXXXXX)
 	if ! used=$(unpack); then
-		# the pinned version left the mirror: follow the metapackage in the same suite
-		old="$pkg=$ver"
-		follow_meta
-		echo "vm/fetch.sh: WARNING: $old is gone from $suite, using $pkg=$ver ($meta); update $kcfg" >&2
-		rm -rf "$tmp"/*
-		used=$(unpack) || { echo "vm/fetch.sh: download of $pkg=$ver failed" >&2; exit 1; }
+		# the pinned version left the mirror (or the newest is not served): follow the
+		# metapackage in the same suite, newest version first
+		old="$pkg=$ver" used=
+		for mv in $(meta_versions); do
+			follow_meta "$mv"
+			[ "$pkg=$ver" != "$old" ] || continue
+			rm -rf "${tmp:?}"/*
+			if used=$(unpack); then
+				echo "vm/fetch.sh: WARNING: $old cannot be downloaded from $suite, using $pkg=$ver ($meta=$mv); update $kcfg" >&2
+				break
+			fi
+		done
+		[ -n "$used" ] || { echo "vm/fetch.sh: no version of $old or $meta downloads from $suite" >&2; exit 1; }
 	fi
 	rel=$(cat "$tmp/k/release")
 	{ echo "$pkg=$ver"; echo "suite $suite"; for d in $used; do basename "$d"; done; } > "$tmp/k/package"
