@@ -59,8 +59,11 @@ for ops, cnt, m, r in reps("tlbflush"):
             k.ok("tlbflush zaps ~ remote flushes (peer on CPU 1)", abs(rf["flushes"] - ops) <= tol,
                  f"zaps {ops} remote flushes {rf}, peer CPU share {sh:.1%}")
         else:
-            k.ok("tlbflush remote flushes between half the peer's share of the zaps and the zaps",
-                 0.5 * sh * ops - 5 <= rf["flushes"] <= ops + tol, f"zaps {ops} remote flushes {rf}, peer CPU share {sh:.1%}")
+            # a machine busy enough to take the peer's CPU runs other processes, whose own
+            # remote flushes count too (a CI run beside a kernel build: 705 for 372 zaps):
+            # only the lower bound is the workload's
+            k.ok("tlbflush remote flushes at least half the peer's share of the zaps",
+                 0.5 * sh * ops - 5 <= rf["flushes"], f"zaps {ops} remote flushes {rf}, peer CPU share {sh:.1%}")
     if native and rf is not None:
         k.ok("tlb_flush IPIs = remote flushes that queued one (one peer)", abs(ipis - rf["with_ipi"]) <= tol,
              f"tlb_flush IPIs {ipis} flushes with an IPI {rf['with_ipi']}")
