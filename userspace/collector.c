@@ -427,8 +427,10 @@ int collector_rep_begin(struct collector *c)
 	for (__u32 id = 0; id < LT_NR_HISTS; id++)
 		bpf_map_update_elem(bpf_map__fd(c->skel->maps.hists), &id, zero, BPF_ANY);
 	free(zero);
-	rc = collector_read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, c->base, sizeof(struct lt_counters));
+	/* callbacks before counters here, after them at the end: a call between the two reads is
+	 * then in the callbacks' delta, never only in the counters' (other is always named) */
 	c->nr_cb_base = read_cb_counts(c, c->cb_base);
+	rc = collector_read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, c->base, sizeof(struct lt_counters));
 	irq_snapshot_read(&c->irq_base);
 	c->t0 = now_ns();
 	return rc;
