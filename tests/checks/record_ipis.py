@@ -13,13 +13,15 @@ k = Checks()
 native, why = native_tlb_ipis(rep)
 print(f"TLB IPIs native on this kernel: {native} ({why})")
 if need_tlb: k.ok("remote TLB flushes went by IPI", native, why)
-rows = [("CAL", vec["call_function"] + vec["call_function_single"], pf["CAL"]),
-        ("RES", vec["reschedule"], pf["RES"])]
-if native: rows.append(("TLB", m["ipi"]["tlb_remote_flush_received"], pf["TLB"]))
-for name, ours, theirs in rows:
+# minimum counts that make 2% mean something; RES comes from the ctxsw phase's preemptions of
+# the spinner, fewer when the host is loaded (a guest beside a kernel build: 132, exact): 50
+rows = [("CAL", vec["call_function"] + vec["call_function_single"], pf["CAL"], 200),
+        ("RES", vec["reschedule"], pf["RES"], 50)]
+if native: rows.append(("TLB", m["ipi"]["tlb_remote_flush_received"], pf["TLB"], 200))
+for name, ours, theirs, least in rows:
     dev = abs(ours - theirs) / max(theirs, 1)
-    k.ok(f"{name} lazytlb {ours} vs /proc/interrupts {theirs}", theirs >= 200 and dev <= 0.02,
-         f"deviation {dev * 100:.2f}% (needs >= 200 and <= 2%)")
+    k.ok(f"{name} lazytlb {ours} vs /proc/interrupts {theirs}", theirs >= least and abs(ours - theirs) <= max(2, 0.02 * theirs),
+         f"deviation {dev * 100:.2f}% (needs >= {least} and <= 2% or 2)")
 own = mb["ops"]; seen = m["calls"]["membarrier"]
 k.ok("membarrier calls seen = workload's own", own <= seen <= own * 1.02 + 10, f"workload {own}, lazytlb {seen}")
 # calls queued for another CPU (csd_queue_cpu) vs run for another CPU (csd_function_entry)
