@@ -11,7 +11,7 @@
 #    at least half for the napping peer, nearly none for the spinning one.
 #  - target-not-kernel counts the spinning peer's IPIs or says unknown.
 # punch run: no table freed, so x86 leaves the lazy CPU out of the flush itself: few IPIs
-# reach CPU 1 idle or lazy, and kernel_skipped of target-lazy is at most the flushes whose
+# reach CPU 1 idle or lazy (against the remote flushes; beside the table-freeing ones), and kernel_skipped of target-lazy is at most the flushes whose
 # other CPUs were all lazy (tlb_flush.remote.no_active_target), in a guest about equal to it.
 # Needs TLB IPIs (ltcheck.native_tlb_ipis); argv[2] == "tlb" demands them.
 import sys
@@ -45,8 +45,12 @@ for run in ("sleep", "busy", "punch"):
             continue
         ks = w["target-lazy"]["kernel_skipped"]
         print(f"  remote flushes {rf}")
+        # the flushes that freed tables (exit, the final munmap) reach the lazy CPU on purpose;
+        # the others may find CPU 1 idle when it went idle after the kernel read its is_lazy
+        # (a window TCG widens): few against the remote flushes the filter saw
         k.ok("punch: few IPIs reach CPU 1 idle or lazy (the kernel's filter)",
-             states["idle"] + states["lazy"] <= 0.05 * max(ft["no"], 1) + 2, f"{states}")
+             states["idle"] + states["lazy"] <= ft["yes"] + 0.05 * rf["flushes"] + 2,
+             f"{states}, {ft['yes']} flushes freed tables, {rf['flushes']} remote flushes")
         k.ok("punch: target-lazy kernel_skipped <= flushes with every other CPU lazy",
              ks <= rf["no_active_target"] + 2, f"{ks} vs {rf['no_active_target']}")
         if need_tlb:
