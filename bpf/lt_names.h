@@ -59,15 +59,61 @@
 	X(TARGET_NOT_KERNEL, "target-not-kernel", "do not IPI a CPU context tracking says is not in "  \
 						  "kernel mode (Podemsky, 2023)")
 
+/* the hooks: each is a BPF program <name>__<mode> (and <name>_exit__<mode> where it times a
+ * function) in bpf/lazytlb.bpf.c; userspace/trace/probes.c says where each attaches and which
+ * variants it has, in order of preference */
+#define LT_HOOKS(X)                                                                                       \
+	X(SCHED_SWITCH, "sched_switch", "context switches: prev/next mm, lazy grabs and drops")               \
+	X(IPI_SEND_CPU, "ipi_send_cpu", "hardware IPIs raised to one CPU (resched, csd doorbell)")            \
+	X(IPI_SEND_CPUMASK, "ipi_send_cpumask", "hardware IPIs raised to a CPU mask")                         \
+	X(CSD_QUEUE_CPU, "csd_queue_cpu", "cross-CPU calls queued, by callback (IPI cause) and target")       \
+	X(CSD_FUNCTION_ENTRY, "csd_function_entry", "cross-CPU calls executed (remote TLB flushes, shoot-lazies)") \
+	X(TLB_FLUSH, "tlb_flush", "TLB flushes by reason")                                                    \
+	X(CPU_IDLE, "cpu_idle", "idle entry/exit, for idle wakeups")                                          \
+	X(PROCESS_EXIT, "process_exit", "exit_mm's lazy mm reference (an exiting task goes lazy)")            \
+	X(CALL_FUNCTION_ENTRY, "call_function_entry", "x86 function-call IPI vector (CAL)")                   \
+	X(CALL_FUNCTION_SINGLE_ENTRY, "call_function_single_entry", "x86 single function-call IPI vector (CAL)") \
+	X(RESCHEDULE_ENTRY, "reschedule_entry", "x86 reschedule IPI vector (RES)")                            \
+	X(CALL_FUNCTION_EXIT, "call_function_exit", "x86 function-call IPI handler end (nohz_full disturbance)") \
+	X(CALL_FUNCTION_SINGLE_EXIT, "call_function_single_exit", "x86 single function-call IPI handler end") \
+	X(RESCHEDULE_EXIT, "reschedule_exit", "x86 reschedule IPI handler end")                               \
+	X(MMDROP, "mmdrop", "__mmdrop: mm teardown")                                                          \
+	X(SHOOT_LAZY, "shoot_lazy", "do_shoot_lazy_tlb (MMU_LAZY_TLB_SHOOTDOWN)")                             \
+	X(EXIT_FLUSH_LAZY, "exit_flush_lazy", "do_exit_flush_lazy_tlb (powerpc radix)")                       \
+	X(FLUSH_TLB_MM_RANGE, "flush_tlb_mm_range", "flush_tlb_mm_range duration")                            \
+	X(FINISH_TASK_SWITCH, "finish_task_switch", "finish_task_switch duration (lazy drop or not)")         \
+	X(TABLE_SYNC, "table_sync", "tlb_remove_table_sync_one (page-table free IPI)")                        \
+	X(MEMBARRIER, "membarrier", "membarrier(2) calls")                                                    \
+	X(FLUSH_TLB_FUNC, "flush_tlb_func", "x86 flush_tlb_func runs for another CPU (fallback)")             \
+	X(CALL_MANY, "call_many", "calls queued to a CPU mask: their callback (fallback)")                    \
+	X(CALL_SINGLE_QUEUE, "call_single_queue", "calls queued to one CPU: their callback (fallback)")       \
+	X(SEND_MASK_FN, "send_mask_fn", "function-call IPIs raised to a mask (fallback)")                     \
+	X(SEND_SINGLE_FN, "send_single_fn", "function-call IPIs raised to one CPU (fallback)")                \
+	X(SEND_RESCHED_FN, "send_resched_fn", "reschedule IPIs (fallback)")                                   \
+	X(IPI_IRQ, "ipi_irq", "powerpc muxed IPI interrupt (irq_handler_entry/exit on the IPI line)")         \
+	X(DOORBELL, "doorbell", "powerpc doorbell IPIs (between threads of a core)")
+
+/* the variants of a hook, by how it attaches */
+#define LT_MODES(X)                                                                                       \
+	X(TP_BTF, "tp_btf", "BTF-typed raw tracepoint")                                                       \
+	X(RAW_TP, "raw_tp", "raw tracepoint")                                                                 \
+	X(TRACEPOINT, "tracepoint", "classic tracepoint (perf event)")                                        \
+	X(FENTRY, "fentry", "function entry (fexit at return), BPF trampoline")                               \
+	X(KPROBE, "kprobe", "kprobe (kretprobe at return)")
+
 #define LT_X_ENUM(prefix) LT_X_ENUM_##prefix
 #define LT_X_ENUM_CAUSE(id, name, doc) LT_CAUSE_##id,
 #define LT_X_ENUM_STATE(id, name, doc) LT_STATE_##id,
 #define LT_X_ENUM_FR(id, name, doc) LT_FR_##id,
 #define LT_X_ENUM_F(id, name, doc) LT_F_##id,
+#define LT_X_ENUM_HOOK(id, name, doc) H_##id,
+#define LT_X_ENUM_MODE(id, name, doc) M_##id,
 
 enum lt_cause { LT_CAUSES(LT_X_ENUM_CAUSE) LT_NR_CAUSES };
 enum lt_state { LT_STATES(LT_X_ENUM_STATE) LT_NR_STATES };
 enum lt_flush_reason { LT_FLUSH_REASONS(LT_X_ENUM_FR) LT_NR_FLUSH_REASONS };
 enum lt_filter { LT_FILTERS(LT_X_ENUM_F) LT_NR_FILTERS };
+enum lt_hook { LT_HOOKS(LT_X_ENUM_HOOK) H_NR_HOOKS };
+enum lt_mode { LT_MODES(LT_X_ENUM_MODE) M_NR_MODES };
 
 #endif

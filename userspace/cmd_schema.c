@@ -20,6 +20,8 @@ static const struct {
 	{ "states", "target CPU states at send time (metrics.ipi.by_target_state, ...)", lt_states, LT_NR_STATES },
 	{ "flush_reasons", "tlb_flush reasons (metrics.tlb_flush.by_reason)", lt_flush_reasons, LT_NR_FLUSH_REASONS },
 	{ "filters", "what-if filters (metrics.whatif)", lt_filters, LT_NR_FILTERS },
+	{ "hooks", "where the tracer attaches (probes[].name)", lt_hooks_named, H_NR_HOOKS },
+	{ "modes", "how a hook attaches (probes[].mode)", lt_modes, M_NR_MODES },
 };
 
 static void usage(FILE *f)

@@ -23,25 +23,11 @@
 #include "lazytlb.skel.h"
 
 
-/* ---- libbpf messages: kept, so a failing program can be named and demoted ---- */
-static char libbpf_log[1 << 16];
-static size_t libbpf_log_len;
+/* ---- libbpf messages: shown with -v (never parsed: failing_prog() names a failed program) ---- */
 static bool libbpf_quiet;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	va_list aq;
-	int n;
-
-	va_copy(aq, ap);
-	/* warnings only: debug lines also mention programs ("prog 'x': relo #0") */
-	if (level == LIBBPF_WARN && libbpf_log_len < sizeof(libbpf_log) - 1) {
-		n = vsnprintf(libbpf_log + libbpf_log_len, sizeof(libbpf_log) - libbpf_log_len, fmt, aq);
-		if (n > 0)
-			libbpf_log_len += (size_t)n < sizeof(libbpf_log) - libbpf_log_len ? (size_t)n
-											 : sizeof(libbpf_log) - 1 - libbpf_log_len;
-	}
-	va_end(aq);
 	if (lt_verbose && !libbpf_quiet && level != LIBBPF_DEBUG)
 		vfprintf(stderr, fmt, ap);
 	return 0;
@@ -60,9 +46,9 @@ static bool prog_hook_mode(const char *prog, int *hook, int *mode)
 		if (strcmp(sep + 2, lt_mode_names[m]))
 			continue;
 		for (int h = 0; h < H_NR_HOOKS; h++) {
-			size_t n = strlen(lt_hooks[h].name);
+			size_t n = strlen(lt_hook_names[h]);
 
-			if (!strncmp(prog, lt_hooks[h].name, n) &&
+			if (!strncmp(prog, lt_hook_names[h], n) &&
 			    (hl == n || (lt_hooks[h].has_exit && hl == n + 5 && !strncmp(prog + n, "_exit", 5)))) {
 				*hook = h;
 				*mode = m;
@@ -73,21 +59,52 @@ static bool prog_hook_mode(const char *prog, int *hook, int *mode)
 	return false;
 }
 
-/* After a failed load: the program libbpf named in its log, with its message */
-static bool failing_prog(char *name, size_t nlen, char *msg, size_t mlen)
-{
-	char *p = strstr(libbpf_log, "prog '"), *q;
+/* Each autoloaded program gets a verifier log buffer of its own. libbpf loads programs in order
+ * and stops at the first that fails, retrying only that one with a log: after a failed load, the
+ * program whose buffer is not empty is the one that failed, whatever libbpf printed. */
+#define LT_VLOG_SIZE (64 << 10)
 
-	if (!p)
-		return false;
-	p += 6;
-	q = strchr(p, '\'');
-	if (!q)
-		return false;
-	snprintf(name, nlen, "%.*s", (int)(q - p), p);
-	q = strchr(q, ':');
-	snprintf(msg, mlen, "%.*s", q ? (int)strcspn(q + 2, "\n") : 0, q ? q + 2 : "");
-	return true;
+static char *vlog_bufs(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	size_t n = 0;
+	char *bufs;
+
+	bpf_object__for_each_program(prog, obj)
+		n++;
+	bufs = calloc(n ? n : 1, LT_VLOG_SIZE); /* pages untouched unless a verifier writes */
+	n = 0;
+	bpf_object__for_each_program(prog, obj)
+		if (bufs && bpf_program__autoload(prog))
+			bpf_program__set_log_buf(prog, bufs + LT_VLOG_SIZE * n++, LT_VLOG_SIZE);
+	return bufs;
+}
+
+/* After a failed load: the program whose log was written, and the log's last line (the
+ * verifier's verdict) for the person reading `lazytlb probes` */
+static struct bpf_program *failing_prog(struct bpf_object *obj, char *msg, size_t mlen)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj) {
+		size_t sz;
+		const char *log = bpf_program__log_buf(prog, &sz), *end, *line;
+
+		if (!bpf_program__autoload(prog) || !log || !log[0])
+			continue;
+		end = log + strnlen(log, sz);
+		/* the verdict is the last line before the statistics ("processed N insns", ...) */
+		do {
+			while (end > log && (end[-1] == '\n' || end[-1] == ' '))
+				end--;
+			for (line = end; line > log && line[-1] != '\n'; line--)
+				;
+		} while (line > log && (!strncmp(line, "processed ", 10) || !strncmp(line, "verification time", 17) ||
+					!strncmp(line, "stack depth", 11)) && (end = line));
+		snprintf(msg, mlen, "%.*s", (int)(end - line), line);
+		return prog;
+	}
+	return NULL;
 }
 
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
@@ -128,7 +145,7 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = c->opts.btf_custom_path);
 	struct bpf_program *prog;
-	char target[160], why[200];
+	char target[160], why[200], *vlogs;
 	int rc;
 
 	c->skel = lazytlb_bpf__open_opts(&oo);
@@ -147,7 +164,7 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 		if (d->fallback_for && c->st[d->fallback_for - 1].mode >= 0) {
 			for (int i = 0; i < d->nr_modes; i++)
 				snprintf(c->st[h].why[d->order[i]], sizeof(c->st[h].why[0]), "not needed: %s attached",
-					 lt_hooks[d->fallback_for - 1].name);
+					 lt_hook_names[d->fallback_for - 1]);
 			continue;
 		}
 		for (int i = 0; i < d->nr_modes; i++) {
@@ -161,7 +178,7 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 				continue;
 			}
 			for (int ex = 0; ex <= (int)d->has_exit; ex++) {
-				snprintf(pname, sizeof(pname), "%s%s__%s", d->name, ex ? "_exit" : "", lt_mode_names[m]);
+				snprintf(pname, sizeof(pname), "%s%s__%s", lt_hook_names[h], ex ? "_exit" : "", lt_mode_names[m]);
 				prog = bpf_object__find_program_by_name(c->skel->obj, pname);
 				if (!prog)
 					continue;
@@ -175,23 +192,26 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 		}
 	}
 
-	libbpf_log_len = 0;
-	libbpf_log[0] = '\0';
+	vlogs = vlog_bufs(c->skel->obj);
 	rc = lazytlb_bpf__load(c->skel);
 	if (rc) {
-		char pname[96], msg[200];
+		char msg[160];
+		struct bpf_program *bad = failing_prog(c->skel->obj, msg, sizeof(msg));
 		int h, m;
 
-		if (failing_prog(pname, sizeof(pname), msg, sizeof(msg)) && prog_hook_mode(pname, &h, &m) &&
-		    !c->demoted[h][m]) {
+		if (bad && prog_hook_mode(bpf_program__name(bad), &h, &m) && !c->demoted[h][m]) {
 			c->demoted[h][m] = true;
-			snprintf(c->demote_why[h][m], sizeof(c->demote_why[h][m]), "load failed: %s", msg);
+			snprintf(c->demote_why[h][m], sizeof(c->demote_why[h][m]), "load failed: %s (%s)",
+				 strerror(-rc), msg);
+			free(vlogs);
 			return 1;
 		}
+		free(vlogs);
 		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-rc),
 			 lt_verbose ? "" : " (run with -v for the libbpf log)");
 		return -1;
 	}
+	free(vlogs);
 
 	/* the callbacks of each cause, before anything can run */
 	for (size_t i = 0; i < c->nr_cbs; i++) {
@@ -317,7 +337,7 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 		for (int m = 0; m < M_NR_MODES; m++)
 			if (c->demoted[h][m])
 				snprintf(c->st[h].why[m], sizeof(c->st[h].why[m]), "%s", c->demote_why[h][m]);
-	if (lt_hooks[H_SCHED_SWITCH].name && c->st[H_SCHED_SWITCH].mode < 0) {
+	if (c->st[H_SCHED_SWITCH].mode < 0) {
 		snprintf(err, errlen, "cannot trace context switches (sched_switch): %s",
 			 c->st[H_SCHED_SWITCH].why[M_RAW_TP]);
 		collector_close(c);

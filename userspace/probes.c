@@ -15,83 +15,68 @@
 #include "probes.h"
 #include "procfs.h"
 
-const char *const lt_mode_names[M_NR_MODES] = { "tp_btf", "raw_tp", "tracepoint", "fentry", "kprobe" };
 
 #define TP_MODES { M_TP_BTF, M_RAW_TP, M_TRACEPOINT }, 3
 #define TP_MODES_NO_CLASSIC { M_TP_BTF, M_RAW_TP }, 2
 #define FN_MODES { M_FENTRY, M_KPROBE }, 2
 
 const struct hook_def lt_hooks[H_NR_HOOKS] = {
-	[H_SCHED_SWITCH] = { "sched_switch", "context switches: prev/next mm, lazy grabs and drops",
-			     "sched/sched_switch", {}, TP_MODES_NO_CLASSIC },
-	[H_IPI_SEND_CPU] = { "ipi_send_cpu", "hardware IPIs raised to one CPU (resched, csd doorbell)",
-			     "ipi/ipi_send_cpu", {}, TP_MODES },
-	[H_IPI_SEND_CPUMASK] = { "ipi_send_cpumask", "hardware IPIs raised to a CPU mask",
-				 "ipi/ipi_send_cpumask", {}, TP_MODES_NO_CLASSIC },
-	[H_CSD_QUEUE_CPU] = { "csd_queue_cpu", "cross-CPU calls queued, by callback (IPI cause) and target",
-			      "csd/csd_queue_cpu", {}, TP_MODES },
-	[H_CSD_FUNCTION_ENTRY] = { "csd_function_entry", "cross-CPU calls executed (remote TLB flushes, shoot-lazies)",
-				   "csd/csd_function_entry", {}, TP_MODES },
-	[H_TLB_FLUSH] = { "tlb_flush", "TLB flushes by reason", "tlb/tlb_flush", {}, TP_MODES },
-	[H_CPU_IDLE] = { "cpu_idle", "idle entry/exit, for idle wakeups", "power/cpu_idle", {}, TP_MODES },
-	[H_PROCESS_EXIT] = { "process_exit", "exit_mm's lazy mm reference (an exiting task goes lazy)",
-			     "sched/sched_process_exit", {}, TP_MODES },
-	[H_CALL_FUNCTION_ENTRY] = { "call_function_entry", "x86 function-call IPI vector (CAL)",
-				    "irq_vectors/call_function_entry", {}, TP_MODES, false, "x86" },
-	[H_CALL_FUNCTION_SINGLE_ENTRY] = { "call_function_single_entry", "x86 single function-call IPI vector (CAL)",
-					   "irq_vectors/call_function_single_entry", {}, TP_MODES, false, "x86" },
-	[H_RESCHEDULE_ENTRY] = { "reschedule_entry", "x86 reschedule IPI vector (RES)",
-				 "irq_vectors/reschedule_entry", {}, TP_MODES, false, "x86" },
-	[H_CALL_FUNCTION_EXIT] = { "call_function_exit", "x86 function-call IPI handler end (nohz_full disturbance)",
-				   "irq_vectors/call_function_exit", {}, TP_MODES, false, "x86" },
-	[H_CALL_FUNCTION_SINGLE_EXIT] = { "call_function_single_exit", "x86 single function-call IPI handler end",
-					  "irq_vectors/call_function_single_exit", {}, TP_MODES, false, "x86" },
-	[H_RESCHEDULE_EXIT] = { "reschedule_exit", "x86 reschedule IPI handler end",
-				"irq_vectors/reschedule_exit", {}, TP_MODES, false, "x86" },
+	[H_SCHED_SWITCH] = { "sched/sched_switch", {}, TP_MODES_NO_CLASSIC },
+	[H_IPI_SEND_CPU] = { "ipi/ipi_send_cpu", {}, TP_MODES },
+	[H_IPI_SEND_CPUMASK] = { "ipi/ipi_send_cpumask", {}, TP_MODES_NO_CLASSIC },
+	[H_CSD_QUEUE_CPU] = { "csd/csd_queue_cpu", {}, TP_MODES },
+	[H_CSD_FUNCTION_ENTRY] = { "csd/csd_function_entry", {}, TP_MODES },
+	[H_TLB_FLUSH] = { "tlb/tlb_flush", {}, TP_MODES },
+	[H_CPU_IDLE] = { "power/cpu_idle", {}, TP_MODES },
+	[H_PROCESS_EXIT] = { "sched/sched_process_exit", {}, TP_MODES },
+	[H_CALL_FUNCTION_ENTRY] = { "irq_vectors/call_function_entry", {}, TP_MODES, false, "x86" },
+	[H_CALL_FUNCTION_SINGLE_ENTRY] = { "irq_vectors/call_function_single_entry", {}, TP_MODES, false, "x86" },
+	[H_RESCHEDULE_ENTRY] = { "irq_vectors/reschedule_entry", {}, TP_MODES, false, "x86" },
+	[H_CALL_FUNCTION_EXIT] = { "irq_vectors/call_function_exit", {}, TP_MODES, false, "x86" },
+	[H_CALL_FUNCTION_SINGLE_EXIT] = { "irq_vectors/call_function_single_exit", {}, TP_MODES, false, "x86" },
+	[H_RESCHEDULE_EXIT] = { "irq_vectors/reschedule_exit", {}, TP_MODES, false, "x86" },
 	/* __mmdrop: the function where possible; else its free_mm() tail, seen as
 	 * kmem_cache_free() of the mm_struct cache */
-	[H_MMDROP] = { "mmdrop", "__mmdrop: mm teardown", "kmem/kmem_cache_free", { "__mmdrop" },
+	[H_MMDROP] = { "kmem/kmem_cache_free", { "__mmdrop" },
 		       { M_FENTRY, M_KPROBE, M_TP_BTF, M_RAW_TP }, 4 },
-	[H_SHOOT_LAZY] = { "shoot_lazy", "do_shoot_lazy_tlb (MMU_LAZY_TLB_SHOOTDOWN)", NULL,
+	[H_SHOOT_LAZY] = { NULL,
 			   { "do_shoot_lazy_tlb" }, FN_MODES },
-	[H_EXIT_FLUSH_LAZY] = { "exit_flush_lazy", "do_exit_flush_lazy_tlb (powerpc radix)", NULL,
+	[H_EXIT_FLUSH_LAZY] = { NULL,
 				{ "do_exit_flush_lazy_tlb" }, FN_MODES },
-	[H_FLUSH_TLB_MM_RANGE] = { "flush_tlb_mm_range", "flush_tlb_mm_range duration", NULL,
+	[H_FLUSH_TLB_MM_RANGE] = { NULL,
 				   { "flush_tlb_mm_range" }, FN_MODES, true },
-	[H_FINISH_TASK_SWITCH] = { "finish_task_switch", "finish_task_switch duration (lazy drop or not)", NULL,
+	[H_FINISH_TASK_SWITCH] = { NULL,
 				   { "finish_task_switch" }, FN_MODES, true },
-	[H_TABLE_SYNC] = { "table_sync", "tlb_remove_table_sync_one (page-table free IPI)", NULL,
+	[H_TABLE_SYNC] = { NULL,
 			   { "tlb_remove_table_sync_one" }, FN_MODES },
-	[H_MEMBARRIER] = { "membarrier", "membarrier(2) calls", "syscalls/sys_enter_membarrier",
+	[H_MEMBARRIER] = { "syscalls/sys_enter_membarrier",
 			   { "__x64_sys_membarrier", "__se_sys_membarrier", "sys_membarrier" },
 			   { M_TRACEPOINT, M_FENTRY, M_KPROBE }, 3 },
 	/* kernels without the csd tracepoints (before v6.3): the remote TLB flushes
 	 * that /proc/interrupts counts, at the callback itself: flush_tlb_func (5.13+,
 	 * local and remote, told apart by initiating_cpu) or flush_tlb_func_remote
 	 * (before 5.13, remote only: 5.10 arch/x86/mm/tlb.c counts irq_tlb_count there) */
-	[H_FLUSH_TLB_FUNC] = { "flush_tlb_func", "x86 flush_tlb_func runs for another CPU (fallback)", NULL,
+	[H_FLUSH_TLB_FUNC] = { NULL,
 			       { "flush_tlb_func", "flush_tlb_func_remote" }, FN_MODES, false, "x86",
 			       H_CSD_FUNCTION_ENTRY + 1 },
 	/* kernels without the ipi and csd tracepoints (before v6.3): the call being queued,
 	 * then the arch function raising the IPI for it (bpf/lazytlb.bpf.c explains) */
-	[H_CALL_MANY] = { "call_many", "calls queued to a CPU mask: their callback (fallback)", NULL,
+	[H_CALL_MANY] = { NULL,
 			  { "smp_call_function_many_cond" }, FN_MODES, false, NULL, H_CSD_QUEUE_CPU + 1 },
-	[H_CALL_SINGLE_QUEUE] = { "call_single_queue", "calls queued to one CPU: their callback (fallback)", NULL,
+	[H_CALL_SINGLE_QUEUE] = { NULL,
 				  { "__smp_call_single_queue" }, FN_MODES, false, NULL, H_CSD_QUEUE_CPU + 1 },
-	[H_SEND_MASK_FN] = { "send_mask_fn", "function-call IPIs raised to a mask (fallback)", NULL,
+	[H_SEND_MASK_FN] = { NULL,
 			     { "native_send_call_func_ipi", "arch_send_call_function_ipi_mask" }, FN_MODES, false, NULL,
 			     H_IPI_SEND_CPUMASK + 1 },
-	[H_SEND_SINGLE_FN] = { "send_single_fn", "function-call IPIs raised to one CPU (fallback)", NULL,
+	[H_SEND_SINGLE_FN] = { NULL,
 			       { "native_send_call_func_single_ipi", "arch_send_call_function_single_ipi" }, FN_MODES,
 			       false, NULL, H_IPI_SEND_CPU + 1 },
-	[H_SEND_RESCHED_FN] = { "send_resched_fn", "reschedule IPIs (fallback)", NULL,
+	[H_SEND_RESCHED_FN] = { NULL,
 				{ "native_smp_send_reschedule", "arch_smp_send_reschedule", "smp_send_reschedule" },
 				FN_MODES, false, NULL, H_IPI_SEND_CPU + 1 },
 	/* powerpc: IPIs received, as x86's irq_vectors (bpf/lazytlb.bpf.c on_ipi_irq) */
-	[H_IPI_IRQ] = { "ipi_irq", "powerpc muxed IPI interrupt (irq_handler_entry/exit on the IPI line)",
-			"irq/irq_handler_entry", {}, TP_MODES, true, "powerpc" },
-	[H_DOORBELL] = { "doorbell", "powerpc doorbell IPIs (between threads of a core)",
-			 "powerpc/doorbell_entry", {}, TP_MODES, true, "powerpc" },
+	[H_IPI_IRQ] = { "irq/irq_handler_entry", {}, TP_MODES, true, "powerpc" },
+	[H_DOORBELL] = { "powerpc/doorbell_entry", {}, TP_MODES, true, "powerpc" },
 };
 
 #define MAX_Q (H_NR_HOOKS * 5)
@@ -361,7 +346,7 @@ struct json *probes_json(const struct hook_status *st)
 		char reason[1024] = "";
 		size_t off = 0;
 
-		json_set(o, "name", json_string(d->name));
+		json_set(o, "name", json_string(lt_hook_names[h]));
 		json_set(o, "mode", json_string(st[h].mode >= 0 ? lt_mode_names[st[h].mode] : "unavailable"));
 		json_set(o, "target", json_string(st[h].target[0] ? st[h].target : d->tp ? d->tp : d->funcs[0]));
 		for (int i = 0; i < d->nr_modes; i++) {

@@ -10,46 +10,11 @@
 
 #include <stdbool.h>
 #include "json.h"
+#include "names.h"
 
-enum lt_mode { M_TP_BTF, M_RAW_TP, M_TRACEPOINT, M_FENTRY, M_KPROBE, M_NR_MODES };
-extern const char *const lt_mode_names[M_NR_MODES];
-
-enum lt_hook {
-	H_SCHED_SWITCH,
-	H_IPI_SEND_CPU,
-	H_IPI_SEND_CPUMASK,
-	H_CSD_QUEUE_CPU,
-	H_CSD_FUNCTION_ENTRY,
-	H_TLB_FLUSH,
-	H_CPU_IDLE,
-	H_PROCESS_EXIT,
-	H_CALL_FUNCTION_ENTRY,
-	H_CALL_FUNCTION_SINGLE_ENTRY,
-	H_RESCHEDULE_ENTRY,
-	H_CALL_FUNCTION_EXIT,
-	H_CALL_FUNCTION_SINGLE_EXIT,
-	H_RESCHEDULE_EXIT,
-	H_MMDROP,
-	H_SHOOT_LAZY,
-	H_EXIT_FLUSH_LAZY,
-	H_FLUSH_TLB_MM_RANGE,
-	H_FINISH_TASK_SWITCH,
-	H_TABLE_SYNC,
-	H_MEMBARRIER,
-	H_FLUSH_TLB_FUNC,
-	H_CALL_MANY,
-	H_CALL_SINGLE_QUEUE,
-	H_SEND_MASK_FN,
-	H_SEND_SINGLE_FN,
-	H_SEND_RESCHED_FN,
-	H_IPI_IRQ,
-	H_DOORBELL,
-	H_NR_HOOKS,
-};
-
+/* the hooks and their variants (modes) are bpf/lt_names.h's LT_HOOKS and LT_MODES: enum lt_hook
+ * (H_*), enum lt_mode (M_*), their names in lt_hook_names / lt_mode_names (names.h) */
 struct hook_def {
-	const char *name;        /* program name prefix: <name>__<mode> */
-	const char *what;        /* one line for `lazytlb probes` */
 	const char *tp;          /* "category/event" for tracepoint variants, or NULL */
 	const char *funcs[4];    /* function targets for fentry/kprobe, first present wins */
 	enum lt_mode order[M_NR_MODES]; /* variants in order of preference */
