@@ -16,7 +16,39 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
-#include "collector_int.h"
+#include <linux/types.h>
+#include "../bpf/lazytlb.h"
+#include "causes.h"
+#include "collector.h"
+#include "probes.h"
+#include "procfs.h"
+#include "snapshot.h"
+
+struct collector {
+	struct collector_opts opts;
+	struct lazytlb_bpf *skel;
+	struct bpf_link *links[128];
+	int nr_links;
+	struct probe_env *env;
+	struct hook_status st[H_NR_HOOKS];
+	bool demoted[H_NR_HOOKS][M_NR_MODES];
+	char demote_why[H_NR_HOOKS][M_NR_MODES][200];
+	struct lt_trace_info info; /* what metrics.c needs to know of this collector */
+	uint64_t nohz_mask[LT_MAX_CPUS / 64];
+	struct kconfig *kconfig;
+	int stats_fd;
+	struct lt_callback cbs[LT_MAX_CB_CAUSES]; /* named callbacks of this kernel (causes.c) */
+	size_t nr_cbs;
+	/* rep baseline of cb_counts, and the rep's deltas by callback (named) for metrics.c */
+	struct lt_cb_count cb_base[LT_MAX_CB_COUNTS], cb_rep[LT_MAX_CB_COUNTS];
+	size_t nr_cb_base, nr_cb_rep;
+	/* rep baseline */
+	struct lt_counters base[LT_MAX_CPUS];
+	struct irq_snapshot irq_base;
+	__u64 t0;
+};
+
+
 #include "hist.h"
 #include "causes.h"
 #include "kallsyms.h"
@@ -124,14 +156,14 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	cfg->per_cpu_offset = q[2].addr;
 	cfg->mm_cachep_addr = q[3].addr;
 	cfg->ttwu_cb = q[4].addr;
-	c->ct_known = cfg->ct_addr && cfg->per_cpu_offset;
+	c->info.ct_known = cfg->ct_addr && cfg->per_cpu_offset;
 	for (unsigned int i = 0; i < LT_MAX_CPUS / 64; i++)
 		cfg->nohz_full_mask[i] = c->nohz_mask[i];
 	cfg->race_window_ns = c->opts.race_window_ns;
-	cfg->nr_cpu_ids = c->nr_cpu_ids;
+	cfg->nr_cpu_ids = c->info.nr_cpu_ids;
 	/* reading mm_cpumask costs one probe read per 64 CPUs: sample so that the
 	 * cost per lazy op stays small and constant whatever the CPU count */
-	cfg->sharing_period = LT_SHARING_MIN_PERIOD * ((c->nr_cpu_ids + 63) / 64);
+	cfg->sharing_period = LT_SHARING_MIN_PERIOD * ((c->info.nr_cpu_ids + 63) / 64);
 	cfg->whatif = c->opts.whatif;
 	cfg->empty = c->opts.empty;
 	cfg->ipi_irq = probe_env_ipi_irq(c->env);
@@ -266,13 +298,34 @@ static void kick_cpus(struct collector *c)
 
 	if (sched_getaffinity(0, sizeof(old), &old))
 		return;
-	for (unsigned int cpu = 0; cpu < c->nr_cpu_ids && cpu < CPU_SETSIZE; cpu++) {
+	for (unsigned int cpu = 0; cpu < c->info.nr_cpu_ids && cpu < CPU_SETSIZE; cpu++) {
 		CPU_ZERO(&one);
 		CPU_SET(cpu, &one);
 		if (!sched_setaffinity(0, sizeof(one), &one))
 			usleep(200);
 	}
 	sched_setaffinity(0, sizeof(old), &old);
+}
+
+/* What metrics.c is told of this collector (the rest is set as it is found in collector_open) */
+static void trace_info_fill(struct collector *c)
+{
+	struct lt_trace_info *t = &c->info;
+
+	for (int h = 0; h < H_NR_HOOKS; h++)
+		t->hook_ok[h] = c->st[h].mode >= 0;
+	for (size_t i = 0; i < c->nr_cbs; i++)
+		if (c->cbs[i].cause == LT_CAUSE_SHOOT_LAZY)
+			t->shoot_lazy_ksym = true;
+	t->whatif = c->opts.whatif;
+	t->race_window_ns = c->opts.race_window_ns;
+	t->btf_custom_path = c->opts.btf_custom_path;
+	t->kconfig = c->kconfig;
+}
+
+struct json *collector_result_new(struct collector *c)
+{
+	return metrics_result_new(&c->info, probes_json(c->st));
 }
 
 struct collector *collector_open(const struct collector_opts *o, char *err, size_t errlen)
@@ -293,9 +346,9 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 	c->opts = *o;
 	if (!c->opts.race_window_ns)
 		c->opts.race_window_ns = 1000000;
-	c->nr_cpu_ids = possible_cpu_ids();
-	c->nr_possible = (unsigned int)libbpf_num_possible_cpus();
-	if (c->nr_cpu_ids > LT_MAX_CPUS || c->nr_possible > LT_MAX_CPUS) {
+	c->info.nr_cpu_ids = possible_cpu_ids();
+	c->info.nr_possible = (unsigned int)libbpf_num_possible_cpus();
+	if (c->info.nr_cpu_ids > LT_MAX_CPUS || c->info.nr_possible > LT_MAX_CPUS) {
 		snprintf(err, errlen, "more than %d possible CPUs: not supported", LT_MAX_CPUS);
 		free(c);
 		return NULL;
@@ -304,14 +357,14 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 	if (strcmp(buf, "(null)"))
 		lt_parse_cpulist(buf, c->nohz_mask, LT_MAX_CPUS);
 	if (o->cpus) {
-		if (!lt_parse_cpulist(o->cpus, c->cpu_mask, LT_MAX_CPUS)) {
+		if (!lt_parse_cpulist(o->cpus, c->info.cpu_mask, LT_MAX_CPUS)) {
 			snprintf(err, errlen, "bad CPU list '%s' (expected e.g. 0-3,6)", o->cpus);
 			free(c);
 			return NULL;
 		}
 	} else {
 		read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
-		lt_parse_cpulist(buf, c->cpu_mask, LT_MAX_CPUS);
+		lt_parse_cpulist(buf, c->info.cpu_mask, LT_MAX_CPUS);
 	}
 	libbpf_quiet = o->quiet;
 	libbpf_set_print(libbpf_print);
@@ -346,17 +399,13 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 	/* the kernel's run-time accounting costs two clock reads per program run */
 	c->stats_fd = o->no_stats ? -1 : bpf_enable_stats(BPF_STATS_RUN_TIME);
 	c->kconfig = kconfig_load();
+	trace_info_fill(c);
 	kick_cpus(c);
 	return c;
 }
 
-bool collector_hook_ok(const struct collector *c, enum lt_hook h)
-{
-	return c->st[h].mode >= 0;
-}
-
 /* Read a per-CPU array element: nr_possible values, each rounded up to 8 bytes */
-int collector_read_percpu(const struct collector *c, int map_fd, __u32 key, void *vals, size_t val_size)
+static int read_percpu(const struct collector *c, int map_fd, __u32 key, void *vals, size_t val_size)
 {
 	return bpf_map_lookup_elem(map_fd, &key, vals) ? -errno : 0;
 }
@@ -374,7 +423,7 @@ static size_t read_cb_counts(const struct collector *c, struct lt_cb_count *out)
 {
 	int fd = bpf_map__fd(c->skel->maps.cb_counts);
 	struct lt_cb_key key, next;
-	__u64 *vals = calloc(c->nr_possible, sizeof(__u64));
+	__u64 *vals = calloc(c->info.nr_possible, sizeof(__u64));
 	size_t n = 0;
 	void *prev = NULL;
 
@@ -388,7 +437,7 @@ static size_t read_cb_counts(const struct collector *c, struct lt_cb_count *out)
 		out[n].k = key;
 		out[n].n = 0;
 		out[n].name[0] = '\0';
-		for (unsigned int cpu = 0; cpu < c->nr_possible; cpu++)
+		for (unsigned int cpu = 0; cpu < c->info.nr_possible; cpu++)
 			out[n].n += vals[cpu];
 		n++;
 	}
@@ -436,7 +485,7 @@ static void cb_counts_delta(struct collector *c)
 
 int collector_rep_begin(struct collector *c)
 {
-	size_t hsz = sizeof(struct lt_hist) * c->nr_possible;
+	size_t hsz = sizeof(struct lt_hist) * c->info.nr_possible;
 	void *zero = calloc(1, hsz);
 	int rc;
 
@@ -450,7 +499,7 @@ int collector_rep_begin(struct collector *c)
 	/* callbacks before counters here, after them at the end: a call between the two reads is
 	 * then in the callbacks' delta, never only in the counters' (other is always named) */
 	c->nr_cb_base = read_cb_counts(c, c->cb_base);
-	rc = collector_read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, c->base, sizeof(struct lt_counters));
+	rc = read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, c->base, sizeof(struct lt_counters));
 	irq_snapshot_read(&c->irq_base);
 	c->t0 = now_ns();
 	return rc;
@@ -458,8 +507,8 @@ int collector_rep_begin(struct collector *c)
 
 struct json *collector_rep_end(struct collector *c)
 {
-	struct lt_counters *now = calloc(c->nr_possible, sizeof(*now));
-	struct lt_hist *hs = calloc((size_t)c->nr_possible * LT_NR_HISTS, sizeof(*hs));
+	struct lt_counters *now = calloc(c->info.nr_possible, sizeof(*now));
+	struct lt_hist *hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*hs));
 	struct irq_snapshot irq_end;
 	struct json *rep = NULL;
 	__u64 t1 = now_ns();
@@ -467,23 +516,28 @@ struct json *collector_rep_end(struct collector *c)
 	if (!now || !hs)
 		goto out;
 	irq_snapshot_read(&irq_end);
-	if (collector_read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, now, sizeof(*now)))
+	if (read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, now, sizeof(*now)))
 		goto out;
 	for (__u32 id = 0; id < LT_NR_HISTS; id++)
-		if (collector_read_percpu(c, bpf_map__fd(c->skel->maps.hists), id, hs + (size_t)id * c->nr_possible,
+		if (read_percpu(c, bpf_map__fd(c->skel->maps.hists), id, hs + (size_t)id * c->info.nr_possible,
 					  sizeof(*hs)))
 			goto out;
-	for (size_t i = 0; i < (size_t)c->nr_possible * LT_NR_HISTS; i++)
+	for (size_t i = 0; i < (size_t)c->info.nr_possible * LT_NR_HISTS; i++)
 		hist_untear(&hs[i]);
 	cb_counts_delta(c);
 	/* deltas, per CPU: every field of lt_counters is a u64 */
-	for (unsigned int cpu = 0; cpu < c->nr_possible; cpu++) {
+	for (unsigned int cpu = 0; cpu < c->info.nr_possible; cpu++) {
 		__u64 *a = (__u64 *)&now[cpu], *b = (__u64 *)&c->base[cpu];
 
 		for (size_t i = 0; i < sizeof(struct lt_counters) / 8; i++)
 			a[i] -= b[i];
 	}
-	rep = metrics_rep_json(c, now, hs, t1 - c->t0, &c->irq_base, &irq_end);
+	{
+		struct lt_snapshot snap = { .pc = now, .hs = hs, .duration_ns = t1 - c->t0, .irq_begin = &c->irq_base,
+					    .irq_end = &irq_end, .cbs = c->cb_rep, .nr_cbs = c->nr_cb_rep };
+
+		rep = metrics_rep_json(&c->info, &snap);
+	}
 out:
 	free(now);
 	free(hs);
@@ -500,11 +554,6 @@ void collector_close(struct collector *c)
 	probe_env_free(c->env);
 	kconfig_free(c->kconfig);
 	free(c);
-}
-
-const struct hook_status *collector_probe_status(const struct collector *c)
-{
-	return c->st;
 }
 
 void collector_finalize(struct collector *c, struct json *result)
@@ -529,5 +578,5 @@ void collector_finalize(struct collector *c, struct json *result)
 	json_set(ov, "stats_enabled", json_bool(c->stats_fd > 0));
 	json_set(ov, "programs", progs);
 	json_set(result, "overhead", ov);
-	metrics_finalize_scheme(c, result);
+	metrics_finalize_scheme(&c->info, result);
 }

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include "cli.h"
-#include "collector_int.h"
+#include "snapshot.h"
 #include "hist.h"
 #include "names.h"
 
@@ -21,13 +21,13 @@ static const char *const config_keys[] = {
 	"CONFIG_MMU_GATHER_RCU_TABLE_FREE", "CONFIG_PARAVIRT",
 };
 
-static bool cpu_selected(const struct collector *c, unsigned int cpu)
+static bool cpu_selected(const struct lt_trace_info *c, unsigned int cpu)
 {
 	return cpu < LT_MAX_CPUS && (c->cpu_mask[cpu / 64] & (1ULL << (cpu % 64)));
 }
 
 /* Sum of one u64 field over the selected CPUs. `off` is its byte offset in lt_counters. */
-static __u64 sum_at(const struct collector *c, const struct lt_counters *pc, size_t off)
+static __u64 sum_at(const struct lt_trace_info *c, const struct lt_counters *pc, size_t off)
 {
 	__u64 s = 0;
 
@@ -43,7 +43,7 @@ static struct json *num_or_null(bool ok, __u64 v)
 	return ok ? json_u64(v) : json_null();
 }
 
-static struct json *hist_json_sel(const struct collector *c, const struct lt_hist *hs, enum lt_hist_id id,
+static struct json *hist_json_sel(const struct lt_trace_info *c, const struct lt_hist *hs, enum lt_hist_id id,
 				  const char *unit, bool ok)
 {
 	struct lt_hist m = {};
@@ -64,7 +64,7 @@ static struct json *hist_json_sel(const struct collector *c, const struct lt_his
  * host), so name a scheme only from EVIDENCE_MIN samples with a 3:1 majority; NULL otherwise.
  */
 #define EVIDENCE_MIN 16
-static const char *evidence_scheme(const struct collector *c)
+static const char *evidence_scheme(const struct lt_trace_info *c)
 {
 	if (c->ev_plus1 + c->ev_zero < EVIDENCE_MIN)
 		return NULL;
@@ -96,7 +96,7 @@ static bool kernel_before(int maj, int min)
  *                  dropped: absent on Debian's amd64 6.12 and 7.2, present on ppc64el 6.12, 7.2)
  * The hand-back evidence is only a cross-check (metrics_finalize_scheme warns).
  */
-static const char *scheme(const struct collector *c, const char **source)
+static const char *scheme(const struct lt_trace_info *c, const char **source)
 {
 	*source = "config";
 	if (!strcmp(kconfig_get(c->kconfig, "CONFIG_MMU_LAZY_TLB_SHOOTDOWN"), "y"))
@@ -107,20 +107,17 @@ static const char *scheme(const struct collector *c, const char **source)
 	if (kernel_before(6, 4))
 		return "refcount";
 	*source = "kallsyms";
-	for (size_t i = 0; i < c->nr_cbs; i++)
-		if (c->cbs[i].cause == LT_CAUSE_SHOOT_LAZY)
-			return "shootdown";
-	return "refcount";
+	return c->shoot_lazy_ksym ? "shootdown" : "refcount";
 }
 
-static const char *observed_scheme(const struct collector *c)
+static const char *observed_scheme(const struct lt_trace_info *c)
 {
 	const char *s = evidence_scheme(c);
 
 	return s ? s : "unknown";
 }
 
-struct json *collector_result_new(struct collector *c)
+struct json *metrics_result_new(const struct lt_trace_info *c, struct json *probes)
 {
 	struct json *r = json_object(), *tool, *k, *cfg;
 	const char *src, *sch = scheme(c, &src);
@@ -146,15 +143,15 @@ struct json *collector_result_new(struct collector *c)
 	/* `vm run` passes the package vm/fetch.sh resolved (PKG=VERSION) */
 	json_set(k, "package", getenv("LAZYTLB_KERNEL_PACKAGE") ? json_string(getenv("LAZYTLB_KERNEL_PACKAGE"))
 								 : json_null());
-	json_set(k, "btf", json_string(c->opts.btf_custom_path ? c->opts.btf_custom_path : "/sys/kernel/btf/vmlinux"));
-	json_set(k, "btf_source", json_string(c->opts.btf_custom_path ? "custom" : "sysfs"));
-	json_set(r, "probes", probes_json(c->st));
-	json_set(json_set(r, "options", json_object()), "whatif", json_bool(c->opts.whatif));
+	json_set(k, "btf", json_string(c->btf_custom_path ? c->btf_custom_path : "/sys/kernel/btf/vmlinux"));
+	json_set(k, "btf_source", json_string(c->btf_custom_path ? "custom" : "sysfs"));
+	json_set(r, "probes", probes);
+	json_set(json_set(r, "options", json_object()), "whatif", json_bool(c->whatif));
 	json_set(r, "reps", json_array());
 	return r;
 }
 
-void metrics_finalize_scheme(struct collector *c, struct json *result)
+void metrics_finalize_scheme(const struct lt_trace_info *c, struct json *result)
 {
 	struct json *k = (struct json *)json_get(result, "kernel");
 	const char *src, *sch = scheme(c, &src);
@@ -171,7 +168,7 @@ void metrics_finalize_scheme(struct collector *c, struct json *result)
 			observed_scheme(c));
 }
 
-static struct json *switch_json(const struct collector *c, const struct lt_counters *pc, bool ok)
+static struct json *switch_json(const struct lt_trace_info *c, const struct lt_counters *pc, bool ok)
 {
 	struct json *o;
 
@@ -187,7 +184,7 @@ static struct json *switch_json(const struct collector *c, const struct lt_count
 	return o;
 }
 
-static struct json *lazy_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs, bool ok)
+static struct json *lazy_json(struct lt_trace_info *c, const struct lt_counters *pc, const struct lt_hist *hs, bool ok)
 {
 	struct json *o, *hb;
 	const char *src, *sch;
@@ -200,11 +197,11 @@ static struct json *lazy_json(struct collector *c, const struct lt_counters *pc,
 	sch = scheme(c, &src);
 	grabs = SUM(lazy_grabs);
 	drops = SUM(lazy_drops);
-	exits = collector_hook_ok(c, H_PROCESS_EXIT) ? SUM(lazy_exit_grabs) : 0;
+	exits = c->hook_ok[H_PROCESS_EXIT] ? SUM(lazy_exit_grabs) : 0;
 	o = json_object();
 	json_set(o, "grabs", json_u64(grabs));
 	json_set(o, "drops", json_u64(drops));
-	json_set(o, "exit_grabs", num_or_null(collector_hook_ok(c, H_PROCESS_EXIT), exits));
+	json_set(o, "exit_grabs", num_or_null(c->hook_ok[H_PROCESS_EXIT], exits));
 	/* refcount kernels: mmgrab_lazy_tlb at each grab (context switch, exit_mm), mmdrop_lazy_tlb
 	 * at each drop */
 	json_set(o, "refcount_atomics",
@@ -222,26 +219,26 @@ static struct json *lazy_json(struct collector *c, const struct lt_counters *pc,
 }
 
 /* The hardware IPI sends of kernels without the ipi tracepoints: all three attached */
-static bool fallback_sends(const struct collector *c)
+static bool fallback_sends(const struct lt_trace_info *c)
 {
-	return collector_hook_ok(c, H_SEND_MASK_FN) && collector_hook_ok(c, H_SEND_SINGLE_FN) &&
-	       collector_hook_ok(c, H_SEND_RESCHED_FN);
+	return c->hook_ok[H_SEND_MASK_FN] && c->hook_ok[H_SEND_SINGLE_FN] &&
+	       c->hook_ok[H_SEND_RESCHED_FN];
 }
 
 /* Where IPI requests (by cause and target state, what-if) come from: the csd_queue_cpu
  * tracepoint (calls queued, v6.3+), or the fallback pair on older kernels: the call being
  * queued, then the arch function raising the IPI (hardware IPIs only: a call queued
  * behind a pending one raises none). NULL when neither attached. */
-static const char *requests_source(const struct collector *c)
+static const char *requests_source(const struct lt_trace_info *c)
 {
-	if (collector_hook_ok(c, H_CSD_QUEUE_CPU))
+	if (c->hook_ok[H_CSD_QUEUE_CPU])
 		return "csd_queue_cpu";
-	if (fallback_sends(c) && collector_hook_ok(c, H_CALL_MANY) && collector_hook_ok(c, H_CALL_SINGLE_QUEUE))
+	if (fallback_sends(c) && c->hook_ok[H_CALL_MANY] && c->hook_ok[H_CALL_SINGLE_QUEUE])
 		return "arch_ipi_send";
 	return NULL;
 }
 
-static __u64 cause_total(const struct collector *c, const struct lt_counters *pc, int cause)
+static __u64 cause_total(const struct lt_trace_info *c, const struct lt_counters *pc, int cause)
 {
 	__u64 s = 0;
 
@@ -250,29 +247,29 @@ static __u64 cause_total(const struct collector *c, const struct lt_counters *pc
 	return s;
 }
 
-static struct json *mmdrop_json(const struct collector *c, const struct lt_counters *pc)
+static struct json *mmdrop_json(const struct lt_trace_info *c, const struct lt_counters *pc)
 {
 	struct json *o = json_object();
-	bool csd_exec = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY), csd_q = requests_source(c) != NULL;
+	bool csd_exec = c->hook_ok[H_CSD_FUNCTION_ENTRY], csd_q = requests_source(c) != NULL;
 
-	json_set(o, "mmdrop", num_or_null(collector_hook_ok(c, H_MMDROP), SUM(mmdrop)));
+	json_set(o, "mmdrop", num_or_null(c->hook_ok[H_MMDROP], SUM(mmdrop)));
 	const char *src, *sch = scheme(c, &src);
 	/* a refcount kernel never shoots lazies (cleanup_lazy_tlbs returns at
 	 * once, do_shoot_lazy_tlb is often not even built): 0 by the scheme */
 	bool never = sch && !strcmp(sch, "refcount");
 
 	/* calls: the function probe where it attached, else executions of its callback */
-	if (collector_hook_ok(c, H_SHOOT_LAZY))
+	if (c->hook_ok[H_SHOOT_LAZY])
 		json_set(o, "shoot_lazy_calls", json_u64(SUM(shoot_lazy_calls)));
 	else
 		json_set(o, "shoot_lazy_calls", num_or_null(csd_exec || never,
 							   csd_exec ? SUM(csd_exec_by_cause[LT_CAUSE_SHOOT_LAZY]) : 0));
 	json_set(o, "shoot_lazy_ipis", num_or_null(csd_q || never, csd_q ? cause_total(c, pc, LT_CAUSE_SHOOT_LAZY) : 0));
 	json_set(o, "shoot_lazy_source",
-		 json_string(collector_hook_ok(c, H_SHOOT_LAZY) ? "do_shoot_lazy_tlb probe"
+		 json_string(c->hook_ok[H_SHOOT_LAZY] ? "do_shoot_lazy_tlb probe"
 			     : csd_exec ? "csd callbacks" : never ? "scheme: refcount kernels never shoot lazies"
 			     : "unavailable"));
-	if (collector_hook_ok(c, H_EXIT_FLUSH_LAZY))
+	if (c->hook_ok[H_EXIT_FLUSH_LAZY])
 		json_set(o, "exit_flush_lazy_calls", json_u64(SUM(exit_flush_lazy_calls)));
 	else
 		json_set(o, "exit_flush_lazy_calls",
@@ -281,33 +278,34 @@ static struct json *mmdrop_json(const struct collector *c, const struct lt_count
 }
 
 /* Queued calls per callback symbol and the cause they were counted under, most first */
-static struct json *callbacks_json(const struct collector *c)
+static struct json *callbacks_json(const struct lt_snapshot *s)
 {
 	struct json *a = json_array();
 
-	for (size_t i = 0; i < c->nr_cb_rep; i++) {
+	for (size_t i = 0; i < s->nr_cbs; i++) {
 		struct json *e = json_object();
 		char hex[32];
 
-		snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)c->cb_rep[i].k.func);
-		json_set(e, "symbol", json_string(c->cb_rep[i].k.func == LT_CB_UNSEEN ? "(call not seen: queued off the fallback hooks)"
-						  : c->cb_rep[i].name[0] ? c->cb_rep[i].name : hex));
-		json_set(e, "cause", json_string(lt_cause_names[c->cb_rep[i].k.cause % LT_NR_CAUSES]));
-		json_set(e, "calls", json_u64(c->cb_rep[i].n));
+		snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)s->cbs[i].k.func);
+		json_set(e, "symbol", json_string(s->cbs[i].k.func == LT_CB_UNSEEN ? "(call not seen: queued off the fallback hooks)"
+						  : s->cbs[i].name[0] ? s->cbs[i].name : hex));
+		json_set(e, "cause", json_string(lt_cause_names[s->cbs[i].k.cause % LT_NR_CAUSES]));
+		json_set(e, "calls", json_u64(s->cbs[i].n));
 		json_push(a, e);
 	}
 	return a;
 }
 
-static struct json *ipi_json(const struct collector *c, const struct lt_counters *pc)
+static struct json *ipi_json(const struct lt_trace_info *c, const struct lt_snapshot *s)
 {
-	bool sends = requests_source(c) || collector_hook_ok(c, H_IPI_SEND_CPU);
-	bool hw_sends = collector_hook_ok(c, H_IPI_SEND_CPU) || fallback_sends(c);
-	bool x86 = collector_hook_ok(c, H_CALL_FUNCTION_ENTRY) && collector_hook_ok(c, H_CALL_FUNCTION_SINGLE_ENTRY) &&
-		   collector_hook_ok(c, H_RESCHEDULE_ENTRY);
-	bool ppc = collector_hook_ok(c, H_IPI_IRQ); /* doorbells too where the tracepoint is */
+	const struct lt_counters *pc = s->pc;
+	bool sends = requests_source(c) || c->hook_ok[H_IPI_SEND_CPU];
+	bool hw_sends = c->hook_ok[H_IPI_SEND_CPU] || fallback_sends(c);
+	bool x86 = c->hook_ok[H_CALL_FUNCTION_ENTRY] && c->hook_ok[H_CALL_FUNCTION_SINGLE_ENTRY] &&
+		   c->hook_ok[H_RESCHEDULE_ENTRY];
+	bool ppc = c->hook_ok[H_IPI_IRQ]; /* doorbells too where the tracepoint is */
 	bool vec = x86 || ppc;
-	bool csd_exec = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY);
+	bool csd_exec = c->hook_ok[H_CSD_FUNCTION_ENTRY];
 	struct json *o = json_object(), *bc, *bs, *bcs, *bd, *rx, *hw, *rem;
 
 	json_set(o, "sent", num_or_null(sends, SUM(ipi_sent)));
@@ -322,7 +320,7 @@ static struct json *ipi_json(const struct collector *c, const struct lt_counters
 		json_set(hw, "reschedule", json_u64(SUM(hw_reschedule)));
 	} else if (ppc) {
 		json_set(hw, "ipi", json_u64(SUM(hw_ipi_irq)));
-		json_set(hw, "doorbell", num_or_null(collector_hook_ok(c, H_DOORBELL), SUM(hw_doorbell)));
+		json_set(hw, "doorbell", num_or_null(c->hook_ok[H_DOORBELL], SUM(hw_doorbell)));
 	}
 	bc = json_set(o, "by_cause", sends ? json_object() : json_null());
 	bs = json_set(o, "by_target_state", sends ? json_object() : json_null());
@@ -348,7 +346,7 @@ static struct json *ipi_json(const struct collector *c, const struct lt_counters
 	if (vec)
 		for (int ca = 0; ca < LT_NR_CAUSES; ca++)
 			json_set(bd, lt_cause_names[ca], json_u64(SUM(ipi_delivered_by_cause[ca])));
-	json_set(o, "callbacks", sends ? callbacks_json(c) : json_null());
+	json_set(o, "callbacks", sends ? callbacks_json(s) : json_null());
 	json_set(o, "callbacks_not_counted", num_or_null(sends, SUM(cb_counts_full)));
 	/* received per CPU: hardware IPIs (x86 vectors, the powerpc IPI line), else remote calls run */
 	rx = json_set(o, "received_per_cpu", vec || csd_exec ? json_array() : json_null());
@@ -372,19 +370,19 @@ static struct json *ipi_json(const struct collector *c, const struct lt_counters
 		for (int ca = 0; ca < LT_NR_CAUSES; ca++)
 			json_set(rem, lt_cause_names[ca], json_u64(SUM(csd_remote_by_cause[ca])));
 	/* the x86 /proc/interrupts TLB row counts exactly these */
-	if (csd_exec || !collector_hook_ok(c, H_FLUSH_TLB_FUNC))
+	if (csd_exec || !c->hook_ok[H_FLUSH_TLB_FUNC])
 		json_set(o, "tlb_remote_flush_received", num_or_null(csd_exec, SUM(tlb_remote_flush_received)));
 	else
 		json_set(o, "tlb_remote_flush_received", json_u64(SUM(tlb_remote_flush_fn)));
 	return o;
 }
 
-static struct json *wakeups_json(const struct collector *c, const struct lt_counters *pc)
+static struct json *wakeups_json(const struct lt_trace_info *c, const struct lt_counters *pc)
 {
-	bool idle = collector_hook_ok(c, H_CPU_IDLE);
+	bool idle = c->hook_ok[H_CPU_IDLE];
 	/* the receiving side attributes: the calls run, or the IPI itself (x86 vector, powerpc IPI line) */
-	bool rx = collector_hook_ok(c, H_CSD_FUNCTION_ENTRY) || collector_hook_ok(c, H_RESCHEDULE_ENTRY) ||
-		  collector_hook_ok(c, H_IPI_IRQ);
+	bool rx = c->hook_ok[H_CSD_FUNCTION_ENTRY] || c->hook_ok[H_RESCHEDULE_ENTRY] ||
+		  c->hook_ok[H_IPI_IRQ];
 	struct json *o = json_object(), *ib, *nb;
 
 	ib = json_set(o, "idle_by_cause", idle && rx ? json_object() : json_null());
@@ -400,15 +398,15 @@ static struct json *wakeups_json(const struct collector *c, const struct lt_coun
 	return o;
 }
 
-static struct json *whatif_json(const struct collector *c, const struct lt_counters *pc)
+static struct json *whatif_json(const struct lt_trace_info *c, const struct lt_counters *pc)
 {
 	struct json *o, *ft;
 
 	/* the kernel's own skips are seen at remote TLB flushes: tlb_flush remote_send_ipi, then
 	 * csd_queue_cpu (x86 6.3+) */
-	bool rflush = collector_hook_ok(c, H_TLB_FLUSH) && collector_hook_ok(c, H_CSD_QUEUE_CPU);
+	bool rflush = c->hook_ok[H_TLB_FLUSH] && c->hook_ok[H_CSD_QUEUE_CPU];
 
-	if (!c->opts.whatif || !requests_source(c))
+	if (!c->whatif || !requests_source(c))
 		return json_null();
 	o = json_object();
 	for (int f = 0; f < LT_NR_FILTERS; f++) {
@@ -445,7 +443,7 @@ static struct json *whatif_json(const struct collector *c, const struct lt_count
 	json_set(ft, "no", json_u64(SUM(flush_freed_tables[0])));
 	json_set(ft, "yes", json_u64(SUM(flush_freed_tables[1])));
 	json_set(ft, "unknown", json_u64(SUM(flush_freed_tables[2])));
-	json_set(o, "race_window_ns", json_u64(c->opts.race_window_ns));
+	json_set(o, "race_window_ns", json_u64(c->race_window_ns));
 	return o;
 }
 
@@ -459,12 +457,12 @@ static struct json *whatif_json(const struct collector *c, const struct lt_count
  * the arch-send fallback sees hardware IPIs only, and a call queued behind a pending IPI
  * raises none). path: ipi, without_ipi, mixed or none.
  */
-static struct json *remote_flush_json(const struct collector *c, const struct lt_counters *pc)
+static struct json *remote_flush_json(const struct lt_trace_info *c, const struct lt_counters *pc)
 {
 	struct json *o;
 	__u64 with = SUM(rflush_with_ipi), without = SUM(rflush_without_ipi);
 
-	if (!collector_hook_ok(c, H_TLB_FLUSH) || !collector_hook_ok(c, H_CSD_QUEUE_CPU))
+	if (!c->hook_ok[H_TLB_FLUSH] || !c->hook_ok[H_CSD_QUEUE_CPU])
 		return json_null();
 	o = json_object();
 	json_set(o, "flushes", json_u64(SUM(tlb_flush_reason[LT_FR_REMOTE_SEND_IPI])));
@@ -476,24 +474,25 @@ static struct json *remote_flush_json(const struct collector *c, const struct lt
 	return o;
 }
 
-struct json *metrics_rep_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs,
-			      __u64 duration_ns, const struct irq_snapshot *a, const struct irq_snapshot *b)
+struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot *s)
 {
+	const struct lt_counters *pc = s->pc;
+	const struct lt_hist *hs = s->hs;
 	struct json *rep = json_object(), *m, *tf, *h, *fts, *calls, *pf;
-	bool sw = collector_hook_ok(c, H_SCHED_SWITCH);
-	bool fts_ok = collector_hook_ok(c, H_FINISH_TASK_SWITCH);
+	bool sw = c->hook_ok[H_SCHED_SWITCH];
+	bool fts_ok = c->hook_ok[H_FINISH_TASK_SWITCH];
 	/* the end of a received hardware IPI: x86 vectors, the powerpc IPI line */
-	bool vec_exit = collector_hook_ok(c, H_CALL_FUNCTION_EXIT) || collector_hook_ok(c, H_IPI_IRQ);
+	bool vec_exit = c->hook_ok[H_CALL_FUNCTION_EXIT] || c->hook_ok[H_IPI_IRQ];
 
-	json_set(rep, "duration_ns", json_u64(duration_ns));
+	json_set(rep, "duration_ns", json_u64(s->duration_ns));
 	m = json_set(rep, "metrics", json_object());
 	json_set(m, "switch", switch_json(c, pc, sw));
 	json_set(m, "lazy", lazy_json(c, pc, hs, sw));
 	json_set(m, "mmdrop", mmdrop_json(c, pc));
-	json_set(m, "ipi", ipi_json(c, pc));
+	json_set(m, "ipi", ipi_json(c, s));
 	json_set(m, "wakeups", wakeups_json(c, pc));
 	tf = json_set(m, "tlb_flush", json_object());
-	if (collector_hook_ok(c, H_TLB_FLUSH)) {
+	if (c->hook_ok[H_TLB_FLUSH]) {
 		struct json *br = json_set(tf, "by_reason", json_object());
 
 		for (int r = 0; r < LT_NR_FLUSH_REASONS; r++)
@@ -503,17 +502,17 @@ struct json *metrics_rep_json(struct collector *c, const struct lt_counters *pc,
 	}
 	json_set(tf, "remote", remote_flush_json(c, pc));
 	calls = json_set(m, "calls", json_object());
-	json_set(calls, "membarrier", num_or_null(collector_hook_ok(c, H_MEMBARRIER), SUM(membarrier_calls)));
-	json_set(calls, "tlb_remove_table_sync_one", num_or_null(collector_hook_ok(c, H_TABLE_SYNC), SUM(table_sync_calls)));
+	json_set(calls, "membarrier", num_or_null(c->hook_ok[H_MEMBARRIER], SUM(membarrier_calls)));
+	json_set(calls, "tlb_remove_table_sync_one", num_or_null(c->hook_ok[H_TABLE_SYNC], SUM(table_sync_calls)));
 	json_set(calls, "flush_tlb_mm_range",
-		 num_or_null(collector_hook_ok(c, H_FLUSH_TLB_MM_RANGE), SUM(flush_tlb_mm_range_calls)));
+		 num_or_null(c->hook_ok[H_FLUSH_TLB_MM_RANGE], SUM(flush_tlb_mm_range_calls)));
 	h = json_set(m, "hist", json_object());
 	json_set(h, "flush_tlb_mm_range_ns",
-		 hist_json_sel(c, hs, LT_H_FLUSH_TLB_MM_RANGE, "ns", collector_hook_ok(c, H_FLUSH_TLB_MM_RANGE)));
+		 hist_json_sel(c, hs, LT_H_FLUSH_TLB_MM_RANGE, "ns", c->hook_ok[H_FLUSH_TLB_MM_RANGE]));
 	json_set(h, "ipi_latency_ns", hist_json_sel(c, hs, LT_H_IPI_LATENCY, "ns",
-						    (collector_hook_ok(c, H_IPI_SEND_CPU) || fallback_sends(c)) &&
-							    (collector_hook_ok(c, H_CALL_FUNCTION_ENTRY) || collector_hook_ok(c, H_IPI_IRQ) ||
-							     collector_hook_ok(c, H_CSD_FUNCTION_ENTRY))));
+						    (c->hook_ok[H_IPI_SEND_CPU] || fallback_sends(c)) &&
+							    (c->hook_ok[H_CALL_FUNCTION_ENTRY] || c->hook_ok[H_IPI_IRQ] ||
+							     c->hook_ok[H_CSD_FUNCTION_ENTRY])));
 	fts = json_set(h, "finish_task_switch_ns", fts_ok ? json_object() : json_null());
 	if (fts_ok) {
 		json_set(fts, "lazy_drop", hist_json_sel(c, hs, LT_H_FTS_LAZY_DROP, "ns", true));
@@ -522,6 +521,6 @@ struct json *metrics_rep_json(struct collector *c, const struct lt_counters *pc,
 	json_set(h, "nohz_interruption_ns", hist_json_sel(c, hs, LT_H_NOHZ_INTERRUPTION, "ns", vec_exit));
 	json_set(m, "whatif", whatif_json(c, pc));
 	pf = json_set(rep, "procfs", json_object());
-	json_set(pf, "interrupts_delta", irq_snapshot_delta_json(a, b));
+	json_set(pf, "interrupts_delta", irq_snapshot_delta_json(s->irq_begin, s->irq_end));
 	return rep;
 }
