@@ -16,7 +16,7 @@ SYSROOT ?=
 GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 CFLAGS ?= -O2 -g
-CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -std=gnu11 -D_GNU_SOURCE -I$(BUILD) -Iuserspace -Ibench \
+CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -std=gnu11 -D_GNU_SOURCE -I$(BUILD) -I. -Iuserspace \
 	  -DLT_GIT='"$(GIT)"' -DLT_ARCH='"$(ARCH)"'
 LDLIBS := -lbpf -lelf -lz -lm -lpthread
 TRIPLET := $(shell $(CC) -dumpmachine 2>/dev/null)
@@ -32,7 +32,8 @@ endif
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-USER_SRCS := $(wildcard userspace/*.c) $(wildcard bench/*.c)
+USER_SRCS := $(wildcard userspace/*.c userspace/*/*.c bench/*.c)
+USER_HDRS := $(wildcard userspace/*/*.h bench/*.h bpf/lazytlb.h bpf/lt_names.h)
 USER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(USER_SRCS))
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf/$(ARCH) -Ibpf -Wall -Wno-unused-function
 
@@ -61,7 +62,7 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/lazytlb.h bpf/lt_names.h bpf/core_fixes.bp
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
-$(BUILD)/obj/%.o: %.c $(SKELS) $(wildcard userspace/*.h bench/*.h bpf/lazytlb.h bpf/lt_names.h)
+$(BUILD)/obj/%.o: %.c $(SKELS) $(USER_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -155,11 +156,11 @@ FUZZ_S ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Wno-unknown-warning-option \
 	$(filter-out -O2 -g,$(CFLAGS))
-FUZZ_SRCS := $(filter-out userspace/main.c,$(wildcard userspace/*.c)) $(wildcard bench/*.c)
+FUZZ_SRCS := $(filter-out userspace/main.c,$(USER_SRCS))
 FUZZ_OBJS := $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_SRCS)) build-fuzz/obj/scenarios_builtin.o
 FUZZERS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 .PHONY: fuzz fuzz-build
-build-fuzz/obj/%.o: %.c $(SKELS) $(wildcard userspace/*.h bench/*.h bpf/lazytlb.h)
+build-fuzz/obj/%.o: %.c $(SKELS) $(USER_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 build-fuzz/obj/scenarios_builtin.o: $(BUILD)/gen/scenarios_builtin.c

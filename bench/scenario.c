@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli.h"
+#include "lib/cli.h"
 #include "scenario.h"
 
 #define MAX_FILE (1 << 20)

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include "json.h"
+#include "lib/json.h"
 #include "workload.h"
 
 #define SCN_MAX_PARAMS (2 * WL_MAX_PARAMS)

@@ -19,8 +19,8 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
-#include "hist.h"
+#include "lib/cli.h"
+#include "result/hist.h"
 #include "workload.h"
 
 enum { C_INTR, C_INTR_NS };

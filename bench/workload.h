@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "json.h"
+#include "lib/json.h"
 
 #define WL_MAX_CPUS 1024
 #define WL_MAX_THREADS 1024
@@ -169,6 +169,12 @@ struct wl_ctx {
 	uint64_t ops, cnt[WL_MAX_COUNTERS];
 	char err[256];
 };
+
+/* wl_params.c, for wl_open: parse "KEY=VALUE" params into p (in the order of w->params; the
+ * with.KEY=VALUE ones into with); 0 on success, else -1 with the reason in err */
+int wl_params_parse(const struct workload *w, struct wl_param_val *p, char **with, size_t *nwith,
+		    char *const *params, size_t nparams, char *err, size_t errlen);
+void wl_params_free(struct wl_param_val *p, char **with, size_t nwith);
 
 /* params of c's workload, by key (the key must be in its table) */
 uint64_t wl_u64(const struct wl_ctx *c, const char *key);

@@ -17,7 +17,7 @@
 #include "lt_names.h"
 
 /* IPI callbacks are told apart by address: userspace resolves callback names from
- * /proc/kallsyms (userspace/causes.c) into the cb_causes map (address -> cause) before
+ * /proc/kallsyms (userspace/trace/causes.c) into the cb_causes map (address -> cause) before
  * attaching; cb_counts counts queued calls per callback address (userspace names them). */
 #define LT_MAX_CB_CAUSES 64
 #define LT_MAX_CB_COUNTS 512

@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * lt_names.h - every name lazytlb reports, once (X-macros). Each list generates its enum here
- * (for the BPF programs and the loader) and, in userspace/names.c, the name arrays that the
+ * (for the BPF programs and the loader) and, in userspace/result/names.c, the name arrays that the
  * result writer, the summary and `lazytlb schema` use; the Python checks and the schema
  * document take the names from `lazytlb schema --json`. Adding a cause is one line here plus
- * its attribution (the callbacks that mean it: userspace/collector.c).
+ * its attribution (the callbacks that mean it: userspace/trace/collector.c).
  *
  * X(ID, "name", "what it is")
  */
 #ifndef LT_NAMES_H
 #define LT_NAMES_H
 
-/* IPI causes, from the cross-CPU call's callback (userspace/causes.c: the callback names of
+/* IPI causes, from the cross-CPU call's callback (userspace/trace/causes.c: the callback names of
  * each cause on every kernel from 5.10, resolved from kallsyms at start) */
 #define LT_CAUSES(X)                                                                                  \
 	X(TLB_FLUSH, "tlb_flush", "user TLB flush: x86 flush_tlb_func (5.13+; flush_tlb_func_remote "  \

@@ -110,7 +110,7 @@ def bucket_hi(i):
 
 
 def percentile(counts, total, vmin, vmax, q):
-    """hist_percentile() of userspace/hist.c"""
+    """hist_percentile() of userspace/result/hist.c"""
     rank, seen = q * total, 0
     for i in sorted(counts):
         n = counts[i]

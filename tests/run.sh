@@ -19,7 +19,7 @@ mkdir -p "$BUILD/tests"
 logdir="$BUILD/tests/logs"
 mkdir -p "$logdir"
 
-kind_of() { case $1 in test_*) echo unit ;; t_vm_*) echo vm ;; *) echo host ;; esac; }
+kind_of() { case $1 in test_*|t_layers) echo unit ;; t_vm_*) echo vm ;; *) echo host ;; esac; }
 want() {
 	[ -z "${KIND:-}" ] || [ "$(kind_of "$1")" = "$KIND" ] || return 1
 	[ -z "${TESTS:-}" ] || [[ " $TESTS " == *" $1 "* ]]
@@ -36,13 +36,13 @@ result() { # name rc log
 	fi
 }
 
-objs=$(ls $BUILD/obj/userspace/*.o $BUILD/obj/bench/*.o 2>/dev/null | grep -v '/main\.o$')
+objs=$(ls $BUILD/obj/userspace/*/*.o $BUILD/obj/bench/*.o 2>/dev/null)
 for src in tests/unit/*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
 	want "$name" || continue
 	log="$logdir/$name.log"
-	if ! gcc -O1 -g -Wall -std=gnu11 -D_GNU_SOURCE -I$BUILD -Iuserspace -Ibench -DLT_GIT='"test"' -DLT_ARCH='"x86"' \
+	if ! gcc -O1 -g -Wall -std=gnu11 -D_GNU_SOURCE -I$BUILD -I. -Iuserspace -DLT_GIT='"test"' -DLT_ARCH='"x86"' \
 		-o "$BUILD/tests/$name" "$src" $objs -lbpf -lelf -lz -lm -lpthread >"$log" 2>&1; then
 		result "$name" 1 "$log"; continue
 	fi

@@ -2,7 +2,7 @@
 /* main.c - `lazytlb <command>`: dispatch to the subcommands of cli.h. */
 #include <stdio.h>
 #include <string.h>
-#include "cli.h"
+#include "lib/cli.h"
 
 static const struct lt_command commands[] = {
 	{ "record", "trace lazy-TLB activity for a duration or a command, write a result file", cmd_record },

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "collector.h"
-#include "compare_input.h"
-#include "json.h"
+#include "analysis/summary.h"
+#include "result/compare_input.h"
+#include "lib/json.h"
 
 static char *to_text(const struct json *j, size_t *len)
 {

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "json.h"
-#include "hist.h"
+#include "lib/json.h"
+#include "result/hist.h"
 #include "check.h"
 
 /* Serialise to a malloc'ed string. */

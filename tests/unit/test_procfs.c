@@ -5,7 +5,7 @@
  * differs (a numbered XIVE "IPI-0" line carries every IPI, LOC appears twice).
  * Expected values read off the files by hand (ALL: awk over the per-CPU rows).
  */
-#include "procfs.h"
+#include "lib/procfs.h"
 #include "check.h"
 
 #ifndef DATA

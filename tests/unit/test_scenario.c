@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 #include <unistd.h>
-#include "scenario.h"
+#include "bench/scenario.h"
 #include "check.h"
 
 static char err[512];

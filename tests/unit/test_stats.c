@@ -4,7 +4,7 @@
  * (Student t and Kolmogorov tables, Wikipedia's Welch example), plus
  * hist_percentile on a known distribution.
  */
-#include "stats.h"
+#include "analysis/stats.h"
 #include "check.h"
 
 static void test_summary(void)

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * metrics.c - map contents -> the result file (result-schema.md): the header
+ * (tool, host, kernel, probes) and one rep's metrics. A metric whose hook did
+ * not attach is null, never 0.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include "lib/cli.h"
+#include "snapshot.h"
+#include "result/hist.h"
+#include "result/names.h"
+
+static const char *const config_keys[] = {
+	"CONFIG_MMU_LAZY_TLB_REFCOUNT", "CONFIG_MMU_LAZY_TLB_SHOOTDOWN", "CONFIG_NO_HZ_FULL",
+	"CONFIG_PREEMPT", "CONFIG_PREEMPT_VOLUNTARY", "CONFIG_PREEMPT_NONE", "CONFIG_PREEMPT_DYNAMIC",
+	"CONFIG_CONTEXT_TRACKING_USER", "CONFIG_MEMBARRIER", "CONFIG_KPROBES", "CONFIG_DEBUG_INFO_BTF",
+	"CONFIG_MMU_GATHER_RCU_TABLE_FREE", "CONFIG_PARAVIRT",
+};
+
+static bool cpu_selected(const struct lt_trace_info *c, unsigned int cpu)
+{
+	return cpu < LT_MAX_CPUS && (c->cpu_mask[cpu / 64] & (1ULL << (cpu % 64)));
+}
+
+/* Sum of one u64 field over the selected CPUs. `off` is its byte offset in lt_counters. */
+static __u64 sum_at(const struct lt_trace_info *c, const struct lt_counters *pc, size_t off)
+{
+	__u64 s = 0;
+
+	for (unsigned int cpu = 0; cpu < c->nr_possible; cpu++)
+		if (cpu_selected(c, cpu))
+			s += *(const __u64 *)((const char *)&pc[cpu] + off);
+	return s;
+}
+#define SUM(field) sum_at(c, pc, offsetof(struct lt_counters, field))
+
+static struct json *num_or_null(bool ok, __u64 v)
+{
+	return ok ? json_u64(v) : json_null();
+}
+
+static struct json *hist_json_sel(const struct lt_trace_info *c, const struct lt_hist *hs, enum lt_hist_id id,
+				  const char *unit, bool ok)
+{
+	struct lt_hist m = {};
+
+	if (!ok)
+		return json_null();
+	for (unsigned int cpu = 0; cpu < c->nr_possible; cpu++)
+		if (cpu_selected(c, cpu))
+			hist_merge(&m, &hs[(size_t)id * c->nr_possible + cpu]);
+	return hist_to_json(&m, unit);
+}
+
+/*
+ * The scheme a kernel runs, from its hand-backs (a kthread switching back to the user mm it
+ * borrowed): refcount kernels took a reference when the CPU went lazy, so mm_count rose by one
+ * since (ev_plus1); shootdown kernels did not (ev_zero). Another CPU grabbing or dropping the
+ * same mm in between flips a single sample (1 of 4 hand-backs in a 0.2 s record on this refcount
+ * host), so name a scheme only from EVIDENCE_MIN samples with a 3:1 majority; NULL otherwise.
+ */
+#define EVIDENCE_MIN 16
+static const char *evidence_scheme(const struct lt_trace_info *c)
+{
+	if (c->ev_plus1 + c->ev_zero < EVIDENCE_MIN)
+		return NULL;
+	if (c->ev_plus1 >= 3 * c->ev_zero)
+		return "refcount";
+	if (c->ev_zero >= 3 * c->ev_plus1)
+		return "shootdown";
+	return NULL;
+}
+
+/* Is the running kernel older than MAJ.MIN (uname release)? */
+static bool kernel_before(int maj, int min)
+{
+	struct utsname u;
+	int a = 0, b = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
+		return false;
+	return a < maj || (a == maj && b < min);
+}
+
+/*
+ * "refcount" | "shootdown", and where that came from (kernel.scheme_source):
+ *  config          CONFIG_MMU_LAZY_TLB_SHOOTDOWN / _REFCOUNT (6.4+, /proc/config.gz or /boot)
+ *  kernel_version  before 6.4 every kernel is refcount: the options and the shootdown code
+ *                  (kernel/fork.c cleanup_lazy_tlbs, mm: "lazy tlb shootdown", 6.4) came together
+ *  kallsyms        no config: do_shoot_lazy_tlb is in the kernel only when SHOOTDOWN is set
+ *                  (with REFCOUNT cleanup_lazy_tlbs returns first and the static callback is
+ *                  dropped: absent on Debian's amd64 6.12 and 7.2, present on ppc64el 6.12, 7.2)
+ * The hand-back evidence is only a cross-check (metrics_finalize_scheme warns).
+ */
+static const char *scheme(const struct lt_trace_info *c, const char **source)
+{
+	*source = "config";
+	if (!strcmp(kconfig_get(c->kconfig, "CONFIG_MMU_LAZY_TLB_SHOOTDOWN"), "y"))
+		return "shootdown";
+	if (!strcmp(kconfig_get(c->kconfig, "CONFIG_MMU_LAZY_TLB_REFCOUNT"), "y"))
+		return "refcount";
+	*source = "kernel_version";
+	if (kernel_before(6, 4))
+		return "refcount";
+	*source = "kallsyms";
+	return c->shoot_lazy_ksym ? "shootdown" : "refcount";
+}
+
+static const char *observed_scheme(const struct lt_trace_info *c)
+{
+	const char *s = evidence_scheme(c);
+
+	return s ? s : "unknown";
+}
+
+struct json *metrics_result_new(const struct lt_trace_info *c, struct json *probes)
+{
+	struct json *r = json_object(), *tool, *k, *cfg;
+	const char *src, *sch = scheme(c, &src);
+	struct utsname u;
+	char buf[4096];
+
+	json_set(r, "schema", json_string("lazytlb-result/1"));
+	tool = json_set(r, "tool", json_object());
+	json_set(tool, "version", json_string(LT_VERSION));
+	json_set(tool, "git", json_string(LT_GIT));
+	json_set(r, "host", host_json());
+	k = json_set(r, "kernel", json_object());
+	uname(&u);
+	json_set(k, "release", json_string(u.release));
+	read_line("/proc/cmdline", buf, sizeof(buf));
+	json_set(k, "cmdline", json_string(buf));
+	json_set(k, "lazy_tlb_scheme", sch ? json_string(sch) : json_null());
+	json_set(k, "scheme_source", json_string(src));
+	cfg = json_set(k, "config", json_object());
+	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
+		json_set(cfg, config_keys[i], json_string(kconfig_get(c->kconfig, config_keys[i])));
+	json_set(k, "config_source", json_string(kconfig_source(c->kconfig)));
+	/* `vm run` passes the package vm/fetch.sh resolved (PKG=VERSION) */
+	json_set(k, "package", getenv("LAZYTLB_KERNEL_PACKAGE") ? json_string(getenv("LAZYTLB_KERNEL_PACKAGE"))
+								 : json_null());
+	json_set(k, "btf", json_string(c->btf_custom_path ? c->btf_custom_path : "/sys/kernel/btf/vmlinux"));
+	json_set(k, "btf_source", json_string(c->btf_custom_path ? "custom" : "sysfs"));
+	json_set(r, "probes", probes);
+	json_set(json_set(r, "options", json_object()), "whatif", json_bool(c->whatif));
+	json_set(r, "reps", json_array());
+	return r;
+}
+
+void metrics_finalize_scheme(const struct lt_trace_info *c, struct json *result)
+{
+	struct json *k = (struct json *)json_get(result, "kernel");
+	const char *src, *sch = scheme(c, &src);
+
+	if (!k)
+		return;
+	json_set(k, "lazy_tlb_scheme", sch ? json_string(sch) : json_null());
+	json_set(k, "scheme_source", json_string(src));
+	json_set(k, "scheme_observed", json_string(observed_scheme(c)));
+	/* without it a CPU running a user task is "user" whether in user mode or in a syscall */
+	json_set(k, "context_tracking", json_string(c->ct_known ? "kallsyms" : "unavailable"));
+	if (strcmp(observed_scheme(c), "unknown") && strcmp(observed_scheme(c), sch))
+		lt_warn("the kernel is %s (%s) but mm_count at lazy hand-back looks like %s", sch, src,
+			observed_scheme(c));
+}
+
+static struct json *switch_json(const struct lt_trace_info *c, const struct lt_counters *pc, bool ok)
+{
+	struct json *o;
+
+	if (!ok)
+		return json_null();
+	o = json_object();
+	json_set(o, "user_to_user", json_u64(SUM(sw_user_to_user)));
+	json_set(o, "user_to_kthread", json_u64(SUM(sw_user_to_kthread)));
+	json_set(o, "kthread_to_user", json_u64(SUM(sw_kthread_to_user)));
+	json_set(o, "kthread_to_kthread", json_u64(SUM(sw_kthread_to_kthread)));
+	json_set(o, "to_idle", json_u64(SUM(sw_to_idle)));
+	json_set(o, "from_idle", json_u64(SUM(sw_from_idle)));
+	return o;
+}
+
+static struct json *lazy_json(struct lt_trace_info *c, const struct lt_counters *pc, const struct lt_hist *hs, bool ok)
+{
+	struct json *o, *hb;
+	const char *src, *sch;
+	__u64 grabs, drops, exits;
+
+	if (!ok)
+		return json_null();
+	c->ev_plus1 += SUM(handback_delta_plus1);
+	c->ev_zero += SUM(handback_delta_zero);
+	sch = scheme(c, &src);
+	grabs = SUM(lazy_grabs);
+	drops = SUM(lazy_drops);
+	exits = c->hook_ok[H_PROCESS_EXIT] ? SUM(lazy_exit_grabs) : 0;
+	o = json_object();
+	json_set(o, "grabs", json_u64(grabs));
+	json_set(o, "drops", json_u64(drops));
+	json_set(o, "exit_grabs", num_or_null(c->hook_ok[H_PROCESS_EXIT], exits));
+	/* refcount kernels: mmgrab_lazy_tlb at each grab (context switch, exit_mm), mmdrop_lazy_tlb
+	 * at each drop */
+	json_set(o, "refcount_atomics",
+		 !sch ? json_null() : json_u64(!strcmp(sch, "refcount") ? grabs + exits + drops : 0));
+	json_set(o, "sharing", hist_json_sel(c, hs, LT_H_SHARING, "cpus", true));
+	json_set(o, "sharing_sample_period", json_u64(LT_SHARING_MIN_PERIOD * ((c->nr_cpu_ids + 63) / 64)));
+	hb = json_set(o, "handback", json_object());
+	json_set(hb, "same_mm", json_u64(SUM(handback_same_mm)));
+	json_set(hb, "mm_count_ge2", json_u64(SUM(handback_count_ge2)));
+	json_set(hb, "mm_count_le1", json_u64(SUM(handback_count_le1)));
+	json_set(hb, "delta_plus1", json_u64(SUM(handback_delta_plus1)));
+	json_set(hb, "delta_zero", json_u64(SUM(handback_delta_zero)));
+	json_set(hb, "mm_count", hist_json_sel(c, hs, LT_H_HANDBACK_MM_COUNT, "refs", true));
+	return o;
+}
+
+/* The hardware IPI sends of kernels without the ipi tracepoints: all three attached */
+static bool fallback_sends(const struct lt_trace_info *c)
+{
+	return c->hook_ok[H_SEND_MASK_FN] && c->hook_ok[H_SEND_SINGLE_FN] &&
+	       c->hook_ok[H_SEND_RESCHED_FN];
+}
+
+/* Where IPI requests (by cause and target state, what-if) come from: the csd_queue_cpu
+ * tracepoint (calls queued, v6.3+), or the fallback pair on older kernels: the call being
+ * queued, then the arch function raising the IPI (hardware IPIs only: a call queued
+ * behind a pending one raises none). NULL when neither attached. */
+static const char *requests_source(const struct lt_trace_info *c)
+{
+	if (c->hook_ok[H_CSD_QUEUE_CPU])
+		return "csd_queue_cpu";
+	if (fallback_sends(c) && c->hook_ok[H_CALL_MANY] && c->hook_ok[H_CALL_SINGLE_QUEUE])
+		return "arch_ipi_send";
+	return NULL;
+}
+
+static __u64 cause_total(const struct lt_trace_info *c, const struct lt_counters *pc, int cause)
+{
+	__u64 s = 0;
+
+	for (int st = 0; st < LT_NR_STATES; st++)
+		s += SUM(ipi_cause_state[cause][st]);
+	return s;
+}
+
+static struct json *mmdrop_json(const struct lt_trace_info *c, const struct lt_counters *pc)
+{
+	struct json *o = json_object();
+	bool csd_exec = c->hook_ok[H_CSD_FUNCTION_ENTRY], csd_q = requests_source(c) != NULL;
+
+	json_set(o, "mmdrop", num_or_null(c->hook_ok[H_MMDROP], SUM(mmdrop)));
+	const char *src, *sch = scheme(c, &src);
+	/* a refcount kernel never shoots lazies (cleanup_lazy_tlbs returns at
+	 * once, do_shoot_lazy_tlb is often not even built): 0 by the scheme */
+	bool never = sch && !strcmp(sch, "refcount");
+
+	/* calls: the function probe where it attached, else executions of its callback */
+	if (c->hook_ok[H_SHOOT_LAZY])
+		json_set(o, "shoot_lazy_calls", json_u64(SUM(shoot_lazy_calls)));
+	else
+		json_set(o, "shoot_lazy_calls", num_or_null(csd_exec || never,
+							   csd_exec ? SUM(csd_exec_by_cause[LT_CAUSE_SHOOT_LAZY]) : 0));
+	json_set(o, "shoot_lazy_ipis", num_or_null(csd_q || never, csd_q ? cause_total(c, pc, LT_CAUSE_SHOOT_LAZY) : 0));
+	json_set(o, "shoot_lazy_source",
+		 json_string(c->hook_ok[H_SHOOT_LAZY] ? "do_shoot_lazy_tlb probe"
+			     : csd_exec ? "csd callbacks" : never ? "scheme: refcount kernels never shoot lazies"
+			     : "unavailable"));
+	if (c->hook_ok[H_EXIT_FLUSH_LAZY])
+		json_set(o, "exit_flush_lazy_calls", json_u64(SUM(exit_flush_lazy_calls)));
+	else
+		json_set(o, "exit_flush_lazy_calls",
+			 num_or_null(csd_exec, SUM(csd_exec_by_cause[LT_CAUSE_EXIT_FLUSH_LAZY])));
+	return o;
+}
+
+/* Queued calls per callback symbol and the cause they were counted under, most first */
+static struct json *callbacks_json(const struct lt_snapshot *s)
+{
+	struct json *a = json_array();
+
+	for (size_t i = 0; i < s->nr_cbs; i++) {
+		struct json *e = json_object();
+		char hex[32];
+
+		snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)s->cbs[i].k.func);
+		json_set(e, "symbol", json_string(s->cbs[i].k.func == LT_CB_UNSEEN ? "(call not seen: queued off the fallback hooks)"
+						  : s->cbs[i].name[0] ? s->cbs[i].name : hex));
+		json_set(e, "cause", json_string(lt_cause_names[s->cbs[i].k.cause % LT_NR_CAUSES]));
+		json_set(e, "calls", json_u64(s->cbs[i].n));
+		json_push(a, e);
+	}
+	return a;
+}
+
+static struct json *ipi_json(const struct lt_trace_info *c, const struct lt_snapshot *s)
+{
+	const struct lt_counters *pc = s->pc;
+	bool sends = requests_source(c) || c->hook_ok[H_IPI_SEND_CPU];
+	bool hw_sends = c->hook_ok[H_IPI_SEND_CPU] || fallback_sends(c);
+	bool x86 = c->hook_ok[H_CALL_FUNCTION_ENTRY] && c->hook_ok[H_CALL_FUNCTION_SINGLE_ENTRY] &&
+		   c->hook_ok[H_RESCHEDULE_ENTRY];
+	bool ppc = c->hook_ok[H_IPI_IRQ]; /* doorbells too where the tracepoint is */
+	bool vec = x86 || ppc;
+	bool csd_exec = c->hook_ok[H_CSD_FUNCTION_ENTRY];
+	struct json *o = json_object(), *bc, *bs, *bcs, *bd, *rx, *hw, *rem;
+
+	json_set(o, "sent", num_or_null(sends, SUM(ipi_sent)));
+	json_set(o, "hw_ipis", num_or_null(vec, SUM(hw_call_function) + SUM(hw_call_function_single) +
+							 SUM(hw_reschedule) + SUM(hw_ipi_irq) + SUM(hw_doorbell)));
+	json_set(o, "requests_source", json_string(requests_source(c)));
+	json_set(o, "hw_sent", num_or_null(hw_sends, SUM(ipi_hw_sent)));
+	hw = json_set(o, "hw_by_vector", vec ? json_object() : json_null());
+	if (x86) {
+		json_set(hw, "call_function", json_u64(SUM(hw_call_function)));
+		json_set(hw, "call_function_single", json_u64(SUM(hw_call_function_single)));
+		json_set(hw, "reschedule", json_u64(SUM(hw_reschedule)));
+	} else if (ppc) {
+		json_set(hw, "ipi", json_u64(SUM(hw_ipi_irq)));
+		json_set(hw, "doorbell", num_or_null(c->hook_ok[H_DOORBELL], SUM(hw_doorbell)));
+	}
+	bc = json_set(o, "by_cause", sends ? json_object() : json_null());
+	bs = json_set(o, "by_target_state", sends ? json_object() : json_null());
+	bcs = json_set(o, "by_cause_state", sends ? json_object() : json_null());
+	if (sends) {
+		for (int ca = 0; ca < LT_NR_CAUSES; ca++) {
+			struct json *row = json_set(bcs, lt_cause_names[ca], json_object());
+
+			json_set(bc, lt_cause_names[ca], json_u64(cause_total(c, pc, ca)));
+			for (int st = 0; st < LT_NR_STATES; st++)
+				json_set(row, lt_state_names[st], json_u64(SUM(ipi_cause_state[ca][st])));
+		}
+		for (int st = 0; st < LT_NR_STATES; st++) {
+			__u64 s = 0;
+
+			for (int ca = 0; ca < LT_NR_CAUSES; ca++)
+				s += SUM(ipi_cause_state[ca][st]);
+			json_set(bs, lt_state_names[st], json_u64(s));
+		}
+	}
+	/* IPI interrupts received by the cause of the send they answer: the unit of /proc */
+	bd = json_set(o, "delivered_by_cause", vec ? json_object() : json_null());
+	if (vec)
+		for (int ca = 0; ca < LT_NR_CAUSES; ca++)
+			json_set(bd, lt_cause_names[ca], json_u64(SUM(ipi_delivered_by_cause[ca])));
+	json_set(o, "callbacks", sends ? callbacks_json(s) : json_null());
+	json_set(o, "callbacks_not_counted", num_or_null(sends, SUM(cb_counts_full)));
+	/* received per CPU: hardware IPIs (x86 vectors, the powerpc IPI line), else remote calls run */
+	rx = json_set(o, "received_per_cpu", vec || csd_exec ? json_array() : json_null());
+	if (vec || csd_exec) {
+		for (unsigned int cpu = 0; cpu < c->nr_cpu_ids && cpu < c->nr_possible; cpu++) {
+			const struct lt_counters *x = &pc[cpu];
+			__u64 n = 0;
+
+			if (vec)
+				n = x->hw_call_function + x->hw_call_function_single + x->hw_reschedule +
+				    x->hw_ipi_irq + x->hw_doorbell;
+			else
+				for (int ca = 0; ca < LT_NR_CAUSES; ca++)
+					n += x->csd_remote_by_cause[ca];
+			json_push(rx, json_u64(n));
+		}
+	}
+	json_set(o, "received_source", json_string(vec ? "irq_vectors" : csd_exec ? "csd_function_entry" : "none"));
+	rem = json_set(o, "remote_calls_by_cause", csd_exec ? json_object() : json_null());
+	if (csd_exec)
+		for (int ca = 0; ca < LT_NR_CAUSES; ca++)
+			json_set(rem, lt_cause_names[ca], json_u64(SUM(csd_remote_by_cause[ca])));
+	/* the x86 /proc/interrupts TLB row counts exactly these */
+	if (csd_exec || !c->hook_ok[H_FLUSH_TLB_FUNC])
+		json_set(o, "tlb_remote_flush_received", num_or_null(csd_exec, SUM(tlb_remote_flush_received)));
+	else
+		json_set(o, "tlb_remote_flush_received", json_u64(SUM(tlb_remote_flush_fn)));
+	return o;
+}
+
+static struct json *wakeups_json(const struct lt_trace_info *c, const struct lt_counters *pc)
+{
+	bool idle = c->hook_ok[H_CPU_IDLE];
+	/* the receiving side attributes: the calls run, or the IPI itself (x86 vector, powerpc IPI line) */
+	bool rx = c->hook_ok[H_CSD_FUNCTION_ENTRY] || c->hook_ok[H_RESCHEDULE_ENTRY] ||
+		  c->hook_ok[H_IPI_IRQ];
+	struct json *o = json_object(), *ib, *nb;
+
+	ib = json_set(o, "idle_by_cause", idle && rx ? json_object() : json_null());
+	nb = json_set(o, "nohz_full_by_cause", rx ? json_object() : json_null());
+	for (int ca = 0; ca < LT_NR_CAUSES; ca++) {
+		if (idle && rx)
+			json_set(ib, lt_cause_names[ca], json_u64(SUM(idle_wake_by_cause[ca])));
+		if (rx)
+			json_set(nb, lt_cause_names[ca], json_u64(SUM(nohz_wake_by_cause[ca])));
+	}
+	json_set(o, "idle_without_ipi", num_or_null(idle, SUM(idle_without_ipi)));
+	json_set(o, "idle_exits", num_or_null(idle, SUM(idle_exits)));
+	return o;
+}
+
+static struct json *whatif_json(const struct lt_trace_info *c, const struct lt_counters *pc)
+{
+	struct json *o, *ft;
+
+	/* the kernel's own skips are seen at remote TLB flushes: tlb_flush remote_send_ipi, then
+	 * csd_queue_cpu (x86 6.3+) */
+	bool rflush = c->hook_ok[H_TLB_FLUSH] && c->hook_ok[H_CSD_QUEUE_CPU];
+
+	if (!c->whatif || !requests_source(c))
+		return json_null();
+	o = json_object();
+	for (int f = 0; f < LT_NR_FILTERS; f++) {
+		struct json *fo = json_set(o, lt_filter_names[f], json_object()), *bc;
+		__u64 seen = 0, skip = 0, kept = 0, unk = 0, ks = 0;
+
+		for (int ca = 0; ca < LT_NR_CAUSES; ca++) {
+			seen += SUM(whatif[f][ca].seen);
+			skip += SUM(whatif[f][ca].skip);
+			kept += SUM(whatif[f][ca].kept);
+			unk += SUM(whatif[f][ca].unknown);
+			ks += SUM(whatif[f][ca].kernel_skipped);
+		}
+		json_set(fo, "seen", json_u64(seen));
+		json_set(fo, "skip", json_u64(skip));
+		json_set(fo, "kept_on_purpose", json_u64(kept));
+		json_set(fo, "unknown", json_u64(unk));
+		json_set(fo, "kernel_skipped", num_or_null(rflush, ks));
+		json_set(fo, "skip_idle", json_u64(SUM(whatif_skip_idle[f])));
+		json_set(fo, "skip_nohz_full", json_u64(SUM(whatif_skip_nohz[f])));
+		json_set(fo, "race_exposed", json_u64(SUM(whatif_race_exposed[f])));
+		bc = json_set(fo, "by_cause", json_object());
+		for (int ca = 0; ca < LT_NR_CAUSES; ca++) {
+			struct json *co = json_set(bc, lt_cause_names[ca], json_object());
+
+			json_set(co, "seen", json_u64(SUM(whatif[f][ca].seen)));
+			json_set(co, "skip", json_u64(SUM(whatif[f][ca].skip)));
+			json_set(co, "kept_on_purpose", json_u64(SUM(whatif[f][ca].kept)));
+			json_set(co, "unknown", json_u64(SUM(whatif[f][ca].unknown)));
+			json_set(co, "kernel_skipped", num_or_null(rflush, SUM(whatif[f][ca].kernel_skipped)));
+		}
+	}
+	ft = json_set(o, "tlb_flush_freed_tables", json_object());
+	json_set(ft, "no", json_u64(SUM(flush_freed_tables[0])));
+	json_set(ft, "yes", json_u64(SUM(flush_freed_tables[1])));
+	json_set(ft, "unknown", json_u64(SUM(flush_freed_tables[2])));
+	json_set(o, "race_window_ns", json_u64(c->race_window_ns));
+	return o;
+}
+
+/*
+ * Remote TLB flushes (tlb_flush reason remote_send_ipi: one per flush_tlb_multi) by how
+ * their remote part went: with_ipi queued a TLB-flush call for another CPU; without_ipi
+ * queued none although another CPU ran the mm (the hypervisor flushed it: KVM's preempted
+ * vCPUs, PVM; Hyper-V and Xen do not fire the event at all); no_active_target queued none
+ * and no other CPU ran the mm (the kernel's lazy filter dropped them all); unknown: the mm
+ * was not readable (a kthread's flush). Needs the tracepoint and calls seen as queued (csd_queue_cpu:
+ * the arch-send fallback sees hardware IPIs only, and a call queued behind a pending IPI
+ * raises none). path: ipi, without_ipi, mixed or none.
+ */
+static struct json *remote_flush_json(const struct lt_trace_info *c, const struct lt_counters *pc)
+{
+	struct json *o;
+	__u64 with = SUM(rflush_with_ipi), without = SUM(rflush_without_ipi);
+
+	if (!c->hook_ok[H_TLB_FLUSH] || !c->hook_ok[H_CSD_QUEUE_CPU])
+		return json_null();
+	o = json_object();
+	json_set(o, "flushes", json_u64(SUM(tlb_flush_reason[LT_FR_REMOTE_SEND_IPI])));
+	json_set(o, "with_ipi", json_u64(with));
+	json_set(o, "without_ipi", json_u64(without));
+	json_set(o, "no_active_target", json_u64(SUM(rflush_no_active_target)));
+	json_set(o, "unknown", json_u64(SUM(rflush_unknown)));
+	json_set(o, "path", json_string(!with && !without ? "none" : !without ? "ipi" : !with ? "without_ipi" : "mixed"));
+	return o;
+}
+
+struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot *s)
+{
+	const struct lt_counters *pc = s->pc;
+	const struct lt_hist *hs = s->hs;
+	struct json *rep = json_object(), *m, *tf, *h, *fts, *calls, *pf;
+	bool sw = c->hook_ok[H_SCHED_SWITCH];
+	bool fts_ok = c->hook_ok[H_FINISH_TASK_SWITCH];
+	/* the end of a received hardware IPI: x86 vectors, the powerpc IPI line */
+	bool vec_exit = c->hook_ok[H_CALL_FUNCTION_EXIT] || c->hook_ok[H_IPI_IRQ];
+
+	json_set(rep, "duration_ns", json_u64(s->duration_ns));
+	m = json_set(rep, "metrics", json_object());
+	json_set(m, "switch", switch_json(c, pc, sw));
+	json_set(m, "lazy", lazy_json(c, pc, hs, sw));
+	json_set(m, "mmdrop", mmdrop_json(c, pc));
+	json_set(m, "ipi", ipi_json(c, s));
+	json_set(m, "wakeups", wakeups_json(c, pc));
+	tf = json_set(m, "tlb_flush", json_object());
+	if (c->hook_ok[H_TLB_FLUSH]) {
+		struct json *br = json_set(tf, "by_reason", json_object());
+
+		for (int r = 0; r < LT_NR_FLUSH_REASONS; r++)
+			json_set(br, lt_flush_reason_names[r], json_u64(SUM(tlb_flush_reason[r])));
+	} else {
+		json_set(tf, "by_reason", json_null());
+	}
+	json_set(tf, "remote", remote_flush_json(c, pc));
+	calls = json_set(m, "calls", json_object());
+	json_set(calls, "membarrier", num_or_null(c->hook_ok[H_MEMBARRIER], SUM(membarrier_calls)));
+	json_set(calls, "tlb_remove_table_sync_one", num_or_null(c->hook_ok[H_TABLE_SYNC], SUM(table_sync_calls)));
+	json_set(calls, "flush_tlb_mm_range",
+		 num_or_null(c->hook_ok[H_FLUSH_TLB_MM_RANGE], SUM(flush_tlb_mm_range_calls)));
+	h = json_set(m, "hist", json_object());
+	json_set(h, "flush_tlb_mm_range_ns",
+		 hist_json_sel(c, hs, LT_H_FLUSH_TLB_MM_RANGE, "ns", c->hook_ok[H_FLUSH_TLB_MM_RANGE]));
+	json_set(h, "ipi_latency_ns", hist_json_sel(c, hs, LT_H_IPI_LATENCY, "ns",
+						    (c->hook_ok[H_IPI_SEND_CPU] || fallback_sends(c)) &&
+							    (c->hook_ok[H_CALL_FUNCTION_ENTRY] || c->hook_ok[H_IPI_IRQ] ||
+							     c->hook_ok[H_CSD_FUNCTION_ENTRY])));
+	fts = json_set(h, "finish_task_switch_ns", fts_ok ? json_object() : json_null());
+	if (fts_ok) {
+		json_set(fts, "lazy_drop", hist_json_sel(c, hs, LT_H_FTS_LAZY_DROP, "ns", true));
+		json_set(fts, "other", hist_json_sel(c, hs, LT_H_FTS_OTHER, "ns", true));
+	}
+	json_set(h, "nohz_interruption_ns", hist_json_sel(c, hs, LT_H_NOHZ_INTERRUPTION, "ns", vec_exit));
+	json_set(m, "whatif", whatif_json(c, pc));
+	pf = json_set(rep, "procfs", json_object());
+	json_set(pf, "interrupts_delta", irq_snapshot_delta_json(s->irq_begin, s->irq_end));
+	return rep;
+}

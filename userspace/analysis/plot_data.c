@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * plot_data.c - the data behind each plot, as gnuplot-readable .dat files
+ * that stay beside the images so a user can restyle or replot them (see
+ * plot.h). Which plots exist follows from the files: a histogram plot per
+ * metrics.hist.* that has events, IPI stacks when IPIs were counted, a
+ * scaling plot only when the files differ in CPUs or threads.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "lib/cli.h"
+#include "plot.h"
+#include "stats.h"
+
+static struct plot_job *job_new(struct plot_jobs *jobs, const char *name, const char *tmpl, const char *section)
+{
+	struct plot_job *j;
+
+	if (jobs->n == jobs->cap) {
+		jobs->cap = jobs->cap ? jobs->cap * 2 : 8;
+		jobs->v = realloc(jobs->v, jobs->cap * sizeof(*jobs->v));
+		if (!jobs->v)
+			abort();
+	}
+	j = &jobs->v[jobs->n++];
+	memset(j, 0, sizeof(*j));
+	snprintf(j->name, sizeof(j->name), "%s", name);
+	j->tmpl = tmpl;
+	j->section = section;
+	return j;
+}
+
+static void __attribute__((format(printf, 4, 5)))
+job_var(struct plot_job *j, const char *key, bool is_string, const char *fmt, ...)
+{
+	struct plot_var *v;
+	va_list ap;
+
+	if (j->nvars >= PLOT_MAX_VARS)
+		abort(); /* a programming error: raise PLOT_MAX_VARS */
+	v = &j->vars[j->nvars++];
+	snprintf(v->key, sizeof(v->key), "%s", key);
+	v->is_string = is_string;
+	va_start(ap, fmt);
+	vsnprintf(v->val, sizeof(v->val), fmt, ap);
+	va_end(ap);
+}
+
+static void note(struct plot_jobs *jobs, const char *what)
+{
+	size_t len = strlen(jobs->notes);
+
+	snprintf(jobs->notes + len, sizeof(jobs->notes) - len, "%s%s", len ? "; " : "", what);
+}
+
+/* NAME from a metric path: "metrics.hist.finish_task_switch_ns.lazy_drop"
+ * -> "hist_finish_task_switch_ns_lazy_drop" (file-name safe). */
+static void safe_name(char *buf, size_t len, const char *prefix, const char *path)
+{
+	snprintf(buf, len, "%s%s", prefix, path);
+	for (char *p = buf; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_'))
+			*p = '_';
+}
+
+/* A label as a double-quoted gnuplot data field (no '"' inside). */
+static void put_label(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++)
+		fputc(*s == '"' ? '\'' : *s, f);
+	fputc('"', f);
+}
+
+static FILE *dat_open(const char *dir, const char *name, const char *what)
+{
+	char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.dat", dir, name);
+	f = fopen(path, "w");
+	if (!f) {
+		lt_err(LT_EXIT_FAIL, "%s: %m", path);
+		return NULL;
+	}
+	fprintf(f, "# lazytlb plot data: %s\n", what);
+	return f;
+}
+
+static int dat_close(FILE *f, const char *dir, const char *name)
+{
+	if (fclose(f))
+		return lt_err(LT_EXIT_FAIL, "%s/%s.dat: write error", dir, name);
+	return 0;
+}
+
+/* Last component of a dotted path. */
+static const char *leaf(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	return dot ? dot + 1 : path;
+}
+
+/* Mean over reps of a counter's per-second rate in one file; NaN if unmeasured. */
+static double mean_rate(const struct lt_result *r, const struct metric *m)
+{
+	double *v = calloc(r->nreps, sizeof(*v)), mean;
+	size_t n;
+
+	if (!v)
+		abort();
+	metric_values(r, m, v, &n);
+	mean = n ? stats_summarize(v, n).mean : NAN;
+	free(v);
+	return mean;
+}
+
+/* A file's label, marked "(n/a)" when the group at root was not measured. */
+static void row_label(FILE *f, const struct lt_result *r, const char *root)
+{
+	const struct json *node;
+	char label[160];
+
+	snprintf(label, sizeof(label), "%s%s", r->label,
+		 rep_lookup(json_at(r->reps, 0), root, &node) == LOOKUP_OK ? "" : " (n/a)");
+	put_label(f, label);
+}
+
+/* ---------------------------------------------------------- histograms */
+
+/* Width of bucket i in octaves, log2(hi/lo); the [0, 1) bucket counts as one. */
+static double bucket_octaves(unsigned int i)
+{
+	double lo = (double)hist_bucket_lo(i), hi = (double)hist_bucket_hi(i);
+
+	return lo > 0 ? log2(hi / lo) : 1;
+}
+
+/* One block per file with events: rows (bucket lower bound, % of events per
+ * octave, % of events) from the first non-empty bucket to the last, framed by
+ * zero rows so `with steps` draws closed outlines. A 0 lower bound becomes 0.5
+ * to live on a log axis. */
+static void hist_block(FILE *f, const struct lt_hist *h, const char *label, const char *unit)
+{
+	char title[256];
+	int prev = -1;
+
+	snprintf(title, sizeof(title), "%s  p50 %.0f  p99 %.0f %s", label, hist_percentile(h, 0.5),
+		 hist_percentile(h, 0.99), unit);
+	fputs("\"bound\" ", f);
+	put_label(f, title);
+	fputs(" \"pct\"\n", f);
+	for (unsigned int i = 0; i < LT_HIST_NR_BUCKETS; i++) {
+		double pct = 100.0 * (double)h->buckets[i] / (double)h->count;
+
+		if (!h->buckets[i])
+			continue;
+		/* the outline rises from 0 at the first bucket, and drops to 0
+		 * over empty buckets between two non-empty ones */
+		if (prev < 0)
+			fprintf(f, "%.17g 0 0\n", fmax(0.5, (double)hist_bucket_lo(i)));
+		for (unsigned int k = (unsigned int)prev + 1; prev >= 0 && k < i; k++)
+			fprintf(f, "%.17g 0 0\n", fmax(0.5, (double)hist_bucket_lo(k)));
+		fprintf(f, "%.17g %.17g %.17g\n", fmax(0.5, (double)hist_bucket_lo(i)), pct / bucket_octaves(i), pct);
+		prev = (int)i;
+	}
+	fprintf(f, "%.17g 0 0\n\n\n", (double)hist_bucket_hi((unsigned int)prev));
+}
+
+static int plot_hist(const struct lt_result *r, size_t n, const char *dir, const char *path,
+		     struct plot_jobs *jobs)
+{
+	const char *unit = metric_hist_unit(r, n, path);
+	char name[96], what[4200];
+	struct plot_job *j;
+	size_t blocks = 0;
+	FILE *f;
+
+	safe_name(name, sizeof(name), "hist_", path + strlen("metrics.hist."));
+	snprintf(what, sizeof(what), "%s merged over reps, one block per file", path);
+	f = dat_open(dir, name, what);
+	if (!f)
+		return LT_EXIT_FAIL;
+	for (size_t i = 0; i < n; i++) {
+		struct lt_hist h;
+
+		if (metric_hists(&r[i], path, &h, NULL) != LOOKUP_OK || !h.count) {
+			fprintf(f, "# %s: no events or not measured\n", r[i].label);
+			continue;
+		}
+		hist_block(f, &h, r[i].label, unit);
+		blocks++;
+	}
+	if (dat_close(f, dir, name))
+		return LT_EXIT_FAIL;
+	if (!blocks) { /* nothing to draw: no data file left without its image */
+		snprintf(what, sizeof(what), "%s/%s.dat", dir, name);
+		unlink(what);
+		snprintf(what, sizeof(what), "%s: no events in any file", path);
+		note(jobs, what);
+		return 0;
+	}
+	j = job_new(jobs, name, "hist.gp", "Latency histograms");
+	job_var(j, "N", false, "%zu", blocks);
+	job_var(j, "TITLE", true, "%s (merged over reps)", path);
+	job_var(j, "UNIT", true, "%s", *unit ? unit : "value");
+	snprintf(j->caption, sizeof(j->caption), "`%s`: events per octave of the log axis (density), per file, merged over reps.", path);
+	return 0;
+}
+
+/* -------------------------------------------------------- stacked bars */
+
+static int plot_stacked(const struct lt_result *r, size_t n, const char *dir, const char *root,
+			const char *name, const char *title, struct plot_jobs *jobs)
+{
+	struct metric_list l = { 0 };
+	size_t parts = 0;
+	struct plot_job *j;
+	char what[300];
+	FILE *f;
+
+	metrics_collect(r, n, root, &l);
+	for (size_t k = 0; k < l.n; k++)
+		parts += l.v[k].kind == MK_COUNTER;
+	if (!parts) {
+		snprintf(what, sizeof(what), "%s: not measured in any file", root);
+		note(jobs, what);
+		metric_list_free(&l);
+		return 0;
+	}
+	snprintf(what, sizeof(what), "%s, mean per-second rate over reps", root);
+	f = dat_open(dir, name, what);
+	if (!f) {
+		metric_list_free(&l);
+		return LT_EXIT_FAIL;
+	}
+	fputs("file", f);
+	for (size_t k = 0; k < l.n; k++)
+		if (l.v[k].kind == MK_COUNTER)
+			fprintf(f, " %s", leaf(l.v[k].path));
+	fputc('\n', f);
+	for (size_t i = 0; i < n; i++) {
+		row_label(f, &r[i], root);
+		for (size_t k = 0; k < l.n; k++)
+			if (l.v[k].kind == MK_COUNTER)
+				fprintf(f, " %.17g", mean_rate(&r[i], &l.v[k]));
+		fputc('\n', f);
+	}
+	metric_list_free(&l);
+	if (dat_close(f, dir, name))
+		return LT_EXIT_FAIL;
+	j = job_new(jobs, name, "stacked.gp", "IPIs");
+	job_var(j, "NCOLS", false, "%zu", parts + 1);
+	job_var(j, "TITLE", true, "%s", title);
+	job_var(j, "YLABEL", true, "IPIs per second");
+	snprintf(j->caption, sizeof(j->caption), "`%s`: mean per-second rate over reps, stacked per file.", root);
+	return 0;
+}
+
+/* ------------------------------------------------------------- heatmap */
+
+static int plot_heatmap(const struct lt_result *r, size_t n, const char *dir, struct plot_jobs *jobs)
+{
+	static const char root[] = "metrics.ipi.received_per_cpu", name[] = "ipi_received_per_cpu";
+	struct metric_list l = { 0 };
+	size_t ncpu = 0;
+	struct plot_job *j;
+	FILE *f;
+
+	metrics_collect(r, n, root, &l);
+	for (size_t k = 0; k < l.n; k++) {
+		size_t cpu = strtoul(leaf(l.v[k].path), NULL, 10);
+
+		if (l.v[k].kind == MK_COUNTER && cpu + 1 > ncpu)
+			ncpu = cpu + 1;
+	}
+	if (!ncpu) {
+		note(jobs, "metrics.ipi.received_per_cpu: not measured in any file");
+		metric_list_free(&l);
+		return 0;
+	}
+	f = dat_open(dir, name, "IPIs received per second on each CPU (columns), one row per file, last file first");
+	if (!f) {
+		metric_list_free(&l);
+		return LT_EXIT_FAIL;
+	}
+	/* the image's first row is drawn at the bottom: write the last file first
+	 * so the files read top-down in command-line order */
+	for (size_t i = n; i-- > 0;) {
+		row_label(f, &r[i], root);
+		for (size_t cpu = 0; cpu < ncpu; cpu++) {
+			char path[128];
+			struct metric m = { path, MK_COUNTER };
+
+			snprintf(path, sizeof(path), "%s.%zu", root, cpu);
+			fprintf(f, " %.17g", mean_rate(&r[i], &m));
+		}
+		fputc('\n', f);
+	}
+	metric_list_free(&l);
+	if (dat_close(f, dir, name))
+		return LT_EXIT_FAIL;
+	j = job_new(jobs, name, "heatmap.gp", "IPIs received per CPU");
+	job_var(j, "NCPU", false, "%zu", ncpu);
+	job_var(j, "NROWS", false, "%zu", n);
+	job_var(j, "TITLE", true, "IPIs received per CPU (mean per second over reps)");
+	snprintf(j->caption, sizeof(j->caption), "`%s`: blank where a file has no such CPU or did not measure it.",
+		 root);
+	return 0;
+}
+
+/* ------------------------------------------------------------- scaling */
+
+struct scale_point {
+	double x;
+	struct stats_summary s;
+	char series[128];
+};
+
+static int cmp_point(const void *a, const void *b)
+{
+	const struct scale_point *p = a, *q = b;
+	int c = strcmp(p->series, q->series);
+
+	return c ? c : (p->x > q->x) - (p->x < q->x);
+}
+
+/* The x of the scaling plot: scenario.params.threads when the files differ
+ * in it, else host.nr_cpus when they differ in that; NULL if neither. */
+static const char *scaling_axis(const struct lt_result *r, size_t n)
+{
+	static const char *const axes[] = { "scenario.params.threads", "host.nr_cpus" };
+
+	for (size_t a = 0; a < sizeof(axes) / sizeof(axes[0]); a++) {
+		bool all = true, differ = false;
+
+		for (size_t i = 0; i < n; i++) {
+			const struct json *v = json_path(r[i].doc, axes[a]);
+
+			all = all && json_is_number(v);
+			differ = differ || (all && json_as_double(v) != json_as_double(json_path(r[0].doc, axes[a])));
+		}
+		if (all && differ)
+			return axes[a];
+	}
+	return NULL;
+}
+
+static int plot_scaling(const struct lt_result *r, size_t n, const char *dir, struct plot_jobs *jobs)
+{
+	static const char name[] = "refcount_atomics_scaling";
+	struct metric m = { (char *)"metrics.lazy.refcount_atomics", MK_COUNTER };
+	const char *axis = scaling_axis(r, n);
+	struct scale_point *pts;
+	size_t npts = 0, series = 0;
+	struct plot_job *j;
+	FILE *f;
+
+	if (!axis)
+		return 0; /* one machine size, one thread count: nothing to scale over */
+	pts = calloc(n, sizeof(*pts));
+	if (!pts)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		double *v = calloc(r[i].nreps, sizeof(*v));
+		size_t k;
+
+		if (!v)
+			abort();
+		if (metric_values(&r[i], &m, v, &k) == LOOKUP_OK) {
+			pts[npts].x = json_as_double(json_path(r[i].doc, axis));
+			pts[npts].s = stats_summarize(v, k);
+			result_kernel_name(r, n, i, pts[npts].series, sizeof(pts[npts].series));
+			npts++;
+		}
+		free(v);
+	}
+	qsort(pts, npts, sizeof(*pts), cmp_point);
+	/* files of one kernel at the same x are more reps of one point: pool them */
+	{
+		size_t out = 0;
+
+		for (size_t i = 0; i < npts; i++) {
+			if (out && !strcmp(pts[i].series, pts[out - 1].series) && pts[i].x == pts[out - 1].x)
+				pts[out - 1].s = stats_pool(pts[out - 1].s, pts[i].s);
+			else
+				pts[out++] = pts[i];
+		}
+		npts = out;
+	}
+	f = npts ? dat_open(dir, name, "lazy mm refcount atomics per second against x, one block per kernel") : NULL;
+	for (size_t i = 0; f && i < npts; i++) {
+		if (!i || strcmp(pts[i].series, pts[i - 1].series)) {
+			fputs(i ? "\n\n\"x\" " : "\"x\" ", f);
+			put_label(f, pts[i].series);
+			fputs(" \"stddev\"\n", f);
+			series++;
+		}
+		fprintf(f, "%.17g %.17g %.17g\n", pts[i].x, pts[i].s.mean, pts[i].s.sd);
+	}
+	free(pts);
+	if (!npts) {
+		note(jobs, "refcount atomics scaling: metrics.lazy.refcount_atomics not measured");
+		return 0;
+	}
+	if (dat_close(f, dir, name))
+		return LT_EXIT_FAIL;
+	j = job_new(jobs, name, "scaling.gp", "Scaling");
+	job_var(j, "N", false, "%zu", series);
+	job_var(j, "TITLE", true, "lazy mm refcount atomics vs %s", strcmp(axis, "host.nr_cpus") ? "threads" : "CPUs");
+	job_var(j, "XLABEL", true, "%s", axis);
+	job_var(j, "YLABEL", true, "refcount atomics per second");
+	snprintf(j->caption, sizeof(j->caption),
+		 "`metrics.lazy.refcount_atomics` per second (mean and stddev over reps) against `%s`.", axis);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- all */
+
+int plot_data_write(const struct lt_result *r, size_t n, const char *dir, struct plot_jobs *jobs)
+{
+	struct metric_list hists = { 0 };
+	int ret = 0;
+
+	metrics_collect(r, n, "metrics.hist", &hists);
+	for (size_t k = 0; k < hists.n && !ret; k++)
+		if (hists.v[k].kind == MK_HIST)
+			ret = plot_hist(r, n, dir, hists.v[k].path, jobs);
+	metric_list_free(&hists);
+	if (!ret)
+		ret = plot_stacked(r, n, dir, "metrics.ipi.by_cause", "ipi_by_cause", "IPIs by cause", jobs);
+	if (!ret)
+		ret = plot_stacked(r, n, dir, "metrics.ipi.by_target_state", "ipi_by_target_state",
+				   "IPIs by target CPU state at send", jobs);
+	if (!ret)
+		ret = plot_heatmap(r, n, dir, jobs);
+	if (!ret)
+		ret = plot_scaling(r, n, dir, jobs);
+	return ret;
+}
+
+void plot_jobs_free(struct plot_jobs *jobs)
+{
+	free(jobs->v);
+	memset(jobs, 0, sizeof(*jobs));
+}

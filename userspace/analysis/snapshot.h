@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * snapshot.h - what the collector read, as plain data: the facts fixed while it runs
+ * (struct lt_trace_info) and one rep's map contents (struct lt_snapshot). metrics.c turns
+ * them into the result file (docs/result-schema.md) and knows nothing of libbpf or of the
+ * collector, which fills them (trace/collector.c).
+ */
+#ifndef LT_SNAPSHOT_H
+#define LT_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include "bpf/lazytlb.h"
+#include "result/names.h"
+#include "lib/procfs.h"
+
+/* one callback's queued calls in a rep, named from kallsyms ("" when not found) */
+struct lt_cb_count {
+	struct lt_cb_key k;
+	__u64 n;
+	char name[128];
+};
+
+struct lt_trace_info {
+	unsigned int nr_cpu_ids;               /* the kernel's nr_cpu_ids */
+	unsigned int nr_possible;              /* values per per-CPU map element */
+	uint64_t cpu_mask[LT_MAX_CPUS / 64];   /* the CPUs reported on (-C) */
+	bool hook_ok[H_NR_HOOKS];              /* some variant of the hook attached */
+	bool ct_known;                         /* context tracking readable (kallsyms) */
+	bool shoot_lazy_ksym;                  /* do_shoot_lazy_tlb in kallsyms */
+	bool whatif;                           /* the what-if filters were evaluated */
+	uint64_t race_window_ns;
+	const char *btf_custom_path;           /* NULL: /sys/kernel/btf/vmlinux */
+	const struct kconfig *kconfig;
+	/* lazy-scheme evidence over all reps, added to by metrics_rep_json(): hand-backs whose
+	 * mm_count went up by one while the CPU was lazy (refcount) or stayed (shootdown) */
+	uint64_t ev_plus1, ev_zero;
+};
+
+struct lt_snapshot {
+	const struct lt_counters *pc;          /* [nr_possible]: the rep's deltas */
+	const struct lt_hist *hs;              /* [LT_NR_HISTS][nr_possible]: the rep's */
+	uint64_t duration_ns;
+	const struct irq_snapshot *irq_begin, *irq_end;
+	const struct lt_cb_count *cbs;         /* queued calls per callback, most first */
+	size_t nr_cbs;
+};
+
+/* The result document without reps (schema, tool, host, kernel, probes, options, "reps": []) */
+struct json *metrics_result_new(const struct lt_trace_info *t, struct json *probes);
+/* One rep object: {duration_ns, metrics, procfs} */
+struct json *metrics_rep_json(struct lt_trace_info *t, const struct lt_snapshot *s);
+/* The scheme over all reps (the hand-back evidence cross-checks the kernel's own word) */
+void metrics_finalize_scheme(const struct lt_trace_info *t, struct json *result);
+
+#endif

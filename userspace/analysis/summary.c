@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * summary.c - the human summary of a result document: tables and text
+ * histograms, summed over its reps. Reads only the JSON, so it shows any
+ * result file the same way, whichever kernel or architecture wrote it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "lib/cli.h"
+#include "result/names.h"
+#include "summary.h"
+#include "result/hist.h"
+
+/* Sum of a metric over reps ("metrics.lazy.grabs"); false if null/absent in any rep */
+static bool rep_sum(const struct json *res, const char *path, __u64 *out)
+{
+	const struct json *reps = json_get(res, "reps");
+
+	*out = 0;
+	if (!json_len(reps))
+		return false;
+	for (size_t i = 0; i < json_len(reps); i++) {
+		const struct json *v = json_path(json_at(reps, i), path);
+
+		if (!v || !json_is_number(v))
+			return false;
+		*out += json_as_u64(v);
+	}
+	return true;
+}
+
+static double total_seconds(const struct json *res)
+{
+	__u64 ns;
+
+	return rep_sum(res, "duration_ns", &ns) && ns ? (double)ns / 1e9 : 0;
+}
+
+/* one row "  label    count    rate/s", or n/a when the probe was unavailable */
+static void row(FILE *f, const struct json *res, const char *label, const char *path)
+{
+	double secs = total_seconds(res);
+	__u64 v;
+
+	if (!rep_sum(res, path, &v)) {
+		fprintf(f, "  %-34s %14s\n", label, "n/a (probe unavailable)");
+		return;
+	}
+	fprintf(f, "  %-34s %14llu %14.1f/s\n", label, (unsigned long long)v, secs ? (double)v / secs : 0);
+}
+
+/* Remote flushes by path: a host whose hypervisor flushes remote TLBs (KVM preempted vCPUs,
+ * PVM) shows "remote send IPI" events with few or no TLB IPIs; say so instead of leaving
+ * the two numbers unreconciled. */
+static void remote_flush_rows(FILE *f, const struct json *res)
+{
+	const struct json *hv = json_get(json_get(res, "host"), "hypervisor");
+	__u64 with, without;
+
+	if (!rep_sum(res, "metrics.tlb_flush.remote.with_ipi", &with) ||
+	    !rep_sum(res, "metrics.tlb_flush.remote.without_ipi", &without))
+		return;
+	row(f, res, "  of them by TLB IPIs", "metrics.tlb_flush.remote.with_ipi");
+	row(f, res, "  of them without IPI, mm running", "metrics.tlb_flush.remote.without_ipi");
+	row(f, res, "  of them to lazy CPUs only", "metrics.tlb_flush.remote.no_active_target");
+	if (!without)
+		return;
+	fprintf(f, "  (%llu remote flushes queued no TLB IPI though another CPU ran the mm: a paravirt\n"
+		   "   flush by the hypervisor%s%s%s, or the kernel's own filter racing with lazytlb's\n"
+		   "   view (a few %%); /proc/interrupts TLB and the tlb_flush cause count %s)\n",
+		(unsigned long long)without, hv && json_get(hv, "vendor") ? " (" : "",
+		hv && json_get(hv, "vendor") ? json_as_string(json_get(hv, "vendor")) : "",
+		hv && json_get(hv, "vendor") ? ")" : "", with ? "only the others" : "none of them");
+}
+
+/* one row per cause of a { "<cause>": n } object (the causes of the first rep, in its order);
+ * causes that are 0 in every rep are left out, as is the object when it is absent or all 0 */
+static void cause_rows(FILE *f, const struct json *res, const char *path, const char *what)
+{
+	const struct json *obj = json_path(json_at(json_get(res, "reps"), 0), path);
+	bool any = false;
+
+	for (size_t i = 0; i < json_len(obj); i++) {
+		char p[256], label[128];
+		__u64 v;
+
+		snprintf(p, sizeof(p), "%s.%s", path, json_key_at(obj, i));
+		if (!rep_sum(res, p, &v) || !v)
+			continue;
+		snprintf(label, sizeof(label), "%s %s", what, json_key_at(obj, i));
+		row(f, res, label, p);
+		any = true;
+	}
+	if (!any)
+		fprintf(f, "  %-34s %14s\n", what, obj ? "0" : "n/a (probe unavailable)");
+}
+
+static void section(FILE *f, const char *title)
+{
+	fprintf(f, "\n%s\n", title);
+}
+
+static void print_hist(FILE *f, const struct json *res, const char *path, const char *title)
+{
+	const struct json *reps = json_get(res, "reps");
+	struct lt_hist m = {}, h;
+	char err[128];
+	const char *unit = "";
+
+	for (size_t i = 0; i < json_len(reps); i++) {
+		const struct json *j = json_path(json_at(reps, i), path);
+
+		if (!j || json_type(j) != JSON_OBJECT) {
+			fprintf(f, "%s: n/a (probe unavailable)\n", title);
+			return;
+		}
+		unit = json_as_string(json_get(j, "unit"));
+		if (hist_from_json(j, &h, err, sizeof(err)))
+			return;
+		hist_merge(&m, &h);
+	}
+	hist_print(f, &m, title, unit ? unit : "");
+}
+
+/* Per cause: calls queued (csd_queue_cpu; resched: hardware IPIs) and hardware IPIs delivered
+ * (the unit of /proc/interrupts), then the queued ones by target state. Causes that are zero
+ * in both are folded into one line. */
+static void cause_state_table(FILE *f, const struct json *res)
+{
+	const char *const *causes = lt_cause_names, *const *states = lt_state_names;
+	char path[128], zero[256] = "";
+	__u64 v, d;
+	bool have_d;
+
+	if (!rep_sum(res, "metrics.ipi.sent", &v)) {
+		fprintf(f, "  n/a (probe unavailable)\n");
+		return;
+	}
+	fprintf(f, "  %-16s %9s %9s", "cause \\ target", "queued", "delivered");
+	for (size_t s = 0; s < LT_NR_STATES; s++)
+		fprintf(f, " %9s", states[s]);
+	fputc('\n', f);
+	for (size_t c = 0; c < LT_NR_CAUSES; c++) {
+		snprintf(path, sizeof(path), "metrics.ipi.by_cause.%s", causes[c]);
+		rep_sum(res, path, &v);
+		snprintf(path, sizeof(path), "metrics.ipi.delivered_by_cause.%s", causes[c]);
+		have_d = rep_sum(res, path, &d);
+		if (!v && (!have_d || !d)) {
+			snprintf(zero + strlen(zero), sizeof(zero) - strlen(zero), "%s%s", *zero ? ", " : "", causes[c]);
+			continue;
+		}
+		fprintf(f, "  %-16s %9llu", causes[c], (unsigned long long)v);
+		if (have_d)
+			fprintf(f, " %9llu", (unsigned long long)d);
+		else
+			fprintf(f, " %9s", "n/a");
+		for (size_t s = 0; s < LT_NR_STATES; s++) {
+			snprintf(path, sizeof(path), "metrics.ipi.by_cause_state.%s.%s", causes[c], states[s]);
+			rep_sum(res, path, &v);
+			fprintf(f, " %9llu", (unsigned long long)v);
+		}
+		fputc('\n', f);
+	}
+	if (*zero)
+		fprintf(f, "  zero: %s\n", zero);
+}
+
+/* The callbacks behind the queued calls, summed over reps by symbol, most first: what
+ * "other" is made of is always named */
+static void callbacks_table(FILE *f, const struct json *res)
+{
+	struct { const char *sym, *cause; __u64 n; } t[64];
+	const struct json *reps = json_get(res, "reps");
+	size_t n = 0, shown = 0;
+
+	for (size_t r = 0; r < json_len(reps); r++) {
+		const struct json *cbs = json_path(json_at(reps, r), "metrics.ipi.callbacks");
+
+		for (size_t i = 0; i < json_len(cbs); i++) {
+			const struct json *e = json_at(cbs, i);
+			const char *sym = json_as_string(json_get(e, "symbol")) ?: "?";
+			const char *cause = json_as_string(json_get(e, "cause")) ?: "?";
+			size_t k;
+
+			for (k = 0; k < n; k++)
+				if (!strcmp(t[k].sym, sym) && !strcmp(t[k].cause, cause))
+					break;
+			if (k == n && n < sizeof(t) / sizeof(t[0]))
+				t[n++] = (typeof(t[0])){ sym, cause, 0 };
+			if (k < n)
+				t[k].n += json_as_u64(json_get(e, "calls"));
+		}
+	}
+	if (!n)
+		return;
+	fprintf(f, "  queued calls by callback (top 10 of %zu):\n", n);
+	for (size_t i = 0; i < n && shown < 10; i++, shown++) {
+		size_t best = i;
+
+		for (size_t k = i + 1; k < n; k++)
+			if (t[k].n > t[best].n)
+				best = k;
+		typeof(t[0]) tmp = t[i];
+		t[i] = t[best];
+		t[best] = tmp;
+		fprintf(f, "    %-40s %-16s %10llu\n", t[i].sym, t[i].cause, (unsigned long long)t[i].n);
+	}
+}
+
+/* our counts beside the /proc/interrupts rows this kernel has (x86: CAL, TLB, RES; powerpc:
+ * the IPI line and doorbells, where messages are muxed: one interrupt may carry several sends) */
+static void ground_truth(FILE *f, const struct json *res)
+{
+	static const struct { const char *row, *row2, *ours, *ours2, *what; } g[] = {
+		{ "CAL", NULL, "metrics.ipi.hw_by_vector.call_function",
+		  "metrics.ipi.hw_by_vector.call_function_single", "function-call IPIs" },
+		{ "TLB", NULL, "metrics.ipi.tlb_remote_flush_received", NULL, "remote TLB flushes" },
+		{ "RES", NULL, "metrics.ipi.hw_by_vector.reschedule", NULL, "reschedule IPIs" },
+		{ "IPI", "DBL", "metrics.ipi.hw_ipis", NULL, "IPI interrupts (muxed)" },
+	};
+	bool header = false;
+	char p[96];
+
+	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+		__u64 ours, theirs, more = 0;
+		bool ok = rep_sum(res, g[i].ours, &ours);
+
+		snprintf(p, sizeof(p), "procfs.interrupts_delta.%s", g[i].row);
+		if (!rep_sum(res, p, &theirs))
+			continue; /* not a row of this kernel's /proc/interrupts */
+		if (g[i].row2) {
+			snprintf(p, sizeof(p), "procfs.interrupts_delta.%s", g[i].row2);
+			if (rep_sum(res, p, &more))
+				theirs += more;
+		}
+		if (ok && g[i].ours2 && rep_sum(res, g[i].ours2, &more))
+			ours += more;
+		if (!header)
+			fprintf(f, "  %-22s %14s %14s\n", "", "lazytlb", "/proc/interrupts");
+		header = true;
+		fprintf(f, "  %-3s %-18s ", g[i].row, g[i].what);
+		if (ok)
+			fprintf(f, "%14llu ", (unsigned long long)ours);
+		else
+			fprintf(f, "%14s ", "n/a");
+		fprintf(f, "%14llu\n", (unsigned long long)theirs);
+	}
+	if (!header)
+		fprintf(f, "  no IPI rows in /proc/interrupts\n");
+}
+
+/* Per filter: the counts, then one line a developer can quote */
+static void whatif_table(FILE *f, const struct json *res)
+{
+	static const char *const k[] = { "seen", "skip", "kept_on_purpose", "kernel_skipped", "unknown",
+					 "race_exposed", "skip_idle", "skip_nohz_full" };
+	const char *const *filters = lt_filter_names;
+	const struct json *w = json_path(json_at(json_get(res, "reps"), 0), "metrics.whatif");
+	double secs = total_seconds(res);
+	char p[128];
+
+	if (!w || json_type(w) != JSON_OBJECT) {
+		fprintf(f, "  not evaluated (use --whatif)\n");
+		return;
+	}
+	fprintf(f, "  %-18s %9s %9s %9s %9s %9s %9s\n", "filter", "seen", "skip", "kept", "kernel", "unknown", "race");
+	for (size_t i = 0; i < LT_NR_FILTERS; i++) {
+		__u64 v[8];
+		bool ks;
+
+		for (size_t j = 0; j < 8; j++) {
+			snprintf(p, sizeof(p), "metrics.whatif.%s.%s", filters[i], k[j]);
+			if (!rep_sum(res, p, &v[j]))
+				v[j] = 0;
+		}
+		snprintf(p, sizeof(p), "metrics.whatif.%s.kernel_skipped", filters[i]);
+		ks = rep_sum(res, p, &v[3]);
+		snprintf(p, sizeof(p), "%llu", (unsigned long long)v[3]);
+		fprintf(f, "  %-18s %9llu %9llu %9llu %9s %9llu %9llu\n", filters[i], (unsigned long long)v[0],
+			(unsigned long long)v[1], (unsigned long long)v[2], ks ? p : "n/a", (unsigned long long)v[4],
+			(unsigned long long)v[5]);
+		if (ks)
+			snprintf(p, sizeof(p), "%llu already saved by this kernel", (unsigned long long)v[3]);
+		else
+			snprintf(p, sizeof(p), "what this kernel already saves is not seen here");
+		fprintf(f, "    would save %.1f IPIs/s (%llu idle wakeups, %llu nohz_full interruptions); "
+			   "%llu kept on purpose; %s\n",
+			secs ? (double)v[1] / secs : 0, (unsigned long long)v[6], (unsigned long long)v[7],
+			(unsigned long long)v[2], p);
+	}
+	fprintf(f, "  skip: the predicate holds and the IPI was not needed (what a patch could save);\n"
+		   "  kept: it holds but the IPI is required (a flush that freed page tables, a lazy CPU on\n"
+		   "  the mm a shoot-lazies call exists to clear); kernel: targets in the mm's CPU mask this\n"
+		   "  kernel's own filter left out of remote TLB flushes; race: skipped targets that switched\n"
+		   "  to the mm within the race window\n");
+}
+
+void summary_print(FILE *f, const struct json *res)
+{
+	const struct json *probes = json_get(res, "probes");
+	const char *sch = json_as_string(json_path(res, "kernel.lazy_tlb_scheme"));
+	bool any_missing = false;
+
+	fprintf(f, "lazytlb %s on %s (%s), %llu CPUs, lazy TLB scheme: %s (%s), %zu rep(s), %.2f s\n",
+		json_as_string(json_path(res, "scenario.name")) ?: "?",
+		json_as_string(json_path(res, "kernel.release")) ?: "?",
+		json_as_string(json_path(res, "host.arch")) ?: "?",
+		(unsigned long long)json_as_u64(json_path(res, "host.nr_cpus")), sch ? sch : "unknown",
+		json_as_string(json_path(res, "kernel.scheme_source")) ?: "?", json_len(json_get(res, "reps")),
+		total_seconds(res));
+
+	section(f, "Context switches");
+	row(f, res, "user -> user", "metrics.switch.user_to_user");
+	row(f, res, "user -> kthread/idle (lazy grab)", "metrics.switch.user_to_kthread");
+	row(f, res, "kthread/idle -> user (lazy drop)", "metrics.switch.kthread_to_user");
+	row(f, res, "kthread -> kthread (carry)", "metrics.switch.kthread_to_kthread");
+	row(f, res, "to idle", "metrics.switch.to_idle");
+
+	section(f, "Lazy mm references");
+	row(f, res, "grabs", "metrics.lazy.grabs");
+	row(f, res, "drops", "metrics.lazy.drops");
+	row(f, res, "refcount atomics", "metrics.lazy.refcount_atomics");
+	row(f, res, "hand-backs with mm_count >= 2", "metrics.lazy.handback.mm_count_ge2");
+	row(f, res, "hand-backs with mm_count <= 1", "metrics.lazy.handback.mm_count_le1");
+	print_hist(f, res, "metrics.lazy.sharing", "CPUs sharing the mm at a lazy op");
+
+	section(f, "mm teardown");
+	row(f, res, "__mmdrop", "metrics.mmdrop.mmdrop");
+	row(f, res, "shoot-lazy calls", "metrics.mmdrop.shoot_lazy_calls");
+	row(f, res, "shoot-lazy IPIs", "metrics.mmdrop.shoot_lazy_ipis");
+	row(f, res, "exit-flush-lazy calls", "metrics.mmdrop.exit_flush_lazy_calls");
+	row(f, res, "membarrier(2) calls", "metrics.calls.membarrier");
+	row(f, res, "tlb_remove_table_sync_one", "metrics.calls.tlb_remove_table_sync_one");
+
+	section(f, "IPIs by cause: calls queued, hardware IPIs delivered; queued by target state at send");
+	if (!strcmp(json_as_string(json_path(res, "reps.0.metrics.ipi.requests_source")) ?: "", "arch_ipi_send"))
+		fprintf(f, "  (no csd tracepoints: counted at the arch IPI send, so hardware IPIs only; a call\n"
+			   "   queued behind a pending IPI is not counted)\n");
+	cause_state_table(f, res);
+	callbacks_table(f, res);
+	section(f, "IPIs received (checked against /proc/interrupts)");
+	ground_truth(f, res);
+
+	section(f, "Wakeups");
+	cause_rows(f, res, "metrics.wakeups.idle_by_cause", "idle wakeups by");
+	row(f, res, "idle exits without an IPI", "metrics.wakeups.idle_without_ipi");
+	cause_rows(f, res, "metrics.wakeups.nohz_full_by_cause", "nohz_full disturbances by");
+
+	section(f, "TLB flushes (tlb_flush tracepoint)");
+	row(f, res, "task switch", "metrics.tlb_flush.by_reason.task_switch");
+	row(f, res, "remote shootdown (received)", "metrics.tlb_flush.by_reason.remote_shootdown");
+	row(f, res, "local shootdown", "metrics.tlb_flush.by_reason.local_shootdown");
+	row(f, res, "local mm shootdown", "metrics.tlb_flush.by_reason.local_mm_shootdown");
+	row(f, res, "remote send IPI", "metrics.tlb_flush.by_reason.remote_send_ipi");
+	remote_flush_rows(f, res);
+
+	section(f, "What-if: IPIs each proposed filter would have skipped");
+	whatif_table(f, res);
+
+	section(f, "Latency histograms");
+	print_hist(f, res, "metrics.hist.ipi_latency_ns", "IPI send -> handler");
+	print_hist(f, res, "metrics.hist.flush_tlb_mm_range_ns", "flush_tlb_mm_range");
+	print_hist(f, res, "metrics.hist.finish_task_switch_ns.lazy_drop", "finish_task_switch, lazy drop");
+	print_hist(f, res, "metrics.hist.finish_task_switch_ns.other", "finish_task_switch, other");
+	if (*(json_as_string(json_path(res, "host.nohz_full")) ?: ""))
+		print_hist(f, res, "metrics.hist.nohz_interruption_ns", "nohz_full CPU interrupted by an IPI");
+
+	for (size_t i = 0; i < json_len(probes); i++) {
+		const struct json *p = json_at(probes, i);
+
+		if (strcmp(json_as_string(json_get(p, "mode")) ?: "", "unavailable"))
+			continue;
+		if (!any_missing)
+			section(f, "Probes unavailable on this kernel (their metrics are n/a)");
+		any_missing = true;
+		fprintf(f, "  %-26s %s\n", json_as_string(json_get(p, "name")), json_as_string(json_get(p, "reason")));
+	}
+}

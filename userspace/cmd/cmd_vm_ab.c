@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_vm_ab.c - `lazytlb vm ab KERNEL_A KERNEL_B SCENARIO`: a kernel A/B in one command.
+ * Boots each kernel under qemu (`vm run`), runs the scenario in it, then writes the
+ * comparison (`compare`) and the plots with their report (`plot`) beside both results:
+ *   DIR/a-KERNEL_A/SCENARIO.json  DIR/b-KERNEL_B/SCENARIO.json
+ *   DIR/compare.txt  DIR/report.md  DIR/NAME.svg and NAME.png (the plots)
+ * The steps are this binary's own commands run as children, so each is exactly what a user
+ * would type by hand (the README shows both ways).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "bench/scenario.h"
+#include "lib/cli.h"
+#include "vm/vm.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lazytlb vm ab KERNEL_A KERNEL_B SCENARIO [-o DIR] [-r N] [-d S] [--parallel]\n"
+		"                    [--timeout S] [-- RUN-OPTIONS]\n"
+		"  Boots KERNEL_A and KERNEL_B (lazytlb vm list) under qemu, one after the other, runs\n"
+		"  `lazytlb run SCENARIO -r N -d S [RUN-OPTIONS]` in each, then compares them: DIR gets\n"
+		"  a-KERNEL_A/SCENARIO.json, b-KERNEL_B/SCENARIO.json, compare.txt (lazytlb compare),\n"
+		"  report.md with the plots (lazytlb plot). Default DIR: out/vm/ab/KERNEL_A-vs-KERNEL_B/SCENARIO.\n"
+		"  -r N        reps per kernel (default 5: significance needs >= 3)\n"
+		"  -d S        seconds per rep (default 2)\n"
+		"  --parallel  boot both at once (faster; each guest then shares the host's CPUs)\n"
+		"  --timeout S per guest (default: the kcfg's)\n"
+		"examples:\n"
+		"  lazytlb vm ab debian-6.1-ppc64el debian-6.12-ppc64el exit-lazy\n"
+		"  lazytlb vm ab debian-6.12-amd64 debian-sid-amd64 tlbflush -r 3 -o /tmp/ab\n"
+		"  Exit: 0 both ran and compared; 1 a guest or a step failed (one line); 2 usage.\n");
+}
+
+struct ab {
+	const char *k[2], *scen, *outdir, *reps, *dur, *timeout;
+	bool parallel;
+	char **extra;
+	int nextra;
+	char dir[PATH_MAX], sub[2][PATH_MAX + 64], self[PATH_MAX];
+};
+
+static int parse(int argc, char **argv, struct ab *a)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' }, { "reps", required_argument, NULL, 'r' },
+		{ "duration", required_argument, NULL, 'd' }, { "parallel", no_argument, NULL, 'p' },
+		{ "timeout", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct scenario scn;
+	char err[512];
+	uint64_t u;
+	double d;
+	int c;
+
+	a->reps = "5", a->dur = "2";
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			a->extra = argv + i + 1, a->nextra = argc - i - 1, argc = i;
+			break;
+		}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:r:d:t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': a->outdir = optarg; break;
+		case 'r':
+			if (!lt_parse_u64(optarg, &u) || !u || u > 1000)
+				return lt_err(LT_EXIT_USAGE, "bad -r '%s' (reps, 1..1000)", optarg);
+			a->reps = optarg;
+			break;
+		case 'd':
+			if (!lt_parse_double(optarg, &d) || d <= 0 || d > 3600)
+				return lt_err(LT_EXIT_USAGE, "bad -d '%s' (seconds, > 0)", optarg);
+			a->dur = optarg;
+			break;
+		case 't':
+			if (!lt_parse_u64(optarg, &u) || !u || u > 86400)
+				return lt_err(LT_EXIT_USAGE, "bad --timeout '%s' (seconds, 1..86400)", optarg);
+			a->timeout = optarg;
+			break;
+		case 'p': a->parallel = true; break;
+		case 'h': usage(stdout); return -1;
+		default: return lt_err(LT_EXIT_USAGE, "try lazytlb vm ab --help");
+		}
+	}
+	if (argc - optind != 3)
+		return lt_err(LT_EXIT_USAGE, "needs KERNEL_A KERNEL_B SCENARIO (try lazytlb vm ab --help)");
+	a->k[0] = argv[optind], a->k[1] = argv[optind + 1], a->scen = argv[optind + 2];
+	/* a scenario the guests cannot run, said before booting anything */
+	if (scenario_load(a->scen, &scn, err, sizeof(err)))
+		return lt_err(LT_EXIT_USAGE, "%s", err);
+	scenario_free(&scn);
+	for (int i = 0; i < 2; i++)
+		if (strchr(a->k[i], '/') || !vm_exists("%s/kernels-config/%s.kcfg", vm_root, a->k[i]))
+			return lt_err(LT_EXIT_USAGE, "unknown kernel '%s': no %s/kernels-config/%s.kcfg (lazytlb vm list)",
+				      a->k[i], vm_root, a->k[i]);
+	return 0;
+}
+
+/* The child `vm run` of kernel i (not waited for) */
+static pid_t start_run(struct ab *a, int i)
+{
+	char *argv[32 + 64];
+	int n = 0;
+	pid_t pid;
+
+	argv[n++] = a->self, argv[n++] = "vm", argv[n++] = "run", argv[n++] = (char *)a->k[i];
+	argv[n++] = (char *)a->scen, argv[n++] = "-o", argv[n++] = a->sub[i];
+	if (a->timeout)
+		argv[n++] = "--timeout", argv[n++] = (char *)a->timeout;
+	argv[n++] = "--", argv[n++] = "-r", argv[n++] = (char *)a->reps, argv[n++] = "-d", argv[n++] = (char *)a->dur;
+	for (int j = 0; j < a->nextra && n < 32 + 62; j++)
+		argv[n++] = a->extra[j];
+	argv[n] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		execv(a->self, argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_for(pid_t pid)
+{
+	int st;
+
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* this binary's `compare` into DIR/compare.txt, then `plot -o DIR` */
+static int compare_and_plot(struct ab *a, const char *ra, const char *rb)
+{
+	char path[PATH_MAX + 64];
+	pid_t pid;
+	int fd, rc;
+
+	vm_snprintf(path, sizeof(path), "%s/compare.txt", a->dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return lt_err(LT_EXIT_FAIL, "%s: %s", path, strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd, 1);
+		execl(a->self, a->self, "compare", ra, rb, (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	if ((rc = wait_for(pid)))
+		return lt_err(LT_EXIT_FAIL, "lazytlb compare %s %s failed (exit %d)", ra, rb, rc);
+	pid = fork();
+	if (pid == 0) {
+		execl(a->self, a->self, "plot", "-o", a->dir, ra, rb, (char *)NULL);
+		_exit(127);
+	}
+	if ((rc = wait_for(pid)))
+		return lt_err(LT_EXIT_FAIL, "lazytlb plot -o %s failed (exit %d)", a->dir, rc);
+	return 0;
+}
+
+int vm_ab(int argc, char **argv)
+{
+	struct ab a = {};
+	char res[2][PATH_MAX + 128];
+	pid_t pid[2] = { -1, -1 };
+	int rc[2];
+	ssize_t n;
+
+	if ((rc[0] = parse(argc, argv, &a)))
+		return rc[0] < 0 ? LT_EXIT_OK : rc[0];
+	n = readlink("/proc/self/exe", a.self, sizeof(a.self) - 1);
+	if (n <= 0)
+		return lt_err(LT_EXIT_FAIL, "/proc/self/exe: %s", strerror(errno));
+	a.self[n] = '\0';
+	if (a.outdir)
+		vm_snprintf(a.dir, sizeof(a.dir), "%s", a.outdir);
+	else
+		vm_snprintf(a.dir, sizeof(a.dir), "out/vm/ab/%s-vs-%s/%s", a.k[0], a.k[1], a.scen);
+	if (vm_mkdir_p(a.dir))
+		return lt_err(LT_EXIT_FAIL, "%s: %s", a.dir, strerror(errno));
+	for (int i = 0; i < 2; i++) {
+		vm_snprintf(a.sub[i], sizeof(a.sub[i]), "%s/%c-%s", a.dir, 'a' + i, a.k[i]);
+		vm_snprintf(res[i], sizeof(res[i]), "%s/%s.json", a.sub[i], a.scen);
+		unlink(res[i]); /* never compare a result of an earlier A/B */
+	}
+	for (int i = 0; i < 2; i++) {
+		pid[i] = start_run(&a, i);
+		if (!a.parallel)
+			rc[i] = wait_for(pid[i]);
+	}
+	for (int i = 0; a.parallel && i < 2; i++)
+		rc[i] = wait_for(pid[i]);
+	for (int i = 0; i < 2; i++)
+		if (rc[i])
+			return lt_err(LT_EXIT_FAIL, "%s %s: vm run failed (exit %d; %s/console.log)", a.k[i], a.scen,
+				      rc[i], a.sub[i]);
+	if ((rc[0] = compare_and_plot(&a, res[0], res[1])))
+		return rc[0];
+	printf("%s vs %s, %s: %s/compare.txt, %s/report.md\n", a.k[0], a.k[1], a.scen, a.dir, a.dir);
+	return LT_EXIT_OK;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* record_opts.h - `record`'s options and signal handling, shared with `run`
+ * so both stop cleanly on Ctrl-C and detach everything. */
+#ifndef LT_RECORD_OPTS_H
+#define LT_RECORD_OPTS_H
+
+#include <stdbool.h>
+#include "trace/collector.h"
+
+struct record_opts {
+	struct collector_opts copts;
+	double duration_s;
+	bool duration_given;
+	const char *output;
+	bool json, quiet;
+	char **argv; /* COMMAND after -- */
+	int argc;
+};
+
+/* 0 ok, -1 --help printed, else an exit code after a one-line error */
+int record_parse_opts(int argc, char **argv, struct record_opts *ro);
+/* SIGINT/SIGTERM/SIGHUP set a flag instead of killing us, so we detach first */
+void record_install_signals(void);
+bool record_stop_requested(void);
+
+#endif

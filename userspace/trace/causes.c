@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * causes.c - which cross-CPU call callbacks mean which IPI cause (bpf/lt_names.h LT_CAUSES).
+ *
+ * A cause is told by the callback of the queued call (csd_queue_cpu's func, or the fallback
+ * hooks' csd->func before 6.3). The names change across versions, so each cause lists the
+ * names of every kernel from 5.10 on; a kernel has some of them. Presence was checked in
+ * /proc/kallsyms of the Debian kernels of kernels-config/ (5.10.262, 6.1.176, 6.12.95,
+ * 6.12.118, 7.2.13 amd64; 6.1.176, 6.12.95, 7.2.13 ppc64el) and is written next to each name.
+ * Calls no name matches are "other" and listed by symbol (ipi.callbacks), never only counted.
+ * Two causes are not callbacks: resched (no callback at all) and irq_work (any callback,
+ * told by the csd type in bpf/core_fixes.bpf.h), and remote wakeups are also told by csd
+ * type on kernels before 6.3 (csd_queue_cpu reports them as sched_ttwu_pending).
+ */
+#include <string.h>
+#include "bpf/lt_names.h"
+#include "causes.h"
+#include "lib/kallsyms.h"
+
+static const struct {
+	const char *name;
+	enum lt_cause cause;
+} names[] = {
+	/* x86 user TLB flush: flush_tlb_func_remote up to 5.12 (5.10), flush_tlb_func from 5.13
+	 * (6.1, 6.12, 7.2); powerpc radix multicast flushes (6.1-7.2) */
+	{ "flush_tlb_func", LT_CAUSE_TLB_FLUSH },
+	{ "flush_tlb_func_remote", LT_CAUSE_TLB_FLUSH },
+	{ "do_tlbiel_pid", LT_CAUSE_TLB_FLUSH },
+	{ "do_tlbiel_va", LT_CAUSE_TLB_FLUSH },
+	{ "do_tlbiel_va_range", LT_CAUSE_TLB_FLUSH },
+	/* shootdown kernels' __mmdrop (6.4+ with MMU_LAZY_TLB_SHOOTDOWN: ppc 6.12, 7.2) */
+	{ "do_shoot_lazy_tlb", LT_CAUSE_SHOOT_LAZY },
+	/* powerpc radix exit_lazy_flush_tlb (ppc 6.1-7.2) */
+	{ "do_exit_flush_lazy_tlb", LT_CAUSE_EXIT_FLUSH_LAZY },
+	/* membarrier(2), kernel/sched/membarrier.c (all) */
+	{ "ipi_mb", LT_CAUSE_MEMBARRIER },
+	{ "ipi_sync_core", LT_CAUSE_MEMBARRIER },
+	{ "ipi_rseq", LT_CAUSE_MEMBARRIER },
+	{ "ipi_sync_rq_state", LT_CAUSE_MEMBARRIER },
+	/* mm/mmu_gather.c tlb_remove_table_sync_one (all) */
+	{ "tlb_remove_table_smp_sync", LT_CAUSE_TABLE_SYNC },
+	/* the scheduler's wake list: csd_queue_cpu names it sched_ttwu_pending (6.3+, all) */
+	{ "sched_ttwu_pending", LT_CAUSE_WAKEUP },
+	/* kernel TLB flushes: x86 flush_tlb_all / flush_tlb_kernel_range (vmalloc purge, all),
+	 * change_page_attr (set_memory_*: module and BPF JIT text, all); powerpc radix
+	 * flush_tlb_kernel_range when tlbie is off (ppc 6.1-7.2) */
+	{ "do_flush_tlb_all", LT_CAUSE_KERNEL_TLB_FLUSH },
+	{ "do_kernel_range_flush", LT_CAUSE_KERNEL_TLB_FLUSH },
+	{ "__cpa_flush_all", LT_CAUSE_KERNEL_TLB_FLUSH },
+	{ "__cpa_flush_tlb", LT_CAUSE_KERNEL_TLB_FLUSH },
+	{ "do_tlbiel_kernel", LT_CAUSE_KERNEL_TLB_FLUSH },
+	/* x86 text_poke_sync / smp_text_poke_sync_each_cpu (7.2): on_each_cpu(do_sync_core) (all) */
+	{ "do_sync_core", LT_CAUSE_TEXT_PATCHING },
+	/* kernel/rcu/tree_exp.h (all) */
+	{ "rcu_exp_handler", LT_CAUSE_RCU_EXPEDITED },
+	/* kick_ilb's csd (all); tick_nohz_full_kick_cpu's irq_work func (6.1+) */
+	{ "nohz_csd_func", LT_CAUSE_NOHZ_KICK },
+	{ "nohz_full_kick_func", LT_CAUSE_NOHZ_KICK },
+	/* powerpc book3s64 serialize_against_pte_lookup (THP collapse; ppc 6.1, 6.12; gone in 7.2) */
+	{ "do_serialize", LT_CAUSE_POWERPC },
+};
+
+size_t causes_resolve(struct lt_callback *out, size_t max)
+{
+	struct ksym_query q[sizeof(names) / sizeof(names[0])] = {};
+	size_t n = sizeof(names) / sizeof(names[0]), k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		q[i].name = names[i].name;
+		q[i].allow_suffix = true;
+	}
+	ksym_resolve(q, n);
+	for (size_t i = 0; i < n && k < max; i++) {
+		if (!q[i].addr)
+			continue;
+		out[k].addr = q[i].addr;
+		out[k].cause = names[i].cause;
+		strncpy(out[k].name, q[i].found, sizeof(out[k].name) - 1);
+		out[k].name[sizeof(out[k].name) - 1] = '\0';
+		k++;
+	}
+	return k;
+}

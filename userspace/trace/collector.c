@@ -1,0 +1,582 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * collector.c - load/attach with per-hook variant fallback, and per-rep
+ * snapshots of the per-CPU maps (see collector.h). The JSON of a rep is built
+ * in metrics.c; this file owns the BPF object's life.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "lib/cli.h"
+#include <linux/types.h>
+#include "bpf/lazytlb.h"
+#include "causes.h"
+#include "collector.h"
+#include "probes.h"
+#include "lib/procfs.h"
+#include "analysis/snapshot.h"
+
+struct collector {
+	struct collector_opts opts;
+	struct lazytlb_bpf *skel;
+	struct bpf_link *links[128];
+	int nr_links;
+	struct probe_env *env;
+	struct hook_status st[H_NR_HOOKS];
+	bool demoted[H_NR_HOOKS][M_NR_MODES];
+	char demote_why[H_NR_HOOKS][M_NR_MODES][200];
+	struct lt_trace_info info; /* what metrics.c needs to know of this collector */
+	uint64_t nohz_mask[LT_MAX_CPUS / 64];
+	struct kconfig *kconfig;
+	int stats_fd;
+	struct lt_callback cbs[LT_MAX_CB_CAUSES]; /* named callbacks of this kernel (causes.c) */
+	size_t nr_cbs;
+	/* rep baseline of cb_counts, and the rep's deltas by callback (named) for metrics.c */
+	struct lt_cb_count cb_base[LT_MAX_CB_COUNTS], cb_rep[LT_MAX_CB_COUNTS];
+	size_t nr_cb_base, nr_cb_rep;
+	/* rep baseline */
+	struct lt_counters base[LT_MAX_CPUS];
+	struct irq_snapshot irq_base;
+	__u64 t0;
+};
+
+
+#include "result/hist.h"
+#include "causes.h"
+#include "lib/kallsyms.h"
+#include "lazytlb.skel.h"
+
+
+/* ---- libbpf messages: shown with -v (never parsed: failing_prog() names a failed program) ---- */
+static bool libbpf_quiet;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (lt_verbose && !libbpf_quiet && level != LIBBPF_DEBUG)
+		vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+/* Which hook/mode does a program name belong to ("<hook>[_exit]__<mode>")? */
+static bool prog_hook_mode(const char *prog, int *hook, int *mode)
+{
+	const char *sep = strstr(prog, "__");
+	size_t hl;
+
+	if (!sep)
+		return false;
+	hl = (size_t)(sep - prog);
+	for (int m = 0; m < M_NR_MODES; m++) {
+		if (strcmp(sep + 2, lt_mode_names[m]))
+			continue;
+		for (int h = 0; h < H_NR_HOOKS; h++) {
+			size_t n = strlen(lt_hook_names[h]);
+
+			if (!strncmp(prog, lt_hook_names[h], n) &&
+			    (hl == n || (lt_hooks[h].has_exit && hl == n + 5 && !strncmp(prog + n, "_exit", 5)))) {
+				*hook = h;
+				*mode = m;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Each autoloaded program gets a verifier log buffer of its own. libbpf loads programs in order
+ * and stops at the first that fails, retrying only that one with a log: after a failed load, the
+ * program whose buffer is not empty is the one that failed, whatever libbpf printed. */
+#define LT_VLOG_SIZE (64 << 10)
+
+static char *vlog_bufs(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	size_t n = 0;
+	char *bufs;
+
+	bpf_object__for_each_program(prog, obj)
+		n++;
+	bufs = calloc(n ? n : 1, LT_VLOG_SIZE); /* pages untouched unless a verifier writes */
+	n = 0;
+	bpf_object__for_each_program(prog, obj)
+		if (bufs && bpf_program__autoload(prog))
+			bpf_program__set_log_buf(prog, bufs + LT_VLOG_SIZE * n++, LT_VLOG_SIZE);
+	return bufs;
+}
+
+/* After a failed load: the program whose log was written, and the log's last line (the
+ * verifier's verdict) for the person reading `lazytlb probes` */
+static struct bpf_program *failing_prog(struct bpf_object *obj, char *msg, size_t mlen)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj) {
+		size_t sz;
+		const char *log = bpf_program__log_buf(prog, &sz), *end, *line;
+
+		if (!bpf_program__autoload(prog) || !log || !log[0])
+			continue;
+		end = log + strnlen(log, sz);
+		/* the verdict is the last line before the statistics ("processed N insns", ...) */
+		do {
+			while (end > log && (end[-1] == '\n' || end[-1] == ' '))
+				end--;
+			for (line = end; line > log && line[-1] != '\n'; line--)
+				;
+		} while (line > log && (!strncmp(line, "processed ", 10) || !strncmp(line, "verification time", 17) ||
+					!strncmp(line, "stack depth", 11)) && (end = line));
+		snprintf(msg, mlen, "%.*s", (int)(end - line), line);
+		return prog;
+	}
+	return NULL;
+}
+
+static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
+{
+	struct ksym_query q[5] = {};
+	const char *fn;
+
+	memset(cfg, 0, sizeof(*cfg));
+	q[0].name = "generic_smp_call_function_single_interrupt";
+	q[1].name = "context_tracking";
+	q[2].name = "__per_cpu_offset";
+	q[3].name = "mm_cachep";
+	q[4].name = "sched_ttwu_pending";
+	ksym_resolve(q, 5);
+	cfg->csd_ipi_cb = q[0].addr;
+	cfg->ct_addr = q[1].addr;
+	cfg->per_cpu_offset = q[2].addr;
+	cfg->mm_cachep_addr = q[3].addr;
+	cfg->ttwu_cb = q[4].addr;
+	c->info.ct_known = cfg->ct_addr && cfg->per_cpu_offset;
+	for (unsigned int i = 0; i < LT_MAX_CPUS / 64; i++)
+		cfg->nohz_full_mask[i] = c->nohz_mask[i];
+	cfg->race_window_ns = c->opts.race_window_ns;
+	cfg->nr_cpu_ids = c->info.nr_cpu_ids;
+	/* reading mm_cpumask costs one probe read per 64 CPUs: sample so that the
+	 * cost per lazy op stays small and constant whatever the CPU count */
+	cfg->sharing_period = LT_SHARING_MIN_PERIOD * ((c->info.nr_cpu_ids + 63) / 64);
+	cfg->whatif = c->opts.whatif;
+	cfg->empty = c->opts.empty;
+	cfg->ipi_irq = probe_env_ipi_irq(c->env);
+	fn = probe_func_target(c->env, H_FLUSH_TLB_FUNC);
+	cfg->flush_fn_remote = fn && !strncmp(fn, "flush_tlb_func_remote", 21);
+}
+
+/* Open, choose variants, load, attach; one round. Returns 0, or 1 when a
+ * variant was demoted and another round is needed, or -1 on a hard error. */
+static int load_round(struct collector *c, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = c->opts.btf_custom_path);
+	struct bpf_program *prog;
+	char target[160], why[200], *vlogs;
+	int rc;
+
+	c->skel = lazytlb_bpf__open_opts(&oo);
+	if (!c->skel) {
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		return -1;
+	}
+	fill_cfg(c, (struct lt_cfg *)&c->skel->rodata->cfg);
+	bpf_object__for_each_program(prog, c->skel->obj)
+		bpf_program__set_autoload(prog, false);
+
+	for (int h = 0; h < H_NR_HOOKS; h++) {
+		const struct hook_def *d = &lt_hooks[h];
+
+		c->st[h].mode = -1;
+		if (d->fallback_for && c->st[d->fallback_for - 1].mode >= 0) {
+			for (int i = 0; i < d->nr_modes; i++)
+				snprintf(c->st[h].why[d->order[i]], sizeof(c->st[h].why[0]), "not needed: %s attached",
+					 lt_hook_names[d->fallback_for - 1]);
+			continue;
+		}
+		for (int i = 0; i < d->nr_modes; i++) {
+			enum lt_mode m = d->order[i];
+			char pname[96];
+
+			if (c->demoted[h][m])
+				continue;
+			if (!probe_variant(c->env, (enum lt_hook)h, m, target, sizeof(target), why, sizeof(why))) {
+				snprintf(c->st[h].why[m], sizeof(c->st[h].why[m]), "%s", why);
+				continue;
+			}
+			for (int ex = 0; ex <= (int)d->has_exit; ex++) {
+				snprintf(pname, sizeof(pname), "%s%s__%s", lt_hook_names[h], ex ? "_exit" : "", lt_mode_names[m]);
+				prog = bpf_object__find_program_by_name(c->skel->obj, pname);
+				if (!prog)
+					continue;
+				bpf_program__set_autoload(prog, true);
+				if (m == M_FENTRY)
+					bpf_program__set_attach_target(prog, 0, target);
+			}
+			c->st[h].mode = m;
+			snprintf(c->st[h].target, sizeof(c->st[h].target), "%s", target);
+			break;
+		}
+	}
+
+	vlogs = vlog_bufs(c->skel->obj);
+	rc = lazytlb_bpf__load(c->skel);
+	if (rc) {
+		char msg[160];
+		struct bpf_program *bad = failing_prog(c->skel->obj, msg, sizeof(msg));
+		int h, m;
+
+		if (bad && prog_hook_mode(bpf_program__name(bad), &h, &m) && !c->demoted[h][m]) {
+			c->demoted[h][m] = true;
+			snprintf(c->demote_why[h][m], sizeof(c->demote_why[h][m]), "load failed: %s (%s)",
+				 strerror(-rc), msg);
+			free(vlogs);
+			return 1;
+		}
+		free(vlogs);
+		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-rc),
+			 lt_verbose ? "" : " (run with -v for the libbpf log)");
+		return -1;
+	}
+	free(vlogs);
+
+	/* the callbacks of each cause, before anything can run */
+	for (size_t i = 0; i < c->nr_cbs; i++) {
+		__u64 key = c->cbs[i].addr;
+		__u32 val = c->cbs[i].cause;
+
+		if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.cb_causes), &key, &val, BPF_ANY)) {
+			snprintf(err, errlen, "cannot fill the callback map: %s", strerror(errno));
+			return -1;
+		}
+	}
+
+	/* attach one by one: a failure demotes that variant only */
+	bpf_object__for_each_program(prog, c->skel->obj) {
+		struct bpf_link *link;
+		int h, m;
+
+		if (!bpf_program__autoload(prog) || !prog_hook_mode(bpf_program__name(prog), &h, &m))
+			continue;
+		if (m == M_KPROBE) {
+			bool ret = strstr(bpf_program__name(prog), "_exit__") != NULL;
+
+			link = bpf_program__attach_kprobe(prog, ret, probe_func_target(c->env, (enum lt_hook)h));
+		} else {
+			link = bpf_program__attach(prog);
+		}
+		if (!link) {
+			c->demoted[h][m] = true;
+			snprintf(c->demote_why[h][m], sizeof(c->demote_why[h][m]), "attach failed: %s",
+				 strerror(errno));
+			return 1;
+		}
+		c->links[c->nr_links++] = link;
+	}
+	return 0;
+}
+
+static void unload(struct collector *c)
+{
+	for (int i = 0; i < c->nr_links; i++)
+		bpf_link__destroy(c->links[i]);
+	c->nr_links = 0;
+	lazytlb_bpf__destroy(c->skel);
+	c->skel = NULL;
+}
+
+/* Make every CPU schedule once so cpu_state[] is filled even on a CPU that
+ * spins in user mode and would not switch on its own for a long time. */
+static void kick_cpus(struct collector *c)
+{
+	cpu_set_t old, one;
+
+	if (sched_getaffinity(0, sizeof(old), &old))
+		return;
+	for (unsigned int cpu = 0; cpu < c->info.nr_cpu_ids && cpu < CPU_SETSIZE; cpu++) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (!sched_setaffinity(0, sizeof(one), &one))
+			usleep(200);
+	}
+	sched_setaffinity(0, sizeof(old), &old);
+}
+
+/* What metrics.c is told of this collector (the rest is set as it is found in collector_open) */
+static void trace_info_fill(struct collector *c)
+{
+	struct lt_trace_info *t = &c->info;
+
+	for (int h = 0; h < H_NR_HOOKS; h++)
+		t->hook_ok[h] = c->st[h].mode >= 0;
+	for (size_t i = 0; i < c->nr_cbs; i++)
+		if (c->cbs[i].cause == LT_CAUSE_SHOOT_LAZY)
+			t->shoot_lazy_ksym = true;
+	t->whatif = c->opts.whatif;
+	t->race_window_ns = c->opts.race_window_ns;
+	t->btf_custom_path = c->opts.btf_custom_path;
+	t->kconfig = c->kconfig;
+}
+
+struct json *collector_result_new(struct collector *c)
+{
+	return metrics_result_new(&c->info, probes_json(c->st));
+}
+
+struct collector *collector_open(const struct collector_opts *o, char *err, size_t errlen)
+{
+	struct collector *c;
+	char buf[4096];
+	int rc = 1;
+
+	if (geteuid() != 0) {
+		snprintf(err, errlen, "must be run as root (loading BPF programs needs CAP_BPF and CAP_PERFMON)");
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->opts = *o;
+	if (!c->opts.race_window_ns)
+		c->opts.race_window_ns = 1000000;
+	c->info.nr_cpu_ids = possible_cpu_ids();
+	c->info.nr_possible = (unsigned int)libbpf_num_possible_cpus();
+	if (c->info.nr_cpu_ids > LT_MAX_CPUS || c->info.nr_possible > LT_MAX_CPUS) {
+		snprintf(err, errlen, "more than %d possible CPUs: not supported", LT_MAX_CPUS);
+		free(c);
+		return NULL;
+	}
+	read_line("/sys/devices/system/cpu/nohz_full", buf, sizeof(buf));
+	if (strcmp(buf, "(null)"))
+		lt_parse_cpulist(buf, c->nohz_mask, LT_MAX_CPUS);
+	if (o->cpus) {
+		if (!lt_parse_cpulist(o->cpus, c->info.cpu_mask, LT_MAX_CPUS)) {
+			snprintf(err, errlen, "bad CPU list '%s' (expected e.g. 0-3,6)", o->cpus);
+			free(c);
+			return NULL;
+		}
+	} else {
+		read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
+		lt_parse_cpulist(buf, c->info.cpu_mask, LT_MAX_CPUS);
+	}
+	libbpf_quiet = o->quiet;
+	libbpf_set_print(libbpf_print);
+	c->nr_cbs = causes_resolve(c->cbs, LT_MAX_CB_CAUSES);
+	c->env = probe_env_new(o->btf_custom_path, err, errlen);
+	if (!c->env) {
+		free(c);
+		return NULL;
+	}
+	for (int round = 0; rc == 1 && round < 4 * H_NR_HOOKS; round++) {
+		rc = load_round(c, err, errlen);
+		if (rc == 1)
+			unload(c);
+	}
+	if (rc) {
+		if (rc == 1)
+			snprintf(err, errlen, "could not settle on probe variants");
+		collector_close(c);
+		return NULL;
+	}
+	/* merge demotion reasons into the per-variant reasons shown by `probes` */
+	for (int h = 0; h < H_NR_HOOKS; h++)
+		for (int m = 0; m < M_NR_MODES; m++)
+			if (c->demoted[h][m])
+				snprintf(c->st[h].why[m], sizeof(c->st[h].why[m]), "%s", c->demote_why[h][m]);
+	if (c->st[H_SCHED_SWITCH].mode < 0) {
+		snprintf(err, errlen, "cannot trace context switches (sched_switch): %s",
+			 c->st[H_SCHED_SWITCH].why[M_RAW_TP]);
+		collector_close(c);
+		return NULL;
+	}
+	/* the kernel's run-time accounting costs two clock reads per program run */
+	c->stats_fd = o->no_stats ? -1 : bpf_enable_stats(BPF_STATS_RUN_TIME);
+	c->kconfig = kconfig_load();
+	trace_info_fill(c);
+	kick_cpus(c);
+	return c;
+}
+
+/* Read a per-CPU array element: nr_possible values, each rounded up to 8 bytes */
+static int read_percpu(const struct collector *c, int map_fd, __u32 key, void *vals, size_t val_size)
+{
+	return bpf_map_lookup_elem(map_fd, &key, vals) ? -errno : 0;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+/* cb_counts summed over CPUs into out (at most LT_MAX_CB_COUNTS entries) */
+static size_t read_cb_counts(const struct collector *c, struct lt_cb_count *out)
+{
+	int fd = bpf_map__fd(c->skel->maps.cb_counts);
+	struct lt_cb_key key, next;
+	__u64 *vals = calloc(c->info.nr_possible, sizeof(__u64));
+	size_t n = 0;
+	void *prev = NULL;
+
+	if (!vals)
+		return 0;
+	while (n < LT_MAX_CB_COUNTS && !bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;
+		out[n].k = key;
+		out[n].n = 0;
+		out[n].name[0] = '\0';
+		for (unsigned int cpu = 0; cpu < c->info.nr_possible; cpu++)
+			out[n].n += vals[cpu];
+		n++;
+	}
+	free(vals);
+	return n;
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+	const struct lt_cb_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return x->k.func < y->k.func ? -1 : x->k.func > y->k.func;
+}
+
+/* The rep's calls per callback: now - baseline, named from kallsyms, most first */
+static void cb_counts_delta(struct collector *c)
+{
+	uint64_t addrs[LT_MAX_CB_COUNTS];
+	size_t k = 0, n = read_cb_counts(c, c->cb_rep);
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < c->nr_cb_base; j++)
+			if (!memcmp(&c->cb_base[j].k, &c->cb_rep[i].k, sizeof(struct lt_cb_key))) {
+				c->cb_rep[i].n -= c->cb_base[j].n;
+				break;
+			}
+		if (c->cb_rep[i].n)
+			c->cb_rep[k++] = c->cb_rep[i];
+	}
+	qsort(c->cb_rep, k, sizeof(c->cb_rep[0]), by_count_desc);
+	for (size_t i = 0; i < k; i++)
+		addrs[i] = c->cb_rep[i].k.func;
+	if (k) {
+		char(*names)[128] = calloc(k, 128);
+
+		if (names && !ksym_names(addrs, k, names))
+			for (size_t i = 0; i < k; i++)
+				snprintf(c->cb_rep[i].name, sizeof(c->cb_rep[i].name), "%s", names[i]);
+		free(names);
+	}
+	c->nr_cb_rep = k;
+}
+
+int collector_rep_begin(struct collector *c)
+{
+	size_t hsz = sizeof(struct lt_hist) * c->info.nr_possible;
+	void *zero = calloc(1, hsz);
+	int rc;
+
+	if (!zero)
+		return -ENOMEM;
+	/* histograms restart from zero (min/max cannot be subtracted); counters are
+	 * subtracted from this baseline, so BPF-side increments are never lost */
+	for (__u32 id = 0; id < LT_NR_HISTS; id++)
+		bpf_map_update_elem(bpf_map__fd(c->skel->maps.hists), &id, zero, BPF_ANY);
+	free(zero);
+	/* callbacks before counters here, after them at the end: a call between the two reads is
+	 * then in the callbacks' delta, never only in the counters' (other is always named) */
+	c->nr_cb_base = read_cb_counts(c, c->cb_base);
+	rc = read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, c->base, sizeof(struct lt_counters));
+	irq_snapshot_read(&c->irq_base);
+	c->t0 = now_ns();
+	return rc;
+}
+
+struct json *collector_rep_end(struct collector *c)
+{
+	struct lt_counters *now = calloc(c->info.nr_possible, sizeof(*now));
+	struct lt_hist *hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*hs));
+	struct irq_snapshot irq_end;
+	struct json *rep = NULL;
+	__u64 t1 = now_ns();
+
+	if (!now || !hs)
+		goto out;
+	irq_snapshot_read(&irq_end);
+	if (read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, now, sizeof(*now)))
+		goto out;
+	for (__u32 id = 0; id < LT_NR_HISTS; id++)
+		if (read_percpu(c, bpf_map__fd(c->skel->maps.hists), id, hs + (size_t)id * c->info.nr_possible,
+					  sizeof(*hs)))
+			goto out;
+	for (size_t i = 0; i < (size_t)c->info.nr_possible * LT_NR_HISTS; i++)
+		hist_untear(&hs[i]);
+	cb_counts_delta(c);
+	/* deltas, per CPU: every field of lt_counters is a u64 */
+	for (unsigned int cpu = 0; cpu < c->info.nr_possible; cpu++) {
+		__u64 *a = (__u64 *)&now[cpu], *b = (__u64 *)&c->base[cpu];
+
+		for (size_t i = 0; i < sizeof(struct lt_counters) / 8; i++)
+			a[i] -= b[i];
+	}
+	{
+		struct lt_snapshot snap = { .pc = now, .hs = hs, .duration_ns = t1 - c->t0, .irq_begin = &c->irq_base,
+					    .irq_end = &irq_end, .cbs = c->cb_rep, .nr_cbs = c->nr_cb_rep };
+
+		rep = metrics_rep_json(&c->info, &snap);
+	}
+out:
+	free(now);
+	free(hs);
+	return rep;
+}
+
+void collector_close(struct collector *c)
+{
+	if (!c)
+		return;
+	unload(c);
+	if (c->stats_fd > 0)
+		close(c->stats_fd);
+	probe_env_free(c->env);
+	kconfig_free(c->kconfig);
+	free(c);
+}
+
+void collector_finalize(struct collector *c, struct json *result)
+{
+	struct json *ov = json_object(), *progs = json_array();
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, c->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		struct json *p;
+
+		if (c->stats_fd <= 0 || !bpf_program__autoload(prog) ||
+		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			continue;
+		p = json_object();
+		json_set(p, "name", json_string(bpf_program__name(prog)));
+		json_set(p, "run_cnt", json_u64(info.run_cnt));
+		json_set(p, "run_time_ns", json_u64(info.run_time_ns));
+		json_push(progs, p);
+	}
+	json_set(ov, "stats_enabled", json_bool(c->stats_fd > 0));
+	json_set(ov, "programs", progs);
+	json_set(result, "overhead", ov);
+	metrics_finalize_scheme(&c->info, result);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * probes.h - the hooks lazytlb attaches, their variants, and how one variant
+ * per hook is chosen on the running kernel: probe what the kernel offers
+ * (BTF, tracefs, kallsyms, fentry, kprobes), then load and attach, demoting
+ * any variant that still fails to the next one without failing the others.
+ */
+#ifndef LT_PROBES_H
+#define LT_PROBES_H
+
+#include <stdbool.h>
+#include "lib/json.h"
+#include "result/names.h"
+
+/* the hooks and their variants (modes) are bpf/lt_names.h's LT_HOOKS and LT_MODES: enum lt_hook
+ * (H_*), enum lt_mode (M_*), their names in lt_hook_names / lt_mode_names (names.h) */
+struct hook_def {
+	const char *tp;          /* "category/event" for tracepoint variants, or NULL */
+	const char *funcs[4];    /* function targets for fentry/kprobe, first present wins */
+	enum lt_mode order[M_NR_MODES]; /* variants in order of preference */
+	int nr_modes;
+	bool has_exit;           /* also <name>_exit__<mode> (fexit / kretprobe) */
+	const char *arch;        /* only on this arch ("x86"), NULL for all */
+	int fallback_for;        /* attach only when this hook (index + 1) could not be: 0 none */
+};
+extern const struct hook_def lt_hooks[H_NR_HOOKS];
+
+struct hook_status {
+	int mode;                     /* chosen and attached, or -1 */
+	char target[160];             /* what it attached to */
+	char why[M_NR_MODES][200];    /* per variant: why it is not used ("" if untested) */
+};
+
+struct probe_env; /* facts gathered once: BTF, tracefs, kallsyms, feature probes */
+
+struct probe_env *probe_env_new(const char *btf_custom_path, char *err, size_t errlen);
+void probe_env_free(struct probe_env *e);
+/* Is variant m of hook h possible here? false with the reason in why. */
+bool probe_variant(struct probe_env *e, enum lt_hook h, enum lt_mode m, char *target, size_t tlen,
+		   char *why, size_t wlen);
+/* Kernel function name to attach to for hook h (with clone suffix), or NULL */
+const char *probe_func_target(struct probe_env *e, enum lt_hook h);
+bool probe_env_has_kernel_btf(const struct probe_env *e);
+/* irq number of the IPI line of /proc/interrupts (powerpc), -1 when IPIs have vectors */
+int probe_env_ipi_irq(const struct probe_env *e);
+
+/* The "probes" array of the result file */
+struct json *probes_json(const struct hook_status *st);
+
+#endif

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm_initrd.c - the guest's initrd (vm.h): a small uncompressed newc cpio carrying
+ * /lazytlb.env, the kernel config and a detached BTF, in front of the per-arch initramfs.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "lib/cli.h"
+#include "vm.h"
+
+/* ---- a newc cpio (the format the kernel unpacks into its rootfs) ---- */
+static int cpio_pad(FILE *f, long n)
+{
+	static const char z[4];
+
+	return fwrite(z, 1, (size_t)((4 - n % 4) % 4), f) == (size_t)((4 - n % 4) % 4) ? 0 : -1;
+}
+
+static int cpio_entry(FILE *f, const char *name, unsigned int mode, const void *data, size_t size)
+{
+	static unsigned int ino = 1000;
+	size_t nlen = strlen(name) + 1;
+
+	if (fprintf(f, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", ino++, mode, 0u, 0u,
+		    (mode & S_IFDIR) ? 2u : 1u, 0u, size, 0u, 0u, 0u, 0u, nlen, 0u) != 110)
+		return -1;
+	if (fwrite(name, 1, nlen, f) != nlen || cpio_pad(f, 110 + (long)nlen))
+		return -1;
+	if (size && fwrite(data, 1, size, f) != size)
+		return -1;
+	return cpio_pad(f, (long)size);
+}
+
+/* initrd = [newc: /lazytlb.env, /boot/config-RELEASE, /boot/vmlinux.btf] + the per-arch initramfs
+ * (gzip); the kernel unpacks concatenated archives in order, the uncompressed one first as with
+ * early microcode. The config lets the collector read the lazy-TLB scheme from it (the Debian
+ * kernels have no /proc/config.gz). */
+int vm_write_initrd(const char *path, const char *base, const char *env, size_t envlen, const char *btf,
+			const char *config, const char *release)
+{
+	void *basebuf, *btfbuf = NULL, *cfgbuf = NULL;
+	size_t basesz, btfsz = 0, cfgsz = 0;
+	char cfgname[256];
+	FILE *f;
+	int err = 0;
+
+	basebuf = vm_slurp(base, &basesz);
+	if (!basebuf)
+		return lt_err(LT_EXIT_FAIL, "%s: %s", base, strerror(errno));
+	if (btf && !(btfbuf = vm_slurp(btf, &btfsz))) {
+		free(basebuf);
+		return lt_err(LT_EXIT_FAIL, "%s: %s", btf, strerror(errno));
+	}
+	if (*release && config)
+		cfgbuf = vm_slurp(config, &cfgsz); /* optional (NULL: vm run --no-config) */
+	f = fopen(path, "wb");
+	if (!f) {
+		free(basebuf);
+		free(btfbuf);
+		free(cfgbuf);
+		return lt_err(LT_EXIT_FAIL, "%s: %s", path, strerror(errno));
+	}
+	err |= cpio_entry(f, "lazytlb.env", S_IFREG | 0644, env, envlen);
+	if (btfbuf || cfgbuf)
+		err |= cpio_entry(f, "boot", S_IFDIR | 0755, NULL, 0);
+	if (btfbuf)
+		err |= cpio_entry(f, "boot/vmlinux.btf", S_IFREG | 0644, btfbuf, btfsz);
+	if (cfgbuf) {
+		vm_snprintf(cfgname, sizeof(cfgname), "boot/config-%s", release);
+		err |= cpio_entry(f, cfgname, S_IFREG | 0644, cfgbuf, cfgsz);
+	}
+	err |= cpio_entry(f, "TRAILER!!!", 0, NULL, 0);
+	while (!err && ftell(f) % 512) /* pad the archive like cpio does */
+		err |= fputc(0, f) == EOF;
+	err |= fwrite(basebuf, 1, basesz, f) != basesz;
+	err |= fclose(f) != 0;
+	free(basebuf);
+	free(btfbuf);
+	free(cfgbuf);
+	return err ? lt_err(LT_EXIT_FAIL, "%s: write failed", path) : 0;
+}
