@@ -108,7 +108,7 @@ vm-initramfs:
 
 # Everything `lazytlb vm run` needs for the four Debian kernels (VM_BTF=1: also the detached
 # BTF of the kernels without one, a 718 MB -dbg download each).
-vm-prepare:
+vm-prepare: all
 	bash vm/setup-host.sh
 	for k in kernels-config/debian-*.kcfg; do bash vm/fetch.sh $$(basename $$k .kcfg) $(if $(VM_BTF),--btf) || exit 1; done
 	$(MAKE) --no-print-directory vm-initramfs
@@ -119,7 +119,7 @@ vm-prepare:
 # of the pair an incremental rebuild. CUSTOM="NAME..." picks some.
 CUSTOM ?= $(sort $(basename $(notdir $(wildcard kernels-config/custom-*.kcfg))))
 .PHONY: custom-kernels
-custom-kernels:
+custom-kernels: all
 	bash vm/setup-host.sh
 	bash vm/build-custom.sh $(CUSTOM)
 

@@ -443,12 +443,33 @@ static int vm_run(int argc, char **argv)
 	return LT_EXIT_OK;
 }
 
+/* `vm kcfg NAME [KEY]`: the one kcfg reader, for the vm/ scripts and the tests (vm/kcfg.sh):
+ * KEY's value ("" when absent), or every "key = value" of the file */
+static int vm_kcfg(int argc, char **argv)
+{
+	struct kcfg k;
+	int rc;
+
+	if (argc < 2 || argc > 3)
+		return lt_err(LT_EXIT_USAGE, "usage: lazytlb vm kcfg KERNEL [KEY]");
+	if ((rc = vm_kcfg_load(argv[1], &k)))
+		return rc;
+	if (argc == 3) {
+		printf("%s\n", kcfg_get(&k, argv[2]));
+		return LT_EXIT_OK;
+	}
+	for (int i = 0; i < k.n; i++)
+		printf("%s = %s\n", k.key[i], k.val[i]);
+	return LT_EXIT_OK;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: lazytlb vm list\n"
 		   "       lazytlb vm run KERNEL SCENARIO [-o DIR] [--nohz-full] [--timeout S] [-v] [-- RUN-OPTIONS]\n"
 		   "       lazytlb vm run KERNEL --cmd CMD [-o DIR] [--nohz-full] [--timeout S] [-v]\n"
 		   "       lazytlb vm ab KERNEL_A KERNEL_B SCENARIO [-o DIR] [-r N] [-d S] [-- RUN-OPTIONS]\n"
+		   "       lazytlb vm kcfg KERNEL [KEY]   (a kcfg as lazytlb reads it: one KEY, or all)\n"
 		   "  The qemu kernel matrix: kernels-config/*.kcfg (see kernels-config/README.md).\n"
 		   "  `lazytlb vm run --help`, `lazytlb vm ab --help` for details.\n"
 		   "  Prepare the images with `make vm-prepare` (or vm/fetch.sh KERNEL; vm/initramfs.sh ARCH).\n");
@@ -459,7 +480,7 @@ int cmd_vm(int argc, char **argv)
 	int rc;
 
 	if (argc < 2)
-		return lt_err(LT_EXIT_USAGE, "needs a subcommand: list, run or ab (try lazytlb vm --help)");
+		return lt_err(LT_EXIT_USAGE, "needs a subcommand: list, run, ab or kcfg (try lazytlb vm --help)");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return LT_EXIT_OK;
@@ -472,5 +493,7 @@ int cmd_vm(int argc, char **argv)
 		return vm_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ab"))
 		return vm_ab(argc - 1, argv + 1);
-	return lt_err(LT_EXIT_USAGE, "unknown vm command '%s': list, run or ab (try lazytlb vm --help)", argv[1]);
+	if (!strcmp(argv[1], "kcfg"))
+		return vm_kcfg(argc - 1, argv + 1);
+	return lt_err(LT_EXIT_USAGE, "unknown vm command '%s': list, run, ab or kcfg (try lazytlb vm --help)", argv[1]);
 }
