@@ -74,6 +74,21 @@ struct {
 	__type(value, __u64);
 } cb_counts SEC(".maps");
 
+/* requests per sender (lazytlb.h: struct lt_sender_key), and the senders' kernel stacks */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, LT_MAX_SENDERS);
+	__type(key, struct lt_sender_key);
+	__type(value, struct lt_sender_val);
+} senders SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, LT_MAX_SENDER_STACKS);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, LT_SENDER_DEPTH * sizeof(__u64));
+} sender_stacks SEC(".maps");
+
 /* the mm_struct kmem_cache, read once from &mm_cachep (kmem_cache_free fallback) */
 __u64 mm_cache_ptr = 0;
 
@@ -420,6 +435,46 @@ static __always_inline void whatif_kernel_skipped(struct lt_counters *c, struct 
 	}
 }
 
+/* The kernel stack of the request a sending program is about to count (senders): taken once
+ * per event, before its targets are walked, as only the program has the context for it */
+static __always_inline void sender_stack(void *ctx)
+{
+	struct lt_scratch *s;
+
+	if (!cfg.senders || !(s = scr()))
+		return;
+	s->sender_stack = bpf_get_stackid(ctx, &sender_stacks, BPF_F_FAST_STACK_CMP);
+}
+
+/* one request to `cpu` by the current task, with the stack sender_stack() took */
+static __always_inline void sender_count(struct lt_counters *c, __u32 cpu, __u32 cause, __u32 st)
+{
+	struct lt_sender_key k = { .cause = cause, .stack = -1 };
+	struct lt_scratch *s = scr();
+	struct lt_sender_val *v;
+
+	if (cfg.sender_cpus_set && (cpu >= LT_MAX_CPUS || !(cfg.sender_cpus[(cpu / 64) % (LT_MAX_CPUS / 64)] & (1ULL << (cpu % 64)))))
+		return;
+	k.tgid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(k.comm, sizeof(k.comm));
+	if (s)
+		k.stack = s->sender_stack;
+	v = bpf_map_lookup_elem(&senders, &k);
+	if (!v) {
+		struct lt_sender_val zero = {};
+
+		bpf_map_update_elem(&senders, &k, &zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&senders, &k);
+		if (!v) {
+			c->senders_full++;
+			return;
+		}
+	}
+	v->requests++;
+	v->to_idle += st == LT_STATE_IDLE;
+	v->to_nohz_full += is_nohz_full(cpu);
+}
+
 /* one request (queued call, resched, other) from this CPU to `cpu` */
 static __always_inline void on_request(__u32 cpu, __u32 cause, __u64 mm, __u32 freed)
 {
@@ -438,6 +493,8 @@ static __always_inline void on_request(__u32 cpu, __u32 cause, __u64 mm, __u32 f
 	st = target_state(cs, cpu, mm, &ct);
 	c->ipi_sent++;
 	c->ipi_cause_state[cause][st % LT_NR_STATES]++;
+	if (cfg.senders)
+		sender_count(c, cpu, cause, st);
 	if (cfg.whatif)
 		whatif_eval(c, cs, cpu, cause, mm, ct, st, freed, bpf_ktime_get_ns());
 }
@@ -488,12 +545,13 @@ static __always_inline void on_queue(__u32 cpu, __u64 func, __u32 cause, const v
 	on_request(cpu, cause, request_mm(cause, info), freed);
 }
 
-static __always_inline int on_csd_queue(__u32 cpu, __u64 func, void *csd)
+static __always_inline int on_csd_queue(void *ctx, __u32 cpu, __u64 func, void *csd)
 {
 	if (cfg.empty) /* benchmark floor */
 		return 0;
 	void *info = NULL;
 
+	sender_stack(ctx);
 	if (csd)
 		info = BPF_CORE_READ((struct __call_single_data *)csd, info);
 	on_queue(cpu, func, csd_cause(func, csd), info);
@@ -503,19 +561,19 @@ static __always_inline int on_csd_queue(__u32 cpu, __u64 func, void *csd)
 SEC("tp_btf/csd_queue_cpu")
 int BPF_PROG(csd_queue_cpu__tp_btf, unsigned int cpu, unsigned long callsite, void *func, void *csd)
 {
-	return on_csd_queue(cpu, (__u64)func, csd);
+	return on_csd_queue(ctx, cpu, (__u64)func, csd);
 }
 
 SEC("raw_tp/csd_queue_cpu")
 int BPF_PROG(csd_queue_cpu__raw_tp, unsigned int cpu, unsigned long callsite, void *func, void *csd)
 {
-	return on_csd_queue(cpu, (__u64)func, csd);
+	return on_csd_queue(ctx, cpu, (__u64)func, csd);
 }
 
 SEC("tracepoint/csd/csd_queue_cpu")
 int csd_queue_cpu__tracepoint(struct trace_event_raw_csd_queue_cpu *ctx)
 {
-	return on_csd_queue(ctx->cpu, (__u64)ctx->func, ctx->csd);
+	return on_csd_queue(ctx, ctx->cpu, (__u64)ctx->func, ctx->csd);
 }
 
 /* the first hardware IPI raised towards `cpu` since its last vector entry: when, why,
@@ -555,10 +613,12 @@ static __always_inline void on_hw_send(__u32 cpu, __u64 callback, __u64 now)
 	hw_pending(p, cpu, cause, now);
 }
 
-static __always_inline int on_send_cpu(__u32 cpu, __u64 callback)
+static __always_inline int on_send_cpu(void *ctx, __u32 cpu, __u64 callback)
 {
 	if (cfg.empty) /* benchmark floor */
 		return 0;
+	if (callback != cfg.csd_ipi_cb || !callback) /* a request of its own, not a csd doorbell */
+		sender_stack(ctx);
 	on_hw_send(cpu, callback, bpf_ktime_get_ns());
 	return 0;
 }
@@ -566,19 +626,19 @@ static __always_inline int on_send_cpu(__u32 cpu, __u64 callback)
 SEC("tp_btf/ipi_send_cpu")
 int BPF_PROG(ipi_send_cpu__tp_btf, unsigned int cpu, unsigned long callsite, void *callback)
 {
-	return on_send_cpu(cpu, (__u64)callback);
+	return on_send_cpu(ctx, cpu, (__u64)callback);
 }
 
 SEC("raw_tp/ipi_send_cpu")
 int BPF_PROG(ipi_send_cpu__raw_tp, unsigned int cpu, unsigned long callsite, void *callback)
 {
-	return on_send_cpu(cpu, (__u64)callback);
+	return on_send_cpu(ctx, cpu, (__u64)callback);
 }
 
 SEC("tracepoint/ipi/ipi_send_cpu")
 int ipi_send_cpu__tracepoint(struct trace_event_raw_ipi_send_cpu *ctx)
 {
-	return on_send_cpu(ctx->cpu, (__u64)ctx->callback);
+	return on_send_cpu(ctx, ctx->cpu, (__u64)ctx->callback);
 }
 
 /* a function-call IPI raised to `cpu` by the arch code: the stashed call's request */
@@ -612,10 +672,13 @@ __noinline int lt_arch_send_one(__u32 cpu, __u64 now)
 
 /* each CPU of a mask: a hardware IPI with this callback (ipi_send_cpumask), or, with
  * `arch` (the scratch holding the queued call), the arch send of kernels before v6.3 */
-static __always_inline int on_send_mask(const struct cpumask *mask, __u64 callback, struct lt_scratch *arch)
+static __always_inline int on_send_mask(void *ctx, const struct cpumask *mask, __u64 callback,
+					struct lt_scratch *arch)
 {
 	if (cfg.empty) /* benchmark floor */
 		return 0;
+	if (arch || callback != cfg.csd_ipi_cb)
+		sender_stack(ctx);
 	__u32 words = (cfg.nr_cpu_ids + 63) / 64;
 	__u64 now = bpf_ktime_get_ns();
 
@@ -642,13 +705,13 @@ static __always_inline int on_send_mask(const struct cpumask *mask, __u64 callba
 SEC("tp_btf/ipi_send_cpumask")
 int BPF_PROG(ipi_send_cpumask__tp_btf, const struct cpumask *mask, unsigned long callsite, void *callback)
 {
-	return on_send_mask(mask, (__u64)callback, NULL);
+	return on_send_mask(ctx, mask, (__u64)callback, NULL);
 }
 
 SEC("raw_tp/ipi_send_cpumask")
 int BPF_PROG(ipi_send_cpumask__raw_tp, const struct cpumask *mask, unsigned long callsite, void *callback)
 {
-	return on_send_mask(mask, (__u64)callback, NULL);
+	return on_send_mask(ctx, mask, (__u64)callback, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1326,16 +1389,18 @@ int BPF_KPROBE(call_single_queue__kprobe, int cpu, void *node)
 }
 
 /* the arch IPI send following the stashed call: to a mask, or (mask NULL) to one cpu */
-static __always_inline int on_arch_send_fn(const struct cpumask *mask, __u32 cpu)
+static __always_inline int on_arch_send_fn(void *ctx, const struct cpumask *mask, __u32 cpu)
 {
 	struct lt_scratch *s = scr();
 
 	if (cfg.empty || !s)
 		return 0;
-	if (mask)
-		on_send_mask(mask, 0, s);
-	else
+	if (mask) {
+		on_send_mask(ctx, mask, 0, s);
+	} else {
+		sender_stack(ctx);
 		on_arch_send(s, cpu, bpf_ktime_get_ns());
+	}
 	s->send_stashed = 0;
 	return 0;
 }
@@ -1343,36 +1408,36 @@ static __always_inline int on_arch_send_fn(const struct cpumask *mask, __u32 cpu
 SEC("fentry")
 int BPF_PROG(send_mask_fn__fentry, const struct cpumask *mask)
 {
-	return on_arch_send_fn(mask, 0);
+	return on_arch_send_fn(ctx, mask, 0);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(send_mask_fn__kprobe, const struct cpumask *mask)
 {
-	return on_arch_send_fn(mask, 0);
+	return on_arch_send_fn(ctx, mask, 0);
 }
 
 SEC("fentry")
 int BPF_PROG(send_single_fn__fentry, int cpu)
 {
-	return on_arch_send_fn(NULL, (__u32)cpu);
+	return on_arch_send_fn(ctx, NULL, (__u32)cpu);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(send_single_fn__kprobe, int cpu)
 {
-	return on_arch_send_fn(NULL, (__u32)cpu);
+	return on_arch_send_fn(ctx, NULL, (__u32)cpu);
 }
 
 /* smp_send_reschedule(cpu): a reschedule IPI, as ipi_send_cpu reports it (no callback) */
 SEC("fentry")
 int BPF_PROG(send_resched_fn__fentry, int cpu)
 {
-	return on_send_cpu((__u32)cpu, 0);
+	return on_send_cpu(ctx, (__u32)cpu, 0);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(send_resched_fn__kprobe, int cpu)
 {
-	return on_send_cpu((__u32)cpu, 0);
+	return on_send_cpu(ctx, (__u32)cpu, 0);
 }

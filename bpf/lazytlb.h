@@ -30,6 +30,23 @@ struct lt_cb_key {
 	__u32 pad;
 };
 
+/* Senders (issue 16): requests per (cause, sending task, kernel stack), counted on the sending
+ * CPU in a per-CPU hash; the stack's first frame outside the IPI plumbing is the callsite
+ * (userspace/trace/senders.c). Only requests to the CPUs of cfg.sender_cpus when it is set. */
+#define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack */
+#define LT_MAX_SENDERS 4096
+#define LT_MAX_SENDER_STACKS 4096
+struct lt_sender_key {
+	__u32 cause;
+	__u32 tgid;
+	__s32 stack;                /* sender_stacks id, < 0: the stack could not be kept */
+	__u32 pad;
+	char comm[16];
+};
+struct lt_sender_val {
+	__u64 requests, to_idle, to_nohz_full;
+};
+
 /* per filter and cause, per target of a request: seen; of those the predicate held for, skip
  * (the IPI was not needed), kept (needed all the same: the reason is the cause's, see
  * whatif_kept()); unknown (the state could not be read). kernel_skipped: targets in the mm's
@@ -122,6 +139,7 @@ struct lt_counters {
 	__u64 ipi_hw_sent;           /* hardware IPIs raised (ipi_send_cpu/ipi_send_cpumask targets) */
 	__u64 ipi_delivered_by_cause[LT_NR_CAUSES]; /* IPI interrupts received, by the cause of their send */
 	__u64 cb_counts_full;        /* queued calls not counted by callback: cb_counts was full */
+	__u64 senders_full;          /* requests not counted by sender: the senders map was full */
 	/* IPIs, counted on the receiving CPU */
 	__u64 hw_call_function, hw_call_function_single, hw_reschedule; /* x86 vectors */
 	__u64 hw_ipi_irq, hw_doorbell; /* powerpc: the muxed IPI interrupt line, doorbells */
@@ -202,6 +220,8 @@ struct lt_scratch {
 	__u64 rflush_mm;     /* the flushed mm, */
 	__u64 rflush_cand;   /* the other CPUs (0-63) in its mm_cpumask at remote_send_ipi, */
 	__u64 rflush_sent;   /* and those a TLB-flush call was queued for since */
+	__s32 sender_stack;  /* the kernel stack of the request being sent (senders) */
+	__u32 pad_sender;
 };
 
 /* ---- configuration written by userspace into .rodata before load ---- */
@@ -219,6 +239,9 @@ struct lt_cfg {
 	__u32 empty;             /* benchmark floor: every program returns at once */
 	__s32 ipi_irq;           /* powerpc: Linux irq number of the IPI line (/proc/interrupts), -1 */
 	__u32 flush_fn_remote;   /* the flush_tlb_func hook is flush_tlb_func_remote (before 5.13) */
+	__u32 senders;           /* count requests by sender (senders map) */
+	__u32 sender_cpus_set;   /* ... only those to the CPUs of sender_cpus */
+	__u64 sender_cpus[LT_MAX_CPUS / 64];
 };
 
 #endif /* LAZYTLB_H */

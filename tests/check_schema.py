@@ -12,7 +12,7 @@ def is_num(v): return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 HIST_KEYS = {"unit": str, "count": U64, "sum": U64, "min": U64, "max": U64,
              "p50": "num", "p90": "num", "p99": "num", "p999": "num", "buckets": list}
-CAUSES, STATES, FILTERS = (schema_names()[k] for k in ("causes", "states", "filters"))
+CAUSES, STATES, FILTERS, MODES = (schema_names()[k] for k in ("causes", "states", "filters", "modes"))
 
 class Checker:
     def __init__(self, name): self.name, self.errors = name, []
@@ -63,7 +63,7 @@ def check(path):
     c.get(d, "scenario.reps", U64)
     for i, p in enumerate(c.get(d, "probes", list) or []):
         for k in ("name", "target", "reason"): c.get(p, k, str)
-        if p.get("mode") not in ("tp_btf", "raw_tp", "tracepoint", "fentry", "kprobe", "unavailable"):
+        if p.get("mode") not in MODES + ["unavailable"]:
             c.err(f"probes.{i}.mode", f"bad {p.get('mode')!r}")
     reps = c.get(d, "reps", list) or []
     if "skipped" in d:  # a scenario its kernel could not run: why, and no reps
@@ -94,6 +94,14 @@ def check(path):
             for k in STATES: c.get(d, m + "ipi.by_target_state." + k, U64)
             for ca in CAUSES:
                 for st in STATES: c.get(d, f"{m}ipi.by_cause_state.{ca}.{st}", U64)
+        if "senders" in (r["metrics"].get("ipi") or {}):  # since issue 16; older files lack it
+            for j, x in enumerate(c.get(d, m + "ipi.senders", list, nullable=True) or []):
+                for key in ("comm", "callsite"): c.get(x, key, str)
+                for key in ("tgid", "requests", "to_idle", "to_nohz_full"): c.get(x, key, U64)
+                if x.get("cause") not in CAUSES: c.err(f"{m}ipi.senders.{j}.cause", f"bad {x.get('cause')!r}")
+                if x["to_idle"] > x["requests"] or x["to_nohz_full"] > x["requests"]:
+                    c.err(f"{m}ipi.senders.{j}", "more to idle or nohz_full than requests")
+            c.get(d, m + "ipi.senders_not_counted", U64, nullable=True)
         rx = c.get(d, m + "ipi.received_per_cpu", list, nullable=True)
         for v in rx or []:
             if not is_u64(v): c.err(m + "ipi.received_per_cpu", f"{v!r} not u64")

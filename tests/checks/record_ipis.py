@@ -40,4 +40,28 @@ if rf is not None:
     hv = (d["host"].get("hypervisor") or {}).get("vendor", "")
     if need_tlb and hv.startswith("TCG"):
         k.ok("few flushes without IPI while the mm ran elsewhere under TCG", rf["without_ipi"] <= 0.10 * rf["flushes"] + 2, f"{rf}")
+# senders (--target-cpus 1): who sent the IPIs to CPU 1, against what CPU 1 received and the
+# kernel's own call chains (5.10-7.2: munmap reaches the flush through unmap_region or
+# vms_clear_ptes, madvise through do_madvise/madvise_*; membarrier(2) through
+# membarrier_private_expedited or membarrier_global_expedited)
+snd = m["ipi"]["senders"]
+k.ok("senders: every request counted", m["ipi"]["senders_not_counted"] == 0 and snd is not None, f"{m['ipi']['senders_not_counted']}")
+by = {}
+for x in snd or []:
+    by[x["cause"]] = by.get(x["cause"], 0) + x["requests"]
+for cause, n in by.items():
+    k.ok(f"senders to CPU 1 of {cause} ({n}) <= all {cause} requests ({m['ipi']['by_cause'][cause]})",
+         n <= m["ipi"]["by_cause"][cause] + 2)
+if native:
+    n = by.get("tlb_flush", 0); rx = pf["per_cpu"]["TLB"][1]
+    k.ok(f"senders of TLB flushes to CPU 1: {n} vs CPU 1's /proc TLB row {rx}", rx >= 100 and abs(n - rx) <= max(3, 0.03 * rx))
+    top = max((x for x in snd if x["cause"] == "tlb_flush"), key=lambda x: x["requests"])
+    k.ok("the top TLB-flush sender is the workload, at its munmap",
+         top["comm"] == "lazytlb" and top["callsite"].startswith(("unmap_region", "vms_clear_ptes", "do_vmi_align_munmap", "__do_munmap", "do_madvise", "madvise")),
+         f"{top}")
+mbs = [x for x in snd or [] if x["cause"] == "membarrier"]
+k.ok("membarrier senders are the workload in membarrier_*_expedited",
+     mbs and all(x["callsite"].startswith("membarrier_") for x in mbs if x["requests"] > 2) and
+     sum(x["requests"] for x in mbs if x["comm"] == "lazytlb") >= 0.95 * sum(x["requests"] for x in mbs),
+     f"{[(x['comm'], x['callsite'], x['requests']) for x in mbs][:5]}")
 k.done()

@@ -146,7 +146,15 @@ struct json *metrics_result_new(const struct lt_trace_info *c, struct json *prob
 	json_set(k, "btf", json_string(c->btf_custom_path ? c->btf_custom_path : "/sys/kernel/btf/vmlinux"));
 	json_set(k, "btf_source", json_string(c->btf_custom_path ? "custom" : "sysfs"));
 	json_set(r, "probes", probes);
-	json_set(json_set(r, "options", json_object()), "whatif", json_bool(c->whatif));
+	{
+		struct json *opt = json_set(r, "options", json_object()), *sd;
+
+		json_set(opt, "whatif", json_bool(c->whatif));
+		sd = json_set(opt, "senders", json_object());
+		json_set(sd, "on", json_bool(c->senders));
+		json_set(sd, "stacks", json_bool(c->stacks));
+		json_set(sd, "target_cpus", c->sender_cpus ? json_string(c->sender_cpus) : json_null());
+	}
 	json_set(r, "reps", json_array());
 	return r;
 }
@@ -296,6 +304,36 @@ static struct json *callbacks_json(const struct lt_snapshot *s)
 	return a;
 }
 
+/* Requests per sender (cause, task, callsite), most first; null when not counted */
+static struct json *senders_json(const struct lt_trace_info *c, const struct lt_snapshot *s, bool sends)
+{
+	struct json *a;
+
+	if (!c->senders || !sends)
+		return json_null();
+	a = json_array();
+	for (size_t i = 0; i < s->nr_senders; i++) {
+		const struct lt_sender *x = &s->senders[i];
+		struct json *e = json_object();
+
+		json_set(e, "cause", json_string(lt_cause_names[x->cause % LT_NR_CAUSES]));
+		json_set(e, "comm", json_string(x->comm));
+		json_set(e, "tgid", json_u64(x->tgid));
+		json_set(e, "callsite", json_string(x->callsite));
+		json_set(e, "requests", json_u64(x->requests));
+		json_set(e, "to_idle", json_u64(x->to_idle));
+		json_set(e, "to_nohz_full", json_u64(x->to_nohz_full));
+		if (x->stack) {
+			struct json *st = json_set(e, "stack", json_array());
+
+			for (unsigned int f = 0; f < x->depth; f++)
+				json_push(st, json_string(x->stack[f]));
+		}
+		json_push(a, e);
+	}
+	return a;
+}
+
 static struct json *ipi_json(const struct lt_trace_info *c, const struct lt_snapshot *s)
 {
 	const struct lt_counters *pc = s->pc;
@@ -347,6 +385,8 @@ static struct json *ipi_json(const struct lt_trace_info *c, const struct lt_snap
 		for (int ca = 0; ca < LT_NR_CAUSES; ca++)
 			json_set(bd, lt_cause_names[ca], json_u64(SUM(ipi_delivered_by_cause[ca])));
 	json_set(o, "callbacks", sends ? callbacks_json(s) : json_null());
+	json_set(o, "senders", senders_json(c, s, sends));
+	json_set(o, "senders_not_counted", num_or_null(c->senders && sends, SUM(senders_full)));
 	json_set(o, "callbacks_not_counted", num_or_null(sends, SUM(cb_counts_full)));
 	/* received per CPU: hardware IPIs (x86 vectors, the powerpc IPI line), else remote calls run */
 	rx = json_set(o, "received_per_cpu", vec || csd_exec ? json_array() : json_null());

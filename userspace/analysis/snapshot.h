@@ -23,6 +23,17 @@ struct lt_cb_count {
 	char name[128];
 };
 
+/* one sender's requests in a rep (issue 16): cause, task, where in the kernel */
+#define LT_SENDER_FRAME 96
+struct lt_sender {
+	uint32_t cause, tgid;
+	char comm[16];
+	char callsite[LT_SENDER_FRAME];        /* the first frame outside the IPI plumbing */
+	uint64_t requests, to_idle, to_nohz_full;
+	char (*stack)[LT_SENDER_FRAME];        /* with --stacks: "func+0xoff", innermost first */
+	unsigned int depth;
+};
+
 struct lt_trace_info {
 	unsigned int nr_cpu_ids;               /* the kernel's nr_cpu_ids */
 	unsigned int nr_possible;              /* values per per-CPU map element */
@@ -31,6 +42,8 @@ struct lt_trace_info {
 	bool ct_known;                         /* context tracking readable (kallsyms) */
 	bool shoot_lazy_ksym;                  /* do_shoot_lazy_tlb in kallsyms */
 	bool whatif;                           /* the what-if filters were evaluated */
+	bool senders, stacks;                  /* requests counted by sender; their stacks kept */
+	const char *sender_cpus;               /* senders: only requests to these CPUs (NULL: all) */
 	uint64_t race_window_ns;
 	const char *btf_custom_path;           /* NULL: /sys/kernel/btf/vmlinux */
 	const struct kconfig *kconfig;
@@ -46,6 +59,8 @@ struct lt_snapshot {
 	const struct irq_snapshot *irq_begin, *irq_end;
 	const struct lt_cb_count *cbs;         /* queued calls per callback, most first */
 	size_t nr_cbs;
+	const struct lt_sender *senders;       /* requests per sender, most first */
+	size_t nr_senders;
 };
 
 /* The result document without reps (schema, tool, host, kernel, probes, options, "reps": []) */

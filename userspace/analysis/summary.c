@@ -207,6 +207,61 @@ static void callbacks_table(FILE *f, const struct json *res)
 	}
 }
 
+/* Who sent them: requests per (cause, task, callsite) summed over reps, top 10 (all of them
+ * are in the result file, metrics.ipi.senders) */
+static void senders_table(FILE *f, const struct json *res)
+{
+	struct { const char *cause, *comm, *site; __u64 tgid, n, idle, nohz; } t[128];
+	const struct json *reps = json_get(res, "reps");
+	const char *cpus = json_as_string(json_path(res, "options.senders.target_cpus"));
+	size_t n = 0, more = 0;
+
+	for (size_t r = 0; r < json_len(reps); r++) {
+		const struct json *ss = json_path(json_at(reps, r), "metrics.ipi.senders");
+
+		for (size_t i = 0; i < json_len(ss); i++) {
+			const struct json *e = json_at(ss, i);
+			const char *cause = json_as_string(json_get(e, "cause")) ?: "?";
+			const char *comm = json_as_string(json_get(e, "comm")) ?: "?";
+			const char *site = json_as_string(json_get(e, "callsite")) ?: "?";
+			__u64 tgid = json_as_u64(json_get(e, "tgid"));
+			size_t k;
+
+			for (k = 0; k < n; k++)
+				if (t[k].tgid == tgid && !strcmp(t[k].cause, cause) && !strcmp(t[k].comm, comm) &&
+				    !strcmp(t[k].site, site))
+					break;
+			if (k == n && n == sizeof(t) / sizeof(t[0])) {
+				more++;
+				continue;
+			}
+			if (k == n)
+				t[n++] = (typeof(t[0])){ cause, comm, site, tgid, 0, 0, 0 };
+			t[k].n += json_as_u64(json_get(e, "requests"));
+			t[k].idle += json_as_u64(json_get(e, "to_idle"));
+			t[k].nohz += json_as_u64(json_get(e, "to_nohz_full"));
+		}
+	}
+	if (!n)
+		return;
+	fprintf(f, "  senders%s%s (top 10 of %zu%s):\n    %10s %8s %8s  %-16s %-22s %s\n", cpus ? " to CPUs " : "",
+		cpus ? cpus : "", n, more ? "+" : "", "requests", "to idle", "to nohz", "cause", "task[tgid]", "callsite");
+	for (size_t i = 0; i < n && i < 10; i++) {
+		size_t best = i;
+		char task[40];
+
+		for (size_t k = i + 1; k < n; k++)
+			if (t[k].n > t[best].n)
+				best = k;
+		typeof(t[0]) tmp = t[i];
+		t[i] = t[best];
+		t[best] = tmp;
+		snprintf(task, sizeof(task), "%s[%llu]", t[i].comm, (unsigned long long)t[i].tgid);
+		fprintf(f, "    %10llu %8llu %8llu  %-16s %-22s %s\n", (unsigned long long)t[i].n,
+			(unsigned long long)t[i].idle, (unsigned long long)t[i].nohz, t[i].cause, task, t[i].site);
+	}
+}
+
 /* our counts beside the /proc/interrupts rows this kernel has (x86: CAL, TLB, RES; powerpc:
  * the IPI line and doorbells, where messages are muxed: one interrupt may carry several sends) */
 static void ground_truth(FILE *f, const struct json *res)
@@ -338,6 +393,7 @@ void summary_print(FILE *f, const struct json *res)
 			   "   queued behind a pending IPI is not counted)\n");
 	cause_state_table(f, res);
 	callbacks_table(f, res);
+	senders_table(f, res);
 	section(f, "IPIs received (checked against /proc/interrupts)");
 	ground_truth(f, res);
 

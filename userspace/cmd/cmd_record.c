@@ -57,12 +57,16 @@ static void usage(FILE *f)
 		"      --empty-programs    attach the same programs with empty bodies (overhead floor)\n"
 		"      --no-stats          do not enable the kernel's BPF run-time stats (saves two clock\n"
 		"                          reads per event; the result then has no per-program run times)\n"
+		"      --target-cpus CPUS  senders: count only the IPIs sent to these CPUs (who wakes CPU 3?)\n"
+		"      --stacks            senders: keep each sender's full kernel stack in the result\n"
+		"      --no-senders        do not count IPIs by sender (task and kernel callsite)\n"
 		"  -q, --quiet             no summary\n"
 		"  -v, --verbose           libbpf messages\n\n"
 		"examples:\n"
 		"  lazytlb record -d 10                      # whole machine, 10 s\n"
 		"  lazytlb record --whatif -o r.json -- lazytlb workload tlbflush -d 2\n"
-		"  lazytlb record --json -d 1 | python3 -m json.tool\n");
+		"  lazytlb record --json -d 1 | python3 -m json.tool\n"
+		"  lazytlb record --target-cpus 3 -d 10         # who sends IPIs to CPU 3\n");
 }
 
 int record_parse_opts(int argc, char **argv, struct record_opts *ro)
@@ -74,6 +78,8 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 		{ "btf", required_argument, NULL, 'B' },      { "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
 		{ "empty-programs", no_argument, NULL, 'E' }, { "no-stats", no_argument, NULL, 'S' },
+		{ "target-cpus", required_argument, NULL, 'T' }, { "stacks", no_argument, NULL, 'K' },
+		{ "no-senders", no_argument, NULL, 'N' },
 		{}
 	};
 	char err[512];
@@ -122,6 +128,20 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 			break;
 		case 'S':
 			ro->copts.no_stats = true;
+			break;
+		case 'T': {
+			uint64_t mask[1024 / 64];
+
+			if (lt_cpulist_arg(optarg, mask, 1024, err, sizeof(err)))
+				return lt_err(LT_EXIT_USAGE, "--target-cpus: %s", err);
+			ro->copts.sender_cpus = optarg;
+			break;
+		}
+		case 'K':
+			ro->copts.stacks = true;
+			break;
+		case 'N':
+			ro->copts.no_senders = true;
 			break;
 		case 'q':
 			ro->quiet = true;

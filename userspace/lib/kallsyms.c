@@ -72,3 +72,96 @@ int ksym_names(const uint64_t *addr, size_t n, char (*names)[128])
 	fclose(f);
 	return 0;
 }
+
+/* ---- the text symbols, sorted: any address to the function containing it ---- */
+struct ksym_table {
+	struct ksym_ent {
+		uint64_t addr;
+		char *name;
+	} *e;
+	size_t n;
+	char *names; /* one block for every name */
+};
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct ksym_ent *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+struct ksym_table *ksym_table_load(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	struct ksym_table *t = calloc(1, sizeof(*t));
+	size_t cap = 0, used = 0, ncap = 0;
+	char line[512], sym[256], type;
+	unsigned long long a;
+
+	if (!f || !t)
+		goto fail;
+	while (fgets(line, sizeof(line), f)) {
+		size_t len;
+
+		if (sscanf(line, "%llx %c %255s", &a, &type, sym) != 3 || !a || (type != 't' && type != 'T'))
+			continue;
+		len = strlen(sym) + 1;
+		if (t->n == cap) {
+			void *p = realloc(t->e, (cap = cap ? 2 * cap : 65536) * sizeof(*t->e));
+
+			if (!p)
+				goto fail;
+			t->e = p;
+		}
+		if (used + len > ncap) {
+			void *p = realloc(t->names, ncap = ncap ? 2 * ncap : 1 << 21);
+
+			if (!p)
+				goto fail;
+			t->names = p;
+		}
+		memcpy(t->names + used, sym, len);
+		t->e[t->n].addr = a;
+		t->e[t->n++].name = (char *)(uintptr_t)used; /* an offset until names stops moving */
+		used += len;
+	}
+	fclose(f);
+	for (size_t i = 0; i < t->n; i++)
+		t->e[i].name = t->names + (uintptr_t)t->e[i].name;
+	qsort(t->e, t->n, sizeof(*t->e), by_addr);
+	return t;
+fail:
+	if (f)
+		fclose(f);
+	ksym_table_free(t);
+	return NULL;
+}
+
+const char *ksym_table_find(const struct ksym_table *t, uint64_t addr, uint64_t *off)
+{
+	size_t lo = 0, hi = t ? t->n : 0;
+
+	/* the last symbol at or below addr */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->e[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	if (off)
+		*off = addr - t->e[lo - 1].addr;
+	return t->e[lo - 1].name;
+}
+
+void ksym_table_free(struct ksym_table *t)
+{
+	if (!t)
+		return;
+	free(t->e);
+	free(t->names);
+	free(t);
+}

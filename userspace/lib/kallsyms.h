@@ -23,4 +23,11 @@ int ksym_resolve(struct ksym_query *q, size_t n);
  * one pass over /proc/kallsyms. -errno if it cannot be read. */
 int ksym_names(const uint64_t *addr, size_t n, char (*names)[128]);
 
+/* The text symbols of /proc/kallsyms, sorted, for stack frames: the function containing addr
+ * (its offset in *off), or NULL. One read of /proc/kallsyms; NULL if it cannot be read. */
+struct ksym_table;
+struct ksym_table *ksym_table_load(void);
+const char *ksym_table_find(const struct ksym_table *t, uint64_t addr, uint64_t *off);
+void ksym_table_free(struct ksym_table *t);
+
 #endif

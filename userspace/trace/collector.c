@@ -46,10 +46,15 @@ struct collector {
 	struct lt_counters base[LT_MAX_CPUS];
 	struct irq_snapshot irq_base;
 	__u64 t0;
+	/* senders: the map at rep start; kallsyms for their stacks (read at the first rep end) */
+	struct sender_rows *snd_base;
+	struct ksym_table *ksyms;
 };
 
 
 #include "result/hist.h"
+#include "senders.h"
+#include "progs.h"
 #include "causes.h"
 #include "lib/kallsyms.h"
 #include "lazytlb.skel.h"
@@ -63,80 +68,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	if (lt_verbose && !libbpf_quiet && level != LIBBPF_DEBUG)
 		vfprintf(stderr, fmt, ap);
 	return 0;
-}
-
-/* Which hook/mode does a program name belong to ("<hook>[_exit]__<mode>")? */
-static bool prog_hook_mode(const char *prog, int *hook, int *mode)
-{
-	const char *sep = strstr(prog, "__");
-	size_t hl;
-
-	if (!sep)
-		return false;
-	hl = (size_t)(sep - prog);
-	for (int m = 0; m < M_NR_MODES; m++) {
-		if (strcmp(sep + 2, lt_mode_names[m]))
-			continue;
-		for (int h = 0; h < H_NR_HOOKS; h++) {
-			size_t n = strlen(lt_hook_names[h]);
-
-			if (!strncmp(prog, lt_hook_names[h], n) &&
-			    (hl == n || (lt_hooks[h].has_exit && hl == n + 5 && !strncmp(prog + n, "_exit", 5)))) {
-				*hook = h;
-				*mode = m;
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
-/* Each autoloaded program gets a verifier log buffer of its own. libbpf loads programs in order
- * and stops at the first that fails, retrying only that one with a log: after a failed load, the
- * program whose buffer is not empty is the one that failed, whatever libbpf printed. */
-#define LT_VLOG_SIZE (64 << 10)
-
-static char *vlog_bufs(struct bpf_object *obj)
-{
-	struct bpf_program *prog;
-	size_t n = 0;
-	char *bufs;
-
-	bpf_object__for_each_program(prog, obj)
-		n++;
-	bufs = calloc(n ? n : 1, LT_VLOG_SIZE); /* pages untouched unless a verifier writes */
-	n = 0;
-	bpf_object__for_each_program(prog, obj)
-		if (bufs && bpf_program__autoload(prog))
-			bpf_program__set_log_buf(prog, bufs + LT_VLOG_SIZE * n++, LT_VLOG_SIZE);
-	return bufs;
-}
-
-/* After a failed load: the program whose log was written, and the log's last line (the
- * verifier's verdict) for the person reading `lazytlb probes` */
-static struct bpf_program *failing_prog(struct bpf_object *obj, char *msg, size_t mlen)
-{
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, obj) {
-		size_t sz;
-		const char *log = bpf_program__log_buf(prog, &sz), *end, *line;
-
-		if (!bpf_program__autoload(prog) || !log || !log[0])
-			continue;
-		end = log + strnlen(log, sz);
-		/* the verdict is the last line before the statistics ("processed N insns", ...) */
-		do {
-			while (end > log && (end[-1] == '\n' || end[-1] == ' '))
-				end--;
-			for (line = end; line > log && line[-1] != '\n'; line--)
-				;
-		} while (line > log && (!strncmp(line, "processed ", 10) || !strncmp(line, "verification time", 17) ||
-					!strncmp(line, "stack depth", 11)) && (end = line));
-		snprintf(msg, mlen, "%.*s", (int)(end - line), line);
-		return prog;
-	}
-	return NULL;
 }
 
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
@@ -165,6 +96,14 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	 * cost per lazy op stays small and constant whatever the CPU count */
 	cfg->sharing_period = LT_SHARING_MIN_PERIOD * ((c->info.nr_cpu_ids + 63) / 64);
 	cfg->whatif = c->opts.whatif;
+	cfg->senders = !c->opts.no_senders && !c->opts.empty;
+	if (c->opts.sender_cpus) {
+		uint64_t m[LT_MAX_CPUS / 64] = {};
+
+		cfg->sender_cpus_set = lt_parse_cpulist(c->opts.sender_cpus, m, LT_MAX_CPUS);
+		for (unsigned int i = 0; i < LT_MAX_CPUS / 64; i++)
+			cfg->sender_cpus[i] = m[i];
+	}
 	cfg->empty = c->opts.empty;
 	cfg->ipi_irq = probe_env_ipi_irq(c->env);
 	fn = probe_func_target(c->env, H_FLUSH_TLB_FUNC);
@@ -318,6 +257,9 @@ static void trace_info_fill(struct collector *c)
 		if (c->cbs[i].cause == LT_CAUSE_SHOOT_LAZY)
 			t->shoot_lazy_ksym = true;
 	t->whatif = c->opts.whatif;
+	t->senders = !c->opts.no_senders && !c->opts.empty;
+	t->stacks = c->opts.stacks;
+	t->sender_cpus = c->opts.sender_cpus;
 	t->race_window_ns = c->opts.race_window_ns;
 	t->btf_custom_path = c->opts.btf_custom_path;
 	t->kconfig = c->kconfig;
@@ -378,6 +320,8 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 		rc = load_round(c, err, errlen);
 		if (rc == 1)
 			unload(c);
+	senders_rows_free(c->snd_base);
+	ksym_table_free(c->ksyms);
 	}
 	if (rc) {
 		if (rc == 1)
@@ -499,10 +443,33 @@ int collector_rep_begin(struct collector *c)
 	/* callbacks before counters here, after them at the end: a call between the two reads is
 	 * then in the callbacks' delta, never only in the counters' (other is always named) */
 	c->nr_cb_base = read_cb_counts(c, c->cb_base);
+	senders_rows_free(c->snd_base);
+	c->snd_base = c->info.senders ? senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible) : NULL;
 	rc = read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, c->base, sizeof(struct lt_counters));
 	irq_snapshot_read(&c->irq_base);
 	c->t0 = now_ns();
 	return rc;
+}
+
+/* The rep's snapshot to its JSON; `end`: the senders map read right after the counters */
+static struct json *rep_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs,
+			     __u64 duration_ns, const struct irq_snapshot *irq_end, struct sender_rows *end)
+{
+	struct lt_snapshot snap = { .pc = pc, .hs = hs, .duration_ns = duration_ns, .irq_begin = &c->irq_base,
+				    .irq_end = irq_end, .cbs = c->cb_rep, .nr_cbs = c->nr_cb_rep };
+	struct lt_sender *snd = NULL;
+	struct json *rep;
+
+	if (c->info.senders) {
+		if (!c->ksyms)
+			c->ksyms = ksym_table_load();
+		snap.nr_senders = senders_delta(c->snd_base, end, bpf_map__fd(c->skel->maps.sender_stacks), c->ksyms,
+						c->opts.stacks, &snd);
+		snap.senders = snd;
+	}
+	rep = metrics_rep_json(&c->info, &snap);
+	senders_free(snd, snap.nr_senders);
+	return rep;
 }
 
 struct json *collector_rep_end(struct collector *c)
@@ -510,6 +477,7 @@ struct json *collector_rep_end(struct collector *c)
 	struct lt_counters *now = calloc(c->info.nr_possible, sizeof(*now));
 	struct lt_hist *hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*hs));
 	struct irq_snapshot irq_end;
+	struct sender_rows *snd_end = NULL;
 	struct json *rep = NULL;
 	__u64 t1 = now_ns();
 
@@ -518,6 +486,10 @@ struct json *collector_rep_end(struct collector *c)
 	irq_snapshot_read(&irq_end);
 	if (read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, now, sizeof(*now)))
 		goto out;
+	/* senders right after the counters (and before them at the start, after the callbacks):
+	 * their window holds the counters' and only the few microseconds of the reads beside */
+	if (c->info.senders)
+		snd_end = senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible);
 	for (__u32 id = 0; id < LT_NR_HISTS; id++)
 		if (read_percpu(c, bpf_map__fd(c->skel->maps.hists), id, hs + (size_t)id * c->info.nr_possible,
 					  sizeof(*hs)))
@@ -532,13 +504,9 @@ struct json *collector_rep_end(struct collector *c)
 		for (size_t i = 0; i < sizeof(struct lt_counters) / 8; i++)
 			a[i] -= b[i];
 	}
-	{
-		struct lt_snapshot snap = { .pc = now, .hs = hs, .duration_ns = t1 - c->t0, .irq_begin = &c->irq_base,
-					    .irq_end = &irq_end, .cbs = c->cb_rep, .nr_cbs = c->nr_cb_rep };
-
-		rep = metrics_rep_json(&c->info, &snap);
-	}
+	rep = rep_json(c, now, hs, t1 - c->t0, &irq_end, snd_end);
 out:
+	senders_rows_free(snd_end);
 	free(now);
 	free(hs);
 	return rep;

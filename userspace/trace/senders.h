@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * senders.h - who sends the IPIs (issue 16): the BPF side counts requests per (cause, task,
+ * kernel stack) in the senders map; this reads it around a rep and names each stack's
+ * callsite, the first frame outside the IPI plumbing (smp_call_function*, the TLB-flush and
+ * wakeup machinery, the tracer's own frames).
+ */
+#ifndef LT_SENDERS_H
+#define LT_SENDERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "analysis/snapshot.h"
+
+struct sender_rows; /* the map's contents at one moment, summed over CPUs */
+
+struct sender_rows *senders_read(int map_fd, unsigned int nr_possible);
+void senders_rows_free(struct sender_rows *r);
+/* The rep's senders: end minus begin, most requests first, symbolized (stacks kept when asked).
+ * *out is malloc'ed (senders_free); returns the count, or 0. */
+size_t senders_delta(const struct sender_rows *begin, const struct sender_rows *end, int stack_fd,
+		     const struct ksym_table *ks, bool stacks, struct lt_sender **out);
+void senders_free(struct lt_sender *s, size_t n);
+/* Is this function IPI plumbing (not a callsite)? */
+bool sender_plumbing(const char *func);
+
+#endif
