@@ -15,6 +15,7 @@
 #include "lib/cli.h"
 #include "trace/collector.h"
 #include "analysis/summary.h"
+#include "analysis/interval.h"
 #include "lib/hotplug.h"
 #include "record_opts.h"
 
@@ -26,6 +27,11 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
+static void on_child(int sig)
+{
+	(void)sig;
+}
+
 void record_install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -34,6 +40,9 @@ void record_install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* a handler (no SA_RESTART) so that a child's exit ends record's sleep at once */
+	sa.sa_handler = on_child;
+	sigaction(SIGCHLD, &sa, NULL);
 }
 
 bool record_stop_requested(void)
@@ -44,10 +53,13 @@ bool record_stop_requested(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: lazytlb record [-d SECONDS] [-C CPULIST] [-o FILE] [--json] [--whatif] [-- COMMAND ARGS...]\n\n"
+		"usage: lazytlb record [-d SECONDS] [-I MS] [-C CPULIST] [-o FILE] [--json] [--whatif] [-- COMMAND ARGS...]\n\n"
 		"Trace lazy-TLB activity on the running kernel for SECONDS or for the life of COMMAND,\n"
 		"print a summary and write a result file (schema lazytlb-result/1).\n\n"
 		"  -d, --duration SECONDS  record this long (default 5; with a COMMAND: until it exits)\n"
+		"  -I, --interval MS       also print one line per MS milliseconds (IPIs/s by cause, idle and\n"
+		"                          nohz_full wakeups, lazy switches, flushes); with --json one JSON\n"
+		"                          object per line, then the result as the last line\n"
 		"  -C, --cpus CPULIST      report only events counted on these CPUs (default: all online)\n"
 		"  -o, --output FILE       result file (default lazytlb.json); written atomically\n"
 		"      --json              print the result JSON on stdout instead of the summary\n"
@@ -66,7 +78,8 @@ static void usage(FILE *f)
 		"  lazytlb record -d 10                      # whole machine, 10 s\n"
 		"  lazytlb record --whatif -o r.json -- lazytlb workload tlbflush -d 2\n"
 		"  lazytlb record --json -d 1 | python3 -m json.tool\n"
-		"  lazytlb record --target-cpus 3 -d 10         # who sends IPIs to CPU 3\n");
+		"  lazytlb record --target-cpus 3 -d 10         # who sends IPIs to CPU 3\n"
+		"  lazytlb record -I 1000 -d 60                 # a line a second, like perf stat -I\n");
 }
 
 int record_parse_opts(int argc, char **argv, struct record_opts *ro)
@@ -79,7 +92,7 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
 		{ "empty-programs", no_argument, NULL, 'E' }, { "no-stats", no_argument, NULL, 'S' },
 		{ "target-cpus", required_argument, NULL, 'T' }, { "stacks", no_argument, NULL, 'K' },
-		{ "no-senders", no_argument, NULL, 'N' },
+		{ "no-senders", no_argument, NULL, 'N' },     { "interval", required_argument, NULL, 'I' },
 		{}
 	};
 	char err[512];
@@ -90,13 +103,21 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 	ro->output = "lazytlb.json";
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+d:C:o:qvh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+d:I:C:o:qvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			if (!lt_parse_double(optarg, &ro->duration_s) || ro->duration_s <= 0 || ro->duration_s > 86400)
 				return lt_err(LT_EXIT_USAGE, "bad duration '%s' (seconds, > 0)", optarg);
 			ro->duration_given = true;
 			break;
+		case 'I': {
+			double ms;
+
+			if (!lt_parse_double(optarg, &ms) || ms < 10 || ms > 3600e3)
+				return lt_err(LT_EXIT_USAGE, "bad interval '%s' (milliseconds, 10 to 3600000)", optarg);
+			ro->interval_s = ms / 1e3;
+			break;
+		}
 		case 'C': {
 			uint64_t mask[1024 / 64];
 
@@ -169,8 +190,8 @@ static double mono_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Run COMMAND to completion (or until a signal); returns its wait status or -1 */
-static int run_command(char **argv, int *status)
+/* Start COMMAND; its pid, or -1 */
+static pid_t start_command(char **argv)
 {
 	pid_t pid = fork();
 
@@ -183,28 +204,72 @@ static int run_command(char **argv, int *status)
 		fprintf(stderr, "lazytlb record: cannot run '%s': %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	for (;;) {
-		pid_t r = waitpid(pid, status, 0);
-
-		if (r == pid)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return lt_err(-1, "waitpid: %s", strerror(errno));
-		if (stop_requested)
-			kill(pid, SIGINT); /* Ctrl-C: let the command stop, then report */
-	}
+	return pid;
 }
 
-static void wait_duration(double seconds)
+/* Has the command ended (its status in *status)? Ctrl-C is passed on to it */
+static bool command_done(pid_t pid, int *status)
 {
-	double t0 = mono_s(), left;
-	bool tty = isatty(STDERR_FILENO);
+	pid_t r = waitpid(pid, status, WNOHANG);
 
-	while (!stop_requested && (left = seconds - (mono_s() - t0)) > 0) {
-		if (tty)
-			fprintf(stderr, "\rrecording: %.0f/%.0f s (Ctrl-C stops early)  ", mono_s() - t0, seconds);
-		usleep((useconds_t)(left > 0.2 ? 200000 : left * 1e6));
+	if (stop_requested)
+		kill(pid, SIGINT); /* Ctrl-C: let the command stop, then report */
+	return r == pid || (r < 0 && errno != EINTR);
+}
+
+/* One interval's line or JSON object */
+static void interval_out(struct collector *c, const struct record_opts *ro, double t_s, bool *header)
+{
+	struct json *rep = collector_interval(c), *iv;
+
+	if (!rep)
+		return;
+	iv = interval_json(rep, t_s);
+	if (ro->json) {
+		json_write(stdout, iv, false);
+		fputc('\n', stdout);
+		fflush(stdout);
+	} else if (!ro->quiet) {
+		if (!*header)
+			interval_print_header(stdout);
+		*header = true;
+		interval_print(stdout, iv);
 	}
+	json_free(iv);
+	json_free(rep);
+}
+
+/* Until the command exits (pid > 0) or the duration is over, or Ctrl-C; with -I a line per
+ * interval; a progress line on a terminal otherwise. Sleeps until the next thing to do: the
+ * command's exit interrupts the sleep (SIGCHLD), so the tracer adds no wakeups of its own
+ * beyond one per interval (and five a second for the progress line). */
+static void record_wait(struct collector *c, const struct record_opts *ro, pid_t pid, int *status)
+{
+	double t0 = mono_s(), next = ro->interval_s, now, wake;
+	bool tty = isatty(STDERR_FILENO) && !ro->interval_s && pid <= 0, header = false;
+
+	for (;;) {
+		now = mono_s() - t0;
+		if (pid > 0 ? command_done(pid, status) : (stop_requested || now >= ro->duration_s))
+			break;
+		if (ro->interval_s && now >= next) {
+			interval_out(c, ro, now, &header);
+			next += ro->interval_s;
+			continue;
+		}
+		if (tty)
+			fprintf(stderr, "\rrecording: %.0f/%.0f s (Ctrl-C stops early)  ", now, ro->duration_s);
+		wake = ro->interval_s ? next - now : 3600;
+		if (pid <= 0 && ro->duration_s - now < wake)
+			wake = ro->duration_s - now;
+		if (tty && wake > 0.2)
+			wake = 0.2;
+		if (pid > 0 && wake > 0.5) /* a child that exits before the sleep starts: late by 0.5 s */
+			wake = 0.5;
+		usleep((useconds_t)(wake > 0 ? wake * 1e6 : 0));
+	}
+	if (ro->interval_s) /* the part since the last line */
+		interval_out(c, ro, mono_s() - t0, &header);
 	if (tty)
 		fprintf(stderr, "\r%60s\r", "");
 }
@@ -236,10 +301,14 @@ int cmd_record(int argc, char **argv)
 	hp = hotplug_watch_start();
 	t0 = mono_s();
 	if (ro.argc > 0) {
-		if (run_command(ro.argv, &status))
+		pid_t pid = start_command(ro.argv);
+
+		if (pid < 0)
 			rc = LT_EXIT_FAIL;
+		else
+			record_wait(c, &ro, pid, &status);
 	} else {
-		wait_duration(ro.duration_s);
+		record_wait(c, &ro, 0, &status);
 	}
 	rep = collector_rep_end(c);
 	hpj = hotplug_watch_stop(hp);
@@ -276,7 +345,7 @@ int cmd_record(int argc, char **argv)
 	collector_close(c); /* detach before printing: nothing stays attached */
 
 	if (ro.json)
-		json_write(stdout, res, true);
+		json_write(stdout, res, !ro.interval_s); /* -I --json: one object per line, this the last */
 	else if (!ro.quiet)
 		summary_print(stdout, res);
 	if (ro.output && (werr = json_write_file_atomic(ro.output, res))) {

@@ -13,6 +13,7 @@ struct record_opts {
 	bool duration_given;
 	const char *output;
 	bool json, quiet;
+	double interval_s;         /* -I: a line (or, with --json, an object) per interval; 0 none */
 	char **argv; /* COMMAND after -- */
 	int argc;
 };

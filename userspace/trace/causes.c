@@ -12,7 +12,10 @@
  * told by the csd type in bpf/core_fixes.bpf.h), and remote wakeups are also told by csd
  * type on kernels before 6.3 (csd_queue_cpu reports them as sched_ttwu_pending).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include "bpf/lt_names.h"
 #include "causes.h"
 #include "lib/kallsyms.h"
@@ -78,6 +81,65 @@ size_t causes_resolve(struct lt_callback *out, size_t max)
 		strncpy(out[k].name, q[i].found, sizeof(out[k].name) - 1);
 		out[k].name[sizeof(out[k].name) - 1] = '\0';
 		k++;
+	}
+	return k;
+}
+
+size_t cb_counts_read(int fd, unsigned int nr_possible, struct lt_cb_count *out)
+{
+	struct lt_cb_key key, next;
+	__u64 *vals = calloc(nr_possible, sizeof(__u64));
+	size_t n = 0;
+	void *prev = NULL;
+
+	if (!vals)
+		return 0;
+	while (n < LT_MAX_CB_COUNTS && !bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;
+		out[n].k = key;
+		out[n].n = 0;
+		out[n].name[0] = '\0';
+		for (unsigned int cpu = 0; cpu < nr_possible; cpu++)
+			out[n].n += vals[cpu];
+		n++;
+	}
+	free(vals);
+	return n;
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+	const struct lt_cb_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return x->k.func < y->k.func ? -1 : x->k.func > y->k.func;
+}
+
+size_t cb_counts_delta(const struct lt_cb_count *base, size_t nb, struct lt_cb_count *rep, size_t n,
+		       const struct ksym_table *ks)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < nb; j++)
+			if (!memcmp(&base[j].k, &rep[i].k, sizeof(struct lt_cb_key))) {
+				rep[i].n -= base[j].n;
+				break;
+			}
+		if (rep[i].n)
+			rep[k++] = rep[i];
+	}
+	qsort(rep, k, sizeof(rep[0]), by_count_desc);
+	for (size_t i = 0; i < k; i++) {
+		uint64_t off = 0;
+		const char *f = ksym_table_find(ks, rep[i].k.func, &off);
+
+		/* a callback is a function's start: anything else is not its name */
+		snprintf(rep[i].name, sizeof(rep[i].name), "%s", f && !off ? f : "");
 	}
 	return k;
 }

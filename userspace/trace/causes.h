@@ -5,7 +5,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "analysis/snapshot.h"
 
+struct ksym_table;
 
 struct lt_callback {
 	uint64_t addr;
@@ -16,5 +18,13 @@ struct lt_callback {
 /* Resolve the callback names of every cause from /proc/kallsyms; the aliases of older and
  * newer kernels that this one lacks are skipped. Returns how many were found (<= max). */
 size_t causes_resolve(struct lt_callback *out, size_t max);
+
+/* The cb_counts map (queued calls per callback and cause) summed over CPUs into out
+ * (LT_MAX_CB_COUNTS entries); returns how many */
+size_t cb_counts_read(int fd, unsigned int nr_possible, struct lt_cb_count *out);
+/* rep[] minus base[] in place, zero rows dropped, most first, named from ks (kallsyms);
+ * returns how many are left */
+size_t cb_counts_delta(const struct lt_cb_count *base, size_t nb, struct lt_cb_count *rep, size_t n,
+		       const struct ksym_table *ks);
 
 #endif

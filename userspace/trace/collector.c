@@ -46,6 +46,10 @@ struct collector {
 	struct lt_counters base[LT_MAX_CPUS];
 	struct irq_snapshot irq_base;
 	__u64 t0;
+	/* record -I: the counters and /proc/interrupts at the last interval's end */
+	struct lt_counters *ival_prev;
+	struct irq_snapshot ival_irq;
+	__u64 ival_t;
 	/* senders: the map at rep start; kallsyms for their stacks (read at the first rep end) */
 	struct sender_rows *snd_base;
 	struct ksym_table *ksyms;
@@ -322,6 +326,7 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 			unload(c);
 	senders_rows_free(c->snd_base);
 	ksym_table_free(c->ksyms);
+	free(c->ival_prev);
 	}
 	if (rc) {
 		if (rc == 1)
@@ -363,70 +368,6 @@ static __u64 now_ns(void)
 }
 
 /* cb_counts summed over CPUs into out (at most LT_MAX_CB_COUNTS entries) */
-static size_t read_cb_counts(const struct collector *c, struct lt_cb_count *out)
-{
-	int fd = bpf_map__fd(c->skel->maps.cb_counts);
-	struct lt_cb_key key, next;
-	__u64 *vals = calloc(c->info.nr_possible, sizeof(__u64));
-	size_t n = 0;
-	void *prev = NULL;
-
-	if (!vals)
-		return 0;
-	while (n < LT_MAX_CB_COUNTS && !bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, vals))
-			continue;
-		out[n].k = key;
-		out[n].n = 0;
-		out[n].name[0] = '\0';
-		for (unsigned int cpu = 0; cpu < c->info.nr_possible; cpu++)
-			out[n].n += vals[cpu];
-		n++;
-	}
-	free(vals);
-	return n;
-}
-
-static int by_count_desc(const void *a, const void *b)
-{
-	const struct lt_cb_count *x = a, *y = b;
-
-	if (x->n != y->n)
-		return x->n < y->n ? 1 : -1;
-	return x->k.func < y->k.func ? -1 : x->k.func > y->k.func;
-}
-
-/* The rep's calls per callback: now - baseline, named from kallsyms, most first */
-static void cb_counts_delta(struct collector *c)
-{
-	uint64_t addrs[LT_MAX_CB_COUNTS];
-	size_t k = 0, n = read_cb_counts(c, c->cb_rep);
-
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < c->nr_cb_base; j++)
-			if (!memcmp(&c->cb_base[j].k, &c->cb_rep[i].k, sizeof(struct lt_cb_key))) {
-				c->cb_rep[i].n -= c->cb_base[j].n;
-				break;
-			}
-		if (c->cb_rep[i].n)
-			c->cb_rep[k++] = c->cb_rep[i];
-	}
-	qsort(c->cb_rep, k, sizeof(c->cb_rep[0]), by_count_desc);
-	for (size_t i = 0; i < k; i++)
-		addrs[i] = c->cb_rep[i].k.func;
-	if (k) {
-		char(*names)[128] = calloc(k, 128);
-
-		if (names && !ksym_names(addrs, k, names))
-			for (size_t i = 0; i < k; i++)
-				snprintf(c->cb_rep[i].name, sizeof(c->cb_rep[i].name), "%s", names[i]);
-		free(names);
-	}
-	c->nr_cb_rep = k;
-}
-
 int collector_rep_begin(struct collector *c)
 {
 	size_t hsz = sizeof(struct lt_hist) * c->info.nr_possible;
@@ -442,7 +383,7 @@ int collector_rep_begin(struct collector *c)
 	free(zero);
 	/* callbacks before counters here, after them at the end: a call between the two reads is
 	 * then in the callbacks' delta, never only in the counters' (other is always named) */
-	c->nr_cb_base = read_cb_counts(c, c->cb_base);
+	c->nr_cb_base = cb_counts_read(bpf_map__fd(c->skel->maps.cb_counts), c->info.nr_possible, c->cb_base);
 	senders_rows_free(c->snd_base);
 	c->snd_base = c->info.senders ? senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible) : NULL;
 	/* /proc/interrupts right before the counters, here as at the end: both windows lag the
@@ -451,6 +392,13 @@ int collector_rep_begin(struct collector *c)
 	irq_snapshot_read(&c->irq_base);
 	rc = read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, c->base, sizeof(struct lt_counters));
 	c->t0 = now_ns();
+	/* intervals start with the rep */
+	if (!c->ival_prev)
+		c->ival_prev = calloc(c->info.nr_possible, sizeof(*c->ival_prev));
+	if (c->ival_prev)
+		memcpy(c->ival_prev, c->base, sizeof(*c->ival_prev) * c->info.nr_possible);
+	c->ival_irq = c->irq_base;
+	c->ival_t = c->t0;
 	return rc;
 }
 
@@ -464,8 +412,6 @@ static struct json *rep_json(struct collector *c, const struct lt_counters *pc, 
 	struct json *rep;
 
 	if (c->info.senders) {
-		if (!c->ksyms)
-			c->ksyms = ksym_table_load();
 		snap.nr_senders = senders_delta(c->snd_base, end, bpf_map__fd(c->skel->maps.sender_stacks), c->ksyms,
 						c->opts.stacks, &snd);
 		snap.senders = snd;
@@ -499,7 +445,10 @@ struct json *collector_rep_end(struct collector *c)
 			goto out;
 	for (size_t i = 0; i < (size_t)c->info.nr_possible * LT_NR_HISTS; i++)
 		hist_untear(&hs[i]);
-	cb_counts_delta(c);
+	c->nr_cb_rep = cb_counts_read(bpf_map__fd(c->skel->maps.cb_counts), c->info.nr_possible, c->cb_rep);
+	if (!c->ksyms)
+		c->ksyms = ksym_table_load();
+	c->nr_cb_rep = cb_counts_delta(c->cb_base, c->nr_cb_base, c->cb_rep, c->nr_cb_rep, c->ksyms);
 	/* deltas, per CPU: every field of lt_counters is a u64 */
 	for (unsigned int cpu = 0; cpu < c->info.nr_possible; cpu++) {
 		__u64 *a = (__u64 *)&now[cpu], *b = (__u64 *)&c->base[cpu];
@@ -512,6 +461,50 @@ out:
 	senders_rows_free(snd_end);
 	free(now);
 	free(hs);
+	return rep;
+}
+
+struct json *collector_interval(struct collector *c)
+{
+	struct lt_counters *now = calloc(c->info.nr_possible, sizeof(*now));
+	struct lt_hist *hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*hs));
+	struct irq_snapshot *irq = malloc(sizeof(*irq));
+	uint64_t ev_plus1 = c->info.ev_plus1, ev_zero = c->info.ev_zero;
+	struct json *rep = NULL;
+	__u64 t;
+
+	if (!now || !hs || !irq || !c->ival_prev)
+		goto out;
+	irq_snapshot_read(irq);
+	if (read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, now, sizeof(*now)))
+		goto out;
+	t = now_ns();
+	for (unsigned int cpu = 0; cpu < c->info.nr_possible; cpu++) {
+		__u64 *a = (__u64 *)&now[cpu], *b = (__u64 *)&c->ival_prev[cpu];
+
+		for (size_t i = 0; i < sizeof(struct lt_counters) / 8; i++) {
+			__u64 v = a[i];
+
+			a[i] -= b[i];
+			b[i] = v;
+		}
+	}
+	{
+		/* no histograms, callbacks or senders in an interval: the rep has them */
+		struct lt_snapshot snap = { .pc = now, .hs = hs, .duration_ns = t - c->ival_t, .irq_begin = &c->ival_irq,
+					    .irq_end = irq };
+
+		rep = metrics_rep_json(&c->info, &snap);
+	}
+	/* the scheme evidence is the rep's to count, once */
+	c->info.ev_plus1 = ev_plus1;
+	c->info.ev_zero = ev_zero;
+	c->ival_irq = *irq;
+	c->ival_t = t;
+out:
+	free(now);
+	free(hs);
+	free(irq);
 	return rep;
 }
 

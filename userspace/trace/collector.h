@@ -34,6 +34,10 @@ int collector_rep_begin(struct collector *c);
 /* End of a rep: returns the rep object of the schema ({duration_ns, metrics, procfs});
  * the caller adds "workload": {ops, ops_per_s} if it ran one. */
 struct json *collector_rep_end(struct collector *c);
+/* record -I: the counters since the last interval (or the rep's start) as a rep object without
+ * histograms, callbacks or senders; the rep itself is not touched. NULL if the maps cannot be
+ * read. */
+struct json *collector_interval(struct collector *c);
 /* The result document without reps: schema, tool, host, kernel, probes, and an
  * empty "reps" array to push rep objects into. The caller sets "scenario". */
 struct json *collector_result_new(struct collector *c);
