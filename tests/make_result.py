@@ -15,6 +15,7 @@ lognormal samples put into lazytlb's log-linear buckets.
       [--hist NAME=MEDIAN[:SIGMA[:EVENTS_PER_S]]]   under metrics.hist
       [--null PATH]         the metric is unavailable (null) in every rep
       [--schema S]          write another schema string
+      [--others-share F]    each rep's noise: others took F of the measured CPU time
 PATH is dotted inside a rep (metrics.ipi.by_cause.tlb_flush).
 """
 import argparse
@@ -173,6 +174,7 @@ def main():
     ap.add_argument("--scale", action="append", default=[])
     ap.add_argument("--hist", action="append", default=[])
     ap.add_argument("--null", action="append", default=[])
+    ap.add_argument("--others-share", type=float, default=None)
     a = ap.parse_args()
     rng = random.Random(a.seed)
 
@@ -222,6 +224,11 @@ def main():
         rep["workload"]["ops_per_s"] = rep["workload"]["ops"] / secs
         for p in a.null:
             put(rep, p, None)
+        if a.others_share is not None:
+            cs = a.nr_cpus * secs
+            rep["noise"] = {"others_cpu_s": a.others_share * cs, "others_cpu_share": a.others_share,
+                            "own_cpu_s": (1 - a.others_share) * cs, "steal_s": 0.0, "steal_share": 0.0,
+                            "other_interrupts": 100, "source": "make_result.py"}
         reps.append(rep)
 
     doc = {

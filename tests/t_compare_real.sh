@@ -45,7 +45,9 @@ for d in A B; do
 		fail "lazytlb run works for record but failed: $(tail -n 1 run.log)"
 done
 "$LAZYTLB" compare --json runA/ctxsw.json runB/ctxsw.json >runs.json 2>err || fail "compare runs: $(cat err)"
-[ -s err ] && fail "compare of two 3-rep runs of one scenario warned: $(cat err)"
+# the only warning allowed: that the machine's other work differed between the runs (noise)
+grep -v "other work took" err > err2
+[ -s err2 ] && fail "compare of two 3-rep runs of one scenario warned: $(cat err2)"
 python3 - runs.json <<'EOF' || fail "run comparison lacks p-values"
 import json, sys
 c = json.load(open(sys.argv[1]))

@@ -147,7 +147,7 @@ static void change_cells(struct out *o, const struct cmp_row *r, size_t i)
 {
 	const struct cmp_change *c = &r->chg[i];
 	char buf[64], raw[48];
-	const char *mark = c->significant ? (o->fmt == CMP_MARKDOWN ? " \\*" : "*") : "";
+	const char *mark = c->significant ? (o->fmt == CMP_MARKDOWN ? " \\*" : "*") : c->noisy ? "~" : "";
 
 	if (o->fmt == CMP_CSV) {
 		/* a text row has no change to quantify: empty cells */
@@ -282,7 +282,9 @@ static void print_legend(struct out *o, const struct cmp_table *t)
 	fprintf(o->f,
 		"\n%s = significant at p < %g: Welch's t-test over reps for rates; for percentiles, the two-sample\n"
 		"Kolmogorov-Smirnov test on the histograms merged over reps, with a CDF gap D >= %g.\n"
-		"Counters are per second of each rep. p-values are in --json and --csv.\n",
+		"Counters are per second of each rep. p-values are in --json and --csv.\n"
+		"~ = the test says significant, but other work on the measured CPUs (rep noise: others' CPU\n"
+		"time and steal, from /proc/stat) differed enough between the files to explain the change.\n",
 		o->fmt == CMP_MARKDOWN ? "\\*" : "*", t->opts.alpha, t->opts.ks_min_d);
 }
 
@@ -372,6 +374,7 @@ static struct json *row_json(const struct cmp_table *t, const struct cmp_row *r)
 			json_set(jc, "df", num_or_null(c->test.df));
 		json_set(jc, "p_value", num_or_null(c->test.p));
 		json_set(jc, "significant", json_bool(c->significant));
+		json_set(jc, "noisy", json_bool(c->noisy));
 	}
 	return o;
 }

@@ -76,6 +76,12 @@ static void set_change(const struct cmp_table *t, struct cmp_row *r, size_t i, s
 	c->change_pct = pct_change(r->val[0].s.mean, r->val[i].s.mean);
 	c->test = test;
 	c->significant = test.p < t->opts.alpha && extra;
+	/* the run's other work could have moved it that far: say so instead (headline and rates;
+	 * the scheme row and what-if shares are not rates of the machine's time) */
+	if (c->significant && fabs(c->change_pct) <= result_noise_bound_pct(t->files, i)) {
+		c->significant = false;
+		c->noisy = true;
+	}
 }
 
 static void welch_changes(const struct cmp_table *t, struct cmp_row *r)

@@ -23,6 +23,7 @@ struct cmp_change {
 	double change_pct;      /* (new - base) / |base| * 100; NaN when not comparable */
 	struct stats_test test; /* Welch over reps, or KS on merged histograms */
 	bool significant;
+	bool noisy;             /* the test said significant, but the change is within the noise's reach */
 };
 
 struct cmp_row {

@@ -514,6 +514,29 @@ static struct json *remote_flush_json(const struct lt_trace_info *c, const struc
 	return o;
 }
 
+/* What else ran on the measured CPUs: others' CPU time and steal as shares of the measured CPU
+ * time, interrupts other than IPIs. compare flags a change smaller than the noise's. */
+static struct json *noise_json(const struct lt_trace_info *c, const struct lt_noise *n)
+{
+	struct json *o;
+	double others;
+
+	if (!n->known || !(n->cpus_s > 0))
+		return json_null();
+	/* busy can exceed the window by a tick per CPU (/proc/stat counts in jiffies) */
+	others = (n->busy_s < n->cpus_s ? n->busy_s : n->cpus_s) - n->own_s;
+	others = others > 0 ? others : 0;
+	o = json_object();
+	json_set(o, "others_cpu_s", json_double(others));
+	json_set(o, "others_cpu_share", json_double(others / n->cpus_s));
+	json_set(o, "own_cpu_s", json_double(n->own_s));
+	json_set(o, "steal_s", json_double(n->steal_s));
+	json_set(o, "steal_share", json_double(n->steal_s / n->cpus_s));
+	json_set(o, "other_interrupts", json_u64(n->other_interrupts));
+	json_set(o, "source", json_string("/proc/stat busy minus getrusage of lazytlb and its command; /proc/interrupts"));
+	return o;
+}
+
 struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot *s)
 {
 	const struct lt_counters *pc = s->pc;
@@ -560,6 +583,7 @@ struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot 
 	}
 	json_set(h, "nohz_interruption_ns", hist_json_sel(c, hs, LT_H_NOHZ_INTERRUPTION, "ns", vec_exit));
 	json_set(m, "whatif", whatif_json(c, pc));
+	json_set(rep, "noise", noise_json(c, &s->noise));
 	pf = json_set(rep, "procfs", json_object());
 	json_set(pf, "interrupts_delta", irq_snapshot_delta_json(s->irq_begin, s->irq_end));
 	return rep;

@@ -34,6 +34,15 @@ struct lt_sender {
 	unsigned int depth;
 };
 
+/* what else ran on the measured CPUs during a rep (issue 16): CPU time not spent by lazytlb or
+ * the command it ran, steal time, interrupts other than IPIs */
+struct lt_noise {
+	bool known;
+	double cpus_s;                         /* measured CPUs x the rep's duration */
+	double busy_s, own_s, steal_s;         /* /proc/stat busy and steal; getrusage self + children */
+	uint64_t other_interrupts;             /* /proc/interrupts: all minus the IPI rows */
+};
+
 struct lt_trace_info {
 	unsigned int nr_cpu_ids;               /* the kernel's nr_cpu_ids */
 	unsigned int nr_possible;              /* values per per-CPU map element */
@@ -61,6 +70,7 @@ struct lt_snapshot {
 	size_t nr_cbs;
 	const struct lt_sender *senders;       /* requests per sender, most first */
 	size_t nr_senders;
+	struct lt_noise noise;
 };
 
 /* The result document without reps (schema, tool, host, kernel, probes, options, "reps": []) */

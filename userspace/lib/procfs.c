@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -233,6 +234,46 @@ void kconfig_free(struct kconfig *k)
 	if (k)
 		free(k->text);
 	free(k);
+}
+
+int cpu_times_read(struct cpu_times *t)
+{
+	FILE *f = fopen("/proc/stat", "r");
+	double hz = (double)sysconf(_SC_CLK_TCK);
+	char line[512];
+
+	memset(t, 0, sizeof(*t));
+	if (!f)
+		return -errno;
+	if (!(hz > 0))
+		hz = 100;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v[8] = {};
+		unsigned int cpu;
+
+		if (strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9')
+			continue;
+		/* cpuN user nice system idle iowait irq softirq steal (guest time is inside user) */
+		if (sscanf(line + 3, "%u %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0], &v[1], &v[2], &v[3],
+			   &v[4], &v[5], &v[6], &v[7]) < 8 || cpu >= 1024)
+			continue;
+		t->busy[cpu] = (double)(v[0] + v[1] + v[2] + v[5] + v[6]) / hz;
+		t->steal[cpu] = (double)v[7] / hz;
+		if (cpu + 1 > t->nr_cpus)
+			t->nr_cpus = cpu + 1;
+	}
+	fclose(f);
+	return 0;
+}
+
+double self_cpu_seconds(void)
+{
+	struct rusage a = {}, b = {};
+
+	getrusage(RUSAGE_SELF, &a);
+	getrusage(RUSAGE_CHILDREN, &b);
+	return (double)(a.ru_utime.tv_sec + a.ru_stime.tv_sec + b.ru_utime.tv_sec + b.ru_stime.tv_sec) +
+	       (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec + b.ru_utime.tv_usec + b.ru_stime.tv_usec) / 1e6;
 }
 
 void read_line(const char *path, char *buf, size_t len)

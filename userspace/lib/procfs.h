@@ -35,6 +35,16 @@ int irq_snapshot_read_file(const char *path, struct irq_snapshot *s); /* a saved
  * shows online CPUs only) has null per-CPU deltas and is left out of the sums, and listed. */
 struct json *irq_snapshot_delta_json(const struct irq_snapshot *a, const struct irq_snapshot *b);
 
+/* /proc/stat per CPU, in seconds since boot: busy (user, nice, system, irq, softirq) and
+ * steal (time a hypervisor ran something else on this vCPU) */
+struct cpu_times {
+	unsigned int nr_cpus;            /* highest CPU number with a line + 1 */
+	double busy[1024], steal[1024];
+};
+int cpu_times_read(struct cpu_times *t);
+/* CPU time of this process's threads and its reaped children (getrusage), in seconds */
+double self_cpu_seconds(void);
+
 /* kernel config value of `name` ("y", "m", "n" for "is not set", "absent"), and
  * where it came from ("/proc/config.gz", "/boot/config-<release>", or NULL) */
 struct kconfig;

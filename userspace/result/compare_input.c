@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* compare_input.c - loading, labelling and walking result files (see compare_input.h). */
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/cli.h"
@@ -324,6 +325,34 @@ static void warn_scenario_field(const struct lt_result *a, const struct lt_resul
 	free(sy);
 }
 
+double result_noise_share(const struct lt_result *r)
+{
+	double sum = 0;
+	size_t k = 0;
+
+	for (size_t i = 0; i < r->nreps; i++) {
+		const struct json *o = json_path(json_at(r->reps, i), "noise.others_cpu_share");
+		const struct json *st = json_path(json_at(r->reps, i), "noise.steal_share");
+
+		if (!json_is_number(o))
+			continue;
+		sum += json_as_double(o) + (json_is_number(st) ? json_as_double(st) : 0);
+		k++;
+	}
+	return k ? sum / (double)k : NAN;
+}
+
+double result_noise_bound_pct(const struct lt_result *r, size_t i)
+{
+	double dn = fabs(result_noise_share(&r[i]) - result_noise_share(&r[0]));
+
+	if (isnan(dn) || dn < 0.02)
+		return 0;
+	if (dn >= 0.95)
+		return INFINITY;
+	return (1 / ((1 - dn) * (1 - dn)) - 1) * 100;
+}
+
 void results_warnings(const struct lt_result *r, size_t n, struct json *arr)
 {
 	static const char *const fields[] = { "scenario.name", "scenario.workload", "scenario.params" };
@@ -334,6 +363,11 @@ void results_warnings(const struct lt_result *r, size_t n, struct json *arr)
 						    r[i].path, r[i].nreps, r[i].nreps == 1 ? "" : "s"));
 		for (size_t f = 0; i > 0 && f < sizeof(fields) / sizeof(fields[0]); f++)
 			warn_scenario_field(&r[0], &r[i], fields[f], arr);
+		if (i > 0 && result_noise_bound_pct(r, i) > 0)
+			json_push(arr, json_stringf("%s: other work took %.0f%% of the measured CPUs' time, %.0f%% in %s: "
+						    "changes within +-%.0f%% are marked ~ (noise), not significant",
+						    r[i].path, 100 * result_noise_share(&r[i]), 100 * result_noise_share(&r[0]),
+						    r[0].path, result_noise_bound_pct(r, i)));
 	}
 }
 

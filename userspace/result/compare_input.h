@@ -40,7 +40,15 @@ void result_kernel_name(const struct lt_result *r, size_t n, size_t i, char *buf
 int results_bad_option(int c, char *const *argv);
 /* A string field of the document ("kernel.release"), or dflt. */
 const char *result_str(const struct lt_result *r, const char *dotted, const char *dflt);
-/* Warnings worth a line on stderr: too few reps, scenarios that differ.
+/* The share of the measured CPU time that something else took during the reps (mean over
+ * reps of noise.others_cpu_share + noise.steal_share), NaN in files without it */
+double result_noise_share(const struct lt_result *r);
+/* How far (in %) a rate may move from that noise alone between files 0 and i: a change dn
+ * in others' share takes CPU from the workload's threads and from their peers alike, so a
+ * rate can move by up to 1/(1-dn)^2 (a busy peer: tlb_flush IPIs/s 411 vs 1,216, +196%, at
+ * dn ~ 0.5). 0 when dn < 0.02 or unknown, INFINITY at dn >= 0.95. */
+double result_noise_bound_pct(const struct lt_result *r, size_t i);
+/* Warnings worth a line on stderr: too few reps, scenarios that differ, noise that differs.
  * Appends one string per warning to arr (a JSON array). */
 void results_warnings(const struct lt_result *r, size_t n, struct json *arr);
 

@@ -46,6 +46,9 @@ struct collector {
 	struct lt_counters base[LT_MAX_CPUS];
 	struct irq_snapshot irq_base;
 	__u64 t0;
+	/* noise: /proc/stat and our own CPU time at rep start */
+	struct cpu_times ct_base;
+	double own_base;
 	/* record -I: the counters and /proc/interrupts at the last interval's end */
 	struct lt_counters *ival_prev;
 	struct irq_snapshot ival_irq;
@@ -390,6 +393,8 @@ int collector_rep_begin(struct collector *c)
 	 * /proc reads by the same read time, so ground truth and counts cover equal times (with
 	 * /proc read after the counters here, a loaded TCG guest counted 3 TLB IPIs more in 75) */
 	irq_snapshot_read(&c->irq_base);
+	cpu_times_read(&c->ct_base);
+	c->own_base = self_cpu_seconds();
 	rc = read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, c->base, sizeof(struct lt_counters));
 	c->t0 = now_ns();
 	/* intervals start with the rep */
@@ -402,6 +407,37 @@ int collector_rep_begin(struct collector *c)
 	return rc;
 }
 
+/* What else ran on the measured CPUs since the rep began */
+static void noise_read(struct collector *c, const struct irq_snapshot *irq_end, double secs, struct lt_noise *n)
+{
+	struct cpu_times *ct = malloc(sizeof(*ct));
+	static const int ipi_rows[] = { 1, 2, 4, 5 }; /* CAL RES IPI DBL (TLB is inside CAL) */
+
+	memset(n, 0, sizeof(*n));
+	if (!ct || cpu_times_read(ct)) {
+		free(ct);
+		return;
+	}
+	n->own_s = self_cpu_seconds() - c->own_base;
+	for (unsigned int cpu = 0; cpu < ct->nr_cpus && cpu < LT_MAX_CPUS; cpu++) {
+		if (!(c->info.cpu_mask[cpu / 64] & (1ULL << (cpu % 64))))
+			continue;
+		n->cpus_s += secs;
+		n->busy_s += ct->busy[cpu] - c->ct_base.busy[cpu];
+		n->steal_s += ct->steal[cpu] - c->ct_base.steal[cpu];
+		if (irq_end->present[LT_IRQ_ALL] && cpu < 1024) {
+			uint64_t all = irq_end->per_cpu[LT_IRQ_ALL][cpu] - c->irq_base.per_cpu[LT_IRQ_ALL][cpu];
+
+			for (size_t r = 0; r < sizeof(ipi_rows) / sizeof(ipi_rows[0]); r++)
+				if (irq_end->present[ipi_rows[r]])
+					all -= irq_end->per_cpu[ipi_rows[r]][cpu] - c->irq_base.per_cpu[ipi_rows[r]][cpu];
+			n->other_interrupts += all;
+		}
+	}
+	n->known = true;
+	free(ct);
+}
+
 /* The rep's snapshot to its JSON; `end`: the senders map read right after the counters */
 static struct json *rep_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs,
 			     __u64 duration_ns, const struct irq_snapshot *irq_end, struct sender_rows *end)
@@ -411,6 +447,7 @@ static struct json *rep_json(struct collector *c, const struct lt_counters *pc, 
 	struct lt_sender *snd = NULL;
 	struct json *rep;
 
+	noise_read(c, irq_end, (double)duration_ns / 1e9, &snap.noise);
 	if (c->info.senders) {
 		snap.nr_senders = senders_delta(c->snd_base, end, bpf_map__fd(c->skel->maps.sender_stacks), c->ksyms,
 						c->opts.stacks, &snd);
