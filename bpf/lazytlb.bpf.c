@@ -82,11 +82,16 @@ struct {
 	__type(value, struct lt_sender_val);
 } senders SEC(".maps");
 
+/* Not a STACK_TRACE map: before the clamp in stackid_init() (6.12.117 has it, Debian 6.1.176
+ * not), bpf_get_stackid() copied every frame the callchain returned into a bucket sized for
+ * value_size/8, and powerpc's perf_callchain_kernel() adds a context marker per interrupt
+ * frame beyond that cap: a 6.1 ppc64el guest oopsed on the corrupted memory. bpf_get_stack()
+ * clamps its copy to the buffer on every kernel; the frames are kept by their hash. */
 struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, LT_MAX_SENDER_STACKS);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, LT_SENDER_DEPTH * sizeof(__u64));
+	__type(key, __u64);
+	__type(value, __u64[LT_SENDER_DEPTH]);
 } sender_stacks SEC(".maps");
 
 /* the mm_struct kmem_cache, read once from &mm_cachep (kmem_cache_free fallback) */
@@ -440,21 +445,41 @@ static __always_inline void whatif_kernel_skipped(struct lt_counters *c, struct 
 static __always_inline void sender_stack(void *ctx)
 {
 	struct lt_scratch *s;
+	__u64 h = 14695981039346656037ULL; /* FNV-1a over the frames */
+	long n;
 
 	if (!cfg.senders || !(s = scr()))
 		return;
-	s->sender_stack = bpf_get_stackid(ctx, &sender_stacks, BPF_F_FAST_STACK_CMP);
+	s->sender_stack = 0;
+	n = bpf_get_stack(ctx, s->sender_ips, sizeof(s->sender_ips), 0); /* zero-fills the rest */
+	if (n <= 0)
+		return;
+	for (int i = 0; i < LT_SENDER_DEPTH; i++)
+		h = (h ^ s->sender_ips[i]) * 1099511628211ULL;
+	h = h ? h : 1;
+	/* a stack seen before is only looked up: its bucket is written once */
+	if (!bpf_map_lookup_elem(&sender_stacks, &h) &&
+	    bpf_map_update_elem(&sender_stacks, &h, s->sender_ips, BPF_NOEXIST) && !bpf_map_lookup_elem(&sender_stacks, &h))
+		return; /* full: the request is counted without its stack */
+	s->sender_stack = h;
 }
 
 /* one request to `cpu` by the current task, with the stack sender_stack() took */
 static __always_inline void sender_count(struct lt_counters *c, __u32 cpu, __u32 cause, __u32 st)
 {
-	struct lt_sender_key k = { .cause = cause, .stack = -1 };
+	struct lt_sender_key k = { .cause = cause };
 	struct lt_scratch *s = scr();
 	struct lt_sender_val *v;
 
-	if (cfg.sender_cpus_set && (cpu >= LT_MAX_CPUS || !(cfg.sender_cpus[(cpu / 64) % (LT_MAX_CPUS / 64)] & (1ULL << (cpu % 64)))))
-		return;
+	if (cfg.sender_cpus_set) {
+		__u32 word = cpu / 64;
+
+		if (cpu >= LT_MAX_CPUS)
+			return;
+		barrier_var(word); /* the mask kept for the 6.1 verifier: is_nohz_full() says why */
+		if (!(cfg.sender_cpus[word & (LT_MAX_CPUS / 64 - 1)] & (1ULL << (cpu % 64))))
+			return;
+	}
 	k.tgid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(k.comm, sizeof(k.comm));
 	if (s)
@@ -485,11 +510,14 @@ static __always_inline void on_request(__u32 cpu, __u32 cause, __u64 mm, __u32 f
 
 	if (!c)
 		return;
-	/* checked after the barrier, on the register the index uses: in lt_arch_send_one (a
-	 * global function) clang otherwise indexed with a copy the 6.1 verifier saw unbounded */
-	barrier_var(cause);
+	/* Checked, then masked behind a barrier: in lt_arch_send_one (a global function) clang
+	 * indexed with a zero-extended copy of `cause` whose 32-bit check the 6.1 verifier did not
+	 * carry over ("R1 unbounded memory access"; moved by any code added here, e.g. senders).
+	 * The barrier keeps clang from dropping the mask as implied by the check. */
 	if (cause >= LT_NR_CAUSES)
 		return;
+	barrier_var(cause);
+	cause &= LT_CAUSE_IDX_MASK;
 	st = target_state(cs, cpu, mm, &ct);
 	c->ipi_sent++;
 	c->ipi_cause_state[cause][st % LT_NR_STATES]++;

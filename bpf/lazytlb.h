@@ -35,12 +35,11 @@ struct lt_cb_key {
  * (userspace/trace/senders.c). Only requests to the CPUs of cfg.sender_cpus when it is set. */
 #define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack */
 #define LT_MAX_SENDERS 4096
-#define LT_MAX_SENDER_STACKS 4096
+#define LT_MAX_SENDER_STACKS 2048
 struct lt_sender_key {
 	__u32 cause;
 	__u32 tgid;
-	__s32 stack;                /* sender_stacks id, < 0: the stack could not be kept */
-	__u32 pad;
+	__u64 stack;                /* sender_stacks key (a hash of the frames), 0: not kept */
 	char comm[16];
 };
 struct lt_sender_val {
@@ -220,8 +219,8 @@ struct lt_scratch {
 	__u64 rflush_mm;     /* the flushed mm, */
 	__u64 rflush_cand;   /* the other CPUs (0-63) in its mm_cpumask at remote_send_ipi, */
 	__u64 rflush_sent;   /* and those a TLB-flush call was queued for since */
-	__s32 sender_stack;  /* the kernel stack of the request being sent (senders) */
-	__u32 pad_sender;
+	__u64 sender_stack;  /* the kernel stack of the request being sent (senders): its hash, */
+	__u64 sender_ips[LT_SENDER_DEPTH]; /* and its frames */
 };
 
 /* ---- configuration written by userspace into .rodata before load ---- */

@@ -110,6 +110,9 @@
 #define LT_X_ENUM_MODE(id, name, doc) M_##id,
 
 enum lt_cause { LT_CAUSES(LT_X_ENUM_CAUSE) LT_NR_CAUSES };
+/* a cause index masked for the verifier (bpf/lazytlb.bpf.c on_request): causes fit in 16 */
+#define LT_CAUSE_IDX_MASK 15
+_Static_assert(LT_NR_CAUSES <= LT_CAUSE_IDX_MASK + 1, "causes outgrew LT_CAUSE_IDX_MASK");
 enum lt_state { LT_STATES(LT_X_ENUM_STATE) LT_NR_STATES };
 enum lt_flush_reason { LT_FLUSH_REASONS(LT_X_ENUM_FR) LT_NR_FLUSH_REASONS };
 enum lt_filter { LT_FILTERS(LT_X_ENUM_F) LT_NR_FILTERS };

@@ -45,6 +45,9 @@ static void usage(FILE *f)
 		"  -w, --warmup S         override the warmup, seconds (0: none)\n"
 		"  -o, --output DIR       where result files go (default results/)\n"
 		"      --no-whatif        do not evaluate the what-if filters\n"
+		"      --no-senders       do not count IPIs by sender (task and kernel callsite)\n"
+		"      --stacks           keep each sender's full kernel stack in the results\n"
+		"      --target-cpus CPUS count senders of the IPIs to these CPUs only\n"
 		"      --btf FILE         BTF for a kernel without /sys/kernel/btf/vmlinux\n"
 		"  -l, --list             list built-in scenarios and suites\n"
 		"  -q, --quiet            no progress line, no summary\n"
@@ -291,6 +294,8 @@ int cmd_run(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' }, { "warmup", required_argument, NULL, 'w' },
 		{ "output", required_argument, NULL, 'o' },  { "no-whatif", no_argument, NULL, 'N' },
 		{ "btf", required_argument, NULL, 'B' },     { "list", no_argument, NULL, 'l' },
+		{ "no-senders", no_argument, NULL, 'S' },    { "stacks", no_argument, NULL, 'K' },
+		{ "target-cpus", required_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },         { "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },          {}
 	};
@@ -325,6 +330,16 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'o': outdir = optarg; break;
 		case 'N': co.whatif = false; break;
+		case 'S': co.no_senders = true; break;
+		case 'K': co.stacks = true; break;
+		case 'T': {
+			uint64_t mask[1024 / 64];
+
+			if (lt_cpulist_arg(optarg, mask, 1024, err, sizeof(err)))
+				return lt_err(LT_EXIT_USAGE, "--target-cpus: %s", err);
+			co.sender_cpus = optarg;
+			break;
+		}
 		case 'B':
 			if (lt_btf_file_arg(optarg, err, sizeof(err)))
 				return lt_err(LT_EXIT_USAGE, "%s", err);

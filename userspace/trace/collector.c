@@ -177,6 +177,11 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 		struct bpf_program *bad = failing_prog(c->skel->obj, msg, sizeof(msg));
 		int h, m;
 
+		if (bad && lt_verbose && !c->opts.quiet) {
+			size_t sz;
+
+			fprintf(stderr, "lazytlb: %s: verifier log:\n%s\n", bpf_program__name(bad), bpf_program__log_buf(bad, &sz));
+		}
 		if (bad && prog_hook_mode(bpf_program__name(bad), &h, &m) && !c->demoted[h][m]) {
 			c->demoted[h][m] = true;
 			snprintf(c->demote_why[h][m], sizeof(c->demote_why[h][m]), "load failed: %s (%s)",

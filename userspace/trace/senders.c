@@ -99,14 +99,14 @@ static int by_requests_desc(const void *a, const void *b)
 	return strcmp(x->callsite, y->callsite);
 }
 
-/* the callsite and (when asked) the frames of stack `id` into s */
-static void symbolize(struct lt_sender *s, int stack_fd, __s32 id, const struct ksym_table *ks, bool stacks)
+/* the callsite and (when asked) the frames of stack `id` (sender_stacks key) into s */
+static void symbolize(struct lt_sender *s, int stack_fd, __u64 id, const struct ksym_table *ks, bool stacks)
 {
 	__u64 ips[LT_SENDER_DEPTH] = {};
 	unsigned int depth = 0;
 
-	snprintf(s->callsite, sizeof(s->callsite), "%s", id < 0 ? "(stack not kept)" : "(unknown)");
-	if (id < 0 || bpf_map_lookup_elem(stack_fd, &id, ips))
+	snprintf(s->callsite, sizeof(s->callsite), "%s", !id ? "(stack not kept)" : "(unknown)");
+	if (!id || bpf_map_lookup_elem(stack_fd, &id, ips))
 		return;
 	while (depth < LT_SENDER_DEPTH && ips[depth])
 		depth++;
