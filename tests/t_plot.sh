@@ -57,6 +57,19 @@ done
 [ "$(grep -c '^!\[' out/report.md)" = 8 ] || fail "report.md: $(grep -c '^!\[' out/report.md) images, want 8"
 grep -q '^## Comparison' out/report.md || fail "report.md: no comparison"
 grep -q '| metrics.ipi.sent/s |' out/report.md || fail "report.md: no compare rows"
+# files of different scenarios (`make run`) are never compared: a section each, key numbers
+# for a scenario with one file, a comparison among the files of one scenario
+mk -o mix-a.json --scenario ctxsw
+mk -o mix-b.json --scenario tlbflush --workload tlbflush --seed 2
+mk -o mix-c.json --scenario tlbflush --workload tlbflush --seed 3
+"$LAZYTLB" plot --no-render -o mix mix-a.json mix-b.json mix-c.json 2>/dev/null || fail "plot of mixed scenarios failed"
+grep -q '^## Scenario `ctxsw`' mix/report.md && grep -q '^Key numbers of' mix/report.md ||
+	fail "report.md: no key-numbers section for the lone ctxsw file"
+[ "$(grep -c '^## Comparison' mix/report.md)" = 1 ] && grep -q '^## Comparison: scenario `tlbflush`' mix/report.md &&
+	grep -q '^2 files of this scenario' mix/report.md || fail "report.md: not one comparison of the two tlbflush files"
+sed -n '/^## Scenario `ctxsw`/,/^## Comparison/p' mix/report.md | grep -q 'mix-b\|mix-c\|%change' &&
+	fail "report.md: the ctxsw section names the tlbflush files"
+echo "ok: mixed scenarios get a section each, compared only within tlbflush"
 
 # a user restyles: edit the script, re-run gnuplot in the directory
 (cd out && sed -i 's/^W = .*/W = 500/' ipi_by_cause.gp && gnuplot ipi_by_cause.gp) || fail "re-running a .gp failed"

@@ -55,6 +55,20 @@ for scn in ("tlbflush", "exit-lazy"):
         if q["other"]:
             ck.ok(f"{release} {scn} rep {i}: other {q['other']} named ({named_calls}) or not countable ({lost})",
                   named_calls + lost >= q["other"], str(ip["callbacks"][:5]))
+        # senders: every request counted by sender (cause sums = by_cause) and, for the
+        # workload's own IPIs, named by a callsite out of the kernel's stack
+        snd = ip.get("senders") or []
+        for ca, n in q.items():
+            s_n = sum(x["requests"] for x in snd if x["cause"] == ca)
+            if n or s_n:
+                ck.ok(f"{release} {scn} rep {i}: senders of {ca} {s_n} = requests {n}",
+                      abs(s_n - n) <= 0.02 * n + 2 + (ip.get("senders_not_counted") or 0))
+        main = {"tlbflush": "tlb_flush", "exit-lazy": "exit_flush_lazy" if not x86 else None}.get(scn)
+        mine = [x for x in snd if x["cause"] == main and x["comm"] == "lazytlb"] if main else []
+        if mine and q.get(main, 0) >= 20:
+            top = max(mine, key=lambda x: x["requests"])
+            ck.ok(f"{release} {scn} rep {i}: the workload's {main} IPIs have a callsite: {top['callsite']}",
+                  not top["callsite"].startswith("("), str(top))
         if x86 and scn == "tlbflush":
             ours = ip["tlb_remote_flush_received"]
             ck.ok(f"{release} tlbflush rep {i}: TLB row lazytlb {ours} = /proc {pf['TLB']}", near(ours, pf["TLB"]))

@@ -301,7 +301,7 @@ static bool all_zero(const struct cmp_table *t, const struct cmp_row *r)
 
 /* The sections: one table each in text and markdown, one CSV table for all. Text and
  * markdown fold the rows that are zero in every file into one line per section. */
-static void print_rows(struct out *o, const struct cmp_table *t)
+static void print_rows(struct out *o, const struct cmp_table *t, int only)
 {
 	if (o->fmt == CMP_CSV)
 		emit_header(o, t);
@@ -309,7 +309,7 @@ static void print_rows(struct out *o, const struct cmp_table *t)
 		const struct cmp_section *sec = &t->sec[s];
 		size_t zeros = 0;
 
-		if (!sec->n)
+		if (!sec->n || (only >= 0 && s != only))
 			continue;
 		if (o->fmt != CMP_CSV) {
 			fprintf(o->f, o->fmt == CMP_MARKDOWN ? "\n### %s\n\n" : "\n%s\n", sec->name);
@@ -425,7 +425,14 @@ void cmp_print_rows(FILE *f, const struct cmp_table *t, enum cmp_format fmt)
 {
 	struct out o = { .f = f, .fmt = fmt };
 
-	print_rows(&o, t);
+	print_rows(&o, t, -1);
+}
+
+void cmp_print_section(FILE *f, const struct cmp_table *t, enum cmp_format fmt, enum cmp_section_id sec)
+{
+	struct out o = { .f = f, .fmt = fmt };
+
+	print_rows(&o, t, sec);
 }
 
 void cmp_print(FILE *f, const struct cmp_table *t, enum cmp_format fmt, const struct json *warnings)

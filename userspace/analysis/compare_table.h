@@ -63,5 +63,7 @@ void cmp_print(FILE *f, const struct cmp_table *t, enum cmp_format fmt, const st
 /* Its parts, for reports (text and markdown): the files, then the sections. */
 void cmp_print_files(FILE *f, const struct cmp_table *t, enum cmp_format fmt);
 void cmp_print_rows(FILE *f, const struct cmp_table *t, enum cmp_format fmt);
+/* One section only (SEC_HEADLINE: the key numbers) */
+void cmp_print_section(FILE *f, const struct cmp_table *t, enum cmp_format fmt, enum cmp_section_id sec);
 
 #endif
