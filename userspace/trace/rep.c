@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rep.c - the collector around a rep: the maps, /proc/interrupts and /proc/stat read at its
+ * start and end (or at each interval of record -I), turned into a struct lt_snapshot for
+ * analysis/metrics.c. The BPF object's life is collector.c's.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "lib/kallsyms.h"
+#include "result/hist.h"
+#include "collector_int.h"
+#include "senders.h"
+#include "lazytlb.skel.h"
+
+static int read_percpu(const struct collector *c, int map_fd, __u32 key, void *vals, size_t val_size)
+{
+	return bpf_map_lookup_elem(map_fd, &key, vals) ? -errno : 0;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+/* cb_counts summed over CPUs into out (at most LT_MAX_CB_COUNTS entries) */
+/* Do two /proc/interrupts snapshots agree on every IPI row? */
+static bool ipi_rows_equal(const struct irq_snapshot *a, const struct irq_snapshot *b)
+{
+	static const int rows[] = { 0, 1, 2, 4, 5 }; /* TLB CAL RES IPI DBL */
+
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++)
+		if (a->present[rows[r]] &&
+		    memcmp(a->per_cpu[rows[r]], b->per_cpu[rows[r]], sizeof(a->per_cpu[0][0]) * a->nr_cpus))
+			return false;
+	return true;
+}
+
+/*
+ * /proc/interrupts and the counters as of one moment: /proc is read before and after the
+ * counters until no IPI landed in between (5 tries), so the ground truth and the counts
+ * cover the same window. A single read on each side left the IPIs in flight at a rep's edge
+ * on one side only: a loaded TCG guest (each IPI ~100 us, a /proc read ~ms) counted 3 more
+ * than /proc in 75 when the counters came first, 4 fewer when /proc came first.
+ */
+static int read_together(struct collector *c, struct irq_snapshot *irq, struct lt_counters *ctr)
+{
+	struct irq_snapshot *after = malloc(sizeof(*after));
+	int rc = 0;
+
+	irq_snapshot_read(irq);
+	for (int i = 0; i < 5; i++) {
+		rc = read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, ctr, sizeof(*ctr));
+		if (rc || !after || irq_snapshot_read(after) || ipi_rows_equal(irq, after))
+			break;
+		*irq = *after; /* an IPI landed: try again from this snapshot */
+	}
+	free(after);
+	return rc;
+}
+
+int collector_rep_begin(struct collector *c)
+{
+	size_t hsz = sizeof(struct lt_hist) * c->info.nr_possible;
+	void *zero = calloc(1, hsz);
+	int rc;
+
+	if (!zero)
+		return -ENOMEM;
+	/* histograms restart from zero (min/max cannot be subtracted); counters are
+	 * subtracted from this baseline, so BPF-side increments are never lost */
+	for (__u32 id = 0; id < LT_NR_HISTS; id++)
+		bpf_map_update_elem(bpf_map__fd(c->skel->maps.hists), &id, zero, BPF_ANY);
+	free(zero);
+	/* callbacks before counters here, after them at the end: a call between the two reads is
+	 * then in the callbacks' delta, never only in the counters' (other is always named) */
+	c->nr_cb_base = cb_counts_read(bpf_map__fd(c->skel->maps.cb_counts), c->info.nr_possible, c->cb_base);
+	senders_rows_free(c->snd_base);
+	c->snd_base = c->info.senders ? senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible) : NULL;
+	cpu_times_read(&c->ct_base);
+	c->own_base = self_cpu_seconds();
+	rc = read_together(c, &c->irq_base, c->base);
+	c->t0 = now_ns();
+	/* intervals start with the rep */
+	if (!c->ival_prev)
+		c->ival_prev = calloc(c->info.nr_possible, sizeof(*c->ival_prev));
+	if (c->ival_prev)
+		memcpy(c->ival_prev, c->base, sizeof(*c->ival_prev) * c->info.nr_possible);
+	c->ival_irq = c->irq_base;
+	c->ival_t = c->t0;
+	return rc;
+}
+
+/* What else ran on the measured CPUs since the rep began */
+static void noise_read(struct collector *c, const struct irq_snapshot *irq_end, double secs, struct lt_noise *n)
+{
+	struct cpu_times *ct = malloc(sizeof(*ct));
+	static const int ipi_rows[] = { 1, 2, 4, 5 }; /* CAL RES IPI DBL (TLB is inside CAL) */
+
+	memset(n, 0, sizeof(*n));
+	if (!ct || cpu_times_read(ct)) {
+		free(ct);
+		return;
+	}
+	n->own_s = self_cpu_seconds() - c->own_base;
+	for (unsigned int cpu = 0; cpu < ct->nr_cpus && cpu < LT_MAX_CPUS; cpu++) {
+		if (!(c->info.cpu_mask[cpu / 64] & (1ULL << (cpu % 64))))
+			continue;
+		n->cpus_s += secs;
+		n->busy_s += ct->busy[cpu] - c->ct_base.busy[cpu];
+		n->steal_s += ct->steal[cpu] - c->ct_base.steal[cpu];
+		if (irq_end->present[LT_IRQ_ALL] && cpu < 1024) {
+			uint64_t all = irq_end->per_cpu[LT_IRQ_ALL][cpu] - c->irq_base.per_cpu[LT_IRQ_ALL][cpu];
+
+			for (size_t r = 0; r < sizeof(ipi_rows) / sizeof(ipi_rows[0]); r++)
+				if (irq_end->present[ipi_rows[r]])
+					all -= irq_end->per_cpu[ipi_rows[r]][cpu] - c->irq_base.per_cpu[ipi_rows[r]][cpu];
+			n->other_interrupts += all;
+		}
+	}
+	n->known = true;
+	free(ct);
+}
+
+/* The rep's snapshot to its JSON; `end`: the senders map read right after the counters */
+static struct json *rep_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs,
+			     __u64 duration_ns, const struct irq_snapshot *irq_end, struct sender_rows *end)
+{
+	struct lt_snapshot snap = { .pc = pc, .hs = hs, .duration_ns = duration_ns, .irq_begin = &c->irq_base,
+				    .irq_end = irq_end, .cbs = c->cb_rep, .nr_cbs = c->nr_cb_rep };
+	struct lt_sender *snd = NULL;
+	struct json *rep;
+
+	noise_read(c, irq_end, (double)duration_ns / 1e9, &snap.noise);
+	if (c->info.senders) {
+		snap.nr_senders = senders_delta(c->snd_base, end, bpf_map__fd(c->skel->maps.sender_stacks), c->ksyms,
+						c->opts.stacks, &snd);
+		snap.senders = snd;
+	}
+	rep = metrics_rep_json(&c->info, &snap);
+	senders_free(snd, snap.nr_senders);
+	return rep;
+}
+
+struct json *collector_rep_end(struct collector *c)
+{
+	struct lt_counters *now = calloc(c->info.nr_possible, sizeof(*now));
+	struct lt_hist *hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*hs));
+	struct irq_snapshot irq_end;
+	struct sender_rows *snd_end = NULL;
+	struct json *rep = NULL;
+	__u64 t1 = now_ns();
+
+	if (!now || !hs)
+		goto out;
+	if (read_together(c, &irq_end, now))
+		goto out;
+	/* senders right after the counters (and before them at the start, after the callbacks):
+	 * their window holds the counters' and only the few microseconds of the reads beside */
+	if (c->info.senders)
+		snd_end = senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible);
+	for (__u32 id = 0; id < LT_NR_HISTS; id++)
+		if (read_percpu(c, bpf_map__fd(c->skel->maps.hists), id, hs + (size_t)id * c->info.nr_possible,
+					  sizeof(*hs)))
+			goto out;
+	for (size_t i = 0; i < (size_t)c->info.nr_possible * LT_NR_HISTS; i++)
+		hist_untear(&hs[i]);
+	c->nr_cb_rep = cb_counts_read(bpf_map__fd(c->skel->maps.cb_counts), c->info.nr_possible, c->cb_rep);
+	if (!c->ksyms)
+		c->ksyms = ksym_table_load();
+	c->nr_cb_rep = cb_counts_delta(c->cb_base, c->nr_cb_base, c->cb_rep, c->nr_cb_rep, c->ksyms);
+	/* deltas, per CPU: every field of lt_counters is a u64 */
+	for (unsigned int cpu = 0; cpu < c->info.nr_possible; cpu++) {
+		__u64 *a = (__u64 *)&now[cpu], *b = (__u64 *)&c->base[cpu];
+
+		for (size_t i = 0; i < sizeof(struct lt_counters) / 8; i++)
+			a[i] -= b[i];
+	}
+	rep = rep_json(c, now, hs, t1 - c->t0, &irq_end, snd_end);
+out:
+	senders_rows_free(snd_end);
+	free(now);
+	free(hs);
+	return rep;
+}
+
+struct json *collector_interval(struct collector *c)
+{
+	struct lt_counters *now = calloc(c->info.nr_possible, sizeof(*now));
+	struct lt_hist *hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*hs));
+	struct irq_snapshot *irq = malloc(sizeof(*irq));
+	uint64_t ev_plus1 = c->info.ev_plus1, ev_zero = c->info.ev_zero;
+	struct json *rep = NULL;
+	__u64 t;
+
+	if (!now || !hs || !irq || !c->ival_prev)
+		goto out;
+	if (read_together(c, irq, now))
+		goto out;
+	t = now_ns();
+	for (unsigned int cpu = 0; cpu < c->info.nr_possible; cpu++) {
+		__u64 *a = (__u64 *)&now[cpu], *b = (__u64 *)&c->ival_prev[cpu];
+
+		for (size_t i = 0; i < sizeof(struct lt_counters) / 8; i++) {
+			__u64 v = a[i];
+
+			a[i] -= b[i];
+			b[i] = v;
+		}
+	}
+	{
+		/* no histograms, callbacks or senders in an interval: the rep has them */
+		struct lt_snapshot snap = { .pc = now, .hs = hs, .duration_ns = t - c->ival_t, .irq_begin = &c->ival_irq,
+					    .irq_end = irq };
+
+		rep = metrics_rep_json(&c->info, &snap);
+	}
+	/* the scheme evidence is the rep's to count, once */
+	c->info.ev_plus1 = ev_plus1;
+	c->info.ev_zero = ev_zero;
+	c->ival_irq = *irq;
+	c->ival_t = t;
+out:
+	free(now);
+	free(hs);
+	free(irq);
+	return rep;
+}
+
