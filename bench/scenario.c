@@ -295,7 +295,99 @@ struct json *scenario_to_json(const struct scenario *s)
 	json_set(o, "duration_s", json_double(s->duration_s));
 	json_set(o, "warmup_s", json_double(s->warmup_s));
 	json_set(o, "reps", json_u64(s->reps));
+	if (s->sweep[0])
+		json_set(o, "sweep", json_string(s->sweep));
 	return o;
+}
+
+void scenario_file_name(const struct scenario *s, char *buf, size_t len)
+{
+	const char *eq = strchr(s->sweep, '=');
+
+	if (!eq)
+		snprintf(buf, len, "%s", s->name);
+	else
+		snprintf(buf, len, "%s-%.*s-%s", s->name, (int)(eq - s->sweep), s->sweep, eq + 1);
+}
+
+/* s at KEY=v: its threads, or its param KEY (added or replaced) */
+static int sweep_point(struct scenario *dst, const struct scenario *src, const char *key, uint64_t v)
+{
+	size_t klen = strlen(key);
+
+	*dst = *src;
+	snprintf(dst->sweep, sizeof(dst->sweep), "%s=%llu", key, (unsigned long long)v);
+	dst->nparams = 0;
+	for (size_t i = 0; i < src->nparams; i++) {
+		if (strncmp(src->params[i], key, klen) || src->params[i][klen] != '=')
+			dst->params[dst->nparams++] = strdup(src->params[i]);
+	}
+	if (!strcmp(key, "threads")) {
+		dst->threads = (unsigned int)v;
+	} else if (dst->nparams < SCN_MAX_PARAMS) {
+		char buf[96];
+
+		snprintf(buf, sizeof(buf), "%s=%llu", key, (unsigned long long)v);
+		dst->params[dst->nparams++] = strdup(buf);
+	}
+	for (size_t i = 0; i < dst->nparams; i++)
+		if (!dst->params[i])
+			return -1;
+	return 0;
+}
+
+int scenario_sweep(struct scenario *scn, size_t *n, size_t max, const char *spec, char *err, size_t errlen)
+{
+	const char *eq = strchr(spec, '='), *dots = eq ? strstr(eq, "..") : NULL, *colon;
+	char key[32], a[32], b[32];
+	uint64_t lo, hi, step = 1;
+	struct scenario *orig;
+	size_t k = 0, n0 = *n;
+
+	if (!eq || !dots || eq == spec || (size_t)(eq - spec) >= sizeof(key) || (size_t)(dots - eq - 1) >= sizeof(a) ||
+	    strlen(dots + 2) >= sizeof(b)) {
+		snprintf(err, errlen, "bad sweep '%s' (expected KEY=FROM..TO[:STEP], e.g. threads=2..8:2)", spec);
+		return -1;
+	}
+	snprintf(key, sizeof(key), "%.*s", (int)(eq - spec), spec);
+	snprintf(a, sizeof(a), "%.*s", (int)(dots - eq - 1), eq + 1);
+	snprintf(b, sizeof(b), "%s", dots + 2);
+	if ((colon = strchr(b, ':'))) {
+		if (!lt_parse_u64(colon + 1, &step) || !step) {
+			snprintf(err, errlen, "bad sweep step '%s' (an integer >= 1)", colon + 1);
+			return -1;
+		}
+		b[colon - b] = '\0';
+	}
+	if (!lt_parse_u64(a, &lo) || !lt_parse_u64(b, &hi) || lo > hi || (!strcmp(key, "threads") && !lo)) {
+		snprintf(err, errlen, "bad sweep range '%s..%s' (integers, FROM <= TO%s)", a, b,
+			 strcmp(key, "threads") ? "" : ", threads from 1");
+		return -1;
+	}
+	if (((hi - lo) / step + 1) * n0 > max) {
+		snprintf(err, errlen, "sweep '%s' makes %llu runs, more than %zu", spec,
+			 (unsigned long long)(((hi - lo) / step + 1) * n0), max);
+		return -1;
+	}
+	orig = malloc(sizeof(*orig) * (n0 ? n0 : 1));
+	if (!orig) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(orig, scn, sizeof(*orig) * n0);
+	for (size_t i = 0; i < n0; i++)
+		for (uint64_t v = lo; v <= hi; v += step)
+			if (sweep_point(&scn[k++], &orig[i], key, v)) {
+				snprintf(err, errlen, "out of memory");
+				*n = k;
+				free(orig);
+				return -1;
+			}
+	for (size_t i = 0; i < n0; i++)
+		scenario_free(&orig[i]);
+	free(orig);
+	*n = k;
+	return 0;
 }
 
 /* ---------------- suites ---------------- */

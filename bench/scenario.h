@@ -28,6 +28,7 @@ struct scenario {
 	unsigned int reps;     /* default 3 */
 	char *params[SCN_MAX_PARAMS]; /* "KEY=VALUE", as wl_open takes them */
 	size_t nparams;
+	char sweep[48];        /* "KEY=VALUE" of a --sweep point, "" otherwise */
 };
 
 struct suite {
@@ -43,6 +44,11 @@ int scenario_load(const char *name_or_path, struct scenario *s, char *err, size_
 int scenario_parse(const char *text, const char *name, const char *origin, struct scenario *s, char *err,
 		   size_t errlen);
 void scenario_free(struct scenario *s);
+/* --sweep KEY=A..B: replace scn[0..*n) by each scenario at every value of KEY (threads, or a
+ * workload param), in order; at most max in all. 0, or -1 with one line in err. */
+int scenario_sweep(struct scenario *scn, size_t *n, size_t max, const char *spec, char *err, size_t errlen);
+/* The result file's base name: NAME, or NAME-KEY-VALUE for a sweep point */
+void scenario_file_name(const struct scenario *s, char *buf, size_t len);
 /* The result file's "scenario" object: { name, workload, params, cpus, duration_s, warmup_s, reps, ... } */
 struct json *scenario_to_json(const struct scenario *s);
 

@@ -330,11 +330,12 @@ static int cmp_point(const void *a, const void *b)
 	return c ? c : (p->x > q->x) - (p->x < q->x);
 }
 
-/* The x of the scaling plot: scenario.params.threads when the files differ
- * in it, else host.nr_cpus when they differ in that; NULL if neither. */
+/* The x of the scaling plot: scenario.threads (run -t, --sweep threads=) or
+ * scenario.params.threads when the files differ in it, else host.nr_cpus when they
+ * differ in that; NULL if neither. */
 static const char *scaling_axis(const struct lt_result *r, size_t n)
 {
-	static const char *const axes[] = { "scenario.params.threads", "host.nr_cpus" };
+	static const char *const axes[] = { "scenario.threads", "scenario.params.threads", "host.nr_cpus" };
 
 	for (size_t a = 0; a < sizeof(axes) / sizeof(axes[0]); a++) {
 		bool all = true, differ = false;

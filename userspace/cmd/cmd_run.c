@@ -45,6 +45,9 @@ static void usage(FILE *f)
 		"  -w, --warmup S         override the warmup, seconds (0: none)\n"
 		"  -o, --output DIR       where result files go (default results/)\n"
 		"      --no-whatif        do not evaluate the what-if filters\n"
+		"      --sweep KEY=A..B[:STEP]  run each scenario at every value of KEY (threads, or a\n"
+		"                         workload param), then plot them: DIR/plots/report.md with the\n"
+		"                         scaling plot (ctxsw pairs threads: threads=2..8:2)\n"
 		"      --no-senders       do not count IPIs by sender (task and kernel callsite)\n"
 		"      --stacks           keep each sender's full kernel stack in the results\n"
 		"      --target-cpus CPUS count senders of the IPIs to these CPUs only\n"
@@ -138,7 +141,12 @@ static void summary_table(FILE *f, struct json **results, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (!results[i])
 			continue;
-		fprintf(f, "%-22s %4zu", json_as_string(json_path(results[i], "scenario.name")),
+		char nm[96];
+		const char *sw = json_as_string(json_path(results[i], "scenario.sweep"));
+
+		snprintf(nm, sizeof(nm), "%s%s%s", json_as_string(json_path(results[i], "scenario.name")) ?: "?",
+			 sw ? " " : "", sw ? sw : "");
+		fprintf(f, "%-22s %4zu", nm,
 			json_len(json_get(results[i], "reps")));
 		if (json_get(results[i], "skipped")) {
 			fprintf(f, "  skipped: %s\n", json_as_string(json_path(results[i], "skipped.reason")));
@@ -254,7 +262,7 @@ static int run_all(struct run_state *rs, struct scenario *scn, size_t n, const c
 	char err[512];
 
 	for (size_t i = 0; i < n && !stop_requested; i++) {
-		char label[128], path[4096];
+		char label[128], base[128], path[4096];
 		const struct json *skipped;
 		int werr;
 
@@ -268,7 +276,8 @@ static int run_all(struct run_state *rs, struct scenario *scn, size_t n, const c
 			rc = LT_EXIT_FAIL;
 			continue;
 		}
-		snprintf(path, sizeof(path), "%s/%s.json", outdir, scn[i].name);
+		scenario_file_name(&scn[i], base, sizeof(base));
+		snprintf(path, sizeof(path), "%s/%s.json", outdir, base);
 		skipped = json_get(results[i], "skipped");
 		*nskipped += skipped != NULL;
 		if ((werr = json_write_file_atomic(path, results[i]))) {
@@ -287,6 +296,36 @@ static int run_all(struct run_state *rs, struct scenario *scn, size_t n, const c
 	return rc;
 }
 
+/* After a sweep: `lazytlb plot -o DIR/plots` of its files (the scaling plot, a section each) */
+static void sweep_plot(const char *outdir, const struct scenario *scn, size_t n, bool quiet)
+{
+	char dir[4096], (*paths)[4200] = calloc(n ? n : 1, sizeof(*paths));
+	char **argv = calloc(n + 4, sizeof(*argv));
+	int argc = 0;
+
+	if (!paths || !argv)
+		goto out;
+	snprintf(dir, sizeof(dir), "%s/plots", outdir);
+	argv[argc++] = (char *)"plot";
+	argv[argc++] = (char *)"-o";
+	argv[argc++] = dir;
+	for (size_t i = 0; i < n; i++) {
+		char base[128];
+
+		scenario_file_name(&scn[i], base, sizeof(base));
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s.json", outdir, base);
+		argv[argc++] = paths[i];
+	}
+	optind = 1;
+	if (cmd_plot(argc, argv))
+		lt_warn("the sweep's plots failed (its result files are complete)");
+	else if (!quiet)
+		fprintf(stderr, "sweep report: %s/report.md\n", dir);
+out:
+	free(paths);
+	free(argv);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -295,7 +334,7 @@ int cmd_run(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },  { "no-whatif", no_argument, NULL, 'N' },
 		{ "btf", required_argument, NULL, 'B' },     { "list", no_argument, NULL, 'l' },
 		{ "no-senders", no_argument, NULL, 'S' },    { "stacks", no_argument, NULL, 'K' },
-		{ "target-cpus", required_argument, NULL, 'T' },
+		{ "target-cpus", required_argument, NULL, 'T' }, { "sweep", required_argument, NULL, 'W' },
 		{ "quiet", no_argument, NULL, 'q' },         { "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },          {}
 	};
@@ -303,7 +342,7 @@ int cmd_run(int argc, char **argv)
 	struct scenario scn[MAX_SCN];
 	struct json *results[MAX_SCN] = {};
 	struct run_state rs = {};
-	const char *suite = NULL, *outdir = "results";
+	const char *suite = NULL, *outdir = "results", *sweep = NULL;
 	uint64_t reps = 0;
 	double dur = 0, warm = -1;
 	bool quiet = false;
@@ -331,6 +370,7 @@ int cmd_run(int argc, char **argv)
 		case 'o': outdir = optarg; break;
 		case 'N': co.whatif = false; break;
 		case 'S': co.no_senders = true; break;
+		case 'W': sweep = optarg; break;
 		case 'K': co.stacks = true; break;
 		case 'T': {
 			uint64_t mask[1024 / 64];
@@ -357,6 +397,11 @@ int cmd_run(int argc, char **argv)
 	/* load everything first: a bad scenario fails before anything runs */
 	if ((rc = load_scenarios(suite, argv + optind, argc - optind, scn, &n, err, sizeof(err))))
 		return rc;
+	if (sweep && scenario_sweep(scn, &n, MAX_SCN, sweep, err, sizeof(err)))
+		return lt_err(LT_EXIT_USAGE, "%s", err);
+	for (size_t i = 0; sweep && i < n; i++)
+		if (wl_check_params(scn[i].workload, scn[i].params, scn[i].nparams, err, sizeof(err)))
+			return lt_err(LT_EXIT_USAGE, "--sweep %s: %s", scn[i].sweep, err);
 	for (size_t i = 0; i < n; i++) {
 		if (reps)
 			scn[i].reps = (unsigned int)reps;
@@ -398,6 +443,8 @@ int cmd_run(int argc, char **argv)
 		lt_warn("%zu of %zu scenario(s) skipped on this kernel (their result files say why)", nskipped, n);
 		rc = LT_EXIT_SKIPPED;
 	}
+	if (sweep && !stop_requested && (rc == LT_EXIT_OK || rc == LT_EXIT_SKIPPED))
+		sweep_plot(outdir, scn, n, quiet);
 	for (size_t i = 0; i < n; i++) {
 		json_free(results[i]);
 		scenario_free(&scn[i]);
