@@ -34,6 +34,8 @@ struct lt_cb_key {
  * CPU in a per-CPU hash; the stack's first frame outside the IPI plumbing is the callsite
  * (userspace/trace/senders.c). Only requests to the CPUs of cfg.sender_cpus when it is set. */
 #define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack */
+#define LT_SENDER_STACK_PERIOD 16   /* default cfg.stack_period */
+#define LT_SENDER_CACHE 4           /* per-CPU cache of recent senders' stacks */
 #define LT_MAX_SENDERS 4096
 #define LT_MAX_SENDER_STACKS 2048
 struct lt_sender_key {
@@ -221,6 +223,10 @@ struct lt_scratch {
 	__u64 rflush_sent;   /* and those a TLB-flush call was queued for since */
 	__u64 sender_stack;  /* the kernel stack of the request being sent (senders): its hash, */
 	__u64 sender_ips[LT_SENDER_DEPTH]; /* and its frames */
+	/* recent senders' stacks by (task, callback), and requests left before each is re-taken */
+	__u64 snd_stack[LT_SENDER_CACHE], snd_func[LT_SENDER_CACHE];
+	__u32 snd_tgid[LT_SENDER_CACHE], snd_left[LT_SENDER_CACHE];
+	__u32 snd_next, pad_snd;
 };
 
 /* ---- configuration written by userspace into .rodata before load ---- */
@@ -240,6 +246,7 @@ struct lt_cfg {
 	__u32 flush_fn_remote;   /* the flush_tlb_func hook is flush_tlb_func_remote (before 5.13) */
 	__u32 senders;           /* count requests by sender (senders map) */
 	__u32 sender_cpus_set;   /* ... only those to the CPUs of sender_cpus */
+	__u32 stack_period;      /* a task's sender stack is re-taken every Nth request (1: all) */
 	__u64 sender_cpus[LT_MAX_CPUS / 64];
 };
 

@@ -1,28 +1,94 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cmd_probes.c - `lazytlb probes`: load and attach as `record` would, then list
- * each hook with the variant chosen on this kernel, or why none could be used.
+ * each hook with the variant chosen on this kernel, or why none could be used; with
+ * --cost, what each program cost per event while attached (the kernel's BPF stats).
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "lib/cli.h"
 #include "trace/collector.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: lazytlb probes [--json] [--btf FILE] [-v]\n\n"
+	fprintf(f, "usage: lazytlb probes [--json] [--btf FILE] [-v]\n"
+		   "       lazytlb probes --cost [-d SECONDS] [--json] [-- COMMAND ARGS...]\n\n"
 		   "List every hook lazytlb uses, the variant attached on this kernel (tp_btf, raw_tp,\n"
-		   "tracepoint, fentry, kprobe) and, for each variant not used, why.\n\n"
-		   "examples:\n  lazytlb probes\n  lazytlb probes --json\n");
+		   "tracepoint, fentry, kprobe) and, for each variant not used, why.\n"
+		   "With --cost: attach the programs (with the kernel's BPF run-time stats), wait SECONDS\n"
+		   "(default 2) or run COMMAND, and print each program's events and ns per event.\n\n"
+		   "examples:\n  lazytlb probes\n  lazytlb probes --json\n"
+		   "  lazytlb probes --cost -- perf bench sched pipe -l 100000\n");
+}
+
+/* Attached for secs or the command's life; then each program's cost, most expensive first */
+static int probes_cost(struct collector *c, double secs, char **cmd, int ncmd, bool json)
+{
+	struct json *res = collector_result_new(c);
+	const struct json *progs;
+	int rc = LT_EXIT_OK;
+
+	if (ncmd > 0) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid == 0) {
+			execvp(cmd[0], cmd);
+			fprintf(stderr, "lazytlb probes: cannot run '%s': %m\n", cmd[0]);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) == 127)
+			rc = LT_EXIT_FAIL;
+	} else {
+		usleep((useconds_t)(secs * 1e6));
+	}
+	collector_finalize(c, res);
+	collector_close(c);
+	progs = json_path(res, "overhead.programs");
+	if (!json_as_bool(json_path(res, "overhead.stats_enabled")))
+		rc = lt_err(LT_EXIT_FAIL, "the kernel's BPF stats could not be enabled: no costs");
+	else if (json)
+		json_write(stdout, json_get(res, "overhead"), true);
+	else {
+		bool *shown = calloc(json_len(progs) + 1, sizeof(*shown));
+
+		printf("%-40s %12s %10s %12s\n", "PROGRAM", "EVENTS", "NS/EVENT", "TOTAL MS");
+		for (size_t k = 0; shown && k < json_len(progs); k++) {
+			size_t best = SIZE_MAX;
+
+			for (size_t i = 0; i < json_len(progs); i++)
+				if (!shown[i] && (best == SIZE_MAX ||
+						  json_as_u64(json_get(json_at(progs, i), "run_time_ns")) >
+							  json_as_u64(json_get(json_at(progs, best), "run_time_ns"))))
+					best = i;
+			shown[best] = true;
+			const struct json *p = json_at(progs, best);
+			double ns = json_as_double(json_get(p, "ns_per_event"));
+
+			printf("%-40s %12llu %10.1f %12.3f\n", json_as_string(json_get(p, "name")),
+			       (unsigned long long)json_as_u64(json_get(p, "run_cnt")), ns == ns ? ns : 0.0,
+			       (double)json_as_u64(json_get(p, "run_time_ns")) / 1e6);
+		}
+		free(shown);
+	}
+	json_free(res);
+	return rc;
 }
 
 int cmd_probes(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' }, { "btf", required_argument, NULL, 'B' },
-		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' }, {}
+		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
+		{ "cost", no_argument, NULL, 'C' },     { "duration", required_argument, NULL, 'd' }, {}
 	};
+	double secs = 2;
+	bool cost = false;
 	struct collector_opts o = { .quiet = true };
 	struct collector *c;
 	struct json *res;
@@ -32,9 +98,14 @@ int cmd_probes(int argc, char **argv)
 	int opt;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+vhd:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'J': json = true; break;
+		case 'C': cost = true; break;
+		case 'd':
+			if (!lt_parse_double(optarg, &secs) || secs <= 0 || secs > 3600)
+				return lt_err(LT_EXIT_USAGE, "bad duration '%s' (seconds, > 0)", optarg);
+			break;
 		case 'B':
 			if (lt_btf_file_arg(optarg, err, sizeof(err)))
 				return lt_err(LT_EXIT_USAGE, "%s", err);
@@ -45,12 +116,14 @@ int cmd_probes(int argc, char **argv)
 		default: return lt_err(LT_EXIT_USAGE, "unknown option '%s' (try --help)", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
+	if (optind < argc && !cost)
 		return lt_err(LT_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
 	o.quiet = !lt_verbose;
 	c = collector_open(&o, err, sizeof(err));
 	if (!c)
 		return lt_err(LT_EXIT_FAIL, "%s", err);
+	if (cost)
+		return probes_cost(c, secs, argv + optind, argc - optind, json);
 	res = collector_result_new(c);
 	collector_close(c);
 	probes = json_get(res, "probes");

@@ -61,6 +61,7 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	cfg->sharing_period = LT_SHARING_MIN_PERIOD * ((c->info.nr_cpu_ids + 63) / 64);
 	cfg->whatif = c->opts.whatif;
 	cfg->senders = !c->opts.no_senders && !c->opts.empty;
+	cfg->stack_period = c->opts.stacks ? 1 : LT_SENDER_STACK_PERIOD;
 	if (c->opts.sender_cpus) {
 		uint64_t m[LT_MAX_CPUS / 64] = {};
 
@@ -348,6 +349,8 @@ void collector_finalize(struct collector *c, struct json *result)
 		json_set(p, "name", json_string(bpf_program__name(prog)));
 		json_set(p, "run_cnt", json_u64(info.run_cnt));
 		json_set(p, "run_time_ns", json_u64(info.run_time_ns));
+		json_set(p, "ns_per_event", info.run_cnt ? json_double((double)info.run_time_ns / (double)info.run_cnt)
+							 : json_null());
 		json_push(progs, p);
 	}
 	json_set(ov, "stats_enabled", json_bool(c->stats_fd > 0));
