@@ -34,3 +34,24 @@ sys.exit(1 if bad else 0)
 PY
 grep -q 'kprobes not available\|fentry programs cannot be loaded\|attached' "$TMP/probes.txt" || \
   grep -q 'fentry' "$TMP/probes.txt" || fail "text output lacks reasons"
+# --cost: each program's events and ns per event, against the kernel's own BPF stats read by
+# bpftool at the end of the command (the collector reads them a moment later: a few more)
+command -v bpftool >/dev/null || { echo "bpftool missing: --cost check skipped"; exit 0; }
+"$LAZYTLB" probes --cost --json -- sh -c "'$LAZYTLB' workload ctxsw -d 1 >/dev/null; bpftool prog show --json > '$TMP/bt.json'" \
+	> "$TMP/cost.json" || fail "probes --cost failed"
+"$LAZYTLB" probes --cost -d 0.3 > "$TMP/cost.txt" || fail "probes --cost (text) failed"
+grep -q '^sched_switch__' "$TMP/cost.txt" || fail "probes --cost: no sched_switch line: $(head -n 3 "$TMP/cost.txt")"
+python3 - "$TMP/cost.json" "$TMP/bt.json" <<'PY' || fail "probes --cost differs from bpftool"
+import json, sys
+ours = {p["name"]: p for p in json.load(open(sys.argv[1]))["programs"]}
+bt = {p["name"]: p for p in json.load(open(sys.argv[2])) if "run_cnt" in p}
+# bpftool cuts names to 15 characters (BPF_OBJ_NAME_LEN - 1)
+sw = next(p for n, p in ours.items() if n.startswith("sched_switch__"))
+b = next(p for n, p in bt.items() if sw["name"].startswith(n))
+print(f"sched_switch: ours {sw['run_cnt']} events {sw['ns_per_event']:.1f} ns/event; bpftool {b['run_cnt']} events "
+      f"{b['run_time_ns'] / max(b['run_cnt'], 1):.1f} ns/event")
+assert b["run_cnt"] >= 1000, "too few context switches to compare"
+assert b["run_cnt"] <= sw["run_cnt"] <= 1.05 * b["run_cnt"] + 2000, "events differ"
+assert abs(sw["ns_per_event"] - b["run_time_ns"] / b["run_cnt"]) <= 0.2 * sw["ns_per_event"], "ns/event differs"
+PY
+echo "ok: probes --cost = bpftool's stats"
