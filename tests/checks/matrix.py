@@ -61,11 +61,13 @@ for scn in ("tlbflush", "exit-lazy"):
         for ca, n in q.items():
             s_n = sum(x["requests"] for x in snd if x["cause"] == ca)
             if n or s_n:
+                # the senders map is read a few ms apart from the counters (/proc around them)
                 ck.ok(f"{release} {scn} rep {i}: senders of {ca} {s_n} = requests {n}",
-                      abs(s_n - n) <= 0.02 * n + 2 + (ip.get("senders_not_counted") or 0))
+                      abs(s_n - n) <= 0.05 * n + 3 + (ip.get("senders_not_counted") or 0))
         main = {"tlbflush": "tlb_flush", "exit-lazy": "exit_flush_lazy" if not x86 else None}.get(scn)
         mine = [x for x in snd if x["cause"] == main and x["comm"] == "lazytlb"] if main else []
-        if mine and q.get(main, 0) >= 20:
+        # powerpc's unwinder stops at a tracepoint program's own frame (6.12, 7.2): no callsite
+        if mine and q.get(main, 0) >= 20 and x86:
             top = max(mine, key=lambda x: x["requests"])
             ck.ok(f"{release} {scn} rep {i}: the workload's {main} IPIs have a callsite: {top['callsite']}",
                   not top["callsite"].startswith("("), str(top))

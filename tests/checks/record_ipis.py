@@ -41,9 +41,10 @@ if rf is not None:
     if need_tlb and hv.startswith("TCG"):
         k.ok("few flushes without IPI while the mm ran elsewhere under TCG", rf["without_ipi"] <= 0.10 * rf["flushes"] + 2, f"{rf}")
 # senders (--target-cpus 1): who sent the IPIs to CPU 1, against what CPU 1 received and the
-# kernel's own call chains (5.10-7.2: munmap reaches the flush through unmap_region or
-# vms_clear_ptes, madvise through do_madvise/madvise_*; membarrier(2) through
-# membarrier_private_expedited or membarrier_global_expedited)
+# kernel's own call chains (5.10-7.2: munmap reaches tlb_finish_mmu through unmap_region or
+# vms_clear_ptes; MADV_DONTNEED through zap_page_range (5.10) or zap_page_range_single (6.x),
+# called by madvise_dontneed_single_vma, inlined into do_madvise on some builds (6.18);
+# membarrier(2) through membarrier_private_expedited or membarrier_global_expedited)
 snd = m["ipi"]["senders"]
 k.ok("senders: every request counted", m["ipi"]["senders_not_counted"] == 0 and snd is not None, f"{m['ipi']['senders_not_counted']}")
 by = {}
@@ -57,7 +58,8 @@ if native:
     k.ok(f"senders of TLB flushes to CPU 1: {n} vs CPU 1's /proc TLB row {rx}", rx >= 100 and abs(n - rx) <= max(3, 0.03 * rx))
     top = max((x for x in snd if x["cause"] == "tlb_flush"), key=lambda x: x["requests"])
     k.ok("the top TLB-flush sender is the workload, at its munmap",
-         top["comm"] == "lazytlb" and top["callsite"].startswith(("unmap_region", "vms_clear_ptes", "do_vmi_align_munmap", "__do_munmap", "do_madvise", "madvise")),
+         top["comm"] == "lazytlb" and top["callsite"].startswith(("unmap_region", "vms_clear_ptes", "do_vmi_align_munmap", "__do_munmap", "do_madvise",
+                                    "madvise", "zap_page_range")),
          f"{top}")
 mbs = [x for x in snd or [] if x["cause"] == "membarrier"]
 k.ok("membarrier senders are the workload in membarrier_*_expedited",

@@ -113,17 +113,24 @@ static void symbolize(struct lt_sender *s, int stack_fd, __u64 id, const struct 
 	if (stacks && depth)
 		s->stack = calloc(depth, sizeof(*s->stack));
 	s->depth = s->stack ? depth : 0;
+	bool beyond = false; /* a frame outside the tracer's own */
+
 	for (unsigned int i = 0, found = 0; i < depth; i++) {
 		uint64_t off = 0;
 		const char *f = ksym_table_find(ks, ips[i], &off);
 
 		if (s->stack)
 			snprintf(s->stack[i], sizeof(s->stack[i]), "%s+0x%llx", f ? f : "?", (unsigned long long)off);
+		beyond = beyond || !f || (strncmp(f, "bpf_", 4) && strncmp(f, "__bpf_", 6));
 		if (!found && f && !sender_plumbing(f)) {
 			snprintf(s->callsite, sizeof(s->callsite), "%s", f);
 			found = 1;
 		}
 	}
+	/* powerpc (6.12, 7.2): a tracepoint program's stack is its own frame alone, the unwinder
+	 * stops at the BPF program; kprobe programs' stacks (6.1) go further */
+	if (depth && !beyond)
+		snprintf(s->callsite, sizeof(s->callsite), "(the stack stops in the tracer here)");
 }
 
 size_t senders_delta(const struct sender_rows *begin, const struct sender_rows *end, int stack_fd,
