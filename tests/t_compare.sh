@@ -139,12 +139,16 @@ run "$LAZYTLB" compare --help
 run "$LAZYTLB" compare --json base.json tworeps.json
 cp out labels.cmp
 [ "$(cq labels.cmp '[f["label"] for f in c["files"]]')" = "['base', 'tworeps']" ] || fail "tied labels"
-# ... and the same kernel under the same file name in two directories -> both paths
+# ... and the same kernel under the same file name in two directories -> directory/name
 mkdir -p d1 d2 && cp base.json d1/r.json && cp tworeps.json d2/r.json && cp same.json d2/x.json
 run "$LAZYTLB" compare --json d1/r.json d2/r.json d2/x.json
 cp out labels2.cmp
-[ "$(cq labels2.cmp '[f["label"] for f in c["files"]]')" = "['d1/r.json', 'd2/r.json', '6.8.0-test']" ] ||
+[ "$(cq labels2.cmp '[f["label"] for f in c["files"]]')" = "['d1/r', 'd2/r', '6.8.0-test']" ] ||
 	fail "tied file names: $(cq labels2.cmp '[f["label"] for f in c["files"]]')"
+# ... --label names them
+run "$LAZYTLB" compare --json --label before,after d1/r.json d2/r.json
+cp out labels3.cmp
+[ "$(cq labels3.cmp '[f["label"] for f in c["files"]]')" = "['before', 'after']" ] || fail "--label"
 
 # --- bad input: exactly one line on stderr naming the file, exit 2, nothing on stdout
 head -c 2000 base.json >truncated.json

@@ -44,6 +44,8 @@ static void usage(FILE *f)
 		"  -o, --output FILE  write there instead of stdout\n"
 		"  --alpha P          significance level (default 0.05)\n"
 		"  --ks-min-d D       smallest KS CDF gap marked significant (default 0.05; 0 = any)\n"
+		"  --label A,B,...    the files' names in the tables (default: kernel release, then\n"
+		"                     scenario, scheme, file name where those are alike)\n"
 		"  -h, --help         this text\n"
 		"\n"
 		"Warns on stderr when a file has fewer than 3 reps or the scenarios (name,\n"
@@ -61,7 +63,7 @@ static void usage(FILE *f)
 struct compare_args {
 	enum cmp_format fmt;
 	struct cmp_opts opts;
-	const char *output;
+	const char *output, *labels;
 	char **files;
 	size_t nfiles;
 };
@@ -72,13 +74,15 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		{ "json", no_argument, NULL, 'J' },     { "csv", no_argument, NULL, 'C' },
 		{ "markdown", no_argument, NULL, 'M' }, { "output", required_argument, NULL, 'o' },
 		{ "alpha", required_argument, NULL, 'a' }, { "ks-min-d", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },     { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },     { "label", required_argument, NULL, 'L' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'L': a->labels = optarg; break;
 		case 'J': a->fmt = CMP_JSON; break;
 		case 'C': a->fmt = CMP_CSV; break;
 		case 'M': a->fmt = CMP_MARKDOWN; break;
@@ -121,6 +125,10 @@ int cmd_compare(int argc, char **argv)
 	ret = results_load(a.files, &a.nfiles, &files, false);
 	if (ret)
 		return ret;
+	if (a.labels && (ret = results_set_labels(files, a.nfiles, a.labels))) {
+		results_free(files, a.nfiles);
+		return ret;
+	}
 	if (a.nfiles < 2) {
 		results_free(files, a.nfiles);
 		return lt_err(LT_EXIT_USAGE, "needs two result files with reps to compare");

@@ -37,6 +37,8 @@ static void usage(FILE *f)
 		"  --templates DIR       gnuplot templates (default: plots/ of the source tree or\n"
 		"                        the install, or $LAZYTLB_PLOTS)\n"
 		"  --no-render           write data, scripts and report, do not run gnuplot\n"
+		"  --label A,B,...       the files' names in plots and tables (default: kernel release,\n"
+		"                        then scenario, scheme, file name where those are alike)\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Needs gnuplot with the svg and pngcairo terminals (Debian: gnuplot-nox). Bad input\n"
@@ -49,7 +51,7 @@ static void usage(FILE *f)
 }
 
 struct plot_args {
-	const char *dir, *templates;
+	const char *dir, *templates, *labels;
 	unsigned int w, h;
 	bool render;
 	char **files;
@@ -68,6 +70,7 @@ static int parse_args(int argc, char **argv, struct plot_args *a)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' }, { "size", required_argument, NULL, 's' },
 		{ "templates", required_argument, NULL, 't' }, { "no-render", no_argument, NULL, 'n' },
+		{ "label", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -76,6 +79,7 @@ static int parse_args(int argc, char **argv, struct plot_args *a)
 	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->dir = optarg; break;
+		case 'L': a->labels = optarg; break;
 		case 't': a->templates = optarg; break;
 		case 'n': a->render = false; break;
 		case 's':
@@ -133,6 +137,10 @@ int cmd_plot(int argc, char **argv)
 	ret = results_load(a.files, &a.nfiles, &files, false);
 	if (ret)
 		return ret;
+	if (a.labels && (ret = results_set_labels(files, a.nfiles, a.labels))) {
+		results_free(files, a.nfiles);
+		return ret;
+	}
 	tmpl_dir = plot_find_templates(a.templates, tmpl_buf, sizeof(tmpl_buf));
 	ret = tmpl_dir ? make_dir(a.dir) : LT_EXIT_FAIL;
 	if (!ret)

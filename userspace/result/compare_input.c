@@ -218,33 +218,89 @@ void result_kernel_name(const struct lt_result *r, size_t n, size_t i, char *buf
 		snprintf(buf, len, "%s", rel);
 }
 
-/* Relabel every file whose label another file also has: decide all ties
- * first, so both sides of a tie get renamed. */
-static void untie(struct lt_result *r, size_t n, bool use_path)
+/* The tied files' labels get their value of `field` (a scenario, a scheme) appended, when it
+ * tells some of them apart; decided for all ties first, so both sides of a tie change. */
+static void untie_by(struct lt_result *r, size_t n, const char *field)
 {
-	bool *tie = calloc(n, sizeof(*tie));
+	bool *tie = calloc(n ? n : 1, sizeof(*tie));
 
 	if (!tie)
 		abort();
 	for (size_t i = 0; i < n; i++)
 		tie[i] = label_taken(r, n, i);
 	for (size_t i = 0; i < n; i++) {
-		if (!tie[i])
-			continue;
-		if (use_path)
-			snprintf(r[i].label, sizeof(r[i].label), "%s", r[i].path);
-		else
-			file_stem(r[i].path, r[i].label, sizeof(r[i].label));
+		bool differs = false;
+
+		for (size_t k = 0; tie[i] && k < n; k++)
+			differs = differs || (tie[k] && !strcmp(r[k].label, r[i].label) &&
+					      strcmp(result_str(&r[k], field, ""), result_str(&r[i], field, "")));
+		if (differs) {
+			size_t l = strlen(r[i].label);
+
+			snprintf(r[i].label + l, sizeof(r[i].label) - l, " %s", result_str(&r[i], field, "?"));
+		}
 	}
 	free(tie);
 }
 
+/* The last resorts for ties: the file's name (how 0), its directory and name ("a/tlbflush",
+ * how 1), its path (how 2) */
+static void untie_by_path(struct lt_result *r, size_t n, int how)
+{
+	bool *tie = calloc(n ? n : 1, sizeof(*tie));
+
+	if (!tie)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		tie[i] = label_taken(r, n, i);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = r[i].path, *slash = strrchr(p, '/'), *start;
+		char stem[128];
+
+		if (!tie[i])
+			continue;
+		file_stem(p, stem, sizeof(stem));
+		if (how != 1 || !slash) {
+			snprintf(r[i].label, sizeof(r[i].label), "%s", how == 2 ? p : stem);
+			continue;
+		}
+		for (start = slash; start > p && start[-1] != '/'; start--)
+			;
+		snprintf(r[i].label, sizeof(r[i].label), "%.*s/%s", (int)(slash - start), start, stem);
+	}
+	free(tie);
+}
+
+/* Labels from the results: the kernel (release, arch when the files' arches differ), then for
+ * files still alike their scenario (and sweep point) and lazy TLB scheme, then the file's
+ * name, its directory and name, its path */
 static void results_label(struct lt_result *r, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		result_kernel_name(r, n, i, r[i].label, sizeof(r[i].label));
-	untie(r, n, false); /* same kernel: the file names */
-	untie(r, n, true);  /* same file names in other directories: the paths */
+	untie_by(r, n, "scenario.name");
+	untie_by(r, n, "scenario.sweep");
+	untie_by(r, n, "kernel.lazy_tlb_scheme");
+	untie_by_path(r, n, 0);
+	untie_by_path(r, n, 1);
+	untie_by_path(r, n, 2);
+}
+
+int results_set_labels(struct lt_result *r, size_t n, const char *csv)
+{
+	const char *p = csv;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strcspn(p, ",");
+
+		if (!len || len >= sizeof(r[i].label) || (i + 1 < n && !p[len]))
+			return lt_err(LT_EXIT_USAGE, "--label wants one non-empty name per file, comma-separated (%zu files)", n);
+		snprintf(r[i].label, sizeof(r[i].label), "%.*s", (int)len, p);
+		p += len + (p[len] == ',');
+	}
+	if (*p)
+		return lt_err(LT_EXIT_USAGE, "--label has more names than the %zu files", n);
+	return 0;
 }
 
 int results_load(char *const *paths, size_t *np, struct lt_result **out, bool keep_skipped)

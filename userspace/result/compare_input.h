@@ -31,6 +31,8 @@ struct lt_result {
  * when keep_skipped, else left out with a warning (*n shrinks; none left is an error). */
 int results_load(char *const *paths, size_t *n, struct lt_result **out, bool keep_skipped);
 void results_free(struct lt_result *r, size_t n);
+/* --label A,B,...: one name per file, in order. 0, or LT_EXIT_USAGE after one line. */
+int results_set_labels(struct lt_result *r, size_t n, const char *csv);
 /* Short kernel name of file i: kernel.release, plus host.arch when the files'
  * arches differ; the file name without ".json" if there is no release. */
 void result_kernel_name(const struct lt_result *r, size_t n, size_t i, char *buf, size_t len);
