@@ -228,10 +228,11 @@ fail:
 	return NULL;
 }
 
-/* The scenarios of the suite, then those named: all loaded and their params checked before
- * anything runs. 0, or the exit code after saying why. */
-static int load_scenarios(const char *suite, char **names, int nnames, struct scenario *scn, size_t *n,
-			  char *err, size_t errlen)
+/* The scenarios of the suite, then those named, at every point of the sweep if one is given:
+ * all loaded and their params checked before anything runs. 0, or the exit code after saying
+ * why. */
+static int load_scenarios(const char *suite, char **names, int nnames, const char *sweep, struct scenario *scn,
+			  size_t *n, char *err, size_t errlen)
 {
 	if (suite) {
 		struct suite su;
@@ -248,9 +249,11 @@ static int load_scenarios(const char *suite, char **names, int nnames, struct sc
 	for (int i = 0; i < nnames && *n < MAX_SCN; i++)
 		if (scenario_load(names[i], &scn[(*n)++], err, errlen))
 			return lt_err(LT_EXIT_USAGE, "%s", err);
+	if (sweep && scenario_sweep(scn, n, MAX_SCN, sweep, err, errlen))
+		return lt_err(LT_EXIT_USAGE, "%s", err);
 	for (size_t i = 0; i < *n; i++)
 		if (wl_check_params(scn[i].workload, scn[i].params, scn[i].nparams, err, errlen))
-			return lt_err(LT_EXIT_USAGE, "%s: %s", scn[i].name, err);
+			return lt_err(LT_EXIT_USAGE, "%s%s: %s", scn[i].name, scn[i].sweep[0] ? " --sweep" : "", err);
 	return 0;
 }
 
@@ -395,13 +398,8 @@ int cmd_run(int argc, char **argv)
 	if (!suite && optind >= argc)
 		return lt_err(LT_EXIT_USAGE, "no scenario given (lazytlb run --list shows them)");
 	/* load everything first: a bad scenario fails before anything runs */
-	if ((rc = load_scenarios(suite, argv + optind, argc - optind, scn, &n, err, sizeof(err))))
+	if ((rc = load_scenarios(suite, argv + optind, argc - optind, sweep, scn, &n, err, sizeof(err))))
 		return rc;
-	if (sweep && scenario_sweep(scn, &n, MAX_SCN, sweep, err, sizeof(err)))
-		return lt_err(LT_EXIT_USAGE, "%s", err);
-	for (size_t i = 0; sweep && i < n; i++)
-		if (wl_check_params(scn[i].workload, scn[i].params, scn[i].nparams, err, sizeof(err)))
-			return lt_err(LT_EXIT_USAGE, "--sweep %s: %s", scn[i].sweep, err);
 	for (size_t i = 0; i < n; i++) {
 		if (reps)
 			scn[i].reps = (unsigned int)reps;

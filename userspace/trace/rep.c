@@ -131,14 +131,14 @@ static void noise_read(struct collector *c, const struct irq_snapshot *irq_end, 
 
 /* The rep's snapshot to its JSON; `end`: the senders map read right after the counters */
 static struct json *rep_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs,
-			     __u64 duration_ns, const struct irq_snapshot *irq_end, struct sender_rows *end)
+			     __u64 duration_ns, const struct irq_snapshot *irq_end, struct sender_rows *end,
+			     const struct lt_noise *noise)
 {
 	struct lt_snapshot snap = { .pc = pc, .hs = hs, .duration_ns = duration_ns, .irq_begin = &c->irq_base,
-				    .irq_end = irq_end, .cbs = c->cb_rep, .nr_cbs = c->nr_cb_rep };
+				    .irq_end = irq_end, .cbs = c->cb_rep, .nr_cbs = c->nr_cb_rep, .noise = *noise };
 	struct lt_sender *snd = NULL;
 	struct json *rep;
 
-	noise_read(c, irq_end, (double)duration_ns / 1e9, &snap.noise);
 	if (c->info.senders) {
 		snap.nr_senders = senders_delta(c->snd_base, end, bpf_map__fd(c->skel->maps.sender_stacks), c->ksyms,
 						c->opts.stacks, &snd);
@@ -156,12 +156,15 @@ struct json *collector_rep_end(struct collector *c)
 	struct irq_snapshot irq_end;
 	struct sender_rows *snd_end = NULL;
 	struct json *rep = NULL;
+	struct lt_noise noise;
 	__u64 t1 = now_ns();
 
 	if (!now || !hs)
 		goto out;
 	if (read_together(c, &irq_end, now))
 		goto out;
+	/* now, before this process reads kallsyms and names things: its CPU time is the rep's */
+	noise_read(c, &irq_end, (double)(t1 - c->t0) / 1e9, &noise);
 	/* senders right after the counters (and before them at the start, after the callbacks):
 	 * their window holds the counters' and only the few microseconds of the reads beside */
 	if (c->info.senders)
@@ -183,7 +186,7 @@ struct json *collector_rep_end(struct collector *c)
 		for (size_t i = 0; i < sizeof(struct lt_counters) / 8; i++)
 			a[i] -= b[i];
 	}
-	rep = rep_json(c, now, hs, t1 - c->t0, &irq_end, snd_end);
+	rep = rep_json(c, now, hs, t1 - c->t0, &irq_end, snd_end, &noise);
 out:
 	senders_rows_free(snd_end);
 	free(now);
