@@ -6,6 +6,7 @@
 #   floor     lazytlb's programs on the same hooks with empty bodies (--empty-programs)
 #   lazytlb   lazytlb record (the real programs; BPF_ENABLE_STATS on, as by default)
 #   nostats   lazytlb record --no-stats (the kernel's per-run accounting off, like the floor)
+#   nosenders lazytlb record --no-senders (IPIs not counted by sender: what senders cost)
 #   bpftrace  a bpftrace script counting the same tracepoints into per-CPU maps
 # Prints each, the overheads (1 - ops/baseline) and the ratios the project
 # targets: lazytlb overhead <= 1.5x the floor's, and <= half of bpftrace's.
@@ -50,12 +51,13 @@ for r in $(seq "$ROUNDS"); do
 	runs[floor]+=" $(with_attached floor "$LAZYTLB" record -q --empty-programs --no-stats -d 600 -o "$tmp/floor.json")"
 	runs[lazytlb]+=" $(with_attached lazytlb "$LAZYTLB" record -q -d 600 -o "$tmp/lazytlb.json")"
 	runs[nostats]+=" $(with_attached nostats "$LAZYTLB" record -q --no-stats -d 600 -o "$tmp/nostats.json")"
+	runs[nosenders]+=" $(with_attached nosenders "$LAZYTLB" record -q --no-senders -d 600 -o "$tmp/nosenders.json")"
 	runs[bpftrace]+=" $(with_attached bpftrace bpftrace -e "$bt_probes")"
 done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 base=$(echo ${runs[baseline]} | median)
 printf '%-10s %12s %10s   %s\n' config "ops/s" overhead "runs"
-for k in baseline floor lazytlb nostats bpftrace; do
+for k in baseline floor lazytlb nostats nosenders bpftrace; do
 	m=$(echo ${runs[$k]} | median)
 	printf '%-10s %12.0f %9.1f%%   %s\n' "$k" "$m" "$(echo "(1 - $m / $base) * 100" | bc -l)" "${runs[$k]}"
 	eval "med_$k=$m"
@@ -66,4 +68,7 @@ ratio() { echo "if ($2 <= 0) -1 else $1 / $2" | bc -l; }
 printf 'lazytlb overhead / floor overhead    = %.2f   (target <= 1.5)\n' "$(ratio "$o_lt" "$o_floor")"
 printf 'lazytlb overhead / bpftrace overhead = %.2f   (target <= 0.5)\n' "$(ratio "$o_lt" "$o_bt")"
 printf 'with --no-stats: / floor = %.2f, / bpftrace = %.2f\n' "$(ratio "$o_ns" "$o_floor")" "$(ratio "$o_ns" "$o_bt")"
+o_nsnd=$(ov "$med_nosenders")
+printf 'senders cost %.1f points of overhead (lazytlb %.1f%% vs --no-senders %.1f%%; issue 16: on by default if <= 2)\n' \
+	"$(echo "($o_lt - $o_nsnd) * 100" | bc -l)" "$(echo "$o_lt * 100" | bc -l)" "$(echo "$o_nsnd * 100" | bc -l)"
 echo "(perf bench sched pipe -l $LOOPS on CPU $PIN, median of $ROUNDS interleaved rounds; a negative ratio means the denominator's overhead was within noise)"
