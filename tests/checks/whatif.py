@@ -78,7 +78,10 @@ for run in ("sleep", "busy", "punch"):
                      f"kept {w[f]['kept_on_purpose']}, skip {w[f]['skip']} of {seen}")
                 k.ok(f"{f}: nearly none skipped", w[f]["skip"] <= 0.05 * seen + 2, f"{w[f]['skip']} of {seen}")
             else:
-                k.ok(f"{f}: predicate holds for nearly none to the spinning CPU", held[f] <= 0.05, f"{held[f]:.1%}")
+                # kthreads still run on the spinner's CPU now and then, lazily on the mm: under
+                # TCG each takes long (17 of 302 IPIs found one in a quiet CI run, 5.6%); the
+                # napping peer's share is >= 50%, so 10% still tells the two apart
+                k.ok(f"{f}: predicate holds for few IPIs to the spinning CPU", held[f] <= 0.10, f"{held[f]:.1%}")
     else:
         # An IPI finds CPU 1 idle at least about as often as it is idle (the flusher waits for
         # each IPI, so CPU 1's time handling them is never sampled) and at most as often as it
