@@ -5,7 +5,7 @@
  * Every hook has one handler (on_*) and several thin entry points, one per
  * probe variant (tp_btf, raw_tp, tracepoint, fentry, kprobe); userspace picks
  * one variant per hook by probing and turns the others' autoload off. Program
- * names are <hook>__<variant>, which is how userspace/trace/probes.c finds them.
+ * names are <hook>__<variant>, which is how userspace/trace/progs.c finds them.
  *
  * Aggregation is in-kernel, in per-CPU maps read once per rep by userspace.
  * The only cross-CPU data are cpu_state[] (each slot written by its own CPU,

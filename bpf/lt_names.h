@@ -4,7 +4,7 @@
  * (for the BPF programs and the loader) and, in userspace/result/names.c, the name arrays that the
  * result writer, the summary and `lazytlb schema` use; the Python checks and the schema
  * document take the names from `lazytlb schema --json`. Adding a cause is one line here plus
- * its attribution (the callbacks that mean it: userspace/trace/collector.c).
+ * its attribution (the callbacks that mean it: userspace/trace/causes.c).
  *
  * X(ID, "name", "what it is")
  */
