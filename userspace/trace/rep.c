@@ -149,6 +149,23 @@ static struct json *rep_json(struct collector *c, const struct lt_counters *pc, 
 	return rep;
 }
 
+/* now -= base, per CPU (every field of lt_counters is a u64); with advance, base takes the
+ * values now had (record -I: the next interval starts here) */
+static void counters_delta(struct lt_counters *now, struct lt_counters *base, unsigned int ncpu, bool advance)
+{
+	for (unsigned int cpu = 0; cpu < ncpu; cpu++) {
+		__u64 *a = (__u64 *)&now[cpu], *b = (__u64 *)&base[cpu];
+
+		for (size_t i = 0; i < sizeof(struct lt_counters) / 8; i++) {
+			__u64 v = a[i];
+
+			a[i] -= b[i];
+			if (advance)
+				b[i] = v;
+		}
+	}
+}
+
 struct json *collector_rep_end(struct collector *c)
 {
 	struct lt_counters *now = calloc(c->info.nr_possible, sizeof(*now));
@@ -179,13 +196,7 @@ struct json *collector_rep_end(struct collector *c)
 	if (!c->ksyms)
 		c->ksyms = ksym_table_load();
 	c->nr_cb_rep = cb_counts_delta(c->cb_base, c->nr_cb_base, c->cb_rep, c->nr_cb_rep, c->ksyms);
-	/* deltas, per CPU: every field of lt_counters is a u64 */
-	for (unsigned int cpu = 0; cpu < c->info.nr_possible; cpu++) {
-		__u64 *a = (__u64 *)&now[cpu], *b = (__u64 *)&c->base[cpu];
-
-		for (size_t i = 0; i < sizeof(struct lt_counters) / 8; i++)
-			a[i] -= b[i];
-	}
+	counters_delta(now, c->base, c->info.nr_possible, false);
 	rep = rep_json(c, now, hs, t1 - c->t0, &irq_end, snd_end, &noise);
 out:
 	senders_rows_free(snd_end);
@@ -208,16 +219,7 @@ struct json *collector_interval(struct collector *c)
 	if (read_together(c, irq, now))
 		goto out;
 	t = now_ns();
-	for (unsigned int cpu = 0; cpu < c->info.nr_possible; cpu++) {
-		__u64 *a = (__u64 *)&now[cpu], *b = (__u64 *)&c->ival_prev[cpu];
-
-		for (size_t i = 0; i < sizeof(struct lt_counters) / 8; i++) {
-			__u64 v = a[i];
-
-			a[i] -= b[i];
-			b[i] = v;
-		}
-	}
+	counters_delta(now, c->ival_prev, c->info.nr_possible, true);
 	{
 		/* no histograms, callbacks or senders in an interval: the rep has them */
 		struct lt_snapshot snap = { .pc = now, .hs = hs, .duration_ns = t - c->ival_t, .irq_begin = &c->ival_irq,
