@@ -61,13 +61,11 @@ for scn in ("tlbflush", "exit-lazy"):
         for ca, n in q.items():
             s_n = sum(x["requests"] for x in snd if x["cause"] == ca)
             if n or s_n:
-                # the senders' base is read before /proc and the counters at a rep's start (in a
-                # TCG guest those reads take ms): sends in that gap count for the senders only
-                # (5.10: 6 reschedule senders against 2 requests in a quiet CI run); fewer
-                # senders than requests would be lost ones
+                # the senders map is read right after the counters at both ends of a rep
+                # (rep.c read_together): only the microseconds between the two reads differ
                 lost = ip.get("senders_not_counted") or 0
-                ck.ok(f"{release} {scn} rep {i}: senders of {ca} {s_n} = requests {n} (+ the read gap)",
-                      n - 0.05 * n - 3 - lost <= s_n <= n + 0.1 * n + 8)
+                ck.ok(f"{release} {scn} rep {i}: senders of {ca} {s_n} = requests {n}",
+                      abs(s_n - n) <= 0.05 * n + 3 + lost)
         main = {"tlbflush": "tlb_flush", "exit-lazy": "exit_flush_lazy" if not x86 else None}.get(scn)
         mine = [x for x in snd if x["cause"] == main and x["comm"] == "lazytlb"] if main else []
         # powerpc's unwinder stops at a tracepoint program's own frame (6.12, 7.2): no callsite

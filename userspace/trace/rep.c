@@ -50,7 +50,8 @@ static bool ipi_rows_equal(const struct irq_snapshot *a, const struct irq_snapsh
  * on one side only: a loaded TCG guest (each IPI ~100 us, a /proc read ~ms) counted 3 more
  * than /proc in 75 when the counters came first, 4 fewer when /proc came first.
  */
-static int read_together(struct collector *c, struct irq_snapshot *irq, struct lt_counters *ctr)
+static int read_together(struct collector *c, struct irq_snapshot *irq, struct lt_counters *ctr,
+			 struct sender_rows **snd)
 {
 	struct irq_snapshot *after = malloc(sizeof(*after));
 	int rc = 0;
@@ -58,6 +59,12 @@ static int read_together(struct collector *c, struct irq_snapshot *irq, struct l
 	irq_snapshot_read(irq);
 	for (int i = 0; i < 5; i++) {
 		rc = read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, ctr, sizeof(*ctr));
+		/* the senders right after the counters, at both ends of a rep: the same window
+		 * but for the microseconds between the two map reads */
+		if (!rc && snd) {
+			senders_rows_free(*snd);
+			*snd = senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible);
+		}
 		if (rc || !after || irq_snapshot_read(after) || ipi_rows_equal(irq, after))
 			break;
 		*irq = *after; /* an IPI landed: try again from this snapshot */
@@ -82,11 +89,9 @@ int collector_rep_begin(struct collector *c)
 	/* callbacks before counters here, after them at the end: a call between the two reads is
 	 * then in the callbacks' delta, never only in the counters' (other is always named) */
 	c->nr_cb_base = cb_counts_read(bpf_map__fd(c->skel->maps.cb_counts), c->info.nr_possible, c->cb_base);
-	senders_rows_free(c->snd_base);
-	c->snd_base = c->info.senders ? senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible) : NULL;
 	cpu_times_read(&c->ct_base);
 	c->own_base = self_cpu_seconds();
-	rc = read_together(c, &c->irq_base, c->base);
+	rc = read_together(c, &c->irq_base, c->base, c->info.senders ? &c->snd_base : NULL);
 	c->t0 = now_ns();
 	/* intervals start with the rep */
 	if (!c->ival_prev)
@@ -178,14 +183,10 @@ struct json *collector_rep_end(struct collector *c)
 
 	if (!now || !hs)
 		goto out;
-	if (read_together(c, &irq_end, now))
+	if (read_together(c, &irq_end, now, c->info.senders ? &snd_end : NULL))
 		goto out;
 	/* now, before this process reads kallsyms and names things: its CPU time is the rep's */
 	noise_read(c, &irq_end, (double)(t1 - c->t0) / 1e9, &noise);
-	/* senders right after the counters (and before them at the start, after the callbacks):
-	 * their window holds the counters' and only the few microseconds of the reads beside */
-	if (c->info.senders)
-		snd_end = senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible);
 	for (__u32 id = 0; id < LT_NR_HISTS; id++)
 		if (read_percpu(c, bpf_map__fd(c->skel->maps.hists), id, hs + (size_t)id * c->info.nr_possible,
 					  sizeof(*hs)))
@@ -216,7 +217,7 @@ struct json *collector_interval(struct collector *c)
 
 	if (!now || !hs || !irq || !c->ival_prev)
 		goto out;
-	if (read_together(c, irq, now))
+	if (read_together(c, irq, now, NULL))
 		goto out;
 	t = now_ns();
 	counters_delta(now, c->ival_prev, c->info.nr_possible, true);
