@@ -28,6 +28,26 @@ static __always_inline const unsigned long *lt_mm_cpumask(struct mm_struct *mm)
 }
 
 /*
+ * x86 6.15+ (INVLPGB): an mm active on enough CPUs gets a global ASID, mm->context.global_asid,
+ * and flush_tlb_mm_range then flushes it by broadcast (arch/x86/mm/tlb.c mm_global_asid(),
+ * 7.2). 0 where the field does not exist (older kernels, powerpc). The nested struct is
+ * matched by its members, whatever the kernel's typedef of mm_context_t is called.
+ */
+struct lt_mm_context___gasid {
+	u16 global_asid;
+};
+struct mm_struct___gasid {
+	struct lt_mm_context___gasid context;
+};
+
+static __always_inline __u32 lt_mm_global_asid(struct mm_struct *mm)
+{
+	if (!bpf_core_field_exists(struct mm_struct___gasid, context.global_asid))
+		return 0;
+	return BPF_CORE_READ((struct mm_struct___gasid *)mm, context.global_asid);
+}
+
+/*
  * mm->mm_count: an atomic_t in every kernel we support; kept here because it
  * moved into an anonymous struct (v6.0) and CO-RE finds it either way.
  */

@@ -214,7 +214,7 @@ static __always_inline void race_check(struct lt_cpu_state *cs, __u64 next_mm, _
 				       struct lt_counters *c)
 {
 #pragma unroll
-	for (int f = 0; f < LT_NR_FILTERS; f++) {
+	for (int f = 0; f < LT_NR_RACE_FILTERS; f++) {
 		if (!cs->skipped_mm[f])
 			continue;
 		if (now - cs->skipped_ns[f] > cfg.race_window_ns) {
@@ -343,102 +343,7 @@ static __always_inline __u32 target_state(struct lt_cpu_state *cs, __u32 cpu, __
 	return LT_STATE_USER;
 }
 
-/* Each filter's predicate for a target: 1 holds (the filter would not send), 0 does not,
- * -1 unknown. ct: the target's context tracking (1 user/idle, 0 kernel, -1 unknown). */
-static __always_inline void whatif_predicates(int *d, struct lt_cpu_state *cs, __u32 cpu, __u64 mm, int ct)
-{
-	bool lazy_ctx = cs && (cs->kind == LT_KIND_IDLE || cs->kind == LT_KIND_KTHREAD);
-
-	d[LT_F_TARGET_IDLE] = cs ? cs->kind == LT_KIND_IDLE : -1;
-	d[LT_F_TARGET_LAZY] = !cs || !mm ? -1 : (lazy_ctx && cs->active_mm == mm);
-	d[LT_F_CURR_MM_DIFFERS] = !cs || !mm ? -1 : cs->active_mm != mm;
-	/* target_state() read context tracking for user tasks only; idle and
-	 * kthreads count as not-kernel only when tracking says so */
-	if (cs && cs->kind != LT_KIND_USER)
-		ct = ct_user_mode(cpu);
-	d[LT_F_TARGET_NOT_KERNEL] = ct;
-}
-
-/*
- * A target a filter would skip, but which the kernel needs to reach: 1 kept on purpose,
- * 0 the skip is safe, -1 cannot tell. The reasons are the code's own:
- *  - tlb_flush to a CPU lazy on the mm (active_mm == mm) when the flush freed page tables:
- *    a lazy CPU may still walk them speculatively (x86 native_flush_tlb_multi, 4.19+: lazy
- *    CPUs are skipped only when !info->freed_tables). Freed-ness unknown (no
- *    flush_tlb_info: powerpc) -> cannot tell.
- *  - shoot_lazy / exit_flush_lazy to a CPU lazy on the mm: moving those CPUs off the mm is
- *    what the call is for (kernel/fork.c cleanup_lazy_tlbs 6.4+, powerpc
- *    exit_flush_lazy_tlbs).
- * A CPU whose active_mm is another mm cannot walk this mm's tables: skipping it is safe.
- */
-static __always_inline int whatif_kept(struct lt_cpu_state *cs, __u32 cause, __u64 mm, __u32 freed)
-{
-	if (!cs || !mm || cs->active_mm != mm)
-		return 0;
-	if (cause == LT_CAUSE_SHOOT_LAZY || cause == LT_CAUSE_EXIT_FLUSH_LAZY)
-		return 1;
-	if (cause == LT_CAUSE_TLB_FLUSH)
-		return freed == 1 ? 1 : freed == 0 ? 0 : -1;
-	return 0;
-}
-
-static __always_inline void whatif_eval(struct lt_counters *c, struct lt_cpu_state *cs, __u32 cpu,
-					__u32 cause, __u64 mm, int ct, __u32 st, __u32 freed, __u64 now)
-{
-	int d[LT_NR_FILTERS], kept;
-
-	if (cause >= LT_NR_CAUSES)
-		return;
-	whatif_predicates(d, cs, cpu, mm, ct);
-	kept = whatif_kept(cs, cause, mm, freed);
-#pragma unroll
-	for (int f = 0; f < LT_NR_FILTERS; f++) {
-		struct lt_whatif_cell *w = &c->whatif[f][cause];
-
-		w->seen++;
-		if (d[f] < 0 || (d[f] > 0 && kept < 0)) {
-			w->unknown++;
-		} else if (d[f] > 0 && kept) {
-			w->kept++;
-		} else if (d[f] > 0) {
-			w->skip++;
-			if (st == LT_STATE_IDLE)
-				c->whatif_skip_idle[f]++;
-			else if (st == LT_STATE_NOHZ_FULL)
-				c->whatif_skip_nohz[f]++;
-			if (cs && mm) {
-				cs->skipped_mm[f] = mm;
-				cs->skipped_ns[f] = now;
-			}
-		}
-	}
-}
-
-/* A remote TLB flush ended: the CPUs of its mm_cpumask it queued no call for were left out
- * by the kernel (x86: lazy CPUs unless tables were freed, 4.19+; should_flush_tlb and the
- * lazy trim of mm_cpumask, 6.14+; KVM: preempted vCPUs). Those a filter's predicate holds
- * for are what "this kernel already saves". */
-static __always_inline void whatif_kernel_skipped(struct lt_counters *c, struct lt_scratch *s)
-{
-	__u64 w = s->rflush_cand & ~s->rflush_sent;
-
-#pragma unroll
-	for (__u32 i = 0; i < 64; i++, w >>= 1) {
-		struct lt_cpu_state *cs;
-		int d[LT_NR_FILTERS];
-		__u32 cpu = i;
-
-		if (!w)
-			break;
-		if (!(w & 1))
-			continue;
-		cs = bpf_map_lookup_elem(&cpu_state, &cpu);
-		whatif_predicates(d, cs, cpu, s->rflush_mm, cs && cs->kind == LT_KIND_USER ? ct_user_mode(cpu) : -1);
-		for (int f = 0; f < LT_NR_FILTERS; f++)
-			if (d[f] > 0)
-				c->whatif[f][LT_CAUSE_TLB_FLUSH].kernel_skipped++;
-	}
-}
+#include "whatif.bpf.h"
 
 /* The kernel stack of the request a sending program is about to count (senders): taken once
  * per event, before its targets are walked, as only the program has the context for it */
@@ -587,6 +492,12 @@ static __always_inline void on_queue(__u32 cpu, __u64 func, __u32 cause, const v
 			if (cpu < 64)
 				s->rflush_sent |= 1ULL << cpu;
 		}
+	}
+	if (cause == LT_CAUSE_MEMBARRIER && cpu < 64) {
+		struct lt_scratch *s = scr();
+
+		if (s && s->mb_open)
+			s->mb_sent |= 1ULL << cpu;
 	}
 	on_request(cpu, cause, request_mm(cause, info), freed);
 }
@@ -836,8 +747,11 @@ static __always_inline void vector_entry(__u64 *counter, int kind)
 	/* in user mode when the IPI was raised (or unknown): context tracking here
 	 * already says kernel, the interrupt entry left user mode */
 	s->irq_nohz = is_nohz_full(cpu) && cs && cs->kind == LT_KIND_USER && from_user != 0;
-	if (kind == LT_PEND_RESCHED)
+	if (kind == LT_PEND_RESCHED) {
 		attribute(s, c, cpu, LT_CAUSE_RESCHED);
+		if (cfg.kentry) /* not deferrable: a kernel entry (defer-to-kernel-entry) */
+			kernel_entry();
+	}
 }
 
 static __always_inline int on_vector_entry(int which)
@@ -1011,6 +925,8 @@ static __always_inline int on_cpu_idle(__u32 state)
 	if (!s->woken)
 		c->idle_without_ipi++;
 	s->in_idle = 0;
+	if (cfg.kentry) /* ct_idle_exit() would run what defer-to-kernel-entry held back */
+		kernel_entry();
 	return 0;
 }
 
@@ -1031,6 +947,26 @@ int cpu_idle__tracepoint(struct trace_event_raw_cpu *ctx)
 {
 	return on_cpu_idle(ctx->state);
 }
+
+/* ------------------------------------------------------------------ */
+/* kernel entries of nohz_full CPUs (attached for defer-to-kernel-entry) */
+/* ------------------------------------------------------------------ */
+
+static __always_inline int on_kentry(void)
+{
+	if (!cfg.empty && cfg.kentry)
+		kernel_entry();
+	return 0;
+}
+
+#define LT_KENTRY_HOOK(hook, cat, tp)                                              \
+	SEC("tp_btf/" #tp) int BPF_PROG(hook##__tp_btf) { return on_kentry(); }    \
+	SEC("raw_tp/" #tp) int BPF_PROG(hook##__raw_tp) { return on_kentry(); }    \
+	SEC("tracepoint/" #cat "/" #tp) int hook##__tracepoint(void *ctx) { return on_kentry(); }
+
+LT_KENTRY_HOOK(kentry_syscall, raw_syscalls, sys_enter)
+LT_KENTRY_HOOK(kentry_fault, exceptions, page_fault_user)
+LT_KENTRY_HOOK(kentry_tick, irq_vectors, local_timer_entry)
 
 /* ------------------------------------------------------------------ */
 /* process exit: the lazy reference exit_mm() takes                    */
@@ -1158,7 +1094,7 @@ static __always_inline int on_tlb_flush(int reason)
 		else
 			c->rflush_unknown++;
 		if (cfg.whatif)
-			whatif_kernel_skipped(c, s);
+			whatif_kernel_skipped(c, s->rflush_cand, s->rflush_sent, s->rflush_mm, LT_CAUSE_TLB_FLUSH);
 	}
 	s->rflush_open = r == LT_FR_REMOTE_SEND_IPI;
 	s->rflush_queued = 0;
@@ -1213,11 +1149,22 @@ LT_COUNT_HOOK(exit_flush_lazy, exit_flush_lazy_calls)
 LT_COUNT_HOOK(table_sync, table_sync_calls)
 LT_COUNT_HOOK(membarrier, membarrier_calls)
 
-/* membarrier(2) also has a syscall tracepoint on every kernel */
+/* membarrier(2) also has syscall tracepoints on every kernel, with the arguments: the
+ * targets the kernel skipped are evaluated there (whatif.bpf.h membarrier_open/close) */
 SEC("tracepoint/syscalls/sys_enter_membarrier")
-int membarrier__tracepoint(void *ctx)
+int membarrier__tracepoint(struct trace_event_raw_sys_enter *ctx)
 {
+	if (!cfg.empty)
+		membarrier_open(ctx->args[0], ctx->args[1]);
 	return count_call(offsetof(struct lt_counters, membarrier_calls));
+}
+
+SEC("tracepoint/syscalls/sys_exit_membarrier")
+int membarrier_exit__tracepoint(struct trace_event_raw_sys_exit *ctx)
+{
+	if (!cfg.empty)
+		membarrier_close(ctx->ret);
+	return 0;
 }
 
 /* __mmdrop fallback without fentry/kprobe: every __mmdrop ends in free_mm(),
@@ -1279,7 +1226,7 @@ int BPF_PROG(mmdrop__raw_tp, unsigned long call_site, const void *ptr, const str
 }
 
 /* durations: entry stamps a per-CPU scratch slot, exit adds to a histogram */
-static __always_inline int ftmr_entry(void)
+static __always_inline int ftmr_entry(struct mm_struct *mm)
 {
 	if (cfg.empty) /* benchmark floor */
 		return 0;
@@ -1290,6 +1237,8 @@ static __always_inline int ftmr_entry(void)
 		s->ftmr_start_ns = bpf_ktime_get_ns();
 	if (c)
 		c->flush_tlb_mm_range_calls++;
+	if (c && mm && cfg.whatif)
+		whatif_broadcast(c, mm);
 	return 0;
 }
 
@@ -1306,7 +1255,7 @@ static __always_inline int ftmr_exit(void)
 	return 0;
 }
 
-static __always_inline int fts_entry(void)
+static __always_inline int fts_entry(void *prev)
 {
 	if (cfg.empty) /* benchmark floor */
 		return 0;
@@ -1332,14 +1281,15 @@ static __always_inline int fts_exit(void)
 	return 0;
 }
 
+/* entry(a0): a0 is the function's first argument */
 #define LT_DURATION_HOOK(hook, entry, exit)                                           \
-	SEC("fentry") int BPF_PROG(hook##__fentry) { return entry; }                  \
+	SEC("fentry") int BPF_PROG(hook##__fentry) { return entry((void *)ctx[0]); }  \
 	SEC("fexit") int BPF_PROG(hook##_exit__fentry) { return exit; }               \
-	SEC("kprobe") int BPF_KPROBE(hook##__kprobe) { return entry; }                \
+	SEC("kprobe") int BPF_KPROBE(hook##__kprobe) { return entry((void *)PT_REGS_PARM1(ctx)); } \
 	SEC("kretprobe") int BPF_KRETPROBE(hook##_exit__kprobe) { return exit; }
 
-LT_DURATION_HOOK(flush_tlb_mm_range, ftmr_entry(), ftmr_exit())
-LT_DURATION_HOOK(finish_task_switch, fts_entry(), fts_exit())
+LT_DURATION_HOOK(flush_tlb_mm_range, ftmr_entry, ftmr_exit())
+LT_DURATION_HOOK(finish_task_switch, fts_entry, fts_exit())
 
 /* flush_tlb_func itself, where the csd tracepoints are missing: counted as
  * /proc/interrupts' TLB row counts it, when run for another CPU */

@@ -69,6 +69,7 @@ enum lt_hist_id {
 	LT_H_NOHZ_INTERRUPTION,      /* ns a nohz_full CPU spent in an IPI handler */
 	LT_H_SHARING,                /* CPUs in mm_cpumask at a lazy grab/drop (unit: cpus) */
 	LT_H_HANDBACK_MM_COUNT,      /* mm_count when a lazy kthread hands an mm back */
+	LT_H_DEFER_DELAY,            /* ns from a deferrable IPI to its target's next kernel entry */
 	LT_NR_HISTS,
 };
 
@@ -167,6 +168,11 @@ struct lt_counters {
 	__u64 whatif_skip_idle[LT_NR_FILTERS];   /* skipped IPIs that would have woken an idle CPU */
 	__u64 whatif_skip_nohz[LT_NR_FILTERS];   /* ... or disturbed a nohz_full CPU in user mode */
 	__u64 flush_freed_tables[3]; /* no / yes / unknown, per queued TLB-flush call */
+	/* flush_tlb_mm_range calls on an mm with a global ASID: flushed by INVLPGB broadcast, no
+	 * IPI and no tlb_flush event (x86 6.15+), and the other CPUs of its mask they reached */
+	__u64 flush_broadcast, flush_broadcast_targets;
+	/* membarrier private expedited calls whose kernel skips were evaluated (sys_enter/exit) */
+	__u64 membarrier_evaluated;
 	/* sampling bookkeeping */
 	__u64 sharing_tick;
 };
@@ -179,9 +185,12 @@ struct lt_cpu_state {
 	__u32 kind;        /* LT_KIND_* */
 	__u32 pid;
 	/* what-if race window: filters that skipped this CPU, and for which mm/when */
-	__u64 skipped_mm[LT_NR_FILTERS];
-	__u64 skipped_ns[LT_NR_FILTERS];
-	__u8 pad[64 - ((4 * 8 + 2 * 8 * LT_NR_FILTERS) % 64)];
+	__u64 skipped_mm[LT_NR_RACE_FILTERS];
+	__u64 skipped_ns[LT_NR_RACE_FILTERS];
+	/* defer-to-kernel-entry: when the first IPI this CPU could have deferred was sent (by
+	 * another CPU), cleared at this CPU's next kernel entry: 0 none pending */
+	__u64 defer_ns;
+	__u8 pad[64 - ((5 * 8 + 2 * 8 * LT_NR_RACE_FILTERS) % 64)];
 } __attribute__((aligned(64)));
 
 enum { LT_KIND_UNKNOWN = 0, LT_KIND_IDLE, LT_KIND_KTHREAD, LT_KIND_USER };
@@ -221,6 +230,10 @@ struct lt_scratch {
 	__u64 rflush_mm;     /* the flushed mm, */
 	__u64 rflush_cand;   /* the other CPUs (0-63) in its mm_cpumask at remote_send_ipi, */
 	__u64 rflush_sent;   /* and those a TLB-flush call was queued for since */
+	/* a membarrier private expedited call open on this CPU (sys_enter to sys_exit): the
+	 * other online CPUs (0-63) the kernel looked at, those it queued a call for, its mm */
+	__u64 mb_cand, mb_sent, mb_mm;
+	__u32 mb_open, pad_mb;
 	__u64 sender_stack;  /* the kernel stack of the request being sent (senders): its hash, */
 	__u64 sender_ips[LT_SENDER_DEPTH]; /* and its frames */
 	/* recent senders' stacks by (task, callback), and requests left before each is re-taken */
@@ -248,6 +261,10 @@ struct lt_cfg {
 	__u32 sender_cpus_set;   /* ... only those to the CPUs of sender_cpus */
 	__u32 stack_period;      /* a task's sender stack is re-taken every Nth request (1: all) */
 	__u64 sender_cpus[LT_MAX_CPUS / 64];
+	__u64 online_mask_addr;  /* &__cpu_online_mask (kallsyms), 0: use online_mask */
+	__u64 online_mask;       /* CPUs 0-63 online at start (sysfs) */
+	__u32 kentry;            /* kernel-entry hooks attached (defer-to-kernel-entry delays) */
+	__u32 pad_cfg;
 };
 
 #endif /* LAZYTLB_H */

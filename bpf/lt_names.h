@@ -57,7 +57,13 @@
 	X(CURR_MM_DIFFERS, "curr-mm-differs", "do not IPI a CPU whose rq->curr active_mm is not the "  \
 					      "IPI's mm (Zijlstra, 2020)")                             \
 	X(TARGET_NOT_KERNEL, "target-not-kernel", "do not IPI a CPU context tracking says is not in "  \
-						  "kernel mode (Podemsky, 2023)")
+						  "kernel mode (Podemsky, 2023)")                          \
+	X(REDUNDANT_TABLE_SYNC, "redundant-table-sync", "tlb_remove_table_sync_one only to CPUs that "  \
+		"may walk the mm's tables: not idle, not another mm, not in user mode (Podemsky, 2023)")  \
+	X(DEFER_KENTRY, "defer-to-kernel-entry", "kernel-only IPIs (kernel TLB flush, text patching) "  \
+		"to a nohz_full CPU in user mode or idle wait for its next kernel entry (Schneider, 2023-25)") \
+	X(BROADCAST_FLUSH, "broadcast-flush", "user and kernel TLB flushes by broadcast invalidation, " \
+		"no IPI (AMD INVLPGB: van Riel, x86 6.15+)")
 
 /* the hooks: each is a BPF program <name>__<mode> (and <name>_exit__<mode> where it times a
  * function) in bpf/lazytlb.bpf.c; userspace/trace/probes.c says where each attaches and which
@@ -91,7 +97,10 @@
 	X(SEND_SINGLE_FN, "send_single_fn", "function-call IPIs raised to one CPU (fallback)")                \
 	X(SEND_RESCHED_FN, "send_resched_fn", "reschedule IPIs (fallback)")                                   \
 	X(IPI_IRQ, "ipi_irq", "powerpc muxed IPI interrupt (irq_handler_entry/exit on the IPI line)")         \
-	X(DOORBELL, "doorbell", "powerpc doorbell IPIs (between threads of a core)")
+	X(DOORBELL, "doorbell", "powerpc doorbell IPIs (between threads of a core)")                         \
+	X(KENTRY_SYSCALL, "kentry_syscall", "syscall entry: a kernel entry (defer-to-kernel-entry delays)")  \
+	X(KENTRY_FAULT, "kentry_fault", "x86 user page fault: a kernel entry")                              \
+	X(KENTRY_TICK, "kentry_tick", "x86 local timer interrupt: a kernel entry")
 
 /* the variants of a hook, by how it attaches */
 #define LT_MODES(X)                                                                                       \
@@ -116,6 +125,9 @@ _Static_assert(LT_NR_CAUSES <= LT_CAUSE_IDX_MASK + 1, "causes outgrew LT_CAUSE_I
 enum lt_state { LT_STATES(LT_X_ENUM_STATE) LT_NR_STATES };
 enum lt_flush_reason { LT_FLUSH_REASONS(LT_X_ENUM_FR) LT_NR_FLUSH_REASONS };
 enum lt_filter { LT_FILTERS(LT_X_ENUM_F) LT_NR_FILTERS };
+/* the filters whose skip is unsafe if the target then switches to the mm: race exposure is
+ * tracked for these (the first ones); a deferred or broadcast flush still reaches the CPU */
+#define LT_NR_RACE_FILTERS (LT_F_REDUNDANT_TABLE_SYNC + 1)
 enum lt_hook { LT_HOOKS(LT_X_ENUM_HOOK) H_NR_HOOKS };
 enum lt_mode { LT_MODES(LT_X_ENUM_MODE) M_NR_MODES };
 

@@ -119,10 +119,18 @@ def check(path):
         w = c.get(d, m + "whatif", dict, nullable=True)
         if w is not None:
             for f in FILTERS:
-                for k in ("seen", "skip", "unknown", "race_exposed"): c.get(d, f"{m}whatif.{f}.{k}", U64)
+                for k in ("seen", "skip", "unknown"): c.get(d, f"{m}whatif.{f}.{k}", U64)
+                # race exposure only where a skipped target could then run the mm unflushed
+                c.get(d, f"{m}whatif.{f}.race_exposed", U64, nullable=f in ("defer-to-kernel-entry", "broadcast-flush"))
                 fo = w.get(f, {})
                 if is_u64(fo.get("skip")) and is_u64(fo.get("seen")) and fo["skip"] + fo.get("unknown", 0) > fo["seen"]:
                     c.err(f"{m}whatif.{f}", "skip + unknown > seen")
+            if c.get(d, m + "whatif.defer-to-kernel-entry.delay_ns", dict, nullable=True) is not None:
+                c.hist(d, m + "whatif.defer-to-kernel-entry.delay_ns")
+            c.get(d, m + "whatif.broadcast.kernel_flushes_by_broadcast", bool)
+            c.get(d, m + "whatif.broadcast.probe", str)
+            for k in ("flushes", "targets"): c.get(d, f"{m}whatif.broadcast.{k}", U64, nullable=True)
+            c.get(d, m + "whatif.membarrier_evaluated", U64, nullable=True)
         for k in ("TLB", "CAL", "RES"): c.get(d, f"reps.{i}.procfs.interrupts_delta.{k}", U64, nullable=True)
     for i, p in enumerate(c.get(d, "overhead.programs", list) or []):
         c.get(p, "name", str); c.get(p, "run_cnt", U64); c.get(p, "run_time_ns", U64)

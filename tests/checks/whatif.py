@@ -95,4 +95,26 @@ for run in ("sleep", "busy", "punch"):
     if run == "busy":
         nk = w["target-not-kernel"]
         k.ok("target-not-kernel counts them or says unknown", nk["skip"] + nk["unknown"] >= (1 - not_user - 0.05) * seen, f"{nk}")
+# membarrier: the kernel looks at every other online CPU once per private expedited call and
+# IPIs those whose rq->curr->mm is the caller's (kernel/sched/membarrier.c, 5.10-7.2); each one
+# it left out is idle or a kthread lazy on the mm (target-lazy) or runs another mm
+# (curr-mm-differs), never both: the two kernel_skipped add up to the targets not IPI'd
+for run in ("mbsleep", "mbbusy"):
+    res = load(f"{out}/{run}.json"); rep = res["reps"][0]; m = rep["metrics"]; w = m["whatif"]
+    ev = w["membarrier_evaluated"]
+    if ev is None:
+        print(f"{run}: membarrier not traced with its arguments here: kernel skips not evaluated"); continue
+    online = res["host"]["nr_cpus"]
+    ks = {f: w[f]["by_cause"]["membarrier"]["kernel_skipped"] for f in ("target-idle", "target-lazy", "curr-mm-differs")}
+    sent = w["target-idle"]["by_cause"]["membarrier"]["seen"]
+    print(f"{run}: {ev} calls evaluated, {sent} IPIs, kernel_skipped {ks}")
+    k.ok(f"{run}: calls evaluated <= membarrier calls", ev <= m["calls"]["membarrier"], f"{ev} vs {m['calls']['membarrier']}")
+    k.ok(f"{run}: every other CPU IPI'd or skipped by the kernel (lazy + other mm = calls - IPIs)",
+         abs(ks["target-lazy"] + ks["curr-mm-differs"] + sent - ev * (online - 1)) <= 0.01 * ev + 5,
+         f"{ks['target-lazy']} + {ks['curr-mm-differs']} + {sent} vs {ev} x {online - 1}")
+    if run == "mbsleep":
+        k.ok("mbsleep: the napping CPU is mostly skipped by the kernel, idle", ks["target-idle"] >= 0.5 * ev, f"{ks['target-idle']} of {ev}")
+    else:
+        k.ok("mbbusy: the spinning CPU is rarely skipped", ks["target-idle"] + ks["target-lazy"] <= 0.10 * ev + 5, f"{ks} of {ev}")
+        k.ok("mbbusy: its IPIs are most calls", sent >= 0.8 * ev, f"{sent} of {ev}")
 k.done()

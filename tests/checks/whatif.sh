@@ -18,3 +18,11 @@ for run in sleep busy punch; do
 			-p others=$others -p nap_us=20000 > /dev/null || exit 1
 		grep '^cpu1 ' /proc/stat > '$O/$run.stat1'" || exit 1
 done
+# membarrier private expedited from CPU 0 while the thread on CPU 1 naps (CPU 1 idle: the kernel
+# skips it, rq->curr->mm is not ours) or spins in user mode of the same mm (IPI'd every call)
+for run in mbsleep mbbusy; do
+	others=sleep
+	[ "$run" = mbbusy ] && others=busy
+	"$LT" record --whatif -q -o "$O/$run.json" -- "$LT" workload membarrier -C 0-1 -t 2 -d 1 \
+		-p others=$others -p nap_us=20000 -p rate=2000 > /dev/null || exit 1
+done

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include "lib/cli.h"
-#include "snapshot.h"
+#include "metrics_int.h"
 #include "result/hist.h"
 #include "result/names.h"
 
@@ -21,37 +21,36 @@ static const char *const config_keys[] = {
 	"CONFIG_MMU_GATHER_RCU_TABLE_FREE", "CONFIG_PARAVIRT",
 };
 
-static bool cpu_selected(const struct lt_trace_info *c, unsigned int cpu)
+bool metrics_cpu_selected(const struct lt_trace_info *c, unsigned int cpu)
 {
 	return cpu < LT_MAX_CPUS && (c->cpu_mask[cpu / 64] & (1ULL << (cpu % 64)));
 }
 
 /* Sum of one u64 field over the selected CPUs. `off` is its byte offset in lt_counters. */
-static __u64 sum_at(const struct lt_trace_info *c, const struct lt_counters *pc, size_t off)
+__u64 metrics_sum_at(const struct lt_trace_info *c, const struct lt_counters *pc, size_t off)
 {
 	__u64 s = 0;
 
 	for (unsigned int cpu = 0; cpu < c->nr_possible; cpu++)
-		if (cpu_selected(c, cpu))
+		if (metrics_cpu_selected(c, cpu))
 			s += *(const __u64 *)((const char *)&pc[cpu] + off);
 	return s;
 }
-#define SUM(field) sum_at(c, pc, offsetof(struct lt_counters, field))
 
-static struct json *num_or_null(bool ok, __u64 v)
+struct json *num_or_null(bool ok, __u64 v)
 {
 	return ok ? json_u64(v) : json_null();
 }
 
-static struct json *hist_json_sel(const struct lt_trace_info *c, const struct lt_hist *hs, enum lt_hist_id id,
-				  const char *unit, bool ok)
+struct json *hist_json_sel(const struct lt_trace_info *c, const struct lt_hist *hs, enum lt_hist_id id,
+			   const char *unit, bool ok)
 {
 	struct lt_hist m = {};
 
 	if (!ok)
 		return json_null();
 	for (unsigned int cpu = 0; cpu < c->nr_possible; cpu++)
-		if (cpu_selected(c, cpu))
+		if (metrics_cpu_selected(c, cpu))
 			hist_merge(&m, &hs[(size_t)id * c->nr_possible + cpu]);
 	return hist_to_json(&m, unit);
 }
@@ -438,55 +437,6 @@ static struct json *wakeups_json(const struct lt_trace_info *c, const struct lt_
 	return o;
 }
 
-static struct json *whatif_json(const struct lt_trace_info *c, const struct lt_counters *pc)
-{
-	struct json *o, *ft;
-
-	/* the kernel's own skips are seen at remote TLB flushes: tlb_flush remote_send_ipi, then
-	 * csd_queue_cpu (x86 6.3+) */
-	bool rflush = c->hook_ok[H_TLB_FLUSH] && c->hook_ok[H_CSD_QUEUE_CPU];
-
-	if (!c->whatif || !requests_source(c))
-		return json_null();
-	o = json_object();
-	for (int f = 0; f < LT_NR_FILTERS; f++) {
-		struct json *fo = json_set(o, lt_filter_names[f], json_object()), *bc;
-		__u64 seen = 0, skip = 0, kept = 0, unk = 0, ks = 0;
-
-		for (int ca = 0; ca < LT_NR_CAUSES; ca++) {
-			seen += SUM(whatif[f][ca].seen);
-			skip += SUM(whatif[f][ca].skip);
-			kept += SUM(whatif[f][ca].kept);
-			unk += SUM(whatif[f][ca].unknown);
-			ks += SUM(whatif[f][ca].kernel_skipped);
-		}
-		json_set(fo, "seen", json_u64(seen));
-		json_set(fo, "skip", json_u64(skip));
-		json_set(fo, "kept_on_purpose", json_u64(kept));
-		json_set(fo, "unknown", json_u64(unk));
-		json_set(fo, "kernel_skipped", num_or_null(rflush, ks));
-		json_set(fo, "skip_idle", json_u64(SUM(whatif_skip_idle[f])));
-		json_set(fo, "skip_nohz_full", json_u64(SUM(whatif_skip_nohz[f])));
-		json_set(fo, "race_exposed", json_u64(SUM(whatif_race_exposed[f])));
-		bc = json_set(fo, "by_cause", json_object());
-		for (int ca = 0; ca < LT_NR_CAUSES; ca++) {
-			struct json *co = json_set(bc, lt_cause_names[ca], json_object());
-
-			json_set(co, "seen", json_u64(SUM(whatif[f][ca].seen)));
-			json_set(co, "skip", json_u64(SUM(whatif[f][ca].skip)));
-			json_set(co, "kept_on_purpose", json_u64(SUM(whatif[f][ca].kept)));
-			json_set(co, "unknown", json_u64(SUM(whatif[f][ca].unknown)));
-			json_set(co, "kernel_skipped", num_or_null(rflush, SUM(whatif[f][ca].kernel_skipped)));
-		}
-	}
-	ft = json_set(o, "tlb_flush_freed_tables", json_object());
-	json_set(ft, "no", json_u64(SUM(flush_freed_tables[0])));
-	json_set(ft, "yes", json_u64(SUM(flush_freed_tables[1])));
-	json_set(ft, "unknown", json_u64(SUM(flush_freed_tables[2])));
-	json_set(o, "race_window_ns", json_u64(c->race_window_ns));
-	return o;
-}
-
 /*
  * Remote TLB flushes (tlb_flush reason remote_send_ipi: one per flush_tlb_multi) by how
  * their remote part went: with_ipi queued a TLB-flush call for another CPU; without_ipi
@@ -582,7 +532,7 @@ struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot 
 		json_set(fts, "other", hist_json_sel(c, hs, LT_H_FTS_OTHER, "ns", true));
 	}
 	json_set(h, "nohz_interruption_ns", hist_json_sel(c, hs, LT_H_NOHZ_INTERRUPTION, "ns", vec_exit));
-	json_set(m, "whatif", whatif_json(c, pc));
+	json_set(m, "whatif", c->whatif && requests_source(c) ? metrics_whatif_json(c, pc, hs) : json_null());
 	json_set(rep, "noise", noise_json(c, &s->noise));
 	pf = json_set(rep, "procfs", json_object());
 	json_set(pf, "interrupts_delta", irq_snapshot_delta_json(s->irq_begin, s->irq_end));

@@ -51,6 +51,10 @@ struct lt_trace_info {
 	bool ct_known;                         /* context tracking readable (kallsyms) */
 	bool shoot_lazy_ksym;                  /* do_shoot_lazy_tlb in kallsyms */
 	bool whatif;                           /* the what-if filters were evaluated */
+	bool kentry;                           /* kernel-entry hooks on: defer-to-kernel-entry delays */
+	bool broadcast_flush;                  /* this kernel flushes by INVLPGB broadcast (probed) */
+	char broadcast_probe[96];              /* how that was decided */
+	bool membarrier_args;                  /* membarrier traced with its arguments (kernel skips) */
 	bool senders, stacks;                  /* requests counted by sender; their stacks kept */
 	const char *sender_cpus;               /* senders: only requests to these CPUs (NULL: all) */
 	uint64_t race_window_ns;

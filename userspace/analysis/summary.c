@@ -304,6 +304,20 @@ static void ground_truth(FILE *f, const struct json *res)
 		fprintf(f, "  no IPI rows in /proc/interrupts\n");
 }
 
+/* defer-to-kernel-entry: how long the IPIs it held back would have waited (first rep) */
+static void defer_line(FILE *f, const struct json *w)
+{
+	const struct json *j = json_path(w, "defer-to-kernel-entry.delay_ns");
+	struct lt_hist h;
+	char err[128];
+
+	if (!j || json_type(j) != JSON_OBJECT || hist_from_json(j, &h, err, sizeof(err)) || !h.count)
+		return;
+	fprintf(f, "  defer-to-kernel-entry: %llu batches held until the target's next kernel entry "
+		   "(syscall, fault, tick, resched, idle exit): p50 %.3g ms, max %.3g ms\n",
+		(unsigned long long)h.count, hist_percentile(&h, 0.5) / 1e6, (double)h.max / 1e6);
+}
+
 /* Per filter: the counts, then one line a developer can quote */
 static void whatif_table(FILE *f, const struct json *res)
 {
@@ -318,10 +332,11 @@ static void whatif_table(FILE *f, const struct json *res)
 		fprintf(f, "  not evaluated (use --whatif)\n");
 		return;
 	}
-	fprintf(f, "  %-18s %9s %9s %9s %9s %9s %9s\n", "filter", "seen", "skip", "kept", "kernel", "unknown", "race");
+	fprintf(f, "  %-22s %9s %9s %9s %9s %9s %9s\n", "filter", "seen", "skip", "kept", "kernel", "unknown", "race");
 	for (size_t i = 0; i < LT_NR_FILTERS; i++) {
 		__u64 v[8];
-		bool ks;
+		bool ks, race;
+		char rs[24];
 
 		for (size_t j = 0; j < 8; j++) {
 			snprintf(p, sizeof(p), "metrics.whatif.%s.%s", filters[i], k[j]);
@@ -330,10 +345,13 @@ static void whatif_table(FILE *f, const struct json *res)
 		}
 		snprintf(p, sizeof(p), "metrics.whatif.%s.kernel_skipped", filters[i]);
 		ks = rep_sum(res, p, &v[3]);
+		snprintf(p, sizeof(p), "metrics.whatif.%s.race_exposed", filters[i]);
+		race = rep_sum(res, p, &v[5]);
+		snprintf(rs, sizeof(rs), "%llu", (unsigned long long)v[5]);
 		snprintf(p, sizeof(p), "%llu", (unsigned long long)v[3]);
-		fprintf(f, "  %-18s %9llu %9llu %9llu %9s %9llu %9llu\n", filters[i], (unsigned long long)v[0],
+		fprintf(f, "  %-22s %9llu %9llu %9llu %9s %9llu %9s\n", filters[i], (unsigned long long)v[0],
 			(unsigned long long)v[1], (unsigned long long)v[2], ks ? p : "n/a", (unsigned long long)v[4],
-			(unsigned long long)v[5]);
+			race ? rs : "-");
 		if (ks)
 			snprintf(p, sizeof(p), "%llu already saved by this kernel", (unsigned long long)v[3]);
 		else
@@ -343,11 +361,13 @@ static void whatif_table(FILE *f, const struct json *res)
 			secs ? (double)v[1] / secs : 0, (unsigned long long)v[6], (unsigned long long)v[7],
 			(unsigned long long)v[2], p);
 	}
+	defer_line(f, w);
 	fprintf(f, "  skip: the predicate holds and the IPI was not needed (what a patch could save);\n"
 		   "  kept: it holds but the IPI is required (a flush that freed page tables, a lazy CPU on\n"
-		   "  the mm a shoot-lazies call exists to clear); kernel: targets in the mm's CPU mask this\n"
-		   "  kernel's own filter left out of remote TLB flushes; race: skipped targets that switched\n"
-		   "  to the mm within the race window\n");
+		   "  the mm a shoot-lazies call exists to clear); kernel: targets this kernel's own filter\n"
+		   "  left out of remote TLB flushes and membarrier calls, or reached by broadcast flushes\n"
+		   "  (%s); race: skipped targets that switched to the mm within the race window\n",
+		json_as_string(json_get(json_get(w, "broadcast"), "probe")) ?: "broadcast not probed");
 }
 
 void summary_print(FILE *f, const struct json *res)

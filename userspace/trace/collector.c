@@ -36,7 +36,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 {
-	struct ksym_query q[5] = {};
+	struct ksym_query q[6] = {};
+	uint64_t online[LT_MAX_CPUS / 64] = {};
+	char buf[4096];
 	const char *fn;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -45,12 +47,18 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	q[2].name = "__per_cpu_offset";
 	q[3].name = "mm_cachep";
 	q[4].name = "sched_ttwu_pending";
-	ksym_resolve(q, 5);
+	q[5].name = "__cpu_online_mask";
+	ksym_resolve(q, 6);
 	cfg->csd_ipi_cb = q[0].addr;
 	cfg->ct_addr = q[1].addr;
 	cfg->per_cpu_offset = q[2].addr;
 	cfg->mm_cachep_addr = q[3].addr;
 	cfg->ttwu_cb = q[4].addr;
+	cfg->online_mask_addr = q[5].addr;
+	read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
+	lt_parse_cpulist(buf, online, LT_MAX_CPUS);
+	cfg->online_mask = online[0];
+	cfg->kentry = c->info.kentry;
 	c->info.ct_known = cfg->ct_addr && cfg->per_cpu_offset;
 	for (unsigned int i = 0; i < LT_MAX_CPUS / 64; i++)
 		cfg->nohz_full_mask[i] = c->nohz_mask[i];
@@ -101,6 +109,12 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 			for (int i = 0; i < d->nr_modes; i++)
 				snprintf(c->st[h].why[d->order[i]], sizeof(c->st[h].why[0]), "not needed: %s attached",
 					 lt_hook_names[d->fallback_for - 1]);
+			continue;
+		}
+		if (d->kentry && !c->info.kentry) {
+			for (int i = 0; i < d->nr_modes; i++)
+				snprintf(c->st[h].why[d->order[i]], sizeof(c->st[h].why[0]),
+					 "not needed: %s", c->opts.whatif ? "no nohz_full CPU" : "what-if off");
 			continue;
 		}
 		for (int i = 0; i < d->nr_modes; i++) {
@@ -227,6 +241,8 @@ static void trace_info_fill(struct collector *c)
 		if (c->cbs[i].cause == LT_CAUSE_SHOOT_LAZY)
 			t->shoot_lazy_ksym = true;
 	t->whatif = c->opts.whatif;
+	t->membarrier_args = c->st[H_MEMBARRIER].mode == M_TRACEPOINT;
+	t->broadcast_flush = probe_broadcast_flush(t->broadcast_probe, sizeof(t->broadcast_probe));
 	t->senders = !c->opts.no_senders && !c->opts.empty;
 	t->stacks = c->opts.stacks;
 	t->sender_cpus = c->opts.sender_cpus;
@@ -268,6 +284,8 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 	read_line("/sys/devices/system/cpu/nohz_full", buf, sizeof(buf));
 	if (strcmp(buf, "(null)"))
 		lt_parse_cpulist(buf, c->nohz_mask, LT_MAX_CPUS);
+	for (unsigned int i = 0; i < LT_MAX_CPUS / 64; i++)
+		c->info.kentry |= o->whatif && !o->empty && c->nohz_mask[i];
 	if (o->cpus) {
 		if (!lt_parse_cpulist(o->cpus, c->info.cpu_mask, LT_MAX_CPUS)) {
 			snprintf(err, errlen, "bad CPU list '%s' (expected e.g. 0-3,6)", o->cpus);

@@ -51,7 +51,7 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 			   { "tlb_remove_table_sync_one" }, FN_MODES },
 	[H_MEMBARRIER] = { "syscalls/sys_enter_membarrier",
 			   { "__x64_sys_membarrier", "__se_sys_membarrier", "sys_membarrier" },
-			   { M_TRACEPOINT, M_FENTRY, M_KPROBE }, 3 },
+			   { M_TRACEPOINT, M_FENTRY, M_KPROBE }, 3, true /* sys_exit_membarrier */ },
 	/* kernels without the csd tracepoints (before v6.3): the remote TLB flushes
 	 * that /proc/interrupts counts, at the callback itself: flush_tlb_func (5.13+,
 	 * local and remote, told apart by initiating_cpu) or flush_tlb_func_remote
@@ -77,6 +77,11 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 	/* powerpc: IPIs received, as x86's irq_vectors (bpf/lazytlb.bpf.c on_ipi_irq) */
 	[H_IPI_IRQ] = { "irq/irq_handler_entry", {}, TP_MODES, true, "powerpc" },
 	[H_DOORBELL] = { "powerpc/doorbell_entry", {}, TP_MODES, true, "powerpc" },
+	/* kernel entries of a nohz_full CPU: the end of a defer-to-kernel-entry delay (idle exits
+	 * and reschedule IPIs end it too, in their own programs) */
+	[H_KENTRY_SYSCALL] = { "raw_syscalls/sys_enter", {}, TP_MODES, .kentry = true },
+	[H_KENTRY_FAULT] = { "exceptions/page_fault_user", {}, TP_MODES, false, "x86", .kentry = true },
+	[H_KENTRY_TICK] = { "irq_vectors/local_timer_entry", {}, TP_MODES, false, "x86", .kentry = true },
 };
 
 #define MAX_Q (H_NR_HOOKS * 5)
@@ -366,4 +371,32 @@ struct json *probes_json(const struct hook_status *st)
 		json_push(arr, o);
 	}
 	return arr;
+}
+
+/*
+ * Does this kernel flush TLBs by broadcast instead of IPIs? x86 6.15+ flushes an mm with a
+ * global ASID by INVLPGB, and kernel ranges too, when the CPU has it (arch/x86/mm/tlb.c, 7.2:
+ * cpu_feature_enabled(X86_FEATURE_INVLPGB)): the CPU flag "invlpgb" in /proc/cpuinfo and the
+ * global-ASID code in kallsyms (mm_free_global_asid, 6.15+). powerpc's radix tlbie is the
+ * other broadcast (no IPI either): see the kernel_tlb_flush cause's tlbiel fallbacks.
+ */
+bool probe_broadcast_flush(char *why, size_t len)
+{
+	struct ksym_query q[1] = { { .name = "mm_free_global_asid" } };
+	char line[8192];
+	bool flag = false;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		flag = strstr(line, " invlpgb") != NULL;
+		break;
+	}
+	if (f)
+		fclose(f);
+	ksym_resolve(q, 1);
+	snprintf(why, len, "cpuinfo flag invlpgb %s, kallsyms mm_free_global_asid %s", flag ? "yes" : "no",
+		 q[0].addr ? "yes" : "no");
+	return flag && q[0].addr;
 }

@@ -22,6 +22,8 @@ struct hook_def {
 	bool has_exit;           /* also <name>_exit__<mode> (fexit / kretprobe) */
 	const char *arch;        /* only on this arch ("x86"), NULL for all */
 	int fallback_for;        /* attach only when this hook (index + 1) could not be: 0 none */
+	bool kentry;             /* a kernel-entry hook: attached only for defer-to-kernel-entry
+				  * (what-if on, nohz_full CPUs present): syscalls are hot */
 };
 extern const struct hook_def lt_hooks[H_NR_HOOKS];
 
@@ -43,6 +45,8 @@ const char *probe_func_target(struct probe_env *e, enum lt_hook h);
 bool probe_env_has_kernel_btf(const struct probe_env *e);
 /* irq number of the IPI line of /proc/interrupts (powerpc), -1 when IPIs have vectors */
 int probe_env_ipi_irq(const struct probe_env *e);
+/* The kernel flushes TLBs by broadcast (INVLPGB): why says what was probed */
+bool probe_broadcast_flush(char *why, size_t len);
 
 /* The "probes" array of the result file */
 struct json *probes_json(const struct hook_status *st);

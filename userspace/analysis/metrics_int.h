@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* metrics_int.h - what metrics.c and metrics_whatif.c share: sums over the selected CPUs */
+#ifndef LT_METRICS_INT_H
+#define LT_METRICS_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "snapshot.h"
+#include "lib/json.h"
+
+/* CPU cpu is one of those reported on (-C) */
+bool metrics_cpu_selected(const struct lt_trace_info *c, unsigned int cpu);
+/* Sum of one u64 field over the selected CPUs. `off` is its byte offset in lt_counters. */
+__u64 metrics_sum_at(const struct lt_trace_info *c, const struct lt_counters *pc, size_t off);
+#define SUM(field) metrics_sum_at(c, pc, offsetof(struct lt_counters, field))
+struct json *num_or_null(bool ok, __u64 v);
+/* histogram id merged over the selected CPUs, null when !ok */
+struct json *hist_json_sel(const struct lt_trace_info *c, const struct lt_hist *hs, enum lt_hist_id id,
+			   const char *unit, bool ok);
+/* metrics.whatif */
+struct json *metrics_whatif_json(const struct lt_trace_info *c, const struct lt_counters *pc, const struct lt_hist *hs);
+
+#endif
