@@ -89,6 +89,16 @@ for scn in ("tlbflush", "exit-lazy"):
             for ca in ("shoot_lazy", "exit_flush_lazy"):
                 c = wi["target-lazy"]["by_cause"][ca]
                 ck.ok(f"{release} {scn} rep {i}: target-lazy skips no {ca} IPI", c["skip"] == 0, str(c))
+            if not x86 and scn == "exit-lazy" and scheme == "shootdown":
+                # the shootdown scheme's IPIs (powerpc radix exit_flush_lazy_tlbs at exit, then
+                # cleanup_lazy_tlbs at __mmdrop, 6.4+) go to every CPU of mm_cpumask: those
+                # running another mm by then need none
+                sd = ("shoot_lazy", "exit_flush_lazy")
+                sk = sum(wi["curr-mm-differs"]["by_cause"][ca]["skip"] for ca in sd); n = sum(q[ca] for ca in sd)
+                # (1-2 of 100-200 in 2-vCPU guests: the other CPU is nearly always lazy on the
+                # exiting mm, so "some" is reported, not asserted)
+                ck.ok(f"{release} exit-lazy rep {i}: curr-mm-differs skips {sk} of the {n} shootdown IPIs, at most all",
+                      sk <= n)
             if not x86:  # powerpc filters no TLB flush target itself: nothing kernel_skipped
                 ks = [wi[f]["kernel_skipped"] for f in wi if isinstance(wi[f], dict) and "kernel_skipped" in wi[f]]
                 ck.ok(f"{release} {scn} rep {i}: nothing kernel_skipped on powerpc", not any(ks), str(ks))
