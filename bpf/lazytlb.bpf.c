@@ -447,7 +447,7 @@ static __always_inline void on_request(__u32 cpu, __u32 cause, __u64 mm, __u32 f
 	if (cfg.senders)
 		sender_count(c, cpu, cause, st);
 	if (cfg.whatif)
-		whatif_eval(c, cs, cpu, cause, mm, ct, st, freed, bpf_ktime_get_ns());
+		whatif_eval(cpu, LT_WHATIF_ARGS(cause, st, freed), mm, ct);
 }
 
 /* the mm an IPI is about: from its argument where the callback says what it is */

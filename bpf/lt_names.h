@@ -28,6 +28,7 @@
 	X(RCU_EXPEDITED, "rcu_expedited", "expedited RCU grace period: rcu_exp_handler")              \
 	X(IRQ_WORK, "irq_work", "an irq_work queued on another CPU (csd type IRQ_WORK, any callback)") \
 	X(NOHZ_KICK, "nohz_kick", "nohz kicks: nohz_csd_func (idle load balance), nohz_full_kick_func") \
+	X(HRTICK, "hrtick", "the scheduler's high-resolution tick armed on another CPU: __hrtick_start") \
 	X(POWERPC, "powerpc", "powerpc's own: do_serialize (serialize_against_pte_lookup)")            \
 	X(OTHER, "other", "any other callback: listed by symbol in ipi.callbacks")
 

@@ -83,13 +83,21 @@ static __always_inline int whatif_kept(int f, struct lt_cpu_state *cs, __u32 cau
 	return 0;
 }
 
-static __always_inline void whatif_eval(struct lt_counters *c, struct lt_cpu_state *cs, __u32 cpu,
-					__u32 cause, __u64 mm, int ct, __u32 st, __u32 freed, __u64 now)
+/* Every filter for one target of a request. A global function: the verifier checks it once,
+ * not inlined into each sending program (the 6.1 verifier gave up on the arch-send fallback,
+ * lt_arch_send_one, once the three filters of issue 15 were added: E2BIG). Scalars only. */
+#define LT_WHATIF_ARGS(cause, st, freed) ((cause) | (st) << 8 | (freed) << 16) /* 5 arguments at most */
+__noinline int whatif_eval(__u32 cpu, __u32 args, __u64 mm, int ct)
 {
+	__u32 cause = args & 0xff, st = (args >> 8) & 0xff, freed = args >> 16;
+	struct lt_counters *c = ctrs();
+	struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+	__u64 now = bpf_ktime_get_ns();
 	int d[LT_NR_FILTERS];
 
-	if (cause >= LT_NR_CAUSES)
-		return;
+	if (!c || cause >= LT_NR_CAUSES)
+		return 0;
+	cause &= LT_CAUSE_IDX_MASK;
 	whatif_predicates(d, cs, cpu, mm, ct, cause);
 #pragma unroll
 	for (int f = 0; f < LT_NR_FILTERS; f++) {
@@ -116,6 +124,7 @@ static __always_inline void whatif_eval(struct lt_counters *c, struct lt_cpu_sta
 				cs->defer_ns = now;
 		}
 	}
+	return 0;
 }
 
 /* This CPU entered the kernel (syscall, user page fault, tick, reschedule IPI, idle exit): the

@@ -21,7 +21,7 @@ ck = Checks()
 near = lambda a, b: a is not None and b is not None and abs(a - b) <= 0.02 * b + 5
 release = open(f"{d}/release").read().strip()
 rc = open(f"{d}/run.rc").read().strip()
-ck.ok(f"{release}: lazytlb run tlbflush exit-lazy exit 0", rc == "0", f"exit {rc}: {open(f'{d}/run.log').read()[-300:]}")
+ck.ok(f"{release}: lazytlb run tlbflush exit-lazy membarrier exit 0", rc == "0", f"exit {rc}: {open(f'{d}/run.log').read()[-300:]}")
 for scn in ("tlbflush", "exit-lazy"):
     if not ck.ok(f"{release} {scn}: result written", os.path.exists(f"{d}/{scn}.json")):
         continue
@@ -114,4 +114,21 @@ for scn in ("tlbflush", "exit-lazy"):
                   abs(taken - lz["drops"]) <= 0.02 * lz["drops"] + 10)
             mm = m["mmdrop"]["mmdrop"]
             ck.ok(f"{release} exit-lazy rep {i}: __mmdrop {mm} >= exits {exits}", mm is not None and mm >= 0.98 * exits - 2)
+# membarrier (issue 15): each private expedited call looks at every other online CPU and IPIs
+# those running the caller's mm (membarrier.c 5.10-7.2); each one left out is idle or a kthread
+# lazy on the mm (target-lazy) or runs another mm (curr-mm-differs), never both: the kernel's
+# skips and the IPIs add up to calls x (CPUs - 1), on every kernel, through csd_queue_cpu (6.3+)
+# or the arch-send fallback before it
+if ck.ok(f"{release} membarrier: result written", os.path.exists(f"{d}/membarrier.json")):
+    r = load(f"{d}/membarrier.json"); ncpu = r["host"]["nr_cpus"]
+    for i, rep in enumerate(r["reps"]):
+        w = rep["metrics"]["whatif"]; ev = w["membarrier_evaluated"]
+        ks = {f: w[f]["by_cause"]["membarrier"]["kernel_skipped"] for f in ("target-idle", "target-lazy", "curr-mm-differs")}
+        sent = w["target-idle"]["by_cause"]["membarrier"]["seen"]
+        if not ck.ok(f"{release} membarrier rep {i}: calls evaluated at the syscall tracepoints", ev, str(ev)):
+            continue
+        ck.ok(f"{release} membarrier rep {i}: skipped lazy {ks['target-lazy']} + other mm {ks['curr-mm-differs']} + IPIs {sent}"
+              f" = {ev} calls x {ncpu - 1}", abs(ks["target-lazy"] + ks["curr-mm-differs"] + sent - ev * (ncpu - 1)) <= 0.02 * ev + 5)
+        ck.ok(f"{release} membarrier rep {i}: the napping CPU skipped by the kernel as idle ({ks['target-idle']}) in some calls",
+              0 < ks["target-idle"] <= ev * (ncpu - 1))
 ck.done()

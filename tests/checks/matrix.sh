@@ -3,10 +3,10 @@
 # The kernel config is moved away first: the scheme must then come from the kernel version or
 # kallsyms, as on a machine without its config (Debian kernels have no /proc/config.gz; `vm
 # run` put the config in /boot; the config path is checked by t_vm_lazy and t_vm_custom).
-# One `run` for both scenarios: the collector's load is most of a guest's time under TCG.
+# One `run` for all scenarios: the collector's load is most of a guest's time under TCG.
 mkdir -p "$O" /tmp/noconfig
 mv /boot/config-* /tmp/noconfig/ 2>/dev/null
 btf=; [ -n "${LAZYTLB_BTF:-}" ] && btf="--btf $LAZYTLB_BTF"
-$LT run tlbflush exit-lazy -r 1 -d 2 -w 0 -o "$O" $btf > "$O/run.log" 2>&1; echo $? > "$O/run.rc"
+$LT run tlbflush exit-lazy membarrier -r 1 -d 2 -w 0 -o "$O" $btf > "$O/run.log" 2>&1; echo $? > "$O/run.rc"
 mv /tmp/noconfig/* /boot/ 2>/dev/null
 uname -r > "$O/release"

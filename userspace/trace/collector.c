@@ -156,8 +156,11 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 		}
 		if (bad && prog_hook_mode(bpf_program__name(bad), &h, &m) && !c->demoted[h][m]) {
 			c->demoted[h][m] = true;
+			/* before 6.4 a verifier log that overflows fails the load with ENOSPC, hiding
+			 * the verdict: seen when a program grew too complex (E2BIG) for 6.1's verifier */
 			snprintf(c->demote_why[h][m], sizeof(c->demote_why[h][m]), "load failed: %s (%s)",
-				 strerror(-rc), msg);
+				 rc == -ENOSPC ? "verifier log overflowed (ENOSPC): likely too complex for this verifier"
+					       : strerror(-rc), msg);
 			free(vlogs);
 			return 1;
 		}
