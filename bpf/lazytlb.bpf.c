@@ -58,6 +58,15 @@ struct {
 	__type(value, struct lt_ipi_pending);
 } ipi_pending SEC(".maps");
 
+/* flush_tlb_mm_range calls in flight, by pid (lazytlb.h struct lt_ftmr). A shared hash: this
+ * path costs microseconds already, and the call's two ends may be on two CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LT_MAX_FTMR);
+	__type(key, __u32);
+	__type(value, struct lt_ftmr);
+} ftmr_calls SEC(".maps");
+
 /* callback address -> enum lt_cause, written by the loader before attaching */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -487,6 +496,13 @@ static __always_inline void on_queue(__u32 cpu, __u64 func, __u32 cause, const v
 
 		freed = lt_flush_info_freed_tables(lt_have_flush_tlb_info() ? info : NULL);
 		c->flush_freed_tables[freed % 3]++;
+		{ /* the flush_tlb_mm_range in flight on this task (if hooked) went by IPI */
+			__u32 pid = (__u32)bpf_get_current_pid_tgid();
+			struct lt_ftmr *f = bpf_map_lookup_elem(&ftmr_calls, &pid);
+
+			if (f)
+				f->path = LT_FTMR_IPI;
+		}
 		if (s && s->rflush_open) {
 			s->rflush_queued++;
 			if (cpu < 64)
@@ -540,9 +556,12 @@ static __always_inline void hw_pending(struct lt_ipi_pending *p, __u32 cpu, __u3
 	__u32 k = cause == LT_CAUSE_RESCHED ? LT_PEND_RESCHED : LT_PEND_CALL;
 
 	if (p && !p->send_ns[k]) {
+		struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+
 		p->send_ns[k] = now;
 		p->cause[k] = cause;
 		p->send_user[k] = is_nohz_full(cpu) ? ct_user_mode(cpu) : -1;
+		p->send_idle[k] = cs && cs->kind == LT_KIND_IDLE;
 	}
 }
 
@@ -695,8 +714,10 @@ static __always_inline int consume_pending(__u32 cpu, __u64 now, int kind, __u32
 		k = p->send_ns[LT_PEND_CALL] ? LT_PEND_CALL : LT_PEND_RESCHED;
 	if (!p->send_ns[k])
 		return -1;
-	if (now > p->send_ns[k])
+	if (now > p->send_ns[k]) {
 		hist_add(LT_H_IPI_LATENCY, now - p->send_ns[k]);
+		hist_add(p->send_idle[k] ? LT_H_IPI_LATENCY_IDLE : LT_H_IPI_LATENCY_BUSY, now - p->send_ns[k]);
+	}
 	p->send_ns[k] = 0;
 	*cause = p->cause[k] < LT_NR_CAUSES ? p->cause[k] : LT_CAUSE_OTHER;
 	return p->send_user[k];
@@ -1145,7 +1166,35 @@ static __always_inline int count_call(unsigned long off)
 
 LT_COUNT_HOOK(mmdrop, mmdrop)
 LT_COUNT_HOOK(shoot_lazy, shoot_lazy_calls)
-LT_COUNT_HOOK(exit_flush_lazy, exit_flush_lazy_calls)
+
+/*
+ * powerpc radix do_exit_flush_lazy_tlb(mm), an IPI handler (exit_flush_lazy_tlbs at exit_mmap,
+ * ppc 6.1-7.2): a kernel thread or idle lazy on mm switches to init_mm (exit_lazy_flush_tlb:
+ * mmgrab_lazy_tlb(&init_mm), mmdrop_lazy_tlb(mm): two atomics on refcount kernels, none on
+ * shootdown ones). This CPU's state then holds init_mm, so later IPIs about mm see it off the
+ * mm. (exit_lazy_flush_tlb also runs outside the IPI, from flush_type_needed: not seen.)
+ */
+static __always_inline int on_exit_flush_lazy(__u64 mm)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct lt_counters *c;
+	struct lt_cpu_state *cs;
+
+	if (cfg.empty || !(c = ctrs()))
+		return 0;
+	c->exit_flush_lazy_calls++;
+	if (BPF_CORE_READ(t, mm) || (__u64)BPF_CORE_READ(t, active_mm) != mm)
+		return 0;
+	c->exit_flush_lazy_switches++;
+	cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+	if (cs && cfg.init_mm_addr)
+		cs->active_mm = cfg.init_mm_addr;
+	return 0;
+}
+
+SEC("fentry") int BPF_PROG(exit_flush_lazy__fentry) { return on_exit_flush_lazy(ctx[0]); }
+SEC("kprobe") int BPF_KPROBE(exit_flush_lazy__kprobe) { return on_exit_flush_lazy(PT_REGS_PARM1(ctx)); }
 LT_COUNT_HOOK(table_sync, table_sync_calls)
 LT_COUNT_HOOK(membarrier, membarrier_calls)
 
@@ -1230,15 +1279,20 @@ static __always_inline int ftmr_entry(struct mm_struct *mm)
 {
 	if (cfg.empty) /* benchmark floor */
 		return 0;
-	struct lt_scratch *s = scr();
 	struct lt_counters *c = ctrs();
+	struct lt_ftmr f = { .start_ns = bpf_ktime_get_ns(), .path = LT_FTMR_NO_IPI };
+	__u32 pid = (__u32)bpf_get_current_pid_tgid();
 
-	if (s)
-		s->ftmr_start_ns = bpf_ktime_get_ns();
-	if (c)
-		c->flush_tlb_mm_range_calls++;
-	if (c && mm && cfg.whatif)
-		whatif_broadcast(c, mm);
+	if (!c)
+		return 0;
+	c->flush_tlb_mm_range_calls++;
+	if (mm && lt_mm_global_asid(mm)) {
+		f.path = LT_FTMR_BROADCAST;
+		c->flush_broadcast++;
+		if (cfg.whatif)
+			whatif_broadcast(c, mm);
+	}
+	bpf_map_update_elem(&ftmr_calls, &pid, &f, BPF_ANY);
 	return 0;
 }
 
@@ -1246,12 +1300,19 @@ static __always_inline int ftmr_exit(void)
 {
 	if (cfg.empty) /* benchmark floor */
 		return 0;
-	struct lt_scratch *s = scr();
+	__u32 pid = (__u32)bpf_get_current_pid_tgid();
+	struct lt_ftmr *f = bpf_map_lookup_elem(&ftmr_calls, &pid);
+	__u64 now = bpf_ktime_get_ns();
 
-	if (s && s->ftmr_start_ns) {
-		hist_add(LT_H_FLUSH_TLB_MM_RANGE, bpf_ktime_get_ns() - s->ftmr_start_ns);
-		s->ftmr_start_ns = 0;
+	if (!f)
+		return 0;
+	if (now > f->start_ns) {
+		hist_add(LT_H_FLUSH_TLB_MM_RANGE, now - f->start_ns);
+		hist_add(f->path == LT_FTMR_IPI ? LT_H_FTMR_IPI : f->path == LT_FTMR_BROADCAST ? LT_H_FTMR_BROADCAST
+									       : LT_H_FTMR_NO_IPI,
+			 now - f->start_ns);
 	}
+	bpf_map_delete_elem(&ftmr_calls, &pid);
 	return 0;
 }
 

@@ -70,6 +70,11 @@ enum lt_hist_id {
 	LT_H_SHARING,                /* CPUs in mm_cpumask at a lazy grab/drop (unit: cpus) */
 	LT_H_HANDBACK_MM_COUNT,      /* mm_count when a lazy kthread hands an mm back */
 	LT_H_DEFER_DELAY,            /* ns from a deferrable IPI to its target's next kernel entry */
+	LT_H_IPI_LATENCY_IDLE,       /* LT_H_IPI_LATENCY of IPIs to a CPU idle at the send (C-state exit included) */
+	LT_H_IPI_LATENCY_BUSY,       /* ... to a CPU not idle at the send */
+	LT_H_FTMR_IPI,               /* LT_H_FLUSH_TLB_MM_RANGE of calls that queued a TLB-flush IPI */
+	LT_H_FTMR_BROADCAST,         /* ... that flushed by INVLPGB broadcast (x86 6.15+) */
+	LT_H_FTMR_NO_IPI,            /* ... that did neither (local only, lazy targets left out, paravirt) */
 	LT_NR_HISTS,
 };
 
@@ -132,6 +137,7 @@ struct lt_counters {
 	__u64 mmdrop;                /* __mmdrop calls (or mm_struct frees, see probes) */
 	__u64 shoot_lazy_calls;      /* do_shoot_lazy_tlb executions, local and remote */
 	__u64 exit_flush_lazy_calls; /* do_exit_flush_lazy_tlb executions */
+	__u64 exit_flush_lazy_switches; /* ... that moved a lazy kthread or idle off the mm to init_mm */
 	__u64 membarrier_calls;      /* membarrier(2) syscalls */
 	__u64 table_sync_calls;      /* tlb_remove_table_sync_one calls */
 	__u64 flush_tlb_mm_range_calls;
@@ -204,12 +210,23 @@ struct lt_ipi_pending {
 	__u32 cause[LT_NR_PEND];     /* cause of the first request that raised the IPI */
 	__s32 send_user[LT_NR_PEND]; /* target's context tracking at the send: 1 user, 0 kernel, -1 unknown */
 	__u32 queued_cause;          /* cause of the last call queued for this CPU (csd_queue_cpu) */
-	__u8 pad[28];
+	__u8 send_idle[LT_NR_PEND];  /* the target ran the idle task at the send */
+	__u8 pad[26];
 } __attribute__((aligned(64)));
+
+/* ---- a flush_tlb_mm_range call in flight, per task: its entry and exit can run on different
+ * CPUs (preemptible around get_cpu()/put_cpu()), so it is keyed by the task, not the CPU ---- */
+enum { LT_FTMR_NO_IPI, LT_FTMR_IPI, LT_FTMR_BROADCAST };
+struct lt_ftmr {
+	__u64 start_ns;
+	__u32 path; /* LT_FTMR_*: set to IPI by the TLB-flush calls it queues */
+	__u32 pad;
+};
+#define LT_MAX_FTMR 4096
 
 /* ---- per-CPU scratch (entry timestamps, flags), never read by other CPUs ---- */
 struct lt_scratch {
-	__u64 fts_start_ns, ftmr_start_ns, irq_start_ns;
+	__u64 fts_start_ns, irq_start_ns;
 	__u64 grab_mm;           /* the mm this CPU last went lazy on, and its mm_count then */
 	__s64 grab_count;
 	__u32 in_idle, woken, fts_lazy_drop;
@@ -263,6 +280,7 @@ struct lt_cfg {
 	__u64 sender_cpus[LT_MAX_CPUS / 64];
 	__u64 online_mask_addr;  /* &__cpu_online_mask (kallsyms), 0: use online_mask */
 	__u64 online_mask;       /* CPUs 0-63 online at start (sysfs) */
+	__u64 init_mm_addr;      /* &init_mm (kallsyms): powerpc's exit flush switches lazy CPUs to it */
 	__u32 kentry;            /* kernel-entry hooks attached (defer-to-kernel-entry delays) */
 	__u32 pad_cfg;
 };

@@ -223,16 +223,14 @@ static __always_inline void membarrier_close(long ret)
 
 /* x86 6.15+: flush_tlb_mm_range flushes an mm that has a global ASID by INVLPGB broadcast, with
  * no IPI and no tlb_flush event (arch/x86/mm/tlb.c broadcast_tlb_flush, 7.2): the other CPUs
- * of its mask are targets the kernel reached without interrupting them */
+ * of its mask are targets the kernel reached without interrupting them. mm: one the caller
+ * found a global ASID on. */
 static __always_inline void whatif_broadcast(struct lt_counters *c, struct mm_struct *mm)
 {
 	const unsigned long *mask;
 	unsigned long w = 0;
 	__u32 n = 0;
 
-	if (!mm || !lt_mm_global_asid(mm))
-		return;
-	c->flush_broadcast++;
 	mask = lt_mm_cpumask(mm);
 	if (bpf_probe_read_kernel(&w, sizeof(w), &mask[0]))
 		return;

@@ -85,6 +85,7 @@ def check(path):
         if d["reps"][i]["metrics"].get("lazy") is not None:
             for k in ["grabs", "drops"]: c.get(d, m + "lazy." + k, U64)
             c.get(d, m + "lazy.refcount_atomics", U64, nullable=True)
+            for k in ("exit_grabs", "exit_flush_switches"): c.get(d, m + "lazy." + k, U64, nullable=True)
             c.hist(d, m + "lazy.sharing")
         for k in ["mmdrop", "shoot_lazy_calls", "shoot_lazy_ipis", "exit_flush_lazy_calls"]:
             c.get(d, m + "mmdrop." + k, U64, nullable=True)
@@ -114,6 +115,9 @@ def check(path):
             if r["metrics"]["tlb_flush"]["remote"].get("path") not in ("ipi", "without_ipi", "mixed", "none"):
                 c.err(m + "tlb_flush.remote.path", "not ipi|without_ipi|mixed|none")
         for h in ["flush_tlb_mm_range_ns", "ipi_latency_ns", "nohz_interruption_ns"]: c.hist(d, m + "hist." + h)
+        for sp, parts in (("ipi_latency_by_target", ("idle", "not_idle")), ("flush_tlb_mm_range_by_path", ("ipi", "broadcast", "no_ipi"))):
+            if c.get(d, m + "hist." + sp, dict, nullable=True) is not None:
+                for k in parts: c.hist(d, f"{m}hist.{sp}.{k}")
         if c.get(d, m + "hist.finish_task_switch_ns", dict, nullable=True) is not None:
             c.hist(d, m + "hist.finish_task_switch_ns.lazy_drop"); c.hist(d, m + "hist.finish_task_switch_ns.other")
         w = c.get(d, m + "whatif", dict, nullable=True)

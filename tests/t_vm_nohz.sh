@@ -66,9 +66,10 @@ for i, r in enumerate(d["reps"]):
         if v < 0.98 * c - 2: no(f"victim saw {v} gaps >= {x} ns, the collector timed {c} IPI handlers that long")
 sys.exit(1 if bad else 0)
 PY
-# defer-to-kernel-entry (issue 15): the same guest, the victim on CPU 1 while CPU 0 patches kernel
-# text (a tracepoint on and off: x86 text_poke_sync IPIs every CPU) and churns vmalloc (4 MiB
-# BPF maps: lazy purges flush kernel ranges on every CPU). Those IPIs are about kernel addresses
+# defer-to-kernel-entry (issue 15): the same guest, the victim on CPU 1 while CPU 0 loads,
+# attaches, detaches and unloads a BPF program (its tracepoint's static key flips: x86
+# text_poke_sync IPIs every CPU) and churns vmalloc (4 MiB BPF maps: lazy purges flush kernel
+# ranges on every CPU). Those IPIs are about kernel addresses
 # only: the filter skips each one that finds the nohz_full victim in user mode, i.e. the
 # disturbances of CPU 1 by those causes, and nothing of any other cause. Each skip starts a delay
 # that ends at CPU 1's next kernel entry: at most one per skip, none longer than the rep.
@@ -92,7 +93,9 @@ for i, r in enumerate(d["reps"]):
     ok(abs(skip - victim) <= 0.05 * victim + 3, f"rep {i}: defer skip {skip} = kernel-only disturbances {victim}")
     others = sum(v["skip"] + v["kept_on_purpose"] for c, v in bc.items() if c not in kern)
     ok(others == 0, f"rep {i}: nothing of another cause deferred ({others})")
-    ok(w["skip_nohz_full"] == skip, f"rep {i}: every deferred IPI was to the nohz_full CPU ({w['skip_nohz_full']} of {skip})")
+    # in user mode or idle there (a rep's first moments find the victim's CPU idle at times)
+    ok(w["skip_nohz_full"] + w["skip_idle"] == skip,
+       f"rep {i}: every deferred IPI was to the nohz_full CPU in user mode ({w['skip_nohz_full']}) or idle ({w['skip_idle']}) of {skip}")
     ok(1 <= h["count"] <= skip, f"rep {i}: {h['count']} delays, one per batch of deferred IPIs (<= {skip})")
     ok(h["max"] <= r["duration_ns"] + 1e9, f"rep {i}: longest delay {h['max']} ns within the rep (+1 s warmup)")
 sys.exit(1 if bad else 0)

@@ -82,6 +82,21 @@ for scn in ("tlbflush", "exit-lazy"):
             else:
                 ck.ok(f"{release} tlbflush rep {i}: tlb_flush delivered {dl['tlb_flush']} <= CAL {pf['CAL']}, > 0",
                       0 < dl["tlb_flush"] <= pf["CAL"] + 3)
+        # the timing splits hold the same events as their totals (a few may straddle a rep's
+        # edge): IPI latency by the target's state at the send, flush_tlb_mm_range by path
+        hs = m["hist"]
+        for tot, split in (("ipi_latency_ns", "ipi_latency_by_target"), ("flush_tlb_mm_range_ns", "flush_tlb_mm_range_by_path")):
+            if hs.get(split):
+                n = sum(v["count"] for v in hs[split].values())
+                ck.ok(f"{release} {scn} rep {i}: {split} {n} = {tot} {hs[tot]['count']}", abs(n - hs[tot]["count"]) <= 2)
+        fp = hs.get("flush_tlb_mm_range_by_path"); rf = m["tlb_flush"]["remote"]
+        if fp and rf and x86 and scn == "tlbflush":
+            # one flush_tlb_mm_range per remote flush of this workload (no reclaim batch here):
+            # those that queued a TLB-flush call are the remote flushes with an IPI
+            ck.ok(f"{release} tlbflush rep {i}: flush_tlb_mm_range by IPI {fp['ipi']['count']} = remote flushes with IPI {rf['with_ipi']}",
+                  near(fp["ipi"]["count"], rf["with_ipi"]))
+            ck.ok(f"{release} tlbflush rep {i}: no broadcast flush without INVLPGB", fp["broadcast"]["count"] == 0
+                  or (m["whatif"] or {}).get("broadcast", {}).get("kernel_flushes_by_broadcast"))
         wi = m.get("whatif")
         if wi:
             # lazy on the mm is what shoot-lazies and exit-flush-lazy calls exist to clear:
@@ -102,6 +117,18 @@ for scn in ("tlbflush", "exit-lazy"):
             if not x86:  # powerpc filters no TLB flush target itself: nothing kernel_skipped
                 ks = [wi[f]["kernel_skipped"] for f in wi if isinstance(wi[f], dict) and "kernel_skipped" in wi[f]]
                 ck.ok(f"{release} {scn} rep {i}: nothing kernel_skipped on powerpc", not any(ks), str(ks))
+        if scn == "exit-lazy" and not x86:
+            # exit_flush_lazy_tlbs' IPIs reach CPUs of mm_cpumask; those lazy on the mm switch to
+            # init_mm (2 lazy atomics on refcount kernels): most of them, as target-lazy says
+            lz = m["lazy"]; efl = q.get("exit_flush_lazy", 0)
+            kept = (wi or {}).get("target-lazy", {}).get("by_cause", {}).get("exit_flush_lazy", {}).get("kept_on_purpose", 0)
+            ck.ok(f"{release} exit-lazy rep {i}: exit-flush switches {lz['exit_flush_switches']} <= calls run"
+                  f" {m['mmdrop']['exit_flush_lazy_calls']}, ~ the IPIs that found the CPU lazy ({kept} of {efl})",
+                  lz["exit_flush_switches"] is not None and lz["exit_flush_switches"] <= m["mmdrop"]["exit_flush_lazy_calls"]
+                  and lz["exit_flush_switches"] >= 0.5 * kept - 3)
+            atoms = lz["grabs"] + (lz["exit_grabs"] or 0) + lz["drops"] + 2 * lz["exit_flush_switches"]
+            ck.ok(f"{release} exit-lazy rep {i}: refcount atomics {lz['refcount_atomics']}",
+                  lz["refcount_atomics"] == (atoms if scheme == "refcount" else 0), f"{atoms} on {scheme}")
         if scn == "exit-lazy":
             exits = rep["workload"]["ops"]
             lz = m["lazy"]; ncpu = r["host"]["nr_cpus"]

@@ -55,6 +55,16 @@ struct json *hist_json_sel(const struct lt_trace_info *c, const struct lt_hist *
 	return hist_to_json(&m, unit);
 }
 
+/* o[name] = { names[i]: histogram ids[i] } when ok, else null */
+static void hist_split_json(const struct lt_trace_info *c, const struct lt_hist *hs, struct json *o, const char *name,
+			    bool ok, const char *const *names, const int *ids, int n)
+{
+	struct json *x = json_set(o, name, ok ? json_object() : json_null());
+
+	for (int i = 0; ok && i < n; i++)
+		json_set(x, names[i], hist_json_sel(c, hs, (enum lt_hist_id)ids[i], "ns", true));
+}
+
 /*
  * The scheme a kernel runs, from its hand-backs (a kthread switching back to the user mm it
  * borrowed): refcount kernels took a reference when the CPU went lazy, so mm_count rose by one
@@ -195,7 +205,7 @@ static struct json *lazy_json(struct lt_trace_info *c, const struct lt_counters 
 {
 	struct json *o, *hb;
 	const char *src, *sch;
-	__u64 grabs, drops, exits;
+	__u64 grabs, drops, exits, efl;
 
 	if (!ok)
 		return json_null();
@@ -205,14 +215,17 @@ static struct json *lazy_json(struct lt_trace_info *c, const struct lt_counters 
 	grabs = SUM(lazy_grabs);
 	drops = SUM(lazy_drops);
 	exits = c->hook_ok[H_PROCESS_EXIT] ? SUM(lazy_exit_grabs) : 0;
+	efl = c->hook_ok[H_EXIT_FLUSH_LAZY] ? SUM(exit_flush_lazy_switches) : 0;
 	o = json_object();
 	json_set(o, "grabs", json_u64(grabs));
 	json_set(o, "drops", json_u64(drops));
 	json_set(o, "exit_grabs", num_or_null(c->hook_ok[H_PROCESS_EXIT], exits));
-	/* refcount kernels: mmgrab_lazy_tlb at each grab (context switch, exit_mm), mmdrop_lazy_tlb
-	 * at each drop */
+	/* powerpc: lazy CPUs moved to init_mm by exit_flush_lazy_tlbs' IPI (a grab and a drop) */
+	json_set(o, "exit_flush_switches", num_or_null(c->hook_ok[H_EXIT_FLUSH_LAZY], efl));
+	/* refcount kernels: mmgrab_lazy_tlb at each grab (context switch, exit_mm, ppc exit flush),
+	 * mmdrop_lazy_tlb at each drop (context switch, ppc exit flush) */
 	json_set(o, "refcount_atomics",
-		 !sch ? json_null() : json_u64(!strcmp(sch, "refcount") ? grabs + exits + drops : 0));
+		 !sch ? json_null() : json_u64(!strcmp(sch, "refcount") ? grabs + exits + drops + 2 * efl : 0));
 	json_set(o, "sharing", hist_json_sel(c, hs, LT_H_SHARING, "cpus", true));
 	json_set(o, "sharing_sample_period", json_u64(LT_SHARING_MIN_PERIOD * ((c->nr_cpu_ids + 63) / 64)));
 	hb = json_set(o, "handback", json_object());
@@ -496,6 +509,7 @@ struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot 
 	bool fts_ok = c->hook_ok[H_FINISH_TASK_SWITCH];
 	/* the end of a received hardware IPI: x86 vectors, the powerpc IPI line */
 	bool vec_exit = c->hook_ok[H_CALL_FUNCTION_EXIT] || c->hook_ok[H_IPI_IRQ];
+	bool lat_ok;
 
 	json_set(rep, "duration_ns", json_u64(s->duration_ns));
 	m = json_set(rep, "metrics", json_object());
@@ -522,10 +536,15 @@ struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot 
 	h = json_set(m, "hist", json_object());
 	json_set(h, "flush_tlb_mm_range_ns",
 		 hist_json_sel(c, hs, LT_H_FLUSH_TLB_MM_RANGE, "ns", c->hook_ok[H_FLUSH_TLB_MM_RANGE]));
-	json_set(h, "ipi_latency_ns", hist_json_sel(c, hs, LT_H_IPI_LATENCY, "ns",
-						    (c->hook_ok[H_IPI_SEND_CPU] || fallback_sends(c)) &&
-							    (c->hook_ok[H_CALL_FUNCTION_ENTRY] || c->hook_ok[H_IPI_IRQ] ||
-							     c->hook_ok[H_CSD_FUNCTION_ENTRY])));
+	hist_split_json(c, hs, h, "flush_tlb_mm_range_by_path", c->hook_ok[H_FLUSH_TLB_MM_RANGE],
+			(const char *const[]){ "ipi", "broadcast", "no_ipi" },
+			(const int[]){ LT_H_FTMR_IPI, LT_H_FTMR_BROADCAST, LT_H_FTMR_NO_IPI }, 3);
+	lat_ok = (c->hook_ok[H_IPI_SEND_CPU] || fallback_sends(c)) &&
+		 (c->hook_ok[H_CALL_FUNCTION_ENTRY] || c->hook_ok[H_IPI_IRQ] || c->hook_ok[H_CSD_FUNCTION_ENTRY]);
+	json_set(h, "ipi_latency_ns", hist_json_sel(c, hs, LT_H_IPI_LATENCY, "ns", lat_ok));
+	/* idle at the send: the latency includes the target's exit from its C-state */
+	hist_split_json(c, hs, h, "ipi_latency_by_target", lat_ok, (const char *const[]){ "idle", "not_idle" },
+			(const int[]){ LT_H_IPI_LATENCY_IDLE, LT_H_IPI_LATENCY_BUSY }, 2);
 	fts = json_set(h, "finish_task_switch_ns", fts_ok ? json_object() : json_null());
 	if (fts_ok) {
 		json_set(fts, "lazy_drop", hist_json_sel(c, hs, LT_H_FTS_LAZY_DROP, "ns", true));

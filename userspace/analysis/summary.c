@@ -100,6 +100,32 @@ static void section(FILE *f, const char *title)
 	fprintf(f, "\n%s\n", title);
 }
 
+/* One line for a histogram split (an object of histograms): per part its count and p50/p99,
+ * over all reps; nothing when the split is null */
+static void split_line(FILE *f, const struct json *res, const char *path, const char *title)
+{
+	const struct json *reps = json_get(res, "reps"), *first = json_path(json_at(reps, 0), path);
+
+	if (!first || json_type(first) != JSON_OBJECT)
+		return;
+	fprintf(f, "%s:", title);
+	for (size_t k = 0; k < json_len(first); k++) {
+		const char *name = json_key_at(first, k);
+		struct lt_hist m = {}, h;
+		char err[128];
+
+		for (size_t i = 0; i < json_len(reps); i++)
+			if (!hist_from_json(json_get(json_path(json_at(reps, i), path), name), &h, err, sizeof(err)))
+				hist_merge(&m, &h);
+		if (m.count)
+			fprintf(f, " %s %llu (p50 %.3g us, p99 %.3g us);", name, (unsigned long long)m.count,
+				hist_percentile(&m, 0.5) / 1e3, hist_percentile(&m, 0.99) / 1e3);
+		else
+			fprintf(f, " %s 0;", name);
+	}
+	fprintf(f, "\n");
+}
+
 static void print_hist(FILE *f, const struct json *res, const char *path, const char *title)
 {
 	const struct json *reps = json_get(res, "reps");
@@ -394,6 +420,8 @@ void summary_print(FILE *f, const struct json *res)
 	section(f, "Lazy mm references");
 	row(f, res, "grabs", "metrics.lazy.grabs");
 	row(f, res, "drops", "metrics.lazy.drops");
+	row(f, res, "exit_mm grabs", "metrics.lazy.exit_grabs");
+	row(f, res, "moved off by exit flush (ppc)", "metrics.lazy.exit_flush_switches");
 	row(f, res, "refcount atomics", "metrics.lazy.refcount_atomics");
 	row(f, res, "hand-backs with mm_count >= 2", "metrics.lazy.handback.mm_count_ge2");
 	row(f, res, "hand-backs with mm_count <= 1", "metrics.lazy.handback.mm_count_le1");
@@ -435,7 +463,9 @@ void summary_print(FILE *f, const struct json *res)
 
 	section(f, "Latency histograms");
 	print_hist(f, res, "metrics.hist.ipi_latency_ns", "IPI send -> handler");
+	split_line(f, res, "metrics.hist.ipi_latency_by_target", "  by the target at the send (idle: its C-state exit included)");
 	print_hist(f, res, "metrics.hist.flush_tlb_mm_range_ns", "flush_tlb_mm_range");
+	split_line(f, res, "metrics.hist.flush_tlb_mm_range_by_path", "  by how it flushed the other CPUs");
 	print_hist(f, res, "metrics.hist.finish_task_switch_ns.lazy_drop", "finish_task_switch, lazy drop");
 	print_hist(f, res, "metrics.hist.finish_task_switch_ns.other", "finish_task_switch, other");
 	if (*(json_as_string(json_path(res, "host.nohz_full")) ?: ""))

@@ -36,7 +36,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 {
-	struct ksym_query q[6] = {};
+	struct ksym_query q[7] = {};
 	uint64_t online[LT_MAX_CPUS / 64] = {};
 	char buf[4096];
 	const char *fn;
@@ -48,13 +48,15 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	q[3].name = "mm_cachep";
 	q[4].name = "sched_ttwu_pending";
 	q[5].name = "__cpu_online_mask";
-	ksym_resolve(q, 6);
+	q[6].name = "init_mm";
+	ksym_resolve(q, 7);
 	cfg->csd_ipi_cb = q[0].addr;
 	cfg->ct_addr = q[1].addr;
 	cfg->per_cpu_offset = q[2].addr;
 	cfg->mm_cachep_addr = q[3].addr;
 	cfg->ttwu_cb = q[4].addr;
 	cfg->online_mask_addr = q[5].addr;
+	cfg->init_mm_addr = q[6].addr;
 	read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
 	lt_parse_cpulist(buf, online, LT_MAX_CPUS);
 	cfg->online_mask = online[0];
