@@ -16,7 +16,9 @@ unset key
 set cbrange [0:*]
 
 eval svg(OUT)
-plot DATA matrix rowheaders using 1:2:3 with image notitle
+# "pixels": one rectangle per cell; a plain image is embedded in the SVG as a bitmap that
+# viewers scale with smoothing (rsvg blurred the cells into each other and the n/a row)
+plot DATA matrix rowheaders using 1:2:3 with image pixels notitle
 eval png(OUT)
 replot
 unset output

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # t_plot.sh - `lazytlb plot` on generated result files: every expected plot is
-# drawn as a parseable SVG and a PNG of the asked size with real content, the
+# drawn as a parseable SVG and a PNG of the asked size with real content (the SVG checked
+# rasterized, as a viewer shows it), the
 # data and scripts stay beside them and re-run, report.md links what exists;
 # bad input and flags exit 2, a missing gnuplot exits 1 with a hint.
 . "$(dirname "$0")/lib.sh"
@@ -10,6 +11,7 @@ mk() { python3 "$HERE/make_result.py" "$@" || fail "make_result.py $*"; }
 command -v python3 >/dev/null || skip "needs python3"
 command -v gnuplot >/dev/null || skip "needs gnuplot (apt-get install gnuplot-nox)"
 command -v xmllint >/dev/null || skip "needs xmllint (apt-get install libxml2-utils)"
+command -v rsvg-convert >/dev/null || fail "needs rsvg-convert (apt-get install librsvg2-bin; make deps does)"
 gnuplot -e 'set terminal pngcairo' 2>/dev/null || skip "gnuplot has no pngcairo terminal"
 cd "$TMP"
 
@@ -31,15 +33,20 @@ for p in $hists ipi_by_cause ipi_by_target_state ipi_received_per_cpu; do
 	done
 	xmllint --noout out/$p.svg || fail "$p.svg does not parse"
 	grep -q '<path' out/$p.svg || fail "$p.svg draws nothing"
-	read -r w h colours big blue red <<<"$(png out/$p.png)"
-	[ "$w x $h" = "1000 x 600" ] || fail "$p.png is $w x $h, want 1000 x 600"
-	[ "$colours" -gt 50 ] || fail "$p.png has only $colours colours"
-	case $p in
-	hist_*) [ "$blue" -gt 100 ] && [ "$red" -gt 100 ] || fail "$p.png: series missing (blue $blue, red $red)" ;;
-	ipi_by_*) [ "$big" -ge 2 ] || fail "$p.png: $big large colour areas, want stacked parts" ;;
-	ipi_received_per_cpu) [ "$big" -ge 4 ] || fail "$p.png: $big heat cells" ;;
-	esac
-	echo "ok $p: $w x $h, $colours colours, $big areas, series px $blue/$red"
+	# the PNG as drawn, and the SVG as a browser would show it: rasterized (rsvg-convert),
+	# then the same checks: size, real content, both series or the stacked parts
+	rsvg-convert -b white -o out/$p.svg.png out/$p.svg || fail "$p.svg does not rasterize"
+	for img in out/$p.png out/$p.svg.png; do
+		read -r w h colours big blue red <<<"$(png $img)"
+		[ "$w x $h" = "1000 x 600" ] || fail "$img is $w x $h, want 1000 x 600"
+		[ "$colours" -gt 50 ] || fail "$img has only $colours colours"
+		case $p in
+		hist_*) [ "$blue" -gt 100 ] && [ "$red" -gt 100 ] || fail "$img: series missing (blue $blue, red $red)" ;;
+		ipi_by_*) [ "$big" -ge 2 ] || fail "$img: $big large colour areas, want stacked parts" ;;
+		ipi_received_per_cpu) [ "$big" -ge 4 ] || fail "$img: $big heat cells" ;;
+		esac
+		echo "ok $img: $w x $h, $colours colours, $big areas, series px $blue/$red"
+	done
 done
 [ -e out/refcount_atomics_scaling.png ] && fail "scaling plot without a scaling axis"
 [ -s out/common.gp ] || fail "common.gp not copied"
