@@ -76,7 +76,16 @@ grep -q '^## Scenario `ctxsw`' mix/report.md && grep -q '^Key numbers of' mix/re
 	grep -q '^2 files of this scenario' mix/report.md || fail "report.md: not one comparison of the two tlbflush files"
 sed -n '/^## Scenario `ctxsw`/,/^## Comparison/p' mix/report.md | grep -q 'mix-b\|mix-c\|%change' &&
 	fail "report.md: the ctxsw section names the tlbflush files"
-echo "ok: mixed scenarios get a section each, compared only within tlbflush"
+# ... and their plots: a set per scenario in its own directory, linked from its own section
+[ -s mix/ctxsw/ipi_by_cause.gp ] && [ -s mix/tlbflush/ipi_by_cause.gp ] && [ ! -e mix/ipi_by_cause.gp ] ||
+	fail "plots of mixed scenarios not in one directory per scenario"
+grep -q 'mix-a\|ctxsw' mix/tlbflush/ipi_by_cause.dat && fail "the tlbflush plot draws the ctxsw file"
+[ "$(grep -c '"' mix/tlbflush/ipi_by_cause.dat)" -ge 2 ] || fail "the tlbflush plot lacks its two files"
+sed -n '/^## Scenario `ctxsw`/,/^## Comparison/p' mix/report.md | grep '^!\[' | grep -qv '(ctxsw/' &&
+	fail "report.md: the ctxsw section shows another scenario's plot"
+sed -n '/^## Comparison: scenario `tlbflush`/,$p' mix/report.md | grep -q '^!\[ipi_by_cause\](tlbflush/ipi_by_cause.svg)' ||
+	fail "report.md: the tlbflush section does not show its plots"
+echo "ok: mixed scenarios get a section each, compared and drawn only within their scenario"
 
 # a user restyles: edit the script, re-run gnuplot in the directory
 (cd out && sed -i 's/^W = .*/W = 500/' ipi_by_cause.gp && gnuplot ipi_by_cause.gp) || fail "re-running a .gp failed"

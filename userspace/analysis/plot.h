@@ -26,6 +26,8 @@ struct plot_job {
 	const char *tmpl;     /* the template in plots/ ("hist.gp") */
 	const char *section;  /* report.md heading it goes under */
 	char caption[512];    /* report.md text under the image */
+	char scenario[64];    /* the scenario of the files it draws (its report.md section) */
+	char subdir[64];      /* where under the output dir it is ("" : the dir itself) */
 	struct plot_var vars[PLOT_MAX_VARS];
 	size_t nvars;
 };
@@ -49,7 +51,14 @@ const char *plot_find_templates(const char *override, char *buf, size_t len);
 int plot_render(const struct plot_job *j, const char *dir, const char *tmpl_dir, unsigned int w,
 		unsigned int h, bool run);
 
-/* dir/report.md: the files, each plot's image, and the compare table. */
+/* The files grouped by scenario (in the order they came), each group's plots drawn by
+ * plot_data_write and plot_render into dir/<scenario>/ when there are several groups, into
+ * dir itself for one: plots never mix scenarios. 0 or an exit code after lt_err. */
+int plot_scenarios(const struct lt_result *r, size_t n, const char *dir, const char *tmpl_dir, unsigned int w,
+		   unsigned int h, bool render, struct plot_jobs *jobs);
+
+/* dir/report.md: the files, then per scenario its description, plots and key numbers or
+ * comparison. */
 int plot_report_write(const char *dir, const struct lt_result *r, size_t n, const struct plot_jobs *jobs,
 		      const char *image_ext);
 

@@ -1,19 +1,97 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * plot_report.c - DIR/report.md: the files, the plots under their headings, what was not
- * plotted and why, then one section per scenario: what it measures and its key numbers, or,
- * when several files ran it (reps of kernels, runs), their comparison. Files of different
- * scenarios are never compared: a %change between unrelated workloads means nothing. One
- * page to read or paste into a mailing-list reply or an issue.
+ * plot_report.c - the plots of each scenario (plot_scenarios) and DIR/report.md: the files,
+ * what was not plotted and why, then one section per scenario: what it measures, its plots,
+ * and its key numbers or, when several files ran it (reps of kernels, runs), their
+ * comparison. Files of different scenarios are never compared nor drawn in one plot: a
+ * %change between unrelated workloads means nothing. One page to read or paste into a
+ * mailing-list reply or an issue.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "lib/cli.h"
 #include "compare_table.h"
 #include "plot.h"
 
+/* The files of r[i]'s scenario not done yet, into grp (marked done): how many */
+static size_t scenario_group(const struct lt_result *r, size_t n, size_t i, bool *done, struct lt_result *grp)
+{
+	const char *name = result_str(&r[i], "scenario.name", "?");
+	size_t k = 0;
+
+	for (size_t j = i; j < n; j++)
+		if (!done[j] && !strcmp(result_str(&r[j], "scenario.name", "?"), name)) {
+			grp[k++] = r[j];
+			done[j] = true;
+		}
+	return k;
+}
+
+int plot_scenarios(const struct lt_result *r, size_t n, const char *dir, const char *tmpl_dir, unsigned int w,
+		   unsigned int h, bool render, struct plot_jobs *jobs)
+{
+	struct lt_result *grp = calloc(n ? n : 1, sizeof(*grp));
+	bool *done = calloc(n ? n : 1, sizeof(*done));
+	size_t ngroups = 0;
+	int ret = 0;
+
+	for (size_t i = 0; grp && done && i < n; i++)
+		if (!done[i] && ++ngroups)
+			scenario_group(r, n, i, done, grp);
+	memset(done, 0, n * sizeof(*done));
+	for (size_t i = 0; grp && done && !ret && i < n; i++) {
+		const char *name = result_str(&r[i], "scenario.name", "?");
+		size_t k, first = jobs->n;
+		char sub[64] = "", path[4200];
+
+		if (done[i])
+			continue;
+		k = scenario_group(r, n, i, done, grp);
+		if (ngroups > 1) /* a directory name from the scenario's: [A-Za-z0-9._-] */
+			for (size_t c = 0; name[c] && c < sizeof(sub) - 1; c++)
+				sub[c] = strchr("-_.", name[c]) || (name[c] >= '0' && name[c] <= '9') ||
+						 ((name[c] | 32) >= 'a' && (name[c] | 32) <= 'z') ? name[c] : '_';
+		snprintf(path, sizeof(path), "%s%s%s", dir, *sub ? "/" : "", sub);
+		if (*sub && mkdir(path, 0755) && errno != EEXIST)
+			ret = lt_err(LT_EXIT_FAIL, "%s: %m", path);
+		if (!ret)
+			ret = plot_data_write(grp, k, path, jobs);
+		for (size_t j = first; !ret && j < jobs->n; j++) {
+			snprintf(jobs->v[j].scenario, sizeof(jobs->v[j].scenario), "%s", name);
+			snprintf(jobs->v[j].subdir, sizeof(jobs->v[j].subdir), "%s", sub);
+			ret = plot_render(&jobs->v[j], path, tmpl_dir, w, h, render);
+		}
+	}
+	if (!grp || !done)
+		ret = lt_err(LT_EXIT_FAIL, "out of memory");
+	free(grp);
+	free(done);
+	return ret;
+}
+
+/* The plots of one scenario, under their headings */
+static void scenario_plots(FILE *f, const char *name, const struct plot_jobs *jobs, const char *ext)
+{
+	const char *last = NULL;
+
+	for (size_t i = 0; i < jobs->n; i++) {
+		const struct plot_job *j = &jobs->v[i];
+
+		if (strcmp(j->scenario, name))
+			continue;
+		if (!last || strcmp(last, j->section))
+			fprintf(f, "\n### %s\n", j->section);
+		last = j->section;
+		fprintf(f, "\n![%s](%s%s%s.%s)\n\n%s\n", j->name, j->subdir, *j->subdir ? "/" : "", j->name, ext,
+			j->caption);
+	}
+}
+
 /* One section per scenario, in the order the files came */
-static void scenario_sections(FILE *f, const struct lt_result *r, size_t n, const struct cmp_opts *opts)
+static void scenario_sections(FILE *f, const struct lt_result *r, size_t n, const struct cmp_opts *opts,
+			      const struct plot_jobs *jobs, const char *ext)
 {
 	struct lt_result *grp = calloc(n ? n : 1, sizeof(*grp));
 	bool *done = calloc(n ? n : 1, sizeof(*done));
@@ -21,17 +99,14 @@ static void scenario_sections(FILE *f, const struct lt_result *r, size_t n, cons
 	for (size_t i = 0; grp && done && i < n; i++) {
 		const char *name = result_str(&r[i], "scenario.name", "?");
 		struct cmp_table t;
-		size_t k = 0;
+		size_t k;
 
 		if (done[i])
 			continue;
-		for (size_t j = i; j < n; j++)
-			if (!done[j] && !strcmp(result_str(&r[j], "scenario.name", "?"), name)) {
-				grp[k++] = r[j];
-				done[j] = true;
-			}
+		k = scenario_group(r, n, i, done, grp);
 		fprintf(f, k > 1 ? "\n## Comparison: scenario `%s`\n\n" : "\n## Scenario `%s`\n\n", name);
 		fprintf(f, "%s.\n", result_str(&r[i], "scenario.description", "(no description)"));
+		scenario_plots(f, name, jobs, ext);
 		cmp_table_build(&t, grp, k, opts);
 		if (k > 1) {
 			fprintf(f, "\n%zu files of this scenario, each against the first.\n", k);
@@ -51,7 +126,6 @@ int plot_report_write(const char *dir, const struct lt_result *r, size_t n, cons
 		      const char *image_ext)
 {
 	struct cmp_opts opts = { .alpha = 0.05, .ks_min_d = 0.05 };
-	const char *last_section = NULL;
 	struct cmp_table t;
 	char path[4200];
 	FILE *f;
@@ -68,18 +142,10 @@ int plot_report_write(const char *dir, const struct lt_result *r, size_t n, cons
 		   "and gnuplot script (`.gp`); `common.gp` holds the shared style.\n\n",
 		n, n == 1 ? "" : "s");
 	cmp_print_files(f, &t, CMP_MARKDOWN);
-	for (size_t i = 0; i < jobs->n; i++) {
-		const struct plot_job *j = &jobs->v[i];
-
-		if (!last_section || strcmp(last_section, j->section))
-			fprintf(f, "\n## %s\n", j->section);
-		last_section = j->section;
-		fprintf(f, "\n![%s](%s.%s)\n\n%s\n", j->name, j->name, image_ext, j->caption);
-	}
 	if (jobs->notes[0])
 		fprintf(f, "\nNot plotted: %s.\n", jobs->notes);
 	cmp_table_free(&t);
-	scenario_sections(f, r, n, &opts);
+	scenario_sections(f, r, n, &opts, jobs, image_ext);
 	if (fclose(f))
 		ret = lt_err(LT_EXIT_FAIL, "%s: write error", path);
 	return ret;

@@ -17,7 +17,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: lazytlb plot [options] -o DIR RESULT.json [RESULT.json...]\n"
 		"\n"
-		"Draws the result files with gnuplot, each plot as DIR/NAME.svg and DIR/NAME.png:\n"
+		"Draws the result files with gnuplot, each plot as DIR/NAME.svg and DIR/NAME.png\n"
+		"(DIR/SCENARIO/NAME.* when the files ran several scenarios: one set per scenario):\n"
 		"  hist_*                   each metrics.hist.* latency histogram, one line per file\n"
 		"                           (merged over reps, log x)\n"
 		"  ipi_by_cause             IPIs per second by cause, a stacked bar per file\n"
@@ -144,9 +145,7 @@ int cmd_plot(int argc, char **argv)
 	tmpl_dir = plot_find_templates(a.templates, tmpl_buf, sizeof(tmpl_buf));
 	ret = tmpl_dir ? make_dir(a.dir) : LT_EXIT_FAIL;
 	if (!ret)
-		ret = plot_data_write(files, a.nfiles, a.dir, &jobs);
-	for (size_t i = 0; !ret && i < jobs.n; i++)
-		ret = plot_render(&jobs.v[i], a.dir, tmpl_dir, a.w, a.h, a.render);
+		ret = plot_scenarios(files, a.nfiles, a.dir, tmpl_dir, a.w, a.h, a.render, &jobs);
 	if (!ret)
 		ret = plot_report_write(a.dir, files, a.nfiles, &jobs, "svg");
 	if (!ret && lt_verbose)
