@@ -9,7 +9,7 @@
 #   nosenders lazytlb record --no-senders (IPIs not counted by sender: what senders cost)
 #   bpftrace  a bpftrace script counting the same tracepoints into per-CPU maps
 # Prints each, the overheads (1 - ops/baseline) and the ratios the project
-# targets: lazytlb overhead <= 1.5x the floor's, and <= half of bpftrace's.
+# targets (issue 17): lazytlb overhead <= 1.3x the floor's, and <= 0.4x bpftrace's.
 # A benchmark, not a test: it prints numbers and never fails on them.
 set -u
 cd "$(dirname "$0")/.."
@@ -65,8 +65,8 @@ done
 ov() { echo "1 - $1 / $base" | bc -l; }
 o_floor=$(ov "$med_floor"); o_lt=$(ov "$med_lazytlb"); o_bt=$(ov "$med_bpftrace"); o_ns=$(ov "$med_nostats")
 ratio() { echo "if ($2 <= 0) -1 else $1 / $2" | bc -l; }
-printf 'lazytlb overhead / floor overhead    = %.2f   (target <= 1.5)\n' "$(ratio "$o_lt" "$o_floor")"
-printf 'lazytlb overhead / bpftrace overhead = %.2f   (target <= 0.5)\n' "$(ratio "$o_lt" "$o_bt")"
+printf 'lazytlb overhead / floor overhead    = %.2f   (target <= 1.3)\n' "$(ratio "$o_lt" "$o_floor")"
+printf 'lazytlb overhead / bpftrace overhead = %.2f   (target <= 0.4)\n' "$(ratio "$o_lt" "$o_bt")"
 printf 'with --no-stats: / floor = %.2f, / bpftrace = %.2f\n' "$(ratio "$o_ns" "$o_floor")" "$(ratio "$o_ns" "$o_bt")"
 o_nsnd=$(ov "$med_nosenders")
 printf 'senders cost %.1f points of overhead (lazytlb %.1f%% vs --no-senders %.1f%%; issue 16: on by default if <= 2)\n' \
