@@ -219,13 +219,17 @@ static __always_inline void sample_sharing(struct lt_counters *c, struct mm_stru
 /* context switch                                                      */
 /* ------------------------------------------------------------------ */
 
-static __always_inline void race_check(struct lt_cpu_state *cs, __u64 next_mm, __u64 now,
-				       struct lt_counters *c)
+/* the clock is read only when a filter skipped this CPU lately: most switches read no time */
+static __always_inline void race_check(struct lt_cpu_state *cs, __u64 next_mm, struct lt_counters *c)
 {
+	__u64 now = 0;
+
 #pragma unroll
 	for (int f = 0; f < LT_NR_RACE_FILTERS; f++) {
 		if (!cs->skipped_mm[f])
 			continue;
+		if (!now)
+			now = bpf_ktime_get_ns();
 		if (now - cs->skipped_ns[f] > cfg.race_window_ns) {
 			cs->skipped_mm[f] = 0;
 			continue;
@@ -248,16 +252,14 @@ static __always_inline int on_switch(const struct sw_info *a)
 	if (cfg.empty) /* benchmark floor */
 		return 0;
 	struct lt_counters *c = ctrs();
-	struct lt_scratch *s = scr();
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
 	struct mm_struct *prev_mm = a->prev_mm, *next_mm = a->next_mm, *prev_active = a->prev_active;
 	__u32 prev_pid = a->prev_pid, next_pid = a->next_pid;
-	__u64 now = bpf_ktime_get_ns();
+	struct lt_scratch *s;
 
-	if (!c || !s)
+	if (!c)
 		return 0;
-	s->fts_lazy_drop = 0;
 
 	if (prev_mm && next_mm) {
 		c->sw_user_to_user++;
@@ -266,14 +268,16 @@ static __always_inline int on_switch(const struct sw_info *a)
 		c->sw_user_to_kthread++;
 		c->lazy_grabs++;
 		sample_sharing(c, prev_active);
-		/* before context_switch()'s mmgrab_lazy_tlb(): the count without us */
-		s->grab_mm = (__u64)prev_active;
-		s->grab_count = lt_mm_count(prev_active);
+		/* before context_switch()'s mmgrab_lazy_tlb(): the count without us (the scratch
+		 * is looked up on lazy grabs and hand-backs only, not on every switch) */
+		if ((s = scr())) {
+			s->grab_mm = (__u64)prev_active;
+			s->grab_count = lt_mm_count(prev_active);
+		}
 	} else if (next_mm) {
 		/* back to a user mm: finish_task_switch() drops the borrowed active_mm */
 		c->sw_kthread_to_user++;
 		c->lazy_drops++;
-		s->fts_lazy_drop = 1;
 		sample_sharing(c, prev_active);
 		if (prev_active == next_mm) {
 			/* the kthread hands back the mm it borrowed: on refcount kernels
@@ -286,7 +290,7 @@ static __always_inline int on_switch(const struct sw_info *a)
 			else
 				c->handback_count_le1++;
 			hist_add(LT_H_HANDBACK_MM_COUNT, cnt > 0 ? cnt : 0);
-			if (s->grab_mm == (__u64)next_mm) {
+			if ((s = scr()) && s->grab_mm == (__u64)next_mm) {
 				if (cnt - s->grab_count == 1)
 					c->handback_delta_plus1++;
 				else if (cnt == s->grab_count)
@@ -307,9 +311,9 @@ static __always_inline int on_switch(const struct sw_info *a)
 		cs->active_mm = next_mm ? (__u64)next_mm : (__u64)prev_active;
 		cs->kind = next_pid == 0 ? LT_KIND_IDLE : next_mm ? LT_KIND_USER : LT_KIND_KTHREAD;
 		cs->pid = next_pid;
-		cs->switch_ns = now;
+		cs->fts_lazy_drop = !prev_mm && next_mm; /* finish_task_switch() drops the borrowed mm */
 		if (cfg.whatif && next_mm)
-			race_check(cs, (__u64)next_mm, now, c);
+			race_check(cs, (__u64)next_mm, c);
 	}
 	return 0;
 }
@@ -1332,12 +1336,13 @@ static __always_inline int fts_exit(void)
 	if (cfg.empty) /* benchmark floor */
 		return 0;
 	struct lt_scratch *s = scr();
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
 
 	if (s && s->fts_start_ns) {
-		hist_add(s->fts_lazy_drop ? LT_H_FTS_LAZY_DROP : LT_H_FTS_OTHER,
+		hist_add(cs && cs->fts_lazy_drop ? LT_H_FTS_LAZY_DROP : LT_H_FTS_OTHER,
 			 bpf_ktime_get_ns() - s->fts_start_ns);
 		s->fts_start_ns = 0;
-		s->fts_lazy_drop = 0;
 	}
 	return 0;
 }

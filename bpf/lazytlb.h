@@ -187,9 +187,10 @@ struct lt_counters {
 struct lt_cpu_state {
 	__u64 mm;          /* current task's ->mm (0 for kthreads and idle) */
 	__u64 active_mm;   /* current task's ->active_mm */
-	__u64 switch_ns;   /* when it was switched in */
 	__u32 kind;        /* LT_KIND_* */
 	__u32 pid;
+	__u32 fts_lazy_drop; /* this switch's finish_task_switch() drops a lazy mm (its span's hist) */
+	__u32 pad0;
 	/* what-if race window: filters that skipped this CPU, and for which mm/when */
 	__u64 skipped_mm[LT_NR_RACE_FILTERS];
 	__u64 skipped_ns[LT_NR_RACE_FILTERS];
@@ -229,7 +230,7 @@ struct lt_scratch {
 	__u64 fts_start_ns, irq_start_ns;
 	__u64 grab_mm;           /* the mm this CPU last went lazy on, and its mm_count then */
 	__s64 grab_count;
-	__u32 in_idle, woken, fts_lazy_drop;
+	__u32 in_idle, woken;
 	__u32 in_irq;            /* inside an x86 IPI vector handler (entry seen, exit not yet) */
 	__u32 irq_attributed;    /* this hardware IPI's wakeup/disturbance already counted */
 	__u32 irq_nohz;          /* this IPI interrupted a nohz_full CPU running a user task */
