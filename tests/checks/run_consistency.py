@@ -39,11 +39,15 @@ for ops, cnt, m, _ in reps("idle-lazy"):
     k.ok("idle-lazy cycles <= lazy drops + user->user switches", m["lazy"]["drops"] + uu >= ops - max(3, 0.005 * ops),
          f"cycles {ops} drops {m['lazy']['drops']} user->user {uu}")
 for ops, cnt, m, _ in reps("ctxsw"):
-    # threads on two CPUs: each round trip is two switches into the mm, from idle (a lazy
-    # drop) or, on a busy machine, from another user task
-    d, uu = m["lazy"]["drops"], m["switch"]["user_to_user"]
-    k.ok("ctxsw 2 x round trips <= lazy drops + user->user, drops <= 2 x round trips",
-         d + uu >= 0.95 * 2 * ops and d <= 1.05 * 2 * ops + 50, f"round trips {ops} drops {d} user->user {uu}")
+    # threads on two CPUs: each time a thread blocks on its pipe (its voluntary switches,
+    # getrusage) it is later switched back in, from idle (a lazy drop) or, on a busy machine,
+    # from another user task; at most two per round trip. Not 2 x round trips: under a loaded
+    # host a TCG vCPU descheduled long enough finds the byte already there and does not block
+    # (a CI run under a CPU hog: 1355 drops for 724 round trips)
+    d, uu, vcsw = m["lazy"]["drops"], m["switch"]["user_to_user"], cnt["voluntary_switches"]
+    k.ok("ctxsw pipe blocks (voluntary switches) <= lazy drops + user->user, drops <= 2 x round trips",
+         d + uu >= 0.95 * vcsw - 5 and vcsw <= 2 * ops + 8 and d <= 1.05 * 2 * ops + 50,
+         f"round trips {ops} voluntary switches {vcsw} drops {d} user->user {uu}")
 for ops, cnt, m, r in reps("tlbflush"):
     # one busy peer in the mm: each zap is one remote flush while the peer has CPU 1 (a peer
     # switched out leaves mm_cpumask on x86: a local flush), and each remote flush queues one

@@ -99,7 +99,7 @@ for run in ("sleep", "busy", "punch"):
 # IPIs those whose rq->curr->mm is the caller's (kernel/sched/membarrier.c, 5.10-7.2); each one
 # it left out is idle or a kthread lazy on the mm (target-lazy) or runs another mm
 # (curr-mm-differs), never both: the two kernel_skipped add up to the targets not IPI'd
-import os
+import json, os
 for run in ("mbsleep", "mbbusy"):
     if not os.path.exists(f"{out}/{run}.json"):
         print(f"{run}: not run here (LT_WHATIF_MB=0; tests/checks/matrix.py checks membarrier in every guest)"); continue
@@ -115,9 +115,18 @@ for run in ("mbsleep", "mbbusy"):
     k.ok(f"{run}: every other CPU IPI'd or skipped by the kernel (lazy + other mm = calls - IPIs)",
          abs(ks["target-lazy"] + ks["curr-mm-differs"] + sent - ev * (online - 1)) <= 0.01 * ev + 5,
          f"{ks['target-lazy']} + {ks['curr-mm-differs']} + {sent} vs {ev} x {online - 1}")
+    # the construction, bounded by what else ran on CPU 1 (a CPU hog beside the test): the
+    # paced calls find CPU 1 idle about as often as /proc/stat says it was idle; the spinning
+    # peer is IPI'd in most calls only when it had its CPU (others_cpu_share, the workload's
+    # own; a call with nobody to IPI returns at once, so calls bunch while the peer is off)
+    idle, _ = cpu1_shares(run)
+    sh = json.load(open(f"{out}/{run}.wl.json")).get("others_cpu_share")
+    sh = 1.0 if sh is None else sh
     if run == "mbsleep":
-        k.ok("mbsleep: the napping CPU is mostly skipped by the kernel, idle", ks["target-idle"] >= 0.5 * ev, f"{ks['target-idle']} of {ev}")
+        k.ok(f"mbsleep: the napping CPU skipped by the kernel as idle about as often as it idled ({idle:.1%})",
+             ks["target-idle"] >= (idle - 0.15) * ev, f"{ks['target-idle']} of {ev}")
     else:
-        k.ok("mbbusy: the spinning CPU is rarely skipped", ks["target-idle"] + ks["target-lazy"] <= 0.10 * ev + 5, f"{ks} of {ev}")
-        k.ok("mbbusy: its IPIs are most calls", sent >= 0.8 * ev, f"{sent} of {ev}")
+        k.ok("mbbusy: the spinning CPU is rarely skipped as idle or lazy", ks["target-idle"] + ks["target-lazy"] <= 0.10 * ev + 5, f"{ks} of {ev}")
+        k.ok(f"mbbusy: its IPIs are most calls when the peer had its CPU ({sh:.1%})",
+             sent >= (0.8 * ev if sh >= 0.9 else 1 if sh >= 0.1 else 0), f"{sent} of {ev}")
 k.done()

@@ -24,6 +24,8 @@ done
 [ "${LT_WHATIF_MB:-1}" = 0 ] || for run in mbsleep mbbusy; do
 	others=sleep
 	[ "$run" = mbbusy ] && others=busy
-	"$LT" record --whatif -q -o "$O/$run.json" -- "$LT" workload membarrier -C 0-1 -t 2 -d 1 \
-		-p others=$others -p nap_us=20000 -p rate=2000 > /dev/null || exit 1
+	"$LT" record --whatif -q -o "$O/$run.json" -- sh -c "grep '^cpu1 ' /proc/stat > '$O/$run.stat0'
+		'$LT' workload membarrier -C 0-1 -t 2 -d 1 -p others=$others -p nap_us=20000 -p rate=2000 \
+			--json > '$O/$run.wl.json' || exit 1
+		grep '^cpu1 ' /proc/stat > '$O/$run.stat1'" || exit 1
 done
