@@ -10,7 +10,7 @@
 k=debian-6.12-amd64
 vm_prepared "$k" x86_64 || skip "skipped: $k image not built: run make vm-prepare"
 # under TCG a 2 MiB region takes ~20 ms to touch: 64 KiB regions give record_ipis its counts
-cmd="LT=lazytlb; export LT LT_TLB_SIZE=64K LT_WHATIF_S=4 LT_WHATIF_MB=0
+cmd="LT=lazytlb; export LT LT_TLB_SIZE=64K LT_WHATIF_S=3 LT_WHATIF_MB=0
 O=/out/record_ipis; $(cat "$CHECKS/record_ipis.sh")
 O=/out/run_consistency; $(cat "$CHECKS/run_consistency.sh")
 O=/out/whatif; $(cat "$CHECKS/whatif.sh")"
