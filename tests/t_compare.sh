@@ -133,7 +133,7 @@ grep -q '+[0-9.]*% \\\*' out || fail "markdown: no escaped significance marker"
 run "$LAZYTLB" compare -o cmp.txt base.json same.json
 [ $rc = 0 ] && [ ! -s out ] && grep -q refcount_atomics cmp.txt || fail "-o FILE"
 run "$LAZYTLB" compare --help
-[ $rc = 0 ] && grep -q examples: out && grep -q Kolmogorov out || fail "--help"
+[ $rc = 0 ] && grep -q examples: out && grep -q Kolmogorov out && grep -q Benjamini-Hochberg out || fail "--help"
 
 # --- labels: same kernel release in two files -> file names
 run "$LAZYTLB" compare --json base.json tworeps.json

@@ -103,6 +103,22 @@ static void test_welch(void)
 	CHECK(isnan(r.p));
 }
 
+static void test_poisson_rates(void)
+{
+	/* 0 events against 6 in equal time: binomial(6, 1/2), p = 2 / 2^6 */
+	CHECK_NEAR(stats_poisson_rates_p(0, 3, 6, 3), 0.03125, 1e-9);
+	/* R binom.test(2, 10): 0.109375 */
+	CHECK_NEAR(stats_poisson_rates_p(2, 1, 8, 1), 0.109375, 1e-9);
+	/* unequal time: binomial(6, 1/3), k = 0: P(0)+P(4)+P(5)+P(6) = 0.18793 */
+	CHECK_NEAR(stats_poisson_rates_p(0, 1, 6, 2), 0.187929, 1e-5);
+	CHECK(stats_poisson_rates_p(5, 1, 5, 1) == 1);
+	CHECK(stats_poisson_rates_p(0, 1, 0, 1) == 1);
+	/* normal branch, n = 20300: z = 149.5 / sqrt(5075) = 2.0986, p = 0.03586 */
+	CHECK_NEAR(stats_poisson_rates_p(10000, 1, 10300, 1), 0.03586, 2e-4);
+	/* rates, not counts: 10000 in 1 s against 20000 in 2 s is one rate */
+	CHECK(stats_poisson_rates_p(10000, 1, 20000, 2) > 0.9);
+}
+
 static void test_kolmogorov(void)
 {
 	/* table of the Kolmogorov distribution: Q(1.22385) = 0.10,
@@ -184,6 +200,7 @@ int main(void)
 	test_incbeta();
 	test_student_t();
 	test_welch();
+	test_poisson_rates();
 	test_kolmogorov();
 	test_ks_hist();
 	test_hist_percentile();

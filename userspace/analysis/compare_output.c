@@ -280,12 +280,16 @@ static void print_files(struct out *o, const struct cmp_table *t)
 static void print_legend(struct out *o, const struct cmp_table *t)
 {
 	fprintf(o->f,
-		"\n%s = significant at p < %g: Welch's t-test over reps for rates; for percentiles, the two-sample\n"
-		"Kolmogorov-Smirnov test on the histograms merged over reps, with a CDF gap D >= %g.\n"
+		"\n%s = significant at %s < %g: Welch's t-test over reps, for rates and for each percentile (its\n"
+		"per-rep values); a percentile also needs a Kolmogorov-Smirnov CDF gap D >= %g between the\n"
+		"histograms merged over reps.%s\n"
 		"Counters are per second of each rep. p-values are in --json and --csv.\n"
 		"~ = the test says significant, but other work on the measured CPUs (rep noise: others' CPU\n"
 		"time and steal, from /proc/stat) differed enough between the files to explain the change.\n",
-		o->fmt == CMP_MARKDOWN ? "\\*" : "*", t->opts.alpha, t->opts.ks_min_d);
+		o->fmt == CMP_MARKDOWN ? "\\*" : "*", t->opts.no_fdr ? "p" : "q", t->opts.alpha, t->opts.ks_min_d,
+		t->opts.no_fdr ? "\nEach row judged alone (--no-fdr): about 1 in 20 unchanged metrics is marked."
+			       : "\nq = p adjusted for the many metrics tested at once (Benjamini-Hochberg false\n"
+				 "discovery rate; --no-fdr judges each row's p alone).");
 }
 
 /* A numeric row that is 0 in every rep of every file (a cause the scenario never produces) */
@@ -373,6 +377,9 @@ static struct json *row_json(const struct cmp_table *t, const struct cmp_row *r)
 		if (!strcmp(r->test, "welch"))
 			json_set(jc, "df", num_or_null(c->test.df));
 		json_set(jc, "p_value", num_or_null(c->test.p));
+		json_set(jc, "q_value", num_or_null(c->q));
+		if (!isnan(c->ks_d))
+			json_set(jc, "ks_d", num_or_null(c->ks_d));
 		json_set(jc, "significant", json_bool(c->significant));
 		json_set(jc, "noisy", json_bool(c->noisy));
 	}

@@ -61,12 +61,16 @@ static double pct_change(double base, double v)
 }
 
 /* Change of file i against file 0, given the test result; extra is a further
- * condition for significance (the KS effect size). */
+ * condition for significance (the KS effect size). Significance is decided
+ * once every row is in (mark_significant): it needs all rows' p-values. */
 static void set_change(const struct cmp_table *t, struct cmp_row *r, size_t i, struct stats_test test,
 		       bool extra)
 {
 	struct cmp_change *c = &r->chg[i];
 
+	(void)t;
+	c->q = NAN;
+	c->ks_d = NAN;
 	if (r->val[0].status != LOOKUP_OK || r->val[i].status != LOOKUP_OK || !r->val[0].s.n ||
 	    !r->val[i].s.n) {
 		c->change_pct = NAN;
@@ -75,13 +79,7 @@ static void set_change(const struct cmp_table *t, struct cmp_row *r, size_t i, s
 	}
 	c->change_pct = pct_change(r->val[0].s.mean, r->val[i].s.mean);
 	c->test = test;
-	c->significant = test.p < t->opts.alpha && extra;
-	/* the run's other work could have moved it that far: say so instead (headline and rates;
-	 * the scheme row and what-if shares are not rates of the machine's time) */
-	if (c->significant && fabs(c->change_pct) <= result_noise_bound_pct(t->files, i)) {
-		c->significant = false;
-		c->noisy = true;
-	}
+	c->extra = extra;
 }
 
 static void welch_changes(const struct cmp_table *t, struct cmp_row *r)
@@ -100,6 +98,26 @@ static size_t max_reps(const struct cmp_table *t)
 	return m;
 }
 
+/* A counter counts events: their rate varies at least as a Poisson count's
+ * would, whatever the reps show (3 reps of 0 against 3 of 2 have sd 0 and ~0:
+ * Welch alone calls that certain). So its p is the larger of Welch's and the
+ * Poisson rate test's on the totals. Large counts leave Welch's alone. */
+static void counter_floor(const struct cmp_table *t, struct cmp_row *r, const struct metric *m)
+{
+	double c0, s0;
+
+	if (metric_total(&t->files[0], m, &c0, &s0) != LOOKUP_OK)
+		return;
+	for (size_t i = 1; i < t->nfiles; i++) {
+		struct cmp_change *c = &r->chg[i];
+		double ci, si;
+
+		if (isnan(c->test.p) || metric_total(&t->files[i], m, &ci, &si) != LOOKUP_OK)
+			continue;
+		c->test.p = fmax(c->test.p, stats_poisson_rates_p(c0, s0, ci, si));
+	}
+}
+
 static void add_scalar_row(struct cmp_table *t, enum cmp_section_id s, const struct metric *m)
 {
 	struct cmp_row *r = row_new(t, s, m->path, m->kind == MK_COUNTER ? "/s" : "", "welch");
@@ -113,6 +131,8 @@ static void add_scalar_row(struct cmp_table *t, enum cmp_section_id s, const str
 	}
 	free(v);
 	welch_changes(t, r);
+	if (m->kind == MK_COUNTER)
+		counter_floor(t, r, m);
 }
 
 /* skip as a percentage of seen, per rep (a what-if filter's hit rate) */
@@ -148,8 +168,12 @@ static void add_skip_pct_row(struct cmp_table *t, const char *skip_path)
 }
 
 /* A histogram: its event rate (Welch over reps), then each percentile of the
- * merged histogram with the stddev of the per-rep percentiles, all sharing
- * the KS test of the merged histograms. */
+ * merged histogram with the stddev of the per-rep percentiles. A percentile's
+ * test is Welch over the per-rep percentiles: the rep is the unit that was
+ * repeated; events of one rep share its machine state, so a KS test over the
+ * merged events (pseudo-replication) found two runs of one kernel different
+ * at p < 1e-30. The KS gap D of the merged histograms stays as the effect
+ * size (--ks-min-d) and the row's statistic. */
 enum { NR_PCT = sizeof(percentiles) / sizeof(percentiles[0]) };
 
 static void add_hist_rows(struct cmp_table *t, const char *path)
@@ -157,6 +181,7 @@ static void add_hist_rows(struct cmp_table *t, const char *path)
 	size_t nf = t->nfiles, nr = max_reps(t);
 	struct lt_hist *merged = calloc(nf, sizeof(*merged)), *per_rep = calloc(nr, sizeof(*per_rep));
 	double *v = calloc(nr, sizeof(*v));
+	struct stats_summary *rep_s = calloc(nf * NR_PCT, sizeof(*rep_s)); /* per-rep percentiles */
 	const char *unit = metric_hist_unit(t->files, nf, path);
 	struct cmp_section *sec = &t->sec[SEC_HIST];
 	size_t first = sec->n; /* rows by index: row_new may move them */
@@ -167,7 +192,7 @@ static void add_hist_rows(struct cmp_table *t, const char *path)
 	row_new(t, SEC_HIST, name, "/s", "welch");
 	for (size_t p = 0; p < NR_PCT; p++) {
 		snprintf(name, sizeof(name), "%s %s", path, percentiles[p].name);
-		row_new(t, SEC_HIST, name, unit, "ks");
+		row_new(t, SEC_HIST, name, unit, "welch");
 	}
 	rate = &sec->rows[first];
 	for (size_t p = 0; p < NR_PCT; p++)
@@ -193,17 +218,21 @@ static void add_hist_rows(struct cmp_table *t, const char *path)
 					v[n++] = hist_percentile(&per_rep[k], percentiles[p].q);
 			/* no events at all: status ok with n = 0, printed as such */
 			pct[p]->val[i].status = st;
-			pct[p]->val[i].s = stats_summarize(v, n);
+			rep_s[i * NR_PCT + p] = pct[p]->val[i].s = stats_summarize(v, n);
 			pct[p]->val[i].s.mean = hist_percentile(&merged[i], percentiles[p].q);
 		}
 	}
 	welch_changes(t, rate);
 	for (size_t i = 1; i < nf; i++) {
-		struct stats_test ks = stats_ks_hist(&merged[0], &merged[i]);
+		double d = stats_ks_hist(&merged[0], &merged[i]).statistic;
 
-		for (size_t p = 0; p < NR_PCT; p++)
-			set_change(t, pct[p], i, ks, ks.statistic >= t->opts.ks_min_d);
+		for (size_t p = 0; p < NR_PCT; p++) {
+			set_change(t, pct[p], i, stats_welch(rep_s[p], rep_s[i * NR_PCT + p]),
+				   d >= t->opts.ks_min_d);
+			pct[p]->chg[i].ks_d = d;
+		}
 	}
+	free(rep_s);
 	free(merged);
 	free(per_rep);
 	free(v);
@@ -229,6 +258,9 @@ static void add_scheme_row(struct cmp_table *t)
 /* Route one leaf of the "metrics" walk to its section. */
 static void add_metric(struct cmp_table *t, const struct metric *m)
 {
+	/* a list of senders, not metrics: entry N of one file is another sender in the next */
+	if (has_prefix(m->path, "metrics.ipi.senders"))
+		return;
 	if (m->kind == MK_HIST)
 		add_hist_rows(t, m->path);
 	else if (has_prefix(m->path, "metrics.whatif")) {
@@ -237,6 +269,98 @@ static void add_metric(struct cmp_table *t, const struct metric *m)
 			add_skip_pct_row(t, m->path);
 	} else
 		add_scalar_row(t, has_prefix(m->path, "metrics.hist") ? SEC_HIST : SEC_METRICS, m);
+}
+
+/* One test of the family: a metric's p-value, once however many rows show it
+ * (the headline repeats metrics rows; a histogram's percentiles share one KS). */
+struct fam_test {
+	char key[512];
+	double p, q;
+};
+
+static int fam_by_p(const void *a, const void *b)
+{
+	double x = ((const struct fam_test *)a)->p, y = ((const struct fam_test *)b)->p;
+
+	return x < y ? -1 : x > y;
+}
+
+static void fam_key(char *key, size_t n, const char *metric)
+{
+	snprintf(key, n, "%.*s", (int)strcspn(metric, " "), metric);
+}
+
+/* q-values of file i's tests against file 0: Benjamini-Hochberg, q(k) =
+ * min over j >= k of p(j) m / j. Hundreds of rows are tested at once, so at
+ * p < 0.05 some 5% of unchanged metrics would be marked; q < alpha bounds the
+ * expected share of false marks among the marked ones at alpha, and with no
+ * real change at all, the chance of any mark. */
+static void fdr_adjust(struct cmp_table *t, size_t i)
+{
+	size_t cap = 0, m = 0;
+	struct fam_test *f = NULL;
+
+	for (int s = 0; s < SEC_NR; s++)
+		for (size_t k = 0; k < t->sec[s].n; k++) {
+			const struct cmp_row *r = &t->sec[s].rows[k];
+			char key[512];
+			size_t j;
+
+			if (!r->test || isnan(r->chg[i].test.p))
+				continue;
+			fam_key(key, sizeof(key), r->metric);
+			for (j = 0; j < m && strcmp(f[j].key, key); j++)
+				;
+			if (j < m)
+				continue;
+			if (m == cap) {
+				cap = cap ? cap * 2 : 256;
+				f = realloc(f, cap * sizeof(*f));
+				if (!f)
+					abort();
+			}
+			snprintf(f[m].key, sizeof(f[m].key), "%s", key);
+			f[m++].p = r->chg[i].test.p;
+		}
+	qsort(f, m, sizeof(*f), fam_by_p);
+	for (size_t k = m; k-- > 0;) {
+		double q = fmin(1, f[k].p * m / (k + 1));
+
+		f[k].q = k + 1 < m ? fmin(q, f[k + 1].q) : q;
+	}
+	for (int s = 0; s < SEC_NR; s++)
+		for (size_t k = 0; k < t->sec[s].n; k++) {
+			struct cmp_change *c = &t->sec[s].rows[k].chg[i];
+			char key[512];
+
+			if (!t->sec[s].rows[k].test || isnan(c->test.p))
+				continue;
+			fam_key(key, sizeof(key), t->sec[s].rows[k].metric);
+			for (size_t j = 0; j < m; j++)
+				if (!strcmp(f[j].key, key)) {
+					c->q = t->opts.no_fdr ? c->test.p : f[j].q;
+					break;
+				}
+		}
+	free(f);
+}
+
+static void mark_significant(struct cmp_table *t)
+{
+	for (size_t i = 1; i < t->nfiles; i++) {
+		fdr_adjust(t, i);
+		for (int s = 0; s < SEC_NR; s++)
+			for (size_t k = 0; k < t->sec[s].n; k++) {
+				struct cmp_change *c = &t->sec[s].rows[k].chg[i];
+
+				c->significant = c->q < t->opts.alpha && c->extra;
+				/* the run's other work could have moved it that far: say so instead */
+				if (c->significant && fabs(c->change_pct) <= result_noise_bound_pct(t->files, i)) {
+					c->significant = false;
+					c->noisy = true;
+				}
+			}
+	}
 }
 
 void cmp_table_build(struct cmp_table *t, const struct lt_result *files, size_t n, const struct cmp_opts *o)
@@ -264,6 +388,7 @@ void cmp_table_build(struct cmp_table *t, const struct lt_result *files, size_t 
 	for (size_t i = 0; i < l.n; i++)
 		add_metric(t, &l.v[i]);
 	metric_list_free(&l);
+	mark_significant(t);
 }
 
 void cmp_table_free(struct cmp_table *t)

@@ -21,7 +21,10 @@ struct cmp_value {
 
 struct cmp_change {
 	double change_pct;      /* (new - base) / |base| * 100; NaN when not comparable */
-	struct stats_test test; /* Welch over reps, or KS on merged histograms */
+	struct stats_test test; /* Welch over reps (for percentiles: over per-rep percentiles) */
+	double ks_d;            /* percentiles: KS CDF gap of the merged histograms (effect size), else NaN */
+	double q;               /* p adjusted for the many rows tested (Benjamini-Hochberg), or p */
+	bool extra;             /* the test's further condition held (KS effect size) */
 	bool significant;
 	bool noisy;             /* the test said significant, but the change is within the noise's reach */
 };
@@ -29,7 +32,7 @@ struct cmp_change {
 struct cmp_row {
 	char *metric;           /* dotted path inside a rep, " p99"-style suffix for percentiles */
 	const char *unit;       /* "/s" for rates, histogram unit, "%", or "" */
-	const char *test;       /* "welch", "ks", or NULL (text row) */
+	const char *test;       /* "welch", or NULL (text row) */
 	struct cmp_value *val;  /* [nfiles] */
 	struct cmp_change *chg; /* [nfiles], [0] unused */
 };
@@ -45,6 +48,7 @@ struct cmp_section {
 struct cmp_opts {
 	double alpha;    /* significance level of both tests */
 	double ks_min_d; /* KS: also require this CDF gap (effect size), see cmd_compare --help */
+	bool no_fdr;     /* judge each row's raw p, not the false-discovery-rate adjusted q */
 };
 
 struct cmp_table {

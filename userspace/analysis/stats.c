@@ -130,6 +130,34 @@ struct stats_test stats_welch(struct stats_summary a, struct stats_summary b)
 	return r;
 }
 
+static double binom_logpmf(double k, double n, double pi)
+{
+	return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1) + k * log(pi) + (n - k) * log1p(-pi);
+}
+
+double stats_poisson_rates_p(double ca, double sa, double cb, double sb)
+{
+	double n = round(ca) + round(cb), k = round(ca), pi, obs, p = 0;
+
+	if (!(n > 0) || !(sa > 0) || !(sb > 0))
+		return 1;
+	pi = sa / (sa + sb);
+	if (n > 5000) {
+		double z = (fabs(k - n * pi) - 0.5) / sqrt(n * pi * (1 - pi));
+
+		return z <= 0 ? 1 : erfc(z / sqrt(2));
+	}
+	/* every outcome no likelier than the one seen (1e-7 relative slack for ties) */
+	obs = binom_logpmf(k, n, pi);
+	for (double j = 0; j <= n; j++) {
+		double l = binom_logpmf(j, n, pi);
+
+		if (l <= obs + 1e-7 * fabs(obs))
+			p += exp(l);
+	}
+	return fmin(1, p);
+}
+
 double stats_kolmogorov_q(double lambda)
 {
 	double sum = 0;

@@ -37,6 +37,12 @@ struct stats_test {
  * two zero-variance samples give p = 1 if their means are equal, else 0. */
 struct stats_test stats_welch(struct stats_summary a, struct stats_summary b);
 
+/* Two-sided test that two Poisson counts, ca events in sa seconds and cb in sb,
+ * have one rate: conditional on n = ca + cb, ca ~ Binomial(n, sa / (sa + sb));
+ * exact for n <= 5000 (outcomes no likelier than the observed), normal with
+ * continuity correction above. p = 1 when n = 0. */
+double stats_poisson_rates_p(double ca, double sa, double cb, double sb);
+
 /* Kolmogorov distribution tail Q(lambda) = P(K > lambda). */
 double stats_kolmogorov_q(double lambda);
 /* Two-sample KS test on two histograms with the same bucket layout: D is the

@@ -27,15 +27,20 @@ static void usage(FILE *f)
 		"\n"
 		"Significance (*):\n"
 		"  rates     Welch's t-test over the per-rep values (no equal-variance assumption);\n"
-		"            needs >= 2 reps per file, and >= 3 to mean much.\n"
-		"  latency   percentiles come from histograms; a rep gives a whole histogram but\n"
-		"            only one value per percentile, and 3-5 per-rep values are too few for\n"
-		"            a rank test (Mann-Whitney) to ever reach p < 0.05. So the test is the\n"
-		"            two-sample Kolmogorov-Smirnov test on the histograms merged over reps\n"
-		"            (D = largest CDF gap at a bucket bound; asymptotic p with Stephens'\n"
-		"            effective-n correction). With millions of events KS finds any shift,\n"
-		"            however small, so a row is marked only if D >= --ks-min-d too.\n"
-		"  Many rows are tested: at p < 0.05 about 1 in 20 unchanged metrics is marked.\n"
+		"            needs >= 2 reps per file, and >= 3 to mean much. Counters count events,\n"
+		"            which vary at least as Poisson counts do: their p is at least that of\n"
+		"            the exact Poisson rate test on the totals (3 reps of 0 vs 3 of 2: not sure).\n"
+		"  latency   percentiles come from histograms: each rep gives one value per\n"
+		"            percentile, and Welch's test runs over those. A test over the merged\n"
+		"            events (KS) would treat events of one rep as independent; they share\n"
+		"            the rep's machine state, and two runs of one kernel came out different\n"
+		"            at p < 1e-30. The Kolmogorov-Smirnov CDF gap D of the merged histograms\n"
+		"            stays as the effect size: a row is marked only if D >= --ks-min-d too.\n"
+		"  many rows Hundreds of metrics are tested at once: at p < 0.05 about 1 in 20\n"
+		"            unchanged ones would be marked. So a row is marked when its q-value\n"
+		"            (Benjamini-Hochberg: p adjusted over all the rows of one file pair) is\n"
+		"            below --alpha: among marked rows at most that share is expected to be\n"
+		"            chance, and two runs of one kernel should show no mark at all.\n"
 		"\n"
 		"options:\n"
 		"  --json             machine-readable output with p-values and test statistics\n"
@@ -44,6 +49,7 @@ static void usage(FILE *f)
 		"  -o, --output FILE  write there instead of stdout\n"
 		"  --alpha P          significance level (default 0.05)\n"
 		"  --ks-min-d D       smallest KS CDF gap marked significant (default 0.05; 0 = any)\n"
+		"  --no-fdr           judge each row's p alone, not the false-discovery-rate q\n"
 		"  --label A,B,...    the files' names in the tables (default: kernel release, then\n"
 		"                     scenario, scheme, file name where those are alike)\n"
 		"  -h, --help         this text\n"
@@ -75,6 +81,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		{ "markdown", no_argument, NULL, 'M' }, { "output", required_argument, NULL, 'o' },
 		{ "alpha", required_argument, NULL, 'a' }, { "ks-min-d", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },     { "label", required_argument, NULL, 'L' },
+		{ "no-fdr", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -83,6 +90,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'L': a->labels = optarg; break;
+		case 'F': a->opts.no_fdr = true; break;
 		case 'J': a->fmt = CMP_JSON; break;
 		case 'C': a->fmt = CMP_CSV; break;
 		case 'M': a->fmt = CMP_MARKDOWN; break;

@@ -529,6 +529,26 @@ enum lookup metric_values(const struct lt_result *r, const struct metric *m, dou
 	return st;
 }
 
+enum lookup metric_total(const struct lt_result *r, const struct metric *m, double *sum, double *secs)
+{
+	enum lookup st = LOOKUP_ABSENT;
+
+	*sum = *secs = 0;
+	for (size_t k = 0; k < r->nreps; k++) {
+		const struct json *rep = json_at(r->reps, k), *v;
+		enum lookup l = rep_lookup(rep, m->path, &v);
+
+		if (l == LOOKUP_OK && !json_is_number(v))
+			l = LOOKUP_ABSENT;
+		st = fold_status(st, l);
+		if (l != LOOKUP_OK)
+			continue;
+		*sum += json_as_double(v);
+		*secs += rep_seconds(rep);
+	}
+	return st;
+}
+
 enum lookup metric_hists(const struct lt_result *r, const char *path, struct lt_hist *merged,
 			 struct lt_hist *per_rep)
 {

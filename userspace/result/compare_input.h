@@ -86,6 +86,8 @@ void metric_list_free(struct metric_list *l);
  * out[nreps]; *n gets how many reps had a value. LOOKUP_OK if any did, else
  * LOOKUP_NULL if any rep had a null, else LOOKUP_ABSENT. */
 enum lookup metric_values(const struct lt_result *r, const struct metric *m, double *out, size_t *n);
+/* A counter's sum over the reps that have it, and those reps' seconds. */
+enum lookup metric_total(const struct lt_result *r, const struct metric *m, double *sum, double *secs);
 /* The histogram at path, merged over reps, and optionally each rep's (per_rep[nreps],
  * empty where the rep has none). Status as for metric_values. */
 enum lookup metric_hists(const struct lt_result *r, const char *path, struct lt_hist *merged,
