@@ -5,16 +5,24 @@
  * then exits (exit_group while its threads sleep), and the last lazy reference
  * to its mm is dropped on those CPUs later - or shot down on shootdown kernels.
  * One child at a time: its SIGCHLD is counted apart from waitpid, as a check.
+ * others=spin: a separate process spins in user mode on each of the child's
+ * CPUs (the first too: the child's last thread may exit on any of them), so
+ * the child runs between its spins and, when it exits, the CPUs run another
+ * user mm (not lazy on the child's): what powerpc's exit_flush_lazy_tlbs
+ * still IPIs (mm_cpumask is not trimmed at switch).
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "workload.h"
 
 enum { C_FORKS, C_FAILURES, C_SIGCHLD };
+enum { OTHERS_IDLE, OTHERS_SPIN };
 
 static volatile uint64_t sigchld_seen;
 
@@ -27,6 +35,8 @@ static void on_sigchld(int sig)
 struct exit_lazy {
 	struct sigaction old;
 	bool installed;
+	pid_t spinner[WL_MAX_CPUS];
+	unsigned int nspinners;
 };
 
 struct child {
@@ -99,6 +109,35 @@ out:
 	return NULL;
 }
 
+/* one process (its own mm) spinning in user mode on cpu, until killed */
+static pid_t spinner_start(int cpu)
+{
+	pid_t pid = fork();
+	cpu_set_t one;
+
+	if (pid)
+		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the workload */
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		_exit(2);
+	for (volatile unsigned long n = 0;; n++)
+		;
+}
+
+static int spinners_start(struct wl_ctx *c, struct exit_lazy *s)
+{
+	for (unsigned int i = 0; i < c->threads; i++) {
+		pid_t pid = spinner_start(wl_cpu(c, i));
+
+		if (pid < 0)
+			return wl_fail(c, "fork (spinner): %s", strerror(errno));
+		s->spinner[s->nspinners++] = pid;
+	}
+	return 0;
+}
+
 static int exit_lazy_setup(struct wl_ctx *c)
 {
 	struct exit_lazy *s = c->priv;
@@ -111,7 +150,7 @@ static int exit_lazy_setup(struct wl_ctx *c)
 	if (sigaction(SIGCHLD, &sa, &s->old))
 		return wl_fail(c, "sigaction(SIGCHLD): %s", strerror(errno));
 	s->installed = true;
-	return 0;
+	return wl_choice(c, "others") == OTHERS_SPIN ? spinners_start(c, s) : 0;
 }
 
 static int exit_lazy_run(struct wl_ctx *c)
@@ -124,6 +163,11 @@ static void exit_lazy_cleanup(struct wl_ctx *c)
 {
 	struct exit_lazy *s = c->priv;
 
+	for (unsigned int i = 0; i < s->nspinners; i++) {
+		kill(s->spinner[i], SIGKILL);
+		waitpid(s->spinner[i], NULL, 0);
+	}
+	s->nspinners = 0;
 	if (s->installed)
 		sigaction(SIGCHLD, &s->old, NULL);
 }
@@ -132,6 +176,9 @@ static const struct wl_param_desc exit_lazy_params[] = {
 	{ "nap_us", WL_P_U64, "1000", NULL, "length of one nap of the child's threads, microseconds" },
 	{ "life_us", WL_P_U64, "100", NULL,
 	  "how long the child lives once its threads run, microseconds (below nap_us: they exit asleep)" },
+	{ "others", WL_P_ENUM, "idle", "idle|spin",
+	  "the child's CPUs when it does not run: idle (lazy on its mm), or running a spinning process "
+	  "of another mm" },
 	{ NULL },
 };
 

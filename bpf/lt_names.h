@@ -52,11 +52,12 @@
 
 /* what-if filters proposed on LKML (README: sources) */
 #define LT_FILTERS(X)                                                                                 \
-	X(TARGET_IDLE, "target-idle", "do not IPI a CPU running the idle task (Piggin, 2020)")       \
-	X(TARGET_LAZY, "target-lazy", "do not IPI a kernel thread or idle CPU lazy on the IPI's mm "  \
-				      "(van Riel, 2018)")                                            \
-	X(CURR_MM_DIFFERS, "curr-mm-differs", "do not IPI a CPU whose rq->curr active_mm is not the "  \
-					      "IPI's mm (Zijlstra, 2020)")                             \
+	X(TARGET_IDLE, "target-idle", "do not send an mm's IPI (TLB flush, shoot-lazies, exit flush, " \
+		"membarrier, table sync) to a CPU running the idle task (Piggin, 2020)")             \
+	X(TARGET_LAZY, "target-lazy", "do not send an mm's IPI to a kernel thread or idle CPU lazy on " \
+		"that mm (van Riel, 2018)")                                                         \
+	X(CURR_MM_DIFFERS, "curr-mm-differs", "do not send an mm's IPI to a CPU whose rq->curr "     \
+		"active_mm is another mm (Zijlstra, 2020)")                                         \
 	X(TARGET_NOT_KERNEL, "target-not-kernel", "do not IPI a CPU context tracking says is not in "  \
 						  "kernel mode (Podemsky, 2023)")                          \
 	X(REDUNDANT_TABLE_SYNC, "redundant-table-sync", "tlb_remove_table_sync_one only to CPUs that "  \

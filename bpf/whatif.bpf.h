@@ -17,6 +17,15 @@ static __always_inline bool kernel_only_cause(__u32 cause)
 	return cause == LT_CAUSE_KERNEL_TLB_FLUSH || cause == LT_CAUSE_TEXT_PATCHING;
 }
 
+/* IPIs about one user mm, the only ones target-idle, target-lazy and curr-mm-differs are
+ * about: a wakeup, reschedule or kernel-range IPI is needed whatever mm the target holds
+ * (before, a wakeup IPI to an idle CPU read as "target-idle would save it"). */
+static __always_inline bool mm_cause(__u32 cause)
+{
+	return cause == LT_CAUSE_TLB_FLUSH || cause == LT_CAUSE_SHOOT_LAZY || cause == LT_CAUSE_EXIT_FLUSH_LAZY ||
+	       cause == LT_CAUSE_MEMBARRIER || cause == LT_CAUSE_TABLE_SYNC;
+}
+
 /*
  * redundant-table-sync: may `cs` be walking `mm`'s page tables locklessly (GUP-fast, which walks
  * current->mm with interrupts off: the IPI of tlb_remove_table_sync_one, mm/mmu_gather.c 5.10-7.2,
@@ -43,9 +52,13 @@ static __always_inline void whatif_predicates(int *d, struct lt_cpu_state *cs, _
 {
 	bool lazy_ctx = cs && (cs->kind == LT_KIND_IDLE || cs->kind == LT_KIND_KTHREAD);
 
-	d[LT_F_TARGET_IDLE] = cs ? cs->kind == LT_KIND_IDLE : -1;
-	d[LT_F_TARGET_LAZY] = !cs || !mm ? -1 : (lazy_ctx && cs->active_mm == mm);
-	d[LT_F_CURR_MM_DIFFERS] = !cs || !mm ? -1 : cs->active_mm != mm;
+	if (mm_cause(cause)) {
+		d[LT_F_TARGET_IDLE] = cs ? cs->kind == LT_KIND_IDLE : -1;
+		d[LT_F_TARGET_LAZY] = !cs || !mm ? -1 : (lazy_ctx && cs->active_mm == mm);
+		d[LT_F_CURR_MM_DIFFERS] = !cs || !mm ? -1 : cs->active_mm != mm;
+	} else {
+		d[LT_F_TARGET_IDLE] = d[LT_F_TARGET_LAZY] = d[LT_F_CURR_MM_DIFFERS] = 0;
+	}
 	/* target_state() read context tracking for user tasks only; idle and
 	 * kthreads count as not-kernel only when tracking says so */
 	if (cs && cs->kind != LT_KIND_USER)

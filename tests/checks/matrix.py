@@ -10,8 +10,12 @@
 #  - `other` <= 10% of the calls queued, and what it holds is named (ipi.callbacks);
 #  - without the kernel config, the scheme from kernel_version (before 6.4) or kallsyms (6.4+)
 #    is the kcfg's;
-#  - exit-lazy: every exiting process's mm is torn down: __mmdrop >= the workload's exits;
-#    exit_mm()'s lazy grabs = the exiting tasks; lazy grabs (switch + exit) = lazy drops.
+#  - exit-lazy, exit-other-mm: every exiting process's mm is torn down: __mmdrop >= the
+#    workload's exits; exit_mm()'s lazy grabs = the exiting tasks; lazy grabs (switch + exit)
+#    = lazy drops;
+#  - exit-other-mm on powerpc shootdown kernels: a spinning process of another mm holds every
+#    CPU when the child is not running, so exit_flush_lazy_tlbs' IPIs find the target running
+#    that mm: curr-mm-differs skips ~ all of them, and the kernel switches ~ none to init_mm.
 import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ltcheck import Checks, load
@@ -21,8 +25,8 @@ ck = Checks()
 near = lambda a, b: a is not None and b is not None and abs(a - b) <= 0.02 * b + 5
 release = open(f"{d}/release").read().strip()
 rc = open(f"{d}/run.rc").read().strip()
-ck.ok(f"{release}: lazytlb run tlbflush exit-lazy membarrier exit 0", rc == "0", f"exit {rc}: {open(f'{d}/run.log').read()[-300:]}")
-for scn in ("tlbflush", "exit-lazy"):
+ck.ok(f"{release}: lazytlb run tlbflush exit-lazy exit-other-mm membarrier exit 0", rc == "0", f"exit {rc}: {open(f'{d}/run.log').read()[-300:]}")
+for scn in ("tlbflush", "exit-lazy", "exit-other-mm"):
     if not ck.ok(f"{release} {scn}: result written", os.path.exists(f"{d}/{scn}.json")):
         continue
     r = load(f"{d}/{scn}.json")
@@ -66,7 +70,9 @@ for scn in ("tlbflush", "exit-lazy"):
                 lost = ip.get("senders_not_counted") or 0
                 ck.ok(f"{release} {scn} rep {i}: senders of {ca} {s_n} = requests {n}",
                       abs(s_n - n) <= 0.05 * n + 3 + lost)
-        main = {"tlbflush": "tlb_flush", "exit-lazy": "exit_flush_lazy" if not x86 else None}.get(scn)
+        main = {"tlbflush": "tlb_flush", "exit-lazy": "exit_flush_lazy" if not x86 else None,
+                "exit-other-mm": "exit_flush_lazy" if not x86 else None}.get(scn)
+        exitwl = scn in ("exit-lazy", "exit-other-mm")
         mine = [x for x in snd if x["cause"] == main and x["comm"] == "lazytlb"] if main else []
         # powerpc's unwinder stops at a tracepoint program's own frame (6.12, 7.2): no callsite
         if mine and q.get(main, 0) >= 20 and x86:
@@ -112,35 +118,41 @@ for scn in ("tlbflush", "exit-lazy"):
                 sk = sum(wi["curr-mm-differs"]["by_cause"][ca]["skip"] for ca in sd); n = sum(q[ca] for ca in sd)
                 # (1-2 of 100-200 in 2-vCPU guests: the other CPU is nearly always lazy on the
                 # exiting mm, so "some" is reported, not asserted)
-                ck.ok(f"{release} exit-lazy rep {i}: curr-mm-differs skips {sk} of the {n} shootdown IPIs, at most all",
+                ck.ok(f"{release} {scn} rep {i}: curr-mm-differs skips {sk} of the {n} shootdown IPIs, at most all",
                       sk <= n)
+            if not x86 and scn == "exit-other-mm" and scheme == "shootdown":
+                c = wi["curr-mm-differs"]["by_cause"]["exit_flush_lazy"]; n = q["exit_flush_lazy"]
+                sw = m["lazy"]["exit_flush_switches"]
+                ck.ok(f"{release} exit-other-mm rep {i}: curr-mm-differs skips {c['skip']} of the {n} exit-flush"
+                      f" IPIs (targets ran the spinner's mm); the kernel switched {sw} to init_mm",
+                      n >= 5 and c["skip"] >= 0.8 * n and sw is not None and sw <= 0.2 * n + 2, str(c))
             if not x86:  # powerpc filters no TLB flush target itself: nothing kernel_skipped
                 ks = [wi[f]["kernel_skipped"] for f in wi if isinstance(wi[f], dict) and "kernel_skipped" in wi[f]]
                 ck.ok(f"{release} {scn} rep {i}: nothing kernel_skipped on powerpc", not any(ks), str(ks))
-        if scn == "exit-lazy" and not x86:
+        if exitwl and not x86:
             # exit_flush_lazy_tlbs' IPIs reach CPUs of mm_cpumask; those lazy on the mm switch to
             # init_mm (2 lazy atomics on refcount kernels): most of them, as target-lazy says
             lz = m["lazy"]; efl = q.get("exit_flush_lazy", 0)
             kept = (wi or {}).get("target-lazy", {}).get("by_cause", {}).get("exit_flush_lazy", {}).get("kept_on_purpose", 0)
-            ck.ok(f"{release} exit-lazy rep {i}: exit-flush switches {lz['exit_flush_switches']} <= calls run"
+            ck.ok(f"{release} {scn} rep {i}: exit-flush switches {lz['exit_flush_switches']} <= calls run"
                   f" {m['mmdrop']['exit_flush_lazy_calls']}, ~ the IPIs that found the CPU lazy ({kept} of {efl})",
                   lz["exit_flush_switches"] is not None and lz["exit_flush_switches"] <= m["mmdrop"]["exit_flush_lazy_calls"]
                   and lz["exit_flush_switches"] >= 0.5 * kept - 3)
             atoms = lz["grabs"] + (lz["exit_grabs"] or 0) + lz["drops"] + 2 * lz["exit_flush_switches"]
-            ck.ok(f"{release} exit-lazy rep {i}: refcount atomics {lz['refcount_atomics']}",
+            ck.ok(f"{release} {scn} rep {i}: refcount atomics {lz['refcount_atomics']}",
                   lz["refcount_atomics"] == (atoms if scheme == "refcount" else 0), f"{atoms} on {scheme}")
-        if scn == "exit-lazy":
+        if exitwl:
             exits = rep["workload"]["ops"]
             lz = m["lazy"]; ncpu = r["host"]["nr_cpus"]
             # each child is a main thread + one per other CPU: that many exit_mm() lazy grabs
-            ck.ok(f"{release} exit-lazy rep {i}: exit_grabs {lz['exit_grabs']} = {ncpu} tasks x {exits} exits",
+            ck.ok(f"{release} {scn} rep {i}: exit_grabs {lz['exit_grabs']} = {ncpu} tasks x {exits} exits",
                   lz["exit_grabs"] is not None and abs(lz["exit_grabs"] - ncpu * exits) <= 0.02 * ncpu * exits + 4)
             # every lazy reference taken is dropped (a few carried across the rep's edges)
             taken = lz["grabs"] + (lz["exit_grabs"] or 0)
-            ck.ok(f"{release} exit-lazy rep {i}: lazy grabs {lz['grabs']} + exit grabs {lz['exit_grabs']} = drops {lz['drops']}",
+            ck.ok(f"{release} {scn} rep {i}: lazy grabs {lz['grabs']} + exit grabs {lz['exit_grabs']} = drops {lz['drops']}",
                   abs(taken - lz["drops"]) <= 0.02 * lz["drops"] + 10)
             mm = m["mmdrop"]["mmdrop"]
-            ck.ok(f"{release} exit-lazy rep {i}: __mmdrop {mm} >= exits {exits}", mm is not None and mm >= 0.98 * exits - 2)
+            ck.ok(f"{release} {scn} rep {i}: __mmdrop {mm} >= exits {exits}", mm is not None and mm >= 0.98 * exits - 2)
 # membarrier (issue 15): each private expedited call looks at every other online CPU and IPIs
 # those running the caller's mm (membarrier.c 5.10-7.2); each one left out is idle or a kthread
 # lazy on the mm (target-lazy) or runs another mm (curr-mm-differs), never both: the kernel's

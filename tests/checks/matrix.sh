@@ -7,6 +7,6 @@
 mkdir -p "$O" /tmp/noconfig
 mv /boot/config-* /tmp/noconfig/ 2>/dev/null
 btf=; [ -n "${LAZYTLB_BTF:-}" ] && btf="--btf $LAZYTLB_BTF"
-$LT run tlbflush exit-lazy membarrier -r 1 -d 2 -w 0 -o "$O" $btf > "$O/run.log" 2>&1; echo $? > "$O/run.rc"
+$LT run tlbflush exit-lazy exit-other-mm membarrier -r 1 -d 2 -w 0 -o "$O" $btf > "$O/run.log" 2>&1; echo $? > "$O/run.rc"
 mv /tmp/noconfig/* /boot/ 2>/dev/null
 uname -r > "$O/release"

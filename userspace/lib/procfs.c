@@ -385,6 +385,9 @@ static struct json *hypervisor_json(void)
 	__cpuid(0x40000000, a, b, c, d);
 	memcpy(vendor, &b, 4), memcpy(vendor + 4, &c, 4), memcpy(vendor + 8, &d, 4);
 	vendor[12] = '\0';
+	/* padded to 12 bytes ("bhyve bhyve ", "Microsoft Hv") */
+	for (int i = 11; i >= 0 && (vendor[i] == ' ' || vendor[i] == '\0'); i--)
+		vendor[i] = '\0';
 	o = json_object();
 	json_set(o, "vendor", json_string(vendor));
 	if (!strcmp(vendor, "KVMKVMKVM") && a >= 0x40000001) {
