@@ -102,22 +102,43 @@ static void section(FILE *f, const char *title)
 
 /* One line for a histogram split (an object of histograms): per part its count and p50/p99,
  * over all reps; nothing when the split is null */
+/* The histogram at path merged over reps into *m: 1 merged (unit from the first rep), 0 a rep
+ * lacks it (probe unavailable), -1 a rep's is not a histogram */
+static int merged_hist(const struct json *res, const char *path, struct lt_hist *m, const char **unit)
+{
+	const struct json *reps = json_get(res, "reps");
+	struct lt_hist h;
+	char err[128];
+
+	memset(m, 0, sizeof(*m));
+	for (size_t i = 0; i < json_len(reps); i++) {
+		const struct json *j = json_path(json_at(reps, i), path);
+
+		if (!j || json_type(j) != JSON_OBJECT)
+			return 0;
+		if (unit && !i)
+			*unit = json_as_string(json_get(j, "unit"));
+		if (hist_from_json(j, &h, err, sizeof(err)))
+			return -1;
+		hist_merge(m, &h);
+	}
+	return 1;
+}
+
 static void split_line(FILE *f, const struct json *res, const char *path, const char *title)
 {
-	const struct json *reps = json_get(res, "reps"), *first = json_path(json_at(reps, 0), path);
+	const struct json *first = json_path(json_at(json_get(res, "reps"), 0), path);
+	char sub[256];
 
 	if (!first || json_type(first) != JSON_OBJECT)
 		return;
 	fprintf(f, "%s:", title);
 	for (size_t k = 0; k < json_len(first); k++) {
 		const char *name = json_key_at(first, k);
-		struct lt_hist m = {}, h;
-		char err[128];
+		struct lt_hist m;
 
-		for (size_t i = 0; i < json_len(reps); i++)
-			if (!hist_from_json(json_get(json_path(json_at(reps, i), path), name), &h, err, sizeof(err)))
-				hist_merge(&m, &h);
-		if (m.count)
+		snprintf(sub, sizeof(sub), "%s.%s", path, name);
+		if (merged_hist(res, sub, &m, NULL) > 0 && m.count)
 			fprintf(f, " %s %llu (p50 %.3g us, p99 %.3g us);", name, (unsigned long long)m.count,
 				hist_percentile(&m, 0.5) / 1e3, hist_percentile(&m, 0.99) / 1e3);
 		else
@@ -128,24 +149,14 @@ static void split_line(FILE *f, const struct json *res, const char *path, const 
 
 static void print_hist(FILE *f, const struct json *res, const char *path, const char *title)
 {
-	const struct json *reps = json_get(res, "reps");
-	struct lt_hist m = {}, h;
-	char err[128];
-	const char *unit = "";
+	struct lt_hist m;
+	const char *unit = NULL;
+	int r = merged_hist(res, path, &m, &unit);
 
-	for (size_t i = 0; i < json_len(reps); i++) {
-		const struct json *j = json_path(json_at(reps, i), path);
-
-		if (!j || json_type(j) != JSON_OBJECT) {
-			fprintf(f, "%s: n/a (probe unavailable)\n", title);
-			return;
-		}
-		unit = json_as_string(json_get(j, "unit"));
-		if (hist_from_json(j, &h, err, sizeof(err)))
-			return;
-		hist_merge(&m, &h);
-	}
-	hist_print(f, &m, title, unit ? unit : "");
+	if (!r)
+		fprintf(f, "%s: n/a (probe unavailable)\n", title);
+	else if (r > 0)
+		hist_print(f, &m, title, unit ? unit : "");
 }
 
 /* Per cause: calls queued (csd_queue_cpu; resched: hardware IPIs) and hardware IPIs delivered
@@ -331,13 +342,12 @@ static void ground_truth(FILE *f, const struct json *res)
 }
 
 /* defer-to-kernel-entry: how long the IPIs it held back would have waited (first rep) */
-static void defer_line(FILE *f, const struct json *w)
+/* over all reps */
+static void defer_line(FILE *f, const struct json *res)
 {
-	const struct json *j = json_path(w, "defer-to-kernel-entry.delay_ns");
 	struct lt_hist h;
-	char err[128];
 
-	if (!j || json_type(j) != JSON_OBJECT || hist_from_json(j, &h, err, sizeof(err)) || !h.count)
+	if (merged_hist(res, "metrics.whatif.defer-to-kernel-entry.delay_ns", &h, NULL) <= 0 || !h.count)
 		return;
 	fprintf(f, "  defer-to-kernel-entry: %llu batches held until the target's next kernel entry "
 		   "(syscall, fault, tick, resched, idle exit): p50 %.3g ms, max %.3g ms\n",
@@ -387,7 +397,7 @@ static void whatif_table(FILE *f, const struct json *res)
 			secs ? (double)v[1] / secs : 0, (unsigned long long)v[6], (unsigned long long)v[7],
 			(unsigned long long)v[2], p);
 	}
-	defer_line(f, w);
+	defer_line(f, res);
 	fprintf(f, "  skip: the predicate holds and the IPI was not needed (what a patch could save);\n"
 		   "  kept: it holds but the IPI is required (a flush that freed page tables, a lazy CPU on\n"
 		   "  the mm a shoot-lazies call exists to clear); kernel: targets this kernel's own filter\n"
