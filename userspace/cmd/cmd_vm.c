@@ -114,6 +114,7 @@ static void usage_run(FILE *f)
 		"  or out/vm/KERNEL/cmd), next to console.log, qemu.cmd and vm-run.txt.\n"
 		"  --nohz-full  boot with the kcfg's cmdline_nohz_full line (CPU 1 nohz_full)\n"
 		"  --timeout S  kill qemu after S seconds (default: the kcfg's timeout, else 300)\n"
+		"  --smp N      N vCPUs instead of the kcfg's (under TCG more vCPUs than host CPUs share them)\n"
 		"  --append ARGS  add ARGS to the kernel command line (e.g. mitigations=off)\n"
 		"  --boot-timeout S  a guest that has not started /init after S seconds, or whose console\n"
 		"               is silent for S seconds after (its init says alive every 10 s), hung (default 60)\n"
@@ -138,6 +139,7 @@ static int parse_run_opts(int argc, char **argv, struct vm_run *r)
 		{ "keep", no_argument, NULL, 'k' },          { "verbose", no_argument, NULL, 'v' },
 		{ "append", required_argument, NULL, 'a' },  { "boot-timeout", required_argument, NULL, 'b' },
 		{ "no-config", no_argument, NULL, 'C' },     { "help", no_argument, NULL, 'h' },
+		{ "smp", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -172,6 +174,10 @@ static int parse_run_opts(int argc, char **argv, struct vm_run *r)
 			break;
 		case 'k': r->keep = true; break;
 		case 'C': r->no_config = true; break;
+		case 's':
+			if (!lt_parse_u64(optarg, &r->smp_n) || !r->smp_n || r->smp_n > 64)
+				return lt_err(LT_EXIT_USAGE, "bad --smp '%s' (CPUs, 1..64)", optarg);
+			break;
 		case 'v': lt_verbose = true; break;
 		case 'h': usage_run(stdout); return -1;
 		default: usage_run(stderr); return LT_EXIT_USAGE;
@@ -369,8 +375,8 @@ static void write_vm_run_txt(const struct vm_run *r, const struct vm_boot *b, co
 	vm_snprintf(path, sizeof(path), "%s/vm-run.txt", r->dir);
 	if (!(vf = fopen(path, "w")))
 		return;
-	fprintf(vf, "kernel: %s\nrelease: %s\nscenario: %s\ncmd: %s\nnohz_full: %d\n", r->kname, r->rel, r->scen,
-		r->cmd ? r->cmd : "(lazytlb run)", r->nohz);
+	fprintf(vf, "kernel: %s\nrelease: %s\nscenario: %s\ncmd: %s\nnohz_full: %d\nsmp: %s\n", r->kname, r->rel,
+		r->scen, r->cmd ? r->cmd : "(lazytlb run)", r->nohz, r->smp);
 	fprintf(vf, "status: %s\nwall_s: %.2f\nguest_init_s: %.2f\nguest_rc: %d\nfiles: %d\nqemu_exit: %d\n", verdict,
 		b->wall, o->guest_init_s, o->guest_rc, o->nfiles,
 		WIFEXITED(b->status) ? WEXITSTATUS(b->status) : 128 + WTERMSIG(b->status));

@@ -79,7 +79,7 @@ struct vm_run {
 	char **extra;              /* after "--": options of the guest's `lazytlb run` */
 	int nextra;
 	bool nohz, keep, with_btf, no_config;
-	uint64_t timeout, boot_timeout;
+	uint64_t timeout, boot_timeout, smp_n; /* smp_n: --smp, 0 = the kcfg's */
 	struct kcfg k;
 	char dir[PATH_MAX], kdir[PATH_MAX + 64], base[PATH_MAX + 64], btf[PATH_MAX + 64];
 	char initrd[PATH_MAX + 64], kernel[PATH_MAX + 64], rel[128];

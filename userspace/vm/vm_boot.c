@@ -63,7 +63,10 @@ int vm_qemu_argv(struct vm_run *r)
 	/* --append last: what follows a "--" in it goes to init as arguments */
 	if (r->more_append)
 		append_arg(r, r->more_append);
-	vm_snprintf(r->smp, sizeof(r->smp), "%s", kcfg_get(k, "smp"));
+	if (r->smp_n)
+		vm_snprintf(r->smp, sizeof(r->smp), "%llu", (unsigned long long)r->smp_n);
+	else
+		vm_snprintf(r->smp, sizeof(r->smp), "%s", kcfg_get(k, "smp"));
 	vm_snprintf(r->mem, sizeof(r->mem), "%s", kcfg_get(k, "memory"));
 	vm_snprintf(r->kernel, sizeof(r->kernel), "%s/kernel", r->kdir);
 	r->qn = 0;
