@@ -188,6 +188,15 @@ static __always_inline int ct_user_mode(__u32 cpu)
 	return lt_ct_user_mode(cfg.ct_addr + off);
 }
 
+/* bits set in w, without a loop (the verifier counts no iterations) */
+static __always_inline __u32 popcount64(__u64 w)
+{
+	w = w - ((w >> 1) & 0x5555555555555555ULL);
+	w = (w & 0x3333333333333333ULL) + ((w >> 2) & 0x3333333333333333ULL);
+	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (w * 0x0101010101010101ULL) >> 56;
+}
+
 /* CPUs in mm_cpumask(mm): sampled every cfg.sharing_period-th lazy op so that
  * the per-event cost does not grow with the number of CPUs */
 static __always_inline void sample_sharing(struct lt_counters *c, struct mm_struct *mm)
@@ -206,11 +215,7 @@ static __always_inline void sample_sharing(struct lt_counters *c, struct mm_stru
 			break;
 		if (bpf_probe_read_kernel(&w, sizeof(w), &mask[i]))
 			break;
-		/* popcount */
-		w = w - ((w >> 1) & 0x5555555555555555UL);
-		w = (w & 0x3333333333333333UL) + ((w >> 2) & 0x3333333333333333UL);
-		w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fUL;
-		n += (w * 0x0101010101010101UL) >> 56;
+		n += popcount64(w);
 	}
 	hist_add(LT_H_SHARING, n);
 }

@@ -248,10 +248,7 @@ static __always_inline void whatif_broadcast(struct lt_counters *c, struct mm_st
 	if (bpf_probe_read_kernel(&w, sizeof(w), &mask[0]))
 		return;
 	w &= ~(1UL << (bpf_get_smp_processor_id() & 63));
-	for (int i = 0; i < 64 && w; i++) { /* Kernighan: one step per CPU set */
-		w &= w - 1;
-		n++;
-	}
+	n = popcount64(w);
 	c->flush_broadcast_targets += n;
 	c->whatif[LT_F_BROADCAST_FLUSH][LT_CAUSE_TLB_FLUSH].kernel_skipped += n;
 }
