@@ -80,6 +80,11 @@ test-unit test-host test-vm: all
 bench-overhead: all
 	@bash tests/bench-overhead.sh
 
+# ns/event of each BPF program at 1, 2, 4, 8 CPUs in qemu guests (issue 17): out/bench-scale/
+.PHONY: bench-scale
+bench-scale: all vm-initramfs
+	@bash tests/bench-scale.sh
+
 clean:
 	rm -rf $(BUILD)
 

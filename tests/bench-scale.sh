@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make bench-scale: what each BPF program costs per event at 1, 2, 4 and 8 CPUs (issue 17).
+#
+# One qemu guest per CPU count (`lazytlb vm run KERNEL --smp N`, TCG), each recording the
+# same workloads twice: with lazytlb's programs, and with the same hooks' empty programs
+# (--empty-programs: the hook's own price at that CPU count). ns/event is the kernel's BPF
+# stats (run_time_ns / run_cnt), as in every result file's `overhead.programs`. Flat means no
+# shared atomics or contended cache lines on hot paths: a program whose cost grows with the
+# CPUs while the empty one's does not pays for sharing. Under TCG N vCPUs share this host's
+# CPUs: the shape is what counts, not the ns.
+# Writes OUT/scale.md (table, ratios, the plot), OUT/scale.{svg,png}, OUT/smpN/*.json.
+# A benchmark, not a test: it prints numbers and never fails on them.
+set -u
+cd "$(dirname "$0")/.."
+LAZYTLB=${LAZYTLB:-build/lazytlb}
+KERNEL=${KERNEL:-debian-6.12-amd64}
+CPUS=${CPUS:-1 2 4 8}
+SECS=${SECS:-3}
+OUT=${OUT:-out/bench-scale}
+[ -x "$LAZYTLB" ] || { echo "bench-scale: $LAZYTLB not built (make)"; exit 1; }
+mkdir -p "$OUT"
+# idle-lazy: every CPU switches to idle and back (sched_switch, cpu_idle, lazy grabs and
+# drops on all CPUs at once); tlbflush: IPIs sent from and to every CPU
+wl="lazytlb workload"
+cmd="for w in idle-lazy tlbflush; do
+	lazytlb record -q -o /out/\$w.json -- $wl \$w -d $SECS > /dev/null || exit 1
+	lazytlb record -q --empty-programs -o /out/\$w-empty.json -- $wl \$w -d $SECS > /dev/null || exit 1
+done"
+for n in $CPUS; do
+	echo "bench-scale: $KERNEL with $n CPUs ..."
+	"$LAZYTLB" vm run "$KERNEL" --smp "$n" --timeout 900 -o "$OUT/smp$n" --cmd "$cmd" > "$OUT/smp$n.log" 2>&1 ||
+		{ echo "bench-scale: vm run with $n CPUs failed: $(tail -n 1 "$OUT/smp$n.log")"; exit 1; }
+done
+python3 tests/scale_report.py "$OUT" $CPUS
