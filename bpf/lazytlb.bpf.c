@@ -1202,6 +1202,35 @@ static __always_inline int on_exit_flush_lazy(__u64 mm)
 	return 0;
 }
 
+/*
+ * begin_new_exec(bprm) by a task that has no mm: a user-mode helper (call_usermodehelper: core
+ * dump pipes, modprobe, hotplug agents) or another kernel-created task exec'ing. Its
+ * exec_mmap() finds old_mm NULL and drops the active_mm it ran on lazily (fs/exec.c: mmdrop
+ * 5.10-6.3, mmdrop_lazy_tlb 6.4-7.2: an atomic on refcount kernels), after installing
+ * bprm->mm: this CPU then runs that mm as a user task. (begin_new_exec can fail before
+ * exec_mmap, in de_thread or unshare_files: not for a helper, which has no threads.)
+ */
+static __always_inline int on_exec(const struct linux_binprm *bprm)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct lt_counters *c;
+	struct lt_cpu_state *cs;
+
+	if (cfg.empty || !(c = ctrs()) || BPF_CORE_READ(t, mm))
+		return 0;
+	c->lazy_exec_drops++;
+	cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+	if (cs) {
+		cs->kind = LT_KIND_USER;
+		cs->mm = cs->active_mm = (__u64)BPF_CORE_READ(bprm, mm);
+	}
+	return 0;
+}
+
+SEC("fentry") int BPF_PROG(exec_lazy__fentry, const struct linux_binprm *bprm) { return on_exec(bprm); }
+SEC("kprobe") int BPF_KPROBE(exec_lazy__kprobe, const struct linux_binprm *bprm) { return on_exec(bprm); }
+
 SEC("fentry") int BPF_PROG(exit_flush_lazy__fentry) { return on_exit_flush_lazy(ctx[0]); }
 SEC("kprobe") int BPF_KPROBE(exit_flush_lazy__kprobe) { return on_exit_flush_lazy(PT_REGS_PARM1(ctx)); }
 LT_COUNT_HOOK(table_sync, table_sync_calls)

@@ -205,7 +205,7 @@ static struct json *lazy_json(struct lt_trace_info *c, const struct lt_counters 
 {
 	struct json *o, *hb;
 	const char *src, *sch;
-	__u64 grabs, drops, exits, efl;
+	__u64 grabs, drops, exits, efl, execs;
 
 	if (!ok)
 		return json_null();
@@ -216,16 +216,20 @@ static struct json *lazy_json(struct lt_trace_info *c, const struct lt_counters 
 	drops = SUM(lazy_drops);
 	exits = c->hook_ok[H_PROCESS_EXIT] ? SUM(lazy_exit_grabs) : 0;
 	efl = c->hook_ok[H_EXIT_FLUSH_LAZY] ? SUM(exit_flush_lazy_switches) : 0;
+	execs = c->hook_ok[H_EXEC_LAZY] ? SUM(lazy_exec_drops) : 0;
 	o = json_object();
 	json_set(o, "grabs", json_u64(grabs));
 	json_set(o, "drops", json_u64(drops));
 	json_set(o, "exit_grabs", num_or_null(c->hook_ok[H_PROCESS_EXIT], exits));
 	/* powerpc: lazy CPUs moved to init_mm by exit_flush_lazy_tlbs' IPI (a grab and a drop) */
 	json_set(o, "exit_flush_switches", num_or_null(c->hook_ok[H_EXIT_FLUSH_LAZY], efl));
+	/* a user-mode helper's exec drops the lazy mm it ran on (needs fentry or kprobes) */
+	json_set(o, "exec_drops", num_or_null(c->hook_ok[H_EXEC_LAZY], execs));
 	/* refcount kernels: mmgrab_lazy_tlb at each grab (context switch, exit_mm, ppc exit flush),
-	 * mmdrop_lazy_tlb at each drop (context switch, ppc exit flush) */
+	 * mmdrop_lazy_tlb at each drop (context switch, ppc exit flush, exec by a helper) */
 	json_set(o, "refcount_atomics",
-		 !sch ? json_null() : json_u64(!strcmp(sch, "refcount") ? grabs + exits + drops + 2 * efl : 0));
+		 !sch ? json_null()
+		      : json_u64(!strcmp(sch, "refcount") ? grabs + exits + drops + 2 * efl + execs : 0));
 	json_set(o, "sharing", hist_json_sel(c, hs, LT_H_SHARING, "cpus", true));
 	json_set(o, "sharing_sample_period", json_u64(LT_SHARING_MIN_PERIOD * ((c->nr_cpu_ids + 63) / 64)));
 	hb = json_set(o, "handback", json_object());

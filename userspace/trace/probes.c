@@ -82,6 +82,8 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 	[H_KENTRY_SYSCALL] = { "raw_syscalls/sys_enter", {}, TP_MODES, .kentry = true },
 	[H_KENTRY_FAULT] = { "exceptions/page_fault_user", {}, TP_MODES, false, "x86", .kentry = true },
 	[H_KENTRY_TICK] = { "irq_vectors/local_timer_entry", {}, TP_MODES, false, "x86", .kentry = true },
+	/* exec_mmap() is static and inlined (6.18: no symbol); begin_new_exec calls it */
+	[H_EXEC_LAZY] = { NULL, { "begin_new_exec" }, FN_MODES },
 };
 
 #define MAX_Q (H_NR_HOOKS * 5)
