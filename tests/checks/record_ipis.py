@@ -15,8 +15,10 @@ print(f"TLB IPIs native on this kernel: {native} ({why})")
 if need_tlb: k.ok("remote TLB flushes went by IPI", native, why)
 # minimum counts that make 2% mean something; RES comes from the ctxsw phase's preemptions of
 # the spinner, fewer when the host is loaded (a guest beside a kernel build: 132, exact): 50
+# (7.2 sends few: 9 in a guest run, its wakeups set the lazy need-resched flag or queue a call
+# function; CAL's and TLB's minimums keep the check from being empty)
 rows = [("CAL", vec["call_function"] + vec["call_function_single"], pf["CAL"], 200),
-        ("RES", vec["reschedule"], pf["RES"], 50)]
+        ("RES", vec["reschedule"], pf["RES"], 0)]
 if native: rows.append(("TLB", m["ipi"]["tlb_remote_flush_received"], pf["TLB"], 200))
 for name, ours, theirs, least in rows:
     dev = abs(ours - theirs) / max(theirs, 1)
