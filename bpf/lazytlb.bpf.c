@@ -885,6 +885,38 @@ int doorbell__tracepoint(void *ctx) { return on_ppc_ipi(true, true); }
 SEC("tracepoint/powerpc/doorbell_exit")
 int doorbell_exit__tracepoint(void *ctx) { return on_ppc_ipi(false, true); }
 
+/*
+ * powerpc tlbie tracepoint (arch/powerpc/include/asm/trace.h, 5.10-7.2): one per invalidation
+ * instruction. local == 0: tlbie, broadcast to every CPU by the hardware, the way radix flushes
+ * another CPU's TLB without an IPI (flush_type_needed() GLOBAL with cputlb_use_tlbie()); 1:
+ * tlbiel, this CPU only (a local PID flush is one per TLB set: 128 on POWER9). Counted so that
+ * an A/B of IPIs shows the flushes that went without one.
+ */
+static __always_inline int on_tlbie(unsigned long local)
+{
+	struct lt_counters *c;
+
+	if (cfg.empty || !(c = ctrs()))
+		return 0;
+	if (local)
+		c->tlbie_local++;
+	else
+		c->tlbie_global++;
+	return 0;
+}
+
+SEC("tp_btf/tlbie")
+int BPF_PROG(ppc_tlbie__tp_btf, unsigned long lpid, unsigned long local) { return on_tlbie(local); }
+SEC("raw_tp/tlbie")
+int BPF_PROG(ppc_tlbie__raw_tp, unsigned long lpid, unsigned long local) { return on_tlbie(local); }
+/* the classic format: the 8-byte common header, then lpid, local (unsigned long each) */
+struct lt_tlbie_format {
+	__u64 common;
+	unsigned long lpid, local;
+};
+SEC("tracepoint/powerpc/tlbie")
+int ppc_tlbie__tracepoint(struct lt_tlbie_format *ctx) { return on_tlbie(ctx->local); }
+
 static __always_inline int on_csd_entry(__u64 func, void *csd)
 {
 	if (cfg.empty) /* benchmark floor */

@@ -127,6 +127,7 @@ struct lt_counters {
 	__u64 lazy_grabs, lazy_drops;
 	__u64 lazy_exit_grabs;       /* exit_mm(): an exiting user task goes lazy on its mm */
 	__u64 lazy_exec_drops;       /* exec_mmap() by a task without an mm: its lazy mm dropped */
+	__u64 tlbie_global, tlbie_local; /* powerpc: tlbie (broadcast) and tlbiel (this CPU) issued */
 	__u64 handback_same_mm;      /* kthread->user where next->mm == borrowed active_mm */
 	__u64 handback_count_ge2;    /* ... and mm_count >= 2 at that moment (refcount evidence) */
 	__u64 handback_count_le1;    /* ... and mm_count <= 1 (shootdown evidence) */

@@ -103,7 +103,8 @@
 	X(KENTRY_SYSCALL, "kentry_syscall", "syscall entry: a kernel entry (defer-to-kernel-entry delays)")  \
 	X(KENTRY_FAULT, "kentry_fault", "x86 user page fault: a kernel entry")                              \
 	X(KENTRY_TICK, "kentry_tick", "x86 local timer interrupt: a kernel entry")                          \
-	X(EXEC_LAZY, "exec_lazy", "begin_new_exec by a task without an mm: exec_mmap drops its lazy mm")
+	X(EXEC_LAZY, "exec_lazy", "begin_new_exec by a task without an mm: exec_mmap drops its lazy mm") \
+	X(PPC_TLBIE, "ppc_tlbie", "powerpc TLB invalidations issued: global tlbie (broadcast), local tlbiel")
 
 /* the variants of a hook, by how it attaches */
 #define LT_MODES(X)                                                                                       \

@@ -532,6 +532,15 @@ struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot 
 		json_set(tf, "by_reason", json_null());
 	}
 	json_set(tf, "remote", remote_flush_json(c, pc));
+	/* powerpc: TLB invalidation instructions, broadcast (no IPI) and local */
+	if (c->hook_ok[H_PPC_TLBIE]) {
+		struct json *ti = json_set(tf, "tlbie", json_object());
+
+		json_set(ti, "global", json_u64(SUM(tlbie_global)));
+		json_set(ti, "local", json_u64(SUM(tlbie_local)));
+	} else {
+		json_set(tf, "tlbie", json_null());
+	}
 	calls = json_set(m, "calls", json_object());
 	json_set(calls, "membarrier", num_or_null(c->hook_ok[H_MEMBARRIER], SUM(membarrier_calls)));
 	json_set(calls, "tlb_remove_table_sync_one", num_or_null(c->hook_ok[H_TABLE_SYNC], SUM(table_sync_calls)));

@@ -84,6 +84,8 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 	[H_KENTRY_TICK] = { "irq_vectors/local_timer_entry", {}, TP_MODES, false, "x86", .kentry = true },
 	/* exec_mmap() is static and inlined (6.18: no symbol); begin_new_exec calls it */
 	[H_EXEC_LAZY] = { NULL, { "begin_new_exec" }, FN_MODES },
+	/* powerpc flushes other CPUs' TLBs without IPIs by global tlbie (radix_tlb.c 5.10-7.2) */
+	[H_PPC_TLBIE] = { "powerpc/tlbie", {}, TP_MODES, false, "powerpc" },
 };
 
 #define MAX_Q (H_NR_HOOKS * 5)
