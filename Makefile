@@ -54,7 +54,7 @@ deps:
 	apt-get update -qq || echo "make deps: apt-get update reported errors (continuing)"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS_PKGS)
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/lazytlb.h bpf/lt_names.h bpf/core_fixes.bpf.h bpf/$(ARCH)/vmlinux.h
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/lazytlb.h bpf/lt_names.h $(wildcard bpf/*.bpf.h) bpf/$(ARCH)/vmlinux.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	llvm-strip -g $@

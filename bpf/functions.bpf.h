@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * functions.bpf.h - hooks on kernel functions, fentry where the kernel has a BPF trampoline,
+ * kprobe otherwise: mm teardown (__mmdrop, or its kmem_cache_free), shoot-lazies and powerpc
+ * exit flushes, helper execs, call counts, and the timed functions (flush_tlb_mm_range,
+ * finish_task_switch). Included by lazytlb.bpf.c.
+ */
+#ifndef LT_FUNCTIONS_BPF_H
+#define LT_FUNCTIONS_BPF_H
+
+/* ------------------------------------------------------------------ */
+/* functions: fentry/fexit where the kernel has a BPF trampoline,      */
+/* kprobe/kretprobe otherwise; attach targets are set by userspace     */
+/* ------------------------------------------------------------------ */
+
+static __always_inline int count_call(unsigned long off)
+{
+	struct lt_counters *c;
+
+	if (cfg.empty)
+		return 0;
+	c = ctrs();
+	if (c)
+		(*(__u64 *)((char *)c + off))++;
+	return 0;
+}
+
+#define LT_COUNT_HOOK(hook, field)                                        \
+	SEC("fentry") int BPF_PROG(hook##__fentry) { return count_call(offsetof(struct lt_counters, field)); } \
+	SEC("kprobe") int BPF_KPROBE(hook##__kprobe) { return count_call(offsetof(struct lt_counters, field)); }
+
+LT_COUNT_HOOK(mmdrop, mmdrop)
+LT_COUNT_HOOK(shoot_lazy, shoot_lazy_calls)
+
+/*
+ * powerpc radix do_exit_flush_lazy_tlb(mm), an IPI handler (exit_flush_lazy_tlbs at exit_mmap,
+ * ppc 6.1-7.2): a kernel thread or idle lazy on mm switches to init_mm (exit_lazy_flush_tlb:
+ * mmgrab_lazy_tlb(&init_mm), mmdrop_lazy_tlb(mm): two atomics on refcount kernels, none on
+ * shootdown ones). This CPU's state then holds init_mm, so later IPIs about mm see it off the
+ * mm. (exit_lazy_flush_tlb also runs outside the IPI, from flush_type_needed: not seen.)
+ */
+static __always_inline int on_exit_flush_lazy(__u64 mm)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct lt_counters *c;
+	struct lt_cpu_state *cs;
+
+	if (cfg.empty || !(c = ctrs()))
+		return 0;
+	c->exit_flush_lazy_calls++;
+	if (BPF_CORE_READ(t, mm) || (__u64)BPF_CORE_READ(t, active_mm) != mm)
+		return 0;
+	c->exit_flush_lazy_switches++;
+	cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+	if (cs && cfg.init_mm_addr)
+		cs->active_mm = cfg.init_mm_addr;
+	return 0;
+}
+
+/*
+ * begin_new_exec(bprm) by a task that has no mm: a user-mode helper (call_usermodehelper: core
+ * dump pipes, modprobe, hotplug agents) or another kernel-created task exec'ing. Its
+ * exec_mmap() finds old_mm NULL and drops the active_mm it ran on lazily (fs/exec.c: mmdrop
+ * 5.10-6.3, mmdrop_lazy_tlb 6.4-7.2: an atomic on refcount kernels), after installing
+ * bprm->mm: this CPU then runs that mm as a user task. (begin_new_exec can fail before
+ * exec_mmap, in de_thread or unshare_files: not for a helper, which has no threads.)
+ */
+static __always_inline int on_exec(const struct linux_binprm *bprm)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct lt_counters *c;
+	struct lt_cpu_state *cs;
+
+	if (cfg.empty || !(c = ctrs()) || BPF_CORE_READ(t, mm))
+		return 0;
+	c->lazy_exec_drops++;
+	cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+	if (cs) {
+		cs->kind = LT_KIND_USER;
+		cs->mm = cs->active_mm = (__u64)BPF_CORE_READ(bprm, mm);
+	}
+	return 0;
+}
+
+SEC("fentry") int BPF_PROG(exec_lazy__fentry, const struct linux_binprm *bprm) { return on_exec(bprm); }
+SEC("kprobe") int BPF_KPROBE(exec_lazy__kprobe, const struct linux_binprm *bprm) { return on_exec(bprm); }
+
+SEC("fentry") int BPF_PROG(exit_flush_lazy__fentry) { return on_exit_flush_lazy(ctx[0]); }
+SEC("kprobe") int BPF_KPROBE(exit_flush_lazy__kprobe) { return on_exit_flush_lazy(PT_REGS_PARM1(ctx)); }
+LT_COUNT_HOOK(table_sync, table_sync_calls)
+LT_COUNT_HOOK(membarrier, membarrier_calls)
+
+/* membarrier(2) also has syscall tracepoints on every kernel, with the arguments: the
+ * targets the kernel skipped are evaluated there (whatif.bpf.h membarrier_open/close) */
+SEC("tracepoint/syscalls/sys_enter_membarrier")
+int membarrier__tracepoint(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!cfg.empty)
+		membarrier_open(ctx->args[0], ctx->args[1]);
+	return count_call(offsetof(struct lt_counters, membarrier_calls));
+}
+
+SEC("tracepoint/syscalls/sys_exit_membarrier")
+int membarrier_exit__tracepoint(struct trace_event_raw_sys_exit *ctx)
+{
+	if (!cfg.empty)
+		membarrier_close(ctx->ret);
+	return 0;
+}
+
+/* __mmdrop fallback without fentry/kprobe: every __mmdrop ends in free_mm(),
+ * kmem_cache_free(mm_cachep, mm). The cache pointer comes from &mm_cachep when
+ * kallsyms lists data symbols, else it is learnt at the first free from a
+ * cache named "mm_struct" (never merged with others: it has a usercopy
+ * region); the name is only read for caches of a plausible object size, so
+ * the steady-state cost is one compare per kmem_cache_free. */
+static __always_inline bool is_mm_cache(const struct kmem_cache *cache)
+{
+	__u32 osz = BPF_CORE_READ(cache, object_size), msz = bpf_core_type_size(struct mm_struct);
+	char name[10] = {};
+	const char *np;
+
+	if (osz < msz || osz > msz + 8192)
+		return false;
+	np = BPF_CORE_READ(cache, name);
+	if (bpf_probe_read_kernel_str(name, sizeof(name), np) != 10)
+		return false;
+	return name[0] == 'm' && name[1] == 'm' && name[2] == '_' && name[3] == 's' && name[4] == 't' &&
+	       name[5] == 'r' && name[6] == 'u' && name[7] == 'c' && name[8] == 't' && name[9] == 0;
+}
+
+static __always_inline int on_kmem_cache_free(const struct kmem_cache *cache)
+{
+	if (cfg.empty) /* benchmark floor */
+		return 0;
+	struct lt_counters *c;
+
+	if (!mm_cache_ptr) {
+		__u64 p = 0;
+
+		if (cfg.mm_cachep_addr) {
+			if (bpf_probe_read_kernel(&p, sizeof(p), (void *)cfg.mm_cachep_addr))
+				return 0;
+		} else if (is_mm_cache(cache)) {
+			p = (__u64)cache;
+		}
+		mm_cache_ptr = p;
+	}
+	if ((__u64)cache != mm_cache_ptr || !mm_cache_ptr)
+		return 0;
+	c = ctrs();
+	if (c)
+		c->mmdrop++;
+	return 0;
+}
+
+SEC("tp_btf/kmem_cache_free")
+int BPF_PROG(mmdrop__tp_btf, unsigned long call_site, const void *ptr, const struct kmem_cache *s)
+{
+	return on_kmem_cache_free(s);
+}
+
+SEC("raw_tp/kmem_cache_free")
+int BPF_PROG(mmdrop__raw_tp, unsigned long call_site, const void *ptr, const struct kmem_cache *s)
+{
+	return on_kmem_cache_free(s);
+}
+
+/* durations: entry stamps a per-CPU scratch slot, exit adds to a histogram */
+static __always_inline int ftmr_entry(struct mm_struct *mm)
+{
+	if (cfg.empty) /* benchmark floor */
+		return 0;
+	struct lt_counters *c = ctrs();
+	struct lt_ftmr f = { .start_ns = bpf_ktime_get_ns(), .path = LT_FTMR_NO_IPI };
+	__u32 pid = (__u32)bpf_get_current_pid_tgid();
+
+	if (!c)
+		return 0;
+	c->flush_tlb_mm_range_calls++;
+	if (mm && lt_mm_global_asid(mm)) {
+		f.path = LT_FTMR_BROADCAST;
+		c->flush_broadcast++;
+		if (cfg.whatif)
+			whatif_broadcast(c, mm);
+	}
+	bpf_map_update_elem(&ftmr_calls, &pid, &f, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int ftmr_exit(void)
+{
+	if (cfg.empty) /* benchmark floor */
+		return 0;
+	__u32 pid = (__u32)bpf_get_current_pid_tgid();
+	struct lt_ftmr *f = bpf_map_lookup_elem(&ftmr_calls, &pid);
+	__u64 now = bpf_ktime_get_ns();
+
+	if (!f)
+		return 0;
+	if (now > f->start_ns) {
+		hist_add(LT_H_FLUSH_TLB_MM_RANGE, now - f->start_ns);
+		hist_add(f->path == LT_FTMR_IPI ? LT_H_FTMR_IPI : f->path == LT_FTMR_BROADCAST ? LT_H_FTMR_BROADCAST
+									       : LT_H_FTMR_NO_IPI,
+			 now - f->start_ns);
+	}
+	bpf_map_delete_elem(&ftmr_calls, &pid);
+	return 0;
+}
+
+static __always_inline int fts_entry(void *prev)
+{
+	if (cfg.empty) /* benchmark floor */
+		return 0;
+	struct lt_scratch *s = scr();
+
+	if (s)
+		s->fts_start_ns = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline int fts_exit(void)
+{
+	if (cfg.empty) /* benchmark floor */
+		return 0;
+	struct lt_scratch *s = scr();
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+
+	if (s && s->fts_start_ns) {
+		hist_add(cs && cs->fts_lazy_drop ? LT_H_FTS_LAZY_DROP : LT_H_FTS_OTHER,
+			 bpf_ktime_get_ns() - s->fts_start_ns);
+		s->fts_start_ns = 0;
+	}
+	return 0;
+}
+
+/* entry(a0): a0 is the function's first argument */
+#define LT_DURATION_HOOK(hook, entry, exit)                                           \
+	SEC("fentry") int BPF_PROG(hook##__fentry) { return entry((void *)ctx[0]); }  \
+	SEC("fexit") int BPF_PROG(hook##_exit__fentry) { return exit; }               \
+	SEC("kprobe") int BPF_KPROBE(hook##__kprobe) { return entry((void *)PT_REGS_PARM1(ctx)); } \
+	SEC("kretprobe") int BPF_KRETPROBE(hook##_exit__kprobe) { return exit; }
+
+LT_DURATION_HOOK(flush_tlb_mm_range, ftmr_entry, ftmr_exit())
+LT_DURATION_HOOK(finish_task_switch, fts_entry, fts_exit())
+
+/* flush_tlb_func itself, where the csd tracepoints are missing: counted as
+ * /proc/interrupts' TLB row counts it, when run for another CPU */
+static __always_inline int on_flush_tlb_func(const void *info)
+{
+	struct lt_counters *c;
+
+	if (cfg.empty)
+		return 0;
+	c = ctrs();
+	if (c && (cfg.flush_fn_remote || (lt_flush_info_initiator(info) >= 0 &&
+					  lt_flush_info_initiator(info) != (int)bpf_get_smp_processor_id())))
+		c->tlb_remote_flush_fn++;
+	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(flush_tlb_func__fentry, void *info)
+{
+	return on_flush_tlb_func(info);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(flush_tlb_func__kprobe, void *info)
+{
+	return on_flush_tlb_func(info);
+}
+
+#endif

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ipi_send.bpf.h - the sending side of IPIs: each request's cause, the target's state at
+ * the send, the sender (task, callsite, stack), the what-if filters (whatif.bpf.h), and the
+ * hardware IPIs raised. Included by lazytlb.bpf.c after the maps, helpers and context switch
+ * it relies on (cpu_state, scr, ctrs, hist_add).
+ */
+#ifndef LT_IPI_SEND_BPF_H
+#define LT_IPI_SEND_BPF_H
+
+/* ------------------------------------------------------------------ */
+/* IPI sending: target state and what-if at each queued call           */
+/* ------------------------------------------------------------------ */
+
+/* State of `cpu` as seen by an IPI about `mm` (0: no mm known) */
+static __always_inline __u32 target_state(struct lt_cpu_state *cs, __u32 cpu, __u64 mm, int *ct)
+{
+	*ct = -1;
+	if (!cs || cs->kind == LT_KIND_IDLE)
+		return LT_STATE_IDLE;
+	if (cs->kind == LT_KIND_KTHREAD)
+		return (mm && cs->active_mm == mm) ? LT_STATE_LAZY : LT_STATE_KERNEL;
+	*ct = ct_user_mode(cpu);
+	if (*ct == 0)
+		return LT_STATE_KERNEL;
+	if (is_nohz_full(cpu))
+		return LT_STATE_NOHZ_FULL;
+	return LT_STATE_USER;
+}
+
+#include "whatif.bpf.h"
+
+/* The kernel stack of the request a sending program is about to count (senders): taken once
+ * per event, before its targets are walked, as only the program has the context for it */
+static __always_inline void sender_stack(void *ctx, __u64 func)
+{
+	struct lt_scratch *s;
+	__u64 h = 14695981039346656037ULL; /* FNV-1a over the frames */
+	__u32 tgid, slot;
+	long n;
+
+	if (!cfg.senders || !(s = scr()))
+		return;
+	/* Unwinding costs microseconds (4-20 us per send on a loaded 2-vCPU VM, 6.18): a task
+	 * sending the same callback again on this CPU reuses its stack from a small per-CPU
+	 * cache, re-taken every cfg.stack_period requests (1 with --stacks: every request) */
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	for (int i = 0; i < LT_SENDER_CACHE; i++) {
+		if (s->snd_stack[i] && s->snd_tgid[i] == tgid && s->snd_func[i] == func && s->snd_left[i]) {
+			s->snd_left[i]--;
+			s->sender_stack = s->snd_stack[i];
+			return;
+		}
+	}
+	slot = s->snd_next++ % LT_SENDER_CACHE;
+	s->sender_stack = 0;
+	s->snd_stack[slot] = 0;
+	n = bpf_get_stack(ctx, s->sender_ips, sizeof(s->sender_ips), 0); /* zero-fills the rest */
+	if (n <= 0)
+		return;
+	for (int i = 0; i < LT_SENDER_DEPTH; i++)
+		h = (h ^ s->sender_ips[i]) * 1099511628211ULL;
+	h = h ? h : 1;
+	/* a stack seen before is only looked up: its bucket is written once */
+	if (!bpf_map_lookup_elem(&sender_stacks, &h) &&
+	    bpf_map_update_elem(&sender_stacks, &h, s->sender_ips, BPF_NOEXIST) && !bpf_map_lookup_elem(&sender_stacks, &h))
+		return; /* full: the request is counted without its stack */
+	s->sender_stack = h;
+	s->snd_stack[slot] = h;
+	s->snd_tgid[slot] = tgid;
+	s->snd_func[slot] = func;
+	s->snd_left[slot] = cfg.stack_period ? cfg.stack_period - 1 : 0;
+}
+
+/* one request to `cpu` by the current task, with the stack sender_stack() took */
+static __always_inline void sender_count(struct lt_counters *c, __u32 cpu, __u32 cause, __u32 st)
+{
+	struct lt_sender_key k = { .cause = cause };
+	struct lt_scratch *s = scr();
+	struct lt_sender_val *v;
+
+	if (cfg.sender_cpus_set) {
+		__u32 word = cpu / 64;
+
+		if (cpu >= LT_MAX_CPUS)
+			return;
+		barrier_var(word); /* the mask kept for the 6.1 verifier: is_nohz_full() says why */
+		if (!(cfg.sender_cpus[word & (LT_MAX_CPUS / 64 - 1)] & (1ULL << (cpu % 64))))
+			return;
+	}
+	k.tgid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(k.comm, sizeof(k.comm));
+	if (s)
+		k.stack = s->sender_stack;
+	v = bpf_map_lookup_elem(&senders, &k);
+	if (!v) {
+		struct lt_sender_val zero = {};
+
+		bpf_map_update_elem(&senders, &k, &zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&senders, &k);
+		if (!v) {
+			c->senders_full++;
+			return;
+		}
+	}
+	v->requests++;
+	v->to_idle += st == LT_STATE_IDLE;
+	v->to_nohz_full += is_nohz_full(cpu);
+}
+
+/* one request (queued call, resched, other) from this CPU to `cpu` */
+static __always_inline void on_request(__u32 cpu, __u32 cause, __u64 mm, __u32 freed)
+{
+	struct lt_counters *c = ctrs();
+	struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+	__u32 st;
+	int ct;
+
+	if (!c)
+		return;
+	/* Checked, then masked behind a barrier: in lt_arch_send_one (a global function) clang
+	 * indexed with a zero-extended copy of `cause` whose 32-bit check the 6.1 verifier did not
+	 * carry over ("R1 unbounded memory access"; moved by any code added here, e.g. senders).
+	 * The barrier keeps clang from dropping the mask as implied by the check. */
+	if (cause >= LT_NR_CAUSES)
+		return;
+	barrier_var(cause);
+	cause &= LT_CAUSE_IDX_MASK;
+	st = target_state(cs, cpu, mm, &ct);
+	c->ipi_sent++;
+	c->ipi_cause_state[cause][st % LT_NR_STATES]++;
+	if (cfg.senders)
+		sender_count(c, cpu, cause, st);
+	if (cfg.whatif)
+		whatif_eval(cpu, LT_WHATIF_ARGS(cause, st, freed), mm, ct);
+}
+
+/* the mm an IPI is about: from its argument where the callback says what it is */
+static __always_inline __u64 request_mm(__u32 cause, const void *info)
+{
+	struct task_struct *t;
+
+	switch (cause) {
+	case LT_CAUSE_TLB_FLUSH:
+		if (lt_have_flush_tlb_info())
+			return lt_flush_info_mm(info);
+		break;
+	case LT_CAUSE_SHOOT_LAZY:
+	case LT_CAUSE_EXIT_FLUSH_LAZY:
+		return (__u64)info; /* the callback's argument is the mm */
+	default:
+		break;
+	}
+	/* membarrier, table sync and others act on the sender's mm */
+	t = (struct task_struct *)bpf_get_current_task();
+	return (__u64)BPF_CORE_READ(t, mm);
+}
+
+/* a call with this callback, cause and argument queued for `cpu` */
+static __always_inline void on_queue(__u32 cpu, __u64 func, __u32 cause, const void *info)
+{
+	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
+	struct lt_counters *c = ctrs();
+
+	__u32 freed = 2;
+
+	if (p)
+		p->queued_cause = cause;
+	count_callback(c, func, cause);
+	if (cause == LT_CAUSE_TLB_FLUSH && c) {
+		struct lt_scratch *s = scr();
+
+		freed = lt_flush_info_freed_tables(lt_have_flush_tlb_info() ? info : NULL);
+		c->flush_freed_tables[freed % 3]++;
+		{ /* the flush_tlb_mm_range in flight on this task (if hooked) went by IPI */
+			__u32 pid = (__u32)bpf_get_current_pid_tgid();
+			struct lt_ftmr *f = bpf_map_lookup_elem(&ftmr_calls, &pid);
+
+			if (f)
+				f->path = LT_FTMR_IPI;
+		}
+		if (s && s->rflush_open) {
+			s->rflush_queued++;
+			if (cpu < 64)
+				s->rflush_sent |= 1ULL << cpu;
+		}
+	}
+	if (cause == LT_CAUSE_MEMBARRIER && cpu < 64) {
+		struct lt_scratch *s = scr();
+
+		if (s && s->mb_open)
+			s->mb_sent |= 1ULL << cpu;
+	}
+	on_request(cpu, cause, request_mm(cause, info), freed);
+}
+
+static __always_inline int on_csd_queue(void *ctx, __u32 cpu, __u64 func, void *csd)
+{
+	if (cfg.empty) /* benchmark floor */
+		return 0;
+	void *info = NULL;
+
+	sender_stack(ctx, func);
+	if (csd)
+		info = BPF_CORE_READ((struct __call_single_data *)csd, info);
+	on_queue(cpu, func, csd_cause(func, csd), info);
+	return 0;
+}
+
+SEC("tp_btf/csd_queue_cpu")
+int BPF_PROG(csd_queue_cpu__tp_btf, unsigned int cpu, unsigned long callsite, void *func, void *csd)
+{
+	return on_csd_queue(ctx, cpu, (__u64)func, csd);
+}
+
+SEC("raw_tp/csd_queue_cpu")
+int BPF_PROG(csd_queue_cpu__raw_tp, unsigned int cpu, unsigned long callsite, void *func, void *csd)
+{
+	return on_csd_queue(ctx, cpu, (__u64)func, csd);
+}
+
+SEC("tracepoint/csd/csd_queue_cpu")
+int csd_queue_cpu__tracepoint(struct trace_event_raw_csd_queue_cpu *ctx)
+{
+	return on_csd_queue(ctx, ctx->cpu, (__u64)ctx->func, ctx->csd);
+}
+
+/* the first hardware IPI raised towards `cpu` since its last vector entry: when, why,
+ * and (nohz_full targets only, it costs two probe reads) whether it ran user code */
+static __always_inline void hw_pending(struct lt_ipi_pending *p, __u32 cpu, __u32 cause, __u64 now)
+{
+	__u32 k = cause == LT_CAUSE_RESCHED ? LT_PEND_RESCHED : LT_PEND_CALL;
+
+	if (p && !p->send_ns[k]) {
+		struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+
+		p->send_ns[k] = now;
+		p->cause[k] = cause;
+		p->send_user[k] = is_nohz_full(cpu) ? ct_user_mode(cpu) : -1;
+		p->send_idle[k] = cs && cs->kind == LT_KIND_IDLE;
+	}
+}
+
+/* a hardware IPI raised towards `cpu` (ipi_send_cpu / ipi_send_cpumask) */
+static __always_inline void on_hw_send(__u32 cpu, __u64 callback, __u64 now)
+{
+	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
+	struct lt_counters *c = ctrs();
+	__u32 cause;
+
+	if (!c)
+		return;
+	c->ipi_hw_sent++;
+	if (callback && callback == cfg.csd_ipi_cb) {
+		/* the doorbell of queued calls: counted by cause at csd_queue_cpu */
+		cause = p && p->queued_cause < LT_NR_CAUSES ? p->queued_cause : LT_CAUSE_OTHER;
+	} else {
+		cause = callback ? LT_CAUSE_OTHER : LT_CAUSE_RESCHED;
+		count_callback(c, callback, cause);
+		on_request(cpu, cause, 0, 2);
+		/* other callbacks (irq_work, ...) arrive on vectors we do not time */
+		if (callback)
+			return;
+	}
+	hw_pending(p, cpu, cause, now);
+}
+
+static __always_inline int on_send_cpu(void *ctx, __u32 cpu, __u64 callback)
+{
+	if (cfg.empty) /* benchmark floor */
+		return 0;
+	if (callback != cfg.csd_ipi_cb || !callback) /* a request of its own, not a csd doorbell */
+		sender_stack(ctx, callback);
+	on_hw_send(cpu, callback, bpf_ktime_get_ns());
+	return 0;
+}
+
+SEC("tp_btf/ipi_send_cpu")
+int BPF_PROG(ipi_send_cpu__tp_btf, unsigned int cpu, unsigned long callsite, void *callback)
+{
+	return on_send_cpu(ctx, cpu, (__u64)callback);
+}
+
+SEC("raw_tp/ipi_send_cpu")
+int BPF_PROG(ipi_send_cpu__raw_tp, unsigned int cpu, unsigned long callsite, void *callback)
+{
+	return on_send_cpu(ctx, cpu, (__u64)callback);
+}
+
+SEC("tracepoint/ipi/ipi_send_cpu")
+int ipi_send_cpu__tracepoint(struct trace_event_raw_ipi_send_cpu *ctx)
+{
+	return on_send_cpu(ctx, ctx->cpu, (__u64)ctx->callback);
+}
+
+/* a function-call IPI raised to `cpu` by the arch code: the stashed call's request */
+static __always_inline void on_arch_send(struct lt_scratch *s, __u32 cpu, __u64 now)
+{
+	struct lt_ipi_pending *p = bpf_map_lookup_elem(&ipi_pending, &cpu);
+	struct lt_counters *c = ctrs();
+	__u32 cause = s->send_stashed && s->send_cause < LT_NR_CAUSES ? s->send_cause : LT_CAUSE_OTHER;
+
+	if (!c)
+		return;
+	c->ipi_hw_sent++;
+	/* no call stashed: it was queued where the fallback hooks do not look (an inlined copy
+	 * of __smp_call_single_queue); LT_CB_UNSEEN names that in ipi.callbacks */
+	on_queue(cpu, s->send_stashed ? s->send_func : LT_CB_UNSEEN, cause,
+		 s->send_stashed ? (const void *)s->send_info : NULL);
+	hw_pending(p, cpu, cause, now);
+}
+
+/* One target of an arch send (kernels before 6.3), as a global BPF function: the verifier
+ * checks it once, not once per bit of the mask loop below (inlined, the 6.1 verifier gave up
+ * on send_mask_fn with E2BIG once what-if had grown). */
+__noinline int lt_arch_send_one(__u32 cpu, __u64 now)
+{
+	struct lt_scratch *s = scr();
+
+	if (s)
+		on_arch_send(s, cpu, now);
+	return 0;
+}
+
+/* each CPU of a mask: a hardware IPI with this callback (ipi_send_cpumask), or, with
+ * `arch` (the scratch holding the queued call), the arch send of kernels before v6.3 */
+static __always_inline int on_send_mask(void *ctx, const struct cpumask *mask, __u64 callback,
+					struct lt_scratch *arch)
+{
+	if (cfg.empty) /* benchmark floor */
+		return 0;
+	if (arch || callback != cfg.csd_ipi_cb)
+		sender_stack(ctx, arch ? arch->send_func : callback);
+	__u32 words = (cfg.nr_cpu_ids + 63) / 64;
+	__u64 now = bpf_ktime_get_ns();
+
+	for (__u32 i = 0; i < LT_MAX_CPUS / 64; i++) {
+		unsigned long w = 0;
+
+		if (i >= words)
+			break;
+		if (bpf_probe_read_kernel(&w, sizeof(w), &mask->bits[i]))
+			break;
+		for (int b = 0; b < 64; b++) {
+			if (!w)
+				break;
+			if (w & 1 && arch)
+				lt_arch_send_one(i * 64 + b, now);
+			else if (w & 1)
+				on_hw_send(i * 64 + b, callback, now);
+			w >>= 1;
+		}
+	}
+	return 0;
+}
+
+SEC("tp_btf/ipi_send_cpumask")
+int BPF_PROG(ipi_send_cpumask__tp_btf, const struct cpumask *mask, unsigned long callsite, void *callback)
+{
+	return on_send_mask(ctx, mask, (__u64)callback, NULL);
+}
+
+SEC("raw_tp/ipi_send_cpumask")
+int BPF_PROG(ipi_send_cpumask__raw_tp, const struct cpumask *mask, unsigned long callsite, void *callback)
+{
+	return on_send_mask(ctx, mask, (__u64)callback, NULL);
+}
+
+#endif
