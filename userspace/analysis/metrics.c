@@ -344,6 +344,8 @@ static struct json *senders_json(const struct lt_trace_info *c, const struct lt_
 
 			for (unsigned int f = 0; f < x->depth; f++)
 				json_push(st, json_string(x->stack[f]));
+			/* the outermost frames past LT_SENDER_DEPTH were not kept */
+			json_set(e, "stack_truncated", json_bool(x->truncated));
 		}
 		json_push(a, e);
 	}

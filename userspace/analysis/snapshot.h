@@ -32,6 +32,7 @@ struct lt_sender {
 	uint64_t requests, to_idle, to_nohz_full;
 	char (*stack)[LT_SENDER_FRAME];        /* with --stacks: "func+0xoff", innermost first */
 	unsigned int depth;
+	bool truncated;                        /* the stack filled all LT_SENDER_DEPTH frames: deeper ones lost */
 };
 
 /* what else ran on the measured CPUs during a rep (issue 16): CPU time not spent by lazytlb or

@@ -113,6 +113,7 @@ static void symbolize(struct lt_sender *s, int stack_fd, __u64 id, const struct 
 	if (stacks && depth)
 		s->stack = calloc(depth, sizeof(*s->stack));
 	s->depth = s->stack ? depth : 0;
+	s->truncated = depth == LT_SENDER_DEPTH;
 	bool beyond = false; /* a frame outside the tracer's own */
 
 	for (unsigned int i = 0, found = 0; i < depth; i++) {
