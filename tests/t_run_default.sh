@@ -6,7 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 start=$(date +%s)
-"$LAZYTLB" run --suite default -q -o "$TMP/out"
+# 2 reps of 1 s each (CI's time budget): every scenario of the suite still runs, through warmup,
+# reps and result; the suite's own 3 x 2 s is what `make run` does
+"$LAZYTLB" run --suite default -r 2 -d 1 -q -o "$TMP/out"
 rc=$?
 secs=$(( $(date +%s) - start ))
 [ $rc = 0 ] || [ $rc = 3 ] || fail "run --suite default exited $rc"

@@ -19,7 +19,7 @@ ran=0
 if vm_prepared debian-6.1-ppc64el ppc64le && vm_prepared debian-6.12-ppc64el ppc64le &&
    [ -e "$ROOT/cache/kernels/debian-6.1-ppc64el/vmlinux.btf" ]; then
 	# the kernel A/B command: both guests, compare.txt and report.md in one directory
-	"$LAZYTLB" vm ab debian-6.1-ppc64el debian-6.12-ppc64el exit-lazy -o "$TMP/ab" -r 3 -d 1 \
+	"$LAZYTLB" vm ab debian-6.1-ppc64el debian-6.12-ppc64el exit-lazy -o "$TMP/ab" -r 5 -d 1 \
 		--timeout 400 -- -w 0 idle-lazy || fail "vm ab failed (console: $(tail -n 15 "$TMP"/ab/*/console.log 2>/dev/null))"
 	for f in compare.txt report.md ipi_by_cause.png; do
 		[ -s "$TMP/ab/$f" ] || fail "vm ab left no $f"

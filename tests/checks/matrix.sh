@@ -7,7 +7,7 @@
 mkdir -p "$O" /tmp/noconfig
 mv /boot/config-* /tmp/noconfig/ 2>/dev/null
 btf=; [ -n "${LAZYTLB_BTF:-}" ] && btf="--btf $LAZYTLB_BTF"
-$LT run tlbflush exit-lazy exit-other-mm membarrier -r 1 -d 2 -w 0 -o "$O" $btf > "$O/run.log" 2>&1; echo $? > "$O/run.rc"
+$LT run tlbflush exit-lazy exit-other-mm membarrier -r 1 -d 1.5 -w 0 -o "$O" $btf > "$O/run.log" 2>&1; echo $? > "$O/run.rc"
 # user-mode helpers (issue 13): each core dump piped to a helper is one exec by a task without
 # an mm, whose exec_mmap drops the lazy mm it ran on: 20 crashes, 20 helper execs
 echo "|/bin/busybox true" > /proc/sys/kernel/core_pattern
