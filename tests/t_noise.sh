@@ -6,7 +6,8 @@
 #     least that (the rep's window holds the command's) and at most the CPU's time.
 #  2. compare: a +50% change between two files 1% apart in noise is significant (*); between
 #     files 2% and 50% apart it is within the noise's reach (~, not significant), and the
-#     warning says so; with equal noise it is significant again.
+#     warning says so; with equal noise it is significant again, and when both files ran beside
+#     heavy other work (>= 25% of the measured CPUs), a warning says so.
 . "$(dirname "$0")/lib.sh"
 need_root
 [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
@@ -39,7 +40,11 @@ echo "a vs b: $(row "$TMP/ab.txt")"; echo "a vs c: $(row "$TMP/ac.txt")"
 row "$TMP/ab.txt" | grep -qE '\+[45][0-9]\.[0-9]% \*' || fail "a +50% change with noise 2% vs 3% is not marked significant"
 row "$TMP/ac.txt" | grep -qE '\+[45][0-9]\.[0-9]% ~' || fail "a +50% change with noise 2% vs 50% is not marked ~"
 grep -q "other work took 50% of the measured CPUs' time, 2% in" "$TMP/ac.err" || fail "no noise warning: $(cat "$TMP/ac.err")"
-! grep -q "other work took" "$TMP/ab.err" || fail "a noise warning for 2% vs 3%"
+! grep -q "other work" "$TMP/ab.err" || fail "a noise warning for 2% vs 3%"
+# equal but heavy noise on both sides: nothing marked ~, but said
+$MR -o "$TMP/d.json" --seed 4 --others-share 0.50
+"$LAZYTLB" compare "$TMP/c.json" "$TMP/d.json" > /dev/null 2> "$TMP/cd.err" || fail "compare c d failed"
+grep -q "both ran beside other work (50% and 50%" "$TMP/cd.err" || fail "no warning for two noisy files: $(cat "$TMP/cd.err")"
 "$LAZYTLB" compare --json "$TMP/a.json" "$TMP/c.json" 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
