@@ -48,9 +48,14 @@ for k, scheme in (("a-debian-6.1-ppc64el", "refcount"), ("b-debian-6.12-ppc64el"
             # "IPI-0" line of /proc/interrupts (+ doorbells), in all and per CPU
             pf = r["procfs"]["interrupts_delta"]; hw_proc = (pf["IPI"] or 0) + (pf["DBL"] or 0)
             near = lambda a, b: a is not None and abs(a - b) <= 0.02 * b + 2
+            # sent is counted at the sender, /proc at the target: an IPI in flight at a rep's
+            # edge is in one and not the other, up to one per CPU at each edge (6.1 idle-lazy:
+            # sent 30, received 32, /proc 33)
+            ncpu = d["host"]["nr_cpus"]
+            near_sent = lambda a, b: a is not None and abs(a - b) <= 0.02 * b + 2 * ncpu
             print(f"    hardware IPIs sent {ip['hw_sent']}, received {ip['hw_ipis']} {ip['received_per_cpu']},"
                   f" /proc/interrupts IPI+DBL {hw_proc} {pf['per_cpu']['IPI']}")
-            if pf["IPI"] is None or not near(ip["hw_sent"], hw_proc) or not near(ip["hw_ipis"], hw_proc):
+            if pf["IPI"] is None or not near_sent(ip["hw_sent"], hw_proc) or not near(ip["hw_ipis"], hw_proc):
                 print("  hardware IPIs sent or received vs /proc/interrupts IPI: more than 2% apart"); bad += 1
             elif not all(near(a, b) for a, b in zip(ip["received_per_cpu"], pf["per_cpu"]["IPI"])):
                 print("  IPIs received per CPU vs /proc/interrupts IPI per CPU: more than 2% apart"); bad += 1

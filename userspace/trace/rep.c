@@ -57,20 +57,20 @@ static int read_together(struct collector *c, struct irq_snapshot *irq, struct l
 	int rc = 0;
 
 	irq_snapshot_read(irq);
-	/* nothing else between the two reads of /proc: each try is one counters read, so a burst
-	 * of IPIs at a rep's edge (a workload winding down, in a TCG guest: 4 IPIs skewed out of
-	 * 15 with the senders' dump inside the loop and 5 tries) passes in a few tries */
+	/* the senders right after the counters (their requests are the counters' own: the same
+	 * window but for the microseconds between the two map reads), and /proc around both. An
+	 * IPI between the /proc reads means try again: 20 tries, for a burst at a rep's edge (a
+	 * workload winding down in a TCG guest skewed 4 of 15 IPIs after 5 tries; reading the
+	 * senders outside the loop instead let 4 resched sends into the senders only) */
 	for (int i = 0; i < 20; i++) {
 		rc = read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, ctr, sizeof(*ctr));
+		if (!rc && snd) {
+			senders_rows_free(*snd);
+			*snd = senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible);
+		}
 		if (rc || !after || irq_snapshot_read(after) || ipi_rows_equal(irq, after))
 			break;
 		*irq = *after; /* an IPI landed: try again from this snapshot */
-	}
-	/* the senders right after, at both ends of a rep: the same window but for the time of
-	 * one /proc read */
-	if (!rc && snd) {
-		senders_rows_free(*snd);
-		*snd = senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible);
 	}
 	free(after);
 	return rc;
