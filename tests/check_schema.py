@@ -136,6 +136,7 @@ def check(path):
             for k in ("flushes", "targets"): c.get(d, f"{m}whatif.broadcast.{k}", U64, nullable=True)
             c.get(d, m + "whatif.membarrier_evaluated", U64, nullable=True)
         for k in ("TLB", "CAL", "RES"): c.get(d, f"reps.{i}.procfs.interrupts_delta.{k}", U64, nullable=True)
+        c.get(d, f"reps.{i}.procfs.edge_ipis", U64)
     for i, p in enumerate(c.get(d, "overhead.programs", list) or []):
         c.get(p, "name", str); c.get(p, "run_cnt", U64); c.get(p, "run_time_ns", U64)
     return c.errors

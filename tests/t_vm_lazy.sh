@@ -47,14 +47,17 @@ for k, scheme in (("a-debian-6.1-ppc64el", "refcount"), ("b-debian-6.12-ppc64el"
             # received (irq_handler_entry on the IPI line) vs the guest's own count: the XIVE
             # "IPI-0" line of /proc/interrupts (+ doorbells), in all and per CPU
             pf = r["procfs"]["interrupts_delta"]; hw_proc = (pf["IPI"] or 0) + (pf["DBL"] or 0)
-            near = lambda a, b: a is not None and abs(a - b) <= 0.02 * b + 2
+            # + the IPIs that landed while an edge was read (procfs.edge_ipis, 0 unless 20 tries
+            # of read_together all saw one: a loaded CI host's guest, 8 counted where /proc had 5)
+            edge = r["procfs"]["edge_ipis"]
+            near = lambda a, b: a is not None and abs(a - b) <= 0.02 * b + 2 + edge
             # sent is counted at the sender, /proc at the target: an IPI in flight at a rep's
             # edge is in one and not the other, up to one per CPU at each edge (6.1 idle-lazy:
             # sent 30, received 32, /proc 33)
             ncpu = d["host"]["nr_cpus"]
-            near_sent = lambda a, b: a is not None and abs(a - b) <= 0.02 * b + 2 * ncpu
+            near_sent = lambda a, b: a is not None and abs(a - b) <= 0.02 * b + 2 * ncpu + edge
             print(f"    hardware IPIs sent {ip['hw_sent']}, received {ip['hw_ipis']} {ip['received_per_cpu']},"
-                  f" /proc/interrupts IPI+DBL {hw_proc} {pf['per_cpu']['IPI']}")
+                  f" /proc/interrupts IPI+DBL {hw_proc} {pf['per_cpu']['IPI']}, edge {edge}")
             if pf["IPI"] is None or not near_sent(ip["hw_sent"], hw_proc) or not near(ip["hw_ipis"], hw_proc):
                 print("  hardware IPIs sent or received vs /proc/interrupts IPI: more than 2% apart"); bad += 1
             elif not all(near(a, b) for a, b in zip(ip["received_per_cpu"], pf["per_cpu"]["IPI"])):

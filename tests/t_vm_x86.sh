@@ -35,11 +35,17 @@ fi
 cat "$TMP/early.err" "$TMP/early/vm-run.txt"
 grep -qx 'boots: 3' "$TMP/early/vm-run.txt" || fail "early panic: not booted 3 times"
 [ "$(grep -c 'booting again' "$TMP/early.err")" = 2 ] || fail "early panic: expected 2 'booting again' warnings"
+# a retried boot may die of TCG's own int3 artifact before it reaches the missing init (CI:
+# boot 2 "Oops: int3" at 1.3 s): its reason is then that Oops, found in its kept console
 for n in 1 2; do
-	grep -q "^boot_$n: before /init: .*Kernel panic" "$TMP/early/vm-run.txt" || fail "early panic: no boot_$n reason"
-	grep -q 'Kernel panic' "$TMP/early/console.boot-$n.log" || fail "early panic: console.boot-$n.log not kept"
+	why=$(sed -n "s/^boot_$n: before \/init: \(\[ *[0-9.]*\] \)\{0,1\}\(.*\) (console.boot-$n.log)\$/\2/p" "$TMP/early/vm-run.txt")
+	case "$why" in
+	"Kernel panic"*|Oops*) ;;
+	*) fail "early panic: no boot_$n reason (got '$why')" ;;
+	esac
+	grep -qF "$why" "$TMP/early/console.boot-$n.log" || fail "early panic: console.boot-$n.log not kept"
 done
-tail -n 1 "$TMP/early.err" | grep -q 'guest panic: .*Kernel panic' || fail "early panic: last line does not name the panic"
+tail -n 1 "$TMP/early.err" | grep -Eq 'guest panic: .*(Kernel panic|Oops)' || fail "early panic: last line does not name the panic"
 # a boot that never reaches /init is killed at --boot-timeout and booted again, 3 boots in all
 if "$LAZYTLB" vm run "$booted" -o "$TMP/hang" --timeout 120 --boot-timeout 8 --cmd true \
 	--append 'rdinit=/bin/busybox -- sleep 600' 2> "$TMP/hang.err"; then

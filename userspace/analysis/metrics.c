@@ -570,5 +570,7 @@ struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot 
 	json_set(rep, "noise", noise_json(c, &s->noise));
 	pf = json_set(rep, "procfs", json_object());
 	json_set(pf, "interrupts_delta", irq_snapshot_delta_json(s->irq_begin, s->irq_end));
+	/* how far the counts and the delta above may differ for reasons of timing alone */
+	json_set(pf, "edge_ipis", json_u64(s->edge_ipis));
 	return rep;
 }

@@ -71,6 +71,7 @@ struct lt_snapshot {
 	const struct lt_hist *hs;              /* [LT_NR_HISTS][nr_possible]: the rep's */
 	uint64_t duration_ns;
 	const struct irq_snapshot *irq_begin, *irq_end;
+	uint64_t edge_ipis;                    /* IPIs /proc saw land while an edge was read */
 	const struct lt_cb_count *cbs;         /* queued calls per callback, most first */
 	size_t nr_cbs;
 	const struct lt_sender *senders;       /* requests per sender, most first */

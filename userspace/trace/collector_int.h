@@ -39,6 +39,7 @@ struct collector {
 	/* rep baseline */
 	struct lt_counters base[LT_MAX_CPUS];
 	struct irq_snapshot irq_base;
+	uint64_t edge_base; /* IPIs that landed while the base was read (read_together) */
 	__u64 t0;
 	/* noise: /proc/stat and our own CPU time at rep start */
 	struct cpu_times ct_base;
@@ -46,6 +47,7 @@ struct collector {
 	/* record -I: the counters and /proc/interrupts at the last interval's end */
 	struct lt_counters *ival_prev;
 	struct irq_snapshot ival_irq;
+	uint64_t ival_edge;
 	__u64 ival_t;
 	/* senders: the map at rep start; kallsyms for their stacks (read at the first rep end) */
 	struct sender_rows *snd_base;
