@@ -10,7 +10,7 @@
  *
  * The command over the parts of vm.h: images come from the scripts (vm/fetch.sh, vm/initramfs.sh),
  * the initrd from vm_initrd.c, qemu and one boot from vm_boot.c, the verdict from the console
- * (vm_console.c). A panic or hang that is TCG's, not the run's, boots again (VM_MAX_BOOTS).
+ * (vm_console.c). A panic or hang that is TCG's, not the run's, boots again (--boots, VM_BOOTS_DEFAULT).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -118,13 +118,14 @@ static void usage_run(FILE *f)
 		"  --append ARGS  add ARGS to the kernel command line (e.g. mitigations=off)\n"
 		"  --boot-timeout S  a guest that has not started /init after S seconds, or whose console\n"
 		"               is silent for S seconds after (its init says alive every 10 s), hung (default 60)\n"
+		"  --boots N    boot at most N times (1..9, default 3): see below; 1 never boots again\n"
 		"  --no-config  leave /boot/config-RELEASE out of the guest: the scheme then comes from the\n"
 		"               kernel version or kallsyms, as on a machine without its config\n"
 		"  --keep       keep DIR/initrd.img\n"
 		"  -v           show the console while it runs, and the commands run\n"
 		"  A panic or hang that is TCG's, not the run's (a panic before /init, an x86 \"Oops: int3\" of\n"
 		"  a live text patch, a hang: see --boot-timeout, a lockup report: RCU stall, soft lockup,\n"
-		"  stuck CSD lock, ended 5 s after it) boots again, up to 3 boots, keeping\n"
+		"  stuck CSD lock, ended 5 s after it) boots again, up to --boots boots, keeping\n"
 		"  DIR/console.boot-N.log; vm-run.txt says why.\n"
 		"  Exit: 0 ok; 1 guest panic, timeout, missing result or guest command failure (one line on\n"
 		"  stderr); 2 usage.\n");
@@ -139,12 +140,13 @@ static int parse_run_opts(int argc, char **argv, struct vm_run *r)
 		{ "keep", no_argument, NULL, 'k' },          { "verbose", no_argument, NULL, 'v' },
 		{ "append", required_argument, NULL, 'a' },  { "boot-timeout", required_argument, NULL, 'b' },
 		{ "no-config", no_argument, NULL, 'C' },     { "help", no_argument, NULL, 'h' },
-		{ "smp", required_argument, NULL, 's' },
+		{ "smp", required_argument, NULL, 's' },      { "boots", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	r->boot_timeout = VM_INIT_DEADLINE_S;
+	r->boots = VM_BOOTS_DEFAULT;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
 			r->extra = argv + i + 1;
@@ -174,6 +176,10 @@ static int parse_run_opts(int argc, char **argv, struct vm_run *r)
 			break;
 		case 'k': r->keep = true; break;
 		case 'C': r->no_config = true; break;
+		case 'B':
+			if (!lt_parse_u64(optarg, &r->boots) || !r->boots || r->boots > VM_BOOTS_MAX)
+				return lt_err(LT_EXIT_USAGE, "bad --boots '%s' (1..%d)", optarg, VM_BOOTS_MAX);
+			break;
 		case 's':
 			if (!lt_parse_u64(optarg, &r->smp_n) || !r->smp_n || r->smp_n > 64)
 				return lt_err(LT_EXIT_USAGE, "bad --smp '%s' (CPUs, 1..64)", optarg);
@@ -263,7 +269,7 @@ static int prepare_outdir(struct vm_run *r)
 		vm_snprintf(path, sizeof(path), "%s/%s", r->dir, stale[i]);
 		unlink(path);
 	}
-	for (int i = 1; i < VM_MAX_BOOTS; i++) { /* the consoles of boots retried before */
+	for (int i = 1; i < VM_BOOTS_MAX; i++) { /* the consoles of boots retried before */
 		vm_snprintf(path, sizeof(path), "%s/console.boot-%d.log", r->dir, i);
 		unlink(path);
 	}
@@ -393,7 +399,7 @@ static int vm_run(int argc, char **argv)
 	static struct vm_run r; /* large: not on the stack */
 	struct outcome o;
 	struct vm_boot b;
-	char logpath[PATH_MAX + 64], hang[600], verdict[1024], retried[VM_MAX_BOOTS][600];
+	char logpath[PATH_MAX + 64], hang[600], verdict[1024], retried[VM_BOOTS_MAX][600];
 	const char *why;
 	int rc, boots = 0;
 
@@ -424,7 +430,7 @@ static int vm_run(int argc, char **argv)
 		const char *hwhy = hang_of(&r, &b, &o, hang, sizeof(hang));
 		if (hwhy)
 			why = hwhy;
-		if (!why || boots >= VM_MAX_BOOTS)
+		if (!why || boots >= (int)r.boots)
 			break;
 		/* TCG's, not the run's: keep this console and boot again */
 		char kept[PATH_MAX + 64];

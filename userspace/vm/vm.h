@@ -24,8 +24,9 @@
 #define GUEST_MARK "LAZYTLB-GUEST: "
 #define INIT_MARK GUEST_MARK "init at "
 
-/* Boots of one run: the first and up to two more after a panic or hang that is qemu's. */
-#define VM_MAX_BOOTS 3
+/* Boots of one run: the first and up to two more after a panic or hang that is qemu's (--boots) */
+#define VM_BOOTS_DEFAULT 3
+#define VM_BOOTS_MAX 9
 /* Default --boot-timeout: a boot that has not reached /init by then hung (seen once under TCG:
  * stuck at 1.3 s, unpacking the initramfs); boots reach it in 2-4 s here, 10 s when loaded. */
 #define VM_INIT_DEADLINE_S 60
@@ -80,6 +81,7 @@ struct vm_run {
 	int nextra;
 	bool nohz, keep, with_btf, no_config;
 	uint64_t timeout, boot_timeout, smp_n; /* smp_n: --smp, 0 = the kcfg's */
+	uint64_t boots;                        /* --boots: at most this many */
 	struct kcfg k;
 	char dir[PATH_MAX], kdir[PATH_MAX + 64], base[PATH_MAX + 64], btf[PATH_MAX + 64];
 	char initrd[PATH_MAX + 64], kernel[PATH_MAX + 64], rel[128];
