@@ -24,8 +24,12 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 	[H_SCHED_SWITCH] = { "sched/sched_switch", {}, TP_MODES_NO_CLASSIC },
 	[H_IPI_SEND_CPU] = { "ipi/ipi_send_cpu", {}, TP_MODES },
 	[H_IPI_SEND_CPUMASK] = { "ipi/ipi_send_cpumask", {}, TP_MODES_NO_CLASSIC },
-	[H_CSD_QUEUE_CPU] = { "csd/csd_queue_cpu", {}, TP_MODES },
-	[H_CSD_FUNCTION_ENTRY] = { "csd/csd_function_entry", {}, TP_MODES },
+	/* raw_tp first: tp_btf rejects reading the callback (a function pointer argument:
+	 * "invalid bpf_context access" on 6.12 and 6.18; btf_ctx_access takes it as a scalar in
+	 * 7.2) and raw_tp reads the same arguments. Each failed variant costs a load round, a
+	 * full verification (~8 s in a TCG guest): tp_btf first cost two on every 6.3+ kernel */
+	[H_CSD_QUEUE_CPU] = { "csd/csd_queue_cpu", {}, { M_RAW_TP, M_TP_BTF, M_TRACEPOINT }, 3 },
+	[H_CSD_FUNCTION_ENTRY] = { "csd/csd_function_entry", {}, { M_RAW_TP, M_TP_BTF, M_TRACEPOINT }, 3 },
 	[H_TLB_FLUSH] = { "tlb/tlb_flush", {}, TP_MODES },
 	[H_CPU_IDLE] = { "power/cpu_idle", {}, TP_MODES },
 	[H_PROCESS_EXIT] = { "sched/sched_process_exit", {}, TP_MODES },
