@@ -18,10 +18,50 @@ static bool name_matches(const struct ksym_query *q, const char *sym)
 	return q->allow_suffix && sym[len] == '.' && strcmp(sym + len, ".cold");
 }
 
+/*
+ * /proc/kallsyms as read once by this process. The kernel builds the text anew on every read
+ * (expanding each compressed name): ~0.4 s per read in a TCG guest, and loading the programs
+ * looked symbols up in five reads (causes, probes, the config of each load round, INVLPGB).
+ * Symbols that appear later (BPF programs, modules loaded meanwhile) are not in it: the stack
+ * table below reads the file afresh. NULL (errno set) if it cannot be read. Not thread-safe:
+ * the lookups run while the collector is set up, on one thread.
+ */
+static const char *kallsyms_text(void)
+{
+	static char *text;
+	size_t cap = 0, len = 0, n;
+	FILE *f;
+
+	if (text)
+		return text;
+	if (!(f = fopen("/proc/kallsyms", "r")))
+		return NULL;
+	for (;;) {
+		if (cap - len < 65537) {
+			char *p = realloc(text, cap = cap ? 2 * cap : 1 << 22);
+
+			if (!p) {
+				free(text);
+				text = NULL;
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			text = p;
+		}
+		if (!(n = fread(text + len, 1, 65536, f)))
+			break;
+		len += n;
+	}
+	text[len] = '\0';
+	fclose(f);
+	return text;
+}
+
 int ksym_resolve(struct ksym_query *q, size_t n)
 {
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512], sym[256], type;
+	const char *text = kallsyms_text(), *line, *nl;
+	char sym[256], type;
 	unsigned long long addr;
 	bool any_nonzero = false;
 
@@ -29,10 +69,20 @@ int ksym_resolve(struct ksym_query *q, size_t n)
 		q[i].addr = 0;
 		q[i].found[0] = '\0';
 	}
-	if (!f)
+	if (!text)
 		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3)
+	for (line = text; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		char buf[512];
+		size_t len;
+
+		/* sscanf on the whole text would strlen() all of it per line: one line at a time */
+		nl = strchr(line, '\n');
+		len = nl ? (size_t)(nl - line) : strlen(line);
+		if (len >= sizeof(buf))
+			continue;
+		memcpy(buf, line, len);
+		buf[len] = '\0';
+		if (sscanf(buf, "%llx %c %255s", &addr, &type, sym) != 3)
 			continue;
 		if (addr)
 			any_nonzero = true;
@@ -48,29 +98,7 @@ int ksym_resolve(struct ksym_query *q, size_t n)
 			snprintf(q[i].found, sizeof(q[i].found), "%s", sym);
 		}
 	}
-	fclose(f);
 	return any_nonzero ? 0 : -EPERM;
-}
-
-int ksym_names(const uint64_t *addr, size_t n, char (*names)[128])
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512], sym[256], type;
-	unsigned long long a;
-
-	for (size_t i = 0; i < n; i++)
-		names[i][0] = '\0';
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &a, &type, sym) != 3 || !a)
-			continue;
-		for (size_t i = 0; i < n; i++)
-			if (addr[i] == a && !names[i][0])
-				snprintf(names[i], 128, "%s", sym);
-	}
-	fclose(f);
-	return 0;
 }
 
 /* ---- the text symbols, sorted: any address to the function containing it ---- */

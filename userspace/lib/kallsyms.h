@@ -16,12 +16,8 @@ struct ksym_query {
 
 /* Fill addr/found for each query. -errno if /proc/kallsyms cannot be read;
  * 0 otherwise (absent symbols stay 0). Addresses read as 0 when
- * kptr_restrict hides them: then returns -EPERM. */
+ * kptr_restrict hides them: then returns -EPERM. The file is read once per process. */
 int ksym_resolve(struct ksym_query *q, size_t n);
-
-/* The symbol at each address (a function start) into names[i] (sizeof 128), "" if none:
- * one pass over /proc/kallsyms. -errno if it cannot be read. */
-int ksym_names(const uint64_t *addr, size_t n, char (*names)[128]);
 
 /* The text symbols of /proc/kallsyms, sorted, for stack frames: the function containing addr
  * (its offset in *off), or NULL. One read of /proc/kallsyms; NULL if it cannot be read. */
