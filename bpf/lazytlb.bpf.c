@@ -538,7 +538,7 @@ static __always_inline int on_tlb_flush(int reason)
 		else
 			c->rflush_unknown++;
 		if (cfg.whatif)
-			whatif_kernel_skipped(c, s->rflush_cand, s->rflush_sent, s->rflush_mm, LT_CAUSE_TLB_FLUSH);
+			whatif_kernel_skipped(s->rflush_cand, s->rflush_sent, s->rflush_mm, LT_CAUSE_TLB_FLUSH);
 	}
 	s->rflush_open = r == LT_FR_REMOTE_SEND_IPI;
 	s->rflush_queued = 0;
