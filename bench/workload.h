@@ -259,6 +259,7 @@ static inline void wl_pace_wait(struct wl_pace *p, const struct wl_thread *t)
 
 /* the workloads */
 extern const struct workload wl_ctxsw, wl_idle_lazy, wl_tlbflush, wl_exit_lazy, wl_membarrier,
-	wl_collapse, wl_nohz_victim, wl_atomic_cost, wl_kernel_ipis, wl_helper_exec;
+	wl_collapse, wl_nohz_victim, wl_atomic_cost, wl_kernel_ipis, wl_helper_exec,
+	wl_cpu_hotplug;
 
 #endif

@@ -274,4 +274,52 @@ int BPF_KPROBE(flush_tlb_func__kprobe, void *info)
 	return on_flush_tlb_func(info);
 }
 
+/*
+ * CPU hotplug moves mm references outside context switch (kernel/cpu.c, kernel/sched/core.c):
+ *  - offline: finish_cpu(), run for the dead CPU on one that stays up, drops its idle task's
+ *    active_mm: 5.10-6.x the lazy mm that CPU last ran (or init_mm), mmdrop before 6.4 and
+ *    mmdrop_lazy_tlb after; 7.2 has no idle_task_exit: sched_cpu_wait_empty() first moves the
+ *    outgoing CPU's hotplug thread from its lazy mm to init_mm (sched_force_init_mm: a grab of
+ *    init_mm and a drop of the lazy mm), then finish_cpu drops init_mm;
+ *  - online: the new CPU's idle task takes init_mm before it runs anything (x86 cpu_init
+ *    mmgrab, powerpc start_secondary mmgrab / mmgrab_lazy_tlb, 5.10-7.2), counted when the
+ *    bringup step starts on the CPU that brings it up.
+ * Seen at cpuhp_enter by the step's callback (cfg.hp_*, from kallsyms).
+ */
+static __always_inline int on_cpuhp(__u32 cpu, __u64 fun)
+{
+	struct lt_counters *c;
+	struct lt_cpu_state *cs;
+
+	if (cfg.empty || !fun || !(c = ctrs()))
+		return 0;
+	if (fun == cfg.hp_finish_cpu) {
+		c->lazy_hotplug_drops++;
+		/* the dead CPU comes back on init_mm (its idle task) */
+		if ((cs = bpf_map_lookup_elem(&cpu_state, &cpu)) && cfg.init_mm_addr)
+			cs->active_mm = cfg.init_mm_addr;
+	} else if (fun == cfg.hp_bringup || fun == cfg.hp_bringup_ap) {
+		c->lazy_hotplug_grabs++;
+	} else if (fun == cfg.hp_wait_empty) {
+		struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+		__u64 mm = (__u64)BPF_CORE_READ(t, active_mm);
+		__u32 me = bpf_get_smp_processor_id();
+
+		if (!mm || !cfg.init_mm_addr || mm == cfg.init_mm_addr)
+			return 0;
+		c->lazy_hotplug_grabs++;
+		c->lazy_hotplug_drops++;
+		if ((cs = bpf_map_lookup_elem(&cpu_state, &me)))
+			cs->active_mm = cfg.init_mm_addr;
+	}
+	return 0;
+}
+
+SEC("raw_tp/cpuhp_enter")
+int BPF_PROG(cpuhp__raw_tp, unsigned int cpu, int target, int idx, void *fun) { return on_cpuhp(cpu, (__u64)fun); }
+SEC("tp_btf/cpuhp_enter")
+int BPF_PROG(cpuhp__tp_btf, unsigned int cpu, int target, int idx, void *fun) { return on_cpuhp(cpu, (__u64)fun); }
+SEC("tracepoint/cpuhp/cpuhp_enter")
+int cpuhp__tracepoint(struct trace_event_raw_cpuhp_enter *ctx) { return on_cpuhp(ctx->cpu, (__u64)ctx->fun); }
+
 #endif

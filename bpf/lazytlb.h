@@ -127,6 +127,7 @@ struct lt_counters {
 	__u64 lazy_grabs, lazy_drops;
 	__u64 lazy_exit_grabs;       /* exit_mm(): an exiting user task goes lazy on its mm */
 	__u64 lazy_exec_drops;       /* exec_mmap() by a task without an mm: its lazy mm dropped */
+	__u64 lazy_hotplug_grabs, lazy_hotplug_drops; /* CPU hotplug: init_mm and lazy mm references */
 	__u64 tlbie_global, tlbie_local; /* powerpc: tlbie (broadcast) and tlbiel (this CPU) issued */
 	__u64 handback_same_mm;      /* kthread->user where next->mm == borrowed active_mm */
 	__u64 handback_count_ge2;    /* ... and mm_count >= 2 at that moment (refcount evidence) */
@@ -284,6 +285,9 @@ struct lt_cfg {
 	__u64 online_mask_addr;  /* &__cpu_online_mask (kallsyms), 0: use online_mask */
 	__u64 online_mask;       /* CPUs 0-63 online at start (sysfs) */
 	__u64 init_mm_addr;      /* &init_mm (kallsyms): powerpc's exit flush switches lazy CPUs to it */
+	/* CPU hotplug steps (kallsyms; cpuhp_enter's callback): finish_cpu, bringup_cpu or
+	 * cpuhp_bringup_ap, and sched_cpu_wait_empty where it switches to init_mm (no idle_task_exit) */
+	__u64 hp_finish_cpu, hp_bringup, hp_bringup_ap, hp_wait_empty;
 	__u32 kentry;            /* kernel-entry hooks attached (defer-to-kernel-entry delays) */
 	__u32 pad_cfg;
 };

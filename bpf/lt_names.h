@@ -104,7 +104,8 @@
 	X(KENTRY_FAULT, "kentry_fault", "x86 user page fault: a kernel entry")                              \
 	X(KENTRY_TICK, "kentry_tick", "x86 local timer interrupt: a kernel entry")                          \
 	X(EXEC_LAZY, "exec_lazy", "begin_new_exec by a task without an mm: exec_mmap drops its lazy mm") \
-	X(PPC_TLBIE, "ppc_tlbie", "powerpc TLB invalidations issued: global tlbie (broadcast), local tlbiel")
+	X(PPC_TLBIE, "ppc_tlbie", "powerpc TLB invalidations issued: global tlbie (broadcast), local tlbiel") \
+	X(CPUHP, "cpuhp", "CPU hotplug steps: the mm references an offline and an online take and drop")
 
 /* the variants of a hook, by how it attaches */
 #define LT_MODES(X)                                                                                       \

@@ -4,7 +4,8 @@
 # no crash, the result lists both changes in order, and lazytlb's function-call + reschedule
 # IPIs match /proc/interrupts (2%). Record 2: CPU 1 goes offline and stays so to the end:
 # /proc/interrupts has no CPU 1 column then, so the delta leaves CPU 1 out and says so, and
-# CPU 0's IPIs still match /proc per CPU.
+# CPU 0's IPIs still match /proc per CPU. Both: the mm references taken and dropped by hotplug
+# (lazy.hotplug_grabs/drops) match the changes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
 [ -x "$LAZYTLB" ] || skip "skipped: $LAZYTLB not built: run make"
@@ -29,6 +30,24 @@ for name in ("r1", "r2"):
     online = [c["online"] for c in hp["changes"]]
     ts = [c["t_s"] for c in hp["changes"]]
     ok(f"{name} times in order", ts == sorted(ts), f"{ts}")
+    # the mm references hotplug moves (lazy.hotplug_*), against the CPU changes sysfs saw: each
+    # online takes init_mm for the new CPU's idle task; each offline drops the dead CPU's idle
+    # active_mm, and where sched_cpu_wait_empty swaps the hotplug thread's lazy mm for init_mm
+    # first (no idle_task_exit, 7.x) one grab and one drop more when that thread was lazy
+    lz = m["lazy"]; src = lz["hotplug_source"]
+    cpus = lambda l: {c for r in l.split(",") if r for c in range(int(r.split("-")[0]), int(r.split("-")[-1]) + 1)}
+    seq = [cpus(x) for x in [hp["online_at_start"]] + online]
+    offs = sum(len(a - b) for a, b in zip(seq, seq[1:]))
+    ons = sum(len(b - a) for a, b in zip(seq, seq[1:]))
+    g, dr = lz["hotplug_grabs"], lz["hotplug_drops"]
+    if src is None or g is None:
+        ok(f"{name} hotplug references counted", False, f"{lz.get('hotplug_source')}: {g} grabs, {dr} drops")
+    elif "sched_cpu_wait_empty" in src:
+        ok(f"{name} hotplug: grabs {g}, drops {dr} for {ons} online, {offs} offline ({src})",
+           dr - g == offs - ons and offs <= dr <= 2 * offs, "")
+    else:
+        ok(f"{name} hotplug: grabs {g} = {ons} online, drops {dr} = {offs} offline ({src})",
+           g == ons and dr == offs, "")
     if name == "r1":
         ok("r1 CPU 1 went offline and came back", online == ["0", "0-1"] and hp["online_at_end"] == "0-1", f"{online}")
         ok("r1 nothing left out of /proc", pf["cpus_left_out"] == [], f"{pf['cpus_left_out']}")

@@ -2,7 +2,8 @@
 # Every Debian kernel of kernels-config/ (the matrix: 5.10 to sid's newest, amd64 and
 # ppc64el) booted once under qemu, with the ground-truth checks of tests/checks/matrix.py:
 # delivered IPIs vs the guest's /proc/interrupts, the TLB cause vs the TLB row (x86), `other`
-# <= 10% and named, the scheme with and without the kernel config, __mmdrop vs the workload.
+# <= 10% and named, the scheme with and without the kernel config, __mmdrop vs the workload,
+# helper execs vs core dumps, hotplug references vs the CPU offlines and onlines.
 # Two guests at a time. A kernel not prepared (make vm-prepare) is reported and skipped; none
 # prepared skips the test. Adding a kernel is one kcfg: this test picks it up.
 # MATRIX="KERNEL..." limits it to those.

@@ -205,7 +205,8 @@ static struct json *lazy_json(struct lt_trace_info *c, const struct lt_counters 
 {
 	struct json *o, *hb;
 	const char *src, *sch;
-	__u64 grabs, drops, exits, efl, execs;
+	__u64 grabs, drops, exits, efl, execs, hpg, hpd;
+	bool hp = c->hook_ok[H_CPUHP] && c->hp_known;
 
 	if (!ok)
 		return json_null();
@@ -217,6 +218,8 @@ static struct json *lazy_json(struct lt_trace_info *c, const struct lt_counters 
 	exits = c->hook_ok[H_PROCESS_EXIT] ? SUM(lazy_exit_grabs) : 0;
 	efl = c->hook_ok[H_EXIT_FLUSH_LAZY] ? SUM(exit_flush_lazy_switches) : 0;
 	execs = c->hook_ok[H_EXEC_LAZY] ? SUM(lazy_exec_drops) : 0;
+	hpg = hp ? SUM(lazy_hotplug_grabs) : 0;
+	hpd = hp ? SUM(lazy_hotplug_drops) : 0;
 	o = json_object();
 	json_set(o, "grabs", json_u64(grabs));
 	json_set(o, "drops", json_u64(drops));
@@ -225,11 +228,19 @@ static struct json *lazy_json(struct lt_trace_info *c, const struct lt_counters 
 	json_set(o, "exit_flush_switches", num_or_null(c->hook_ok[H_EXIT_FLUSH_LAZY], efl));
 	/* a user-mode helper's exec drops the lazy mm it ran on (needs fentry or kprobes) */
 	json_set(o, "exec_drops", num_or_null(c->hook_ok[H_EXEC_LAZY], execs));
-	/* refcount kernels: mmgrab_lazy_tlb at each grab (context switch, exit_mm, ppc exit flush),
-	 * mmdrop_lazy_tlb at each drop (context switch, ppc exit flush, exec by a helper) */
+	/* CPU hotplug: init_mm taken by an onlined CPU, the lazy mm or init_mm dropped for an
+	 * offlined one (bpf on_cpuhp) */
+	json_set(o, "hotplug_grabs", num_or_null(hp, hpg));
+	json_set(o, "hotplug_drops", num_or_null(hp, hpd));
+	json_set(o, "hotplug_source", !hp ? json_null()
+				    : json_string(c->hp_wait_empty ? "finish_cpu, sched_cpu_wait_empty (no idle_task_exit)"
+								: "finish_cpu (idle_task_exit)"));
+	/* refcount kernels: mmgrab_lazy_tlb at each grab (context switch, exit_mm, ppc exit flush,
+	 * hotplug), mmdrop_lazy_tlb at each drop (context switch, ppc exit flush, exec by a helper,
+	 * hotplug) */
 	json_set(o, "refcount_atomics",
 		 !sch ? json_null()
-		      : json_u64(!strcmp(sch, "refcount") ? grabs + exits + drops + 2 * efl + execs : 0));
+		      : json_u64(!strcmp(sch, "refcount") ? grabs + exits + drops + 2 * efl + execs + hpg + hpd : 0));
 	json_set(o, "sharing", hist_json_sel(c, hs, LT_H_SHARING, "cpus", true));
 	json_set(o, "sharing_sample_period", json_u64(LT_SHARING_MIN_PERIOD * ((c->nr_cpu_ids + 63) / 64)));
 	hb = json_set(o, "handback", json_object());

@@ -36,7 +36,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 {
-	struct ksym_query q[7] = {};
+	struct ksym_query q[12] = {};
 	uint64_t online[LT_MAX_CPUS / 64] = {};
 	char buf[4096];
 	const char *fn;
@@ -49,7 +49,12 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	q[4].name = "sched_ttwu_pending";
 	q[5].name = "__cpu_online_mask";
 	q[6].name = "init_mm";
-	ksym_resolve(q, 7);
+	q[7].name = "finish_cpu";
+	q[8].name = "bringup_cpu";
+	q[9].name = "cpuhp_bringup_ap";
+	q[10].name = "sched_cpu_wait_empty";
+	q[11].name = "idle_task_exit";
+	ksym_resolve(q, 12);
 	cfg->csd_ipi_cb = q[0].addr;
 	cfg->ct_addr = q[1].addr;
 	cfg->per_cpu_offset = q[2].addr;
@@ -57,6 +62,17 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	cfg->ttwu_cb = q[4].addr;
 	cfg->online_mask_addr = q[5].addr;
 	cfg->init_mm_addr = q[6].addr;
+	/* hotplug (bpf on_cpuhp): sched_cpu_wait_empty switches to init_mm where idle_task_exit
+	 * is gone (7.2: sched_force_init_mm); before, idle_task_exit switched without a reference */
+	cfg->hp_finish_cpu = q[7].addr;
+	cfg->hp_bringup = q[8].addr;
+	cfg->hp_bringup_ap = q[9].addr;
+	cfg->hp_wait_empty = q[11].addr ? 0 : q[10].addr;
+	/* the 7.2 switch to init_mm is told by comparing with it: without &init_mm (a kernel
+	 * without KALLSYMS_ALL, e.g. this host's 6.18) the hotplug counts are unknown there */
+	c->info.hp_known = cfg->hp_finish_cpu && (cfg->hp_bringup || cfg->hp_bringup_ap) &&
+			   (cfg->init_mm_addr || !cfg->hp_wait_empty);
+	c->info.hp_wait_empty = cfg->hp_wait_empty != 0;
 	read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
 	lt_parse_cpulist(buf, online, LT_MAX_CPUS);
 	cfg->online_mask = online[0];

@@ -90,6 +90,8 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 	[H_EXEC_LAZY] = { NULL, { "begin_new_exec" }, FN_MODES },
 	/* powerpc flushes other CPUs' TLBs without IPIs by global tlbie (radix_tlb.c 5.10-7.2) */
 	[H_PPC_TLBIE] = { "powerpc/tlbie", {}, TP_MODES, false, "powerpc" },
+	/* raw_tp first: the callback argument is a function pointer (see the csd hooks) */
+	[H_CPUHP] = { "cpuhp/cpuhp_enter", {}, { M_RAW_TP, M_TP_BTF, M_TRACEPOINT }, 3 },
 };
 
 #define MAX_Q (H_NR_HOOKS * 5)
