@@ -26,6 +26,7 @@ def ok(what, cond, detail):
 for name in ("r1", "r2"):
     rep = json.load(open(f"{sys.argv[1]}/{name}.json"))["reps"][0]
     hp, pf, m = rep["cpu_hotplug"], rep["procfs"]["interrupts_delta"], rep["metrics"]
+    edge = rep["procfs"]["edge_ipis"] # IPIs that landed while the edges were read (0 nearly always)
     print(f"{name}: cpu_hotplug {hp}; /proc left out {pf['cpus_left_out']}")
     online = [c["online"] for c in hp["changes"]]
     ts = [c["t_s"] for c in hp["changes"]]
@@ -53,14 +54,14 @@ for name in ("r1", "r2"):
         ok("r1 nothing left out of /proc", pf["cpus_left_out"] == [], f"{pf['cpus_left_out']}")
         vec = m["ipi"]["hw_by_vector"]
         ours, theirs = vec["call_function"] + vec["call_function_single"] + vec["reschedule"], pf["CAL"] + pf["RES"]
-        ok("r1 CAL+RES lazytlb vs /proc", theirs >= 200 and abs(ours - theirs) <= 0.02 * theirs, f"{ours} vs {theirs}")
+        ok("r1 CAL+RES lazytlb vs /proc", theirs >= 200 and abs(ours - theirs) <= 0.02 * theirs + edge, f"{ours} vs {theirs}")
     else:
         ok("r2 CPU 1 went offline and stayed so", online == ["0"] and hp["online_at_end"] == "0", f"{online}")
         ok("r2 /proc delta leaves CPU 1 out", pf["cpus_left_out"] == [1] and pf["per_cpu"]["CAL"][1] is None,
            f"{pf['cpus_left_out']}, CAL per CPU {pf['per_cpu']['CAL']}")
         ours = m["ipi"]["received_per_cpu"][0]
         theirs = pf["per_cpu"]["CAL"][0] + pf["per_cpu"]["RES"][0]
-        ok("r2 CPU 0's IPIs lazytlb vs /proc", theirs >= 10 and abs(ours - theirs) <= 0.02 * theirs + 2, f"{ours} vs {theirs}")
+        ok("r2 CPU 0's IPIs lazytlb vs /proc", theirs >= 10 and abs(ours - theirs) <= 0.02 * theirs + 2 + edge, f"{ours} vs {theirs}")
 sys.exit(1 if bad else 0)
 PY
 echo ok
