@@ -43,12 +43,18 @@ t, ncpu, runs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 bad = 0
 want = {"patch": ("text_patching", 80 * (ncpu - 1)), "wake": ("wakeup", 1), "vmalloc": ("kernel_tlb_flush", 1)}
 for run in runs:
-    ip = json.load(open(f"{t}/{run}.json"))["reps"][0]["metrics"]["ipi"]
+    rep = json.load(open(f"{t}/{run}.json"))["reps"][0]; ip = rep["metrics"]["ipi"]
     q = ip["by_cause"]; queued = sum(q.values())
     cause, least = want[run]
     top = [(c["symbol"], c["cause"], c["calls"]) for c in ip["callbacks"][:5]]
     print(f"{run}: {cause} {q[cause]} (>= {least}), other {q['other']} of {queued}; top callbacks {top}")
-    if q[cause] < least: print(f"FAIL {run}: {cause} {q[cause]} < {least}"); bad += 1
+    # the kernel queues a remote wakeup (sched_ttwu_pending) only to an idle CPU (6.x
+    # ttwu_queue_cond: nr_running == 0); beside a CPU hog none is idle and it sends resched
+    # IPIs instead (CI under load: wakeup 0 of 566 queued). Asserted when the host was quiet.
+    busy = (rep.get("noise") or {}).get("others_cpu_share") or 0
+    if run == "wake" and busy >= 0.25 and q[cause] < least:
+        print(f"note {run}: others used {busy:.0%} of the CPUs: no idle CPU to queue a wakeup to, not asserted")
+    elif q[cause] < least: print(f"FAIL {run}: {cause} {q[cause]} < {least}"); bad += 1
     if q["other"] > 0.10 * queued + 2: print(f"FAIL {run}: other above 10%"); bad += 1
     if q["other"] and not any(c["cause"] == "other" for c in ip["callbacks"]): print(f"FAIL {run}: other not named"); bad += 1
 sys.exit(1 if bad else 0)

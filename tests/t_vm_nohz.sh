@@ -56,8 +56,10 @@ for i, r in enumerate(d["reps"]):
     if w["clocksource_start"] != "tsc" or w["clocksource_end"] != "tsc":
         no(f"guest clocksource {w['clocksource_start']} -> {w['clocksource_end']}, not tsc: clock reads are syscalls")
     if not by["membarrier"] or not by["tlb_flush"]: no("no membarrier or tlb_flush disturbance of CPU 1")
-    # the same events, read at the rep's end while the programs run: a few may straddle it
-    if abs(h["count"] - dist) > 2 + 0.001 * dist: no("histogram count != disturbances by cause")
+    # the same events, the histogram zeroed just before the counters' base read and read just
+    # after their end read, while the programs run: the IPIs between count in the histogram
+    # only (CPU 1 takes ~1 per ms here; under a loaded CI host, 971 against 968)
+    if abs(h["count"] - dist) > 2 + 0.005 * dist: no("histogram count != disturbances by cause")
     if abs(rx - proc_ipi) > 0.02 * max(proc_ipi, 1) + 1: no(f"IPIs received on CPU 1 {rx} vs /proc/interrupts {proc_ipi}")
     if dist < (1 - f - 0.03) * rx - 5:
         no(f"{dist} of {rx} IPIs to CPU 1 found the victim in user mode, expected >= {1 - f - 0.03:.1%}")

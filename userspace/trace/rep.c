@@ -89,16 +89,17 @@ int collector_rep_begin(struct collector *c)
 
 	if (!zero)
 		return -ENOMEM;
-	/* histograms restart from zero (min/max cannot be subtracted); counters are
-	 * subtracted from this baseline, so BPF-side increments are never lost */
-	for (__u32 id = 0; id < LT_NR_HISTS; id++)
-		bpf_map_update_elem(bpf_map__fd(c->skel->maps.hists), &id, zero, BPF_ANY);
-	free(zero);
 	/* callbacks before counters here, after them at the end: a call between the two reads is
 	 * then in the callbacks' delta, never only in the counters' (other is always named) */
 	c->nr_cb_base = cb_counts_read(bpf_map__fd(c->skel->maps.cb_counts), c->info.nr_possible, c->cb_base);
 	cpu_times_read(&c->ct_base);
 	c->own_base = self_cpu_seconds();
+	/* histograms restart from zero (min/max cannot be subtracted), just before the counters'
+	 * base (what lands between counts in them only); counters are subtracted from that
+	 * baseline, so BPF-side increments are never lost */
+	for (__u32 id = 0; id < LT_NR_HISTS; id++)
+		bpf_map_update_elem(bpf_map__fd(c->skel->maps.hists), &id, zero, BPF_ANY);
+	free(zero);
 	rc = read_together(c, &c->irq_base, c->base, c->info.senders ? &c->snd_base : NULL, &c->edge_base);
 	c->t0 = now_ns();
 	/* intervals start with the rep */
@@ -195,12 +196,13 @@ struct json *collector_rep_end(struct collector *c)
 		goto out;
 	if (read_together(c, &irq_end, now, c->info.senders ? &snd_end : NULL, &edge_end))
 		goto out;
-	/* now, before this process reads kallsyms and names things: its CPU time is the rep's */
-	noise_read(c, &irq_end, (double)(t1 - c->t0) / 1e9, &noise);
+	/* the histograms right after the counters: what lands between counts in them only */
 	for (__u32 id = 0; id < LT_NR_HISTS; id++)
 		if (read_percpu(c, bpf_map__fd(c->skel->maps.hists), id, hs + (size_t)id * c->info.nr_possible,
 					  sizeof(*hs)))
 			goto out;
+	/* now, before this process reads kallsyms and names things: its CPU time is the rep's */
+	noise_read(c, &irq_end, (double)(t1 - c->t0) / 1e9, &noise);
 	for (size_t i = 0; i < (size_t)c->info.nr_possible * LT_NR_HISTS; i++)
 		hist_untear(&hs[i]);
 	c->nr_cb_rep = cb_counts_read(bpf_map__fd(c->skel->maps.cb_counts), c->info.nr_possible, c->cb_rep);
