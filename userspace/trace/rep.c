@@ -30,7 +30,6 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
-/* cb_counts summed over CPUs into out (at most LT_MAX_CB_COUNTS entries) */
 /* IPIs /proc/interrupts counted between two snapshots (the rows read_together watches) */
 static uint64_t ipi_rows_moved(const struct irq_snapshot *a, const struct irq_snapshot *b)
 {
