@@ -9,14 +9,18 @@
 /* ------------------------------------------------------------------ */
 /* Kernels without the ipi and csd tracepoints (before v6.3)          */
 /* ------------------------------------------------------------------ */
-/* The call being queued is noted where it is queued (smp_call_function_many_cond,
- * __smp_call_single_queue) and counted, per target, at the arch function that raises
- * the IPI right after (x86 native_send_call_func_*, powerpc arch_send_call_function_*),
- * which knows the targets but not the call. So requests here are hardware IPIs: a call
- * queued behind one already pending raises none and is not counted, nor one to an idle CPU
- * polling its need-resched flag (send_call_function_single_ipi: set_nr_if_polling, 6.1
- * kernel/sched/core.c; a 6.1 guest's collapse: 85 table syncs, 59 IPIs). Counting them needs
- * the targets at the queue (mask, online, cond_func): not done. */
+/* Each call is counted where it is queued for a target, as 6.3's csd_queue_cpu does: one
+ * per target CPU of smp_call_function_many_cond (mask, online, not this CPU; a filtering
+ * cond_func is followed to its verdict per CPU where it is one we hook: x86's TLB-flush
+ * filter), one per __smp_call_single_queue or generic_exec_single (which may inline the
+ * former: 6.1's does, some calls were unseen) for another online CPU. The arch function
+ * raising the IPI right after (x86 native_send_call_func_*, powerpc
+ * arch_send_call_function_*) counts the hardware IPIs; a call it raises that was not seen
+ * queued (a cond_func we do not follow: 5.10's has_cpu_slab, has_bh_in_lru) is counted there,
+ * as before: the stashed call, its cause. Without the queue hooks (cfg.calls_at_queue 0) all
+ * requests are counted at the send and are hardware IPIs only: a call queued behind one
+ * pending raises none, nor one to an idle CPU polling its need-resched flag
+ * (send_call_function_single_ipi: set_nr_if_polling, 5.10-6.2 kernel/sched/core.c). */
 static __always_inline void stash_call(__u64 func, __u32 cause, __u64 info)
 {
 	struct lt_scratch *s = scr();
@@ -27,51 +31,220 @@ static __always_inline void stash_call(__u64 func, __u32 cause, __u64 info)
 	s->send_cause = cause;
 	s->send_info = info;
 	s->send_stashed = 1;
+	s->q_at_send = 0;
 }
 
-/* smp_call_function_many_cond(mask, func, info, scf_flags, cond_func) */
-SEC("fentry")
-int BPF_PROG(call_many__fentry, void *mask, void *func, void *info)
+/* one call queued for `cpu`, counted as csd_queue_cpu would (the arch send that may follow
+ * counts only the hardware IPI). A global function: verified once, not per bit of the mask
+ * loop below. */
+__noinline int lt_queue_one(__u32 cpu, __u64 func, __u32 cause, __u64 info)
 {
-	stash_call((__u64)func, cause_of((__u64)func), (__u64)info);
+	on_queue(cpu, func, cause, (const void *)info);
+	return 0;
+}
+
+/* a target of a many_cond call: counted here, and remembered, for 5.10's single-target
+ * fastpath hands it to smp_call_function_single (generic_exec_single counts it again
+ * otherwise; 5.10 kernel/smp.c, gone by 6.1) */
+static __always_inline void many_target(struct lt_scratch *s, __u32 cpu, __u64 func, __u32 cause, __u64 info)
+{
+	lt_queue_one(cpu, func, cause, info);
+	if (cpu < 64)
+		s->q_many_mask |= 1ULL << cpu;
+}
+
+static __always_inline bool cpu_online_now(__u32 cpu)
+{
+	return cpu >= 64 || (online_cpus() >> cpu & 1);
+}
+
+/* smp_call_function_many_cond(mask, func, info, scf_flags, cond_func), 5.10-6.2 kernel/smp.c:
+ * a call for each CPU of mask & cpu_online_mask but this one for which cond_func (if any)
+ * says yes */
+static __always_inline void on_call_many(void *ctx, const struct cpumask *mask, void *func, void *info,
+					 void *cond)
+{
+	struct lt_scratch *s = scr();
+	__u32 self = bpf_get_smp_processor_id(), words = (cfg.nr_cpu_ids + 63) / 64;
+	__u32 cause = cause_of((__u64)func);
+
+	stash_call((__u64)func, cause, (__u64)info);
+	if (!cfg.calls_at_queue || !s || cfg.empty)
+		return;
+	s->q_many_mask = 0;
+	s->q_many_func = (__u64)func;
+	s->q_many_info = (__u64)info;
+	if (cond) {
+		/* followed at its return per CPU (cond_tlb), with its own copy of the call (an
+		 * interrupt queuing another in between overwrites the stash); another filter: the
+		 * call is counted at the arch send, per hardware IPI */
+		s->q_cond_open = cfg.cond_tlb_fn && (__u64)cond == cfg.cond_tlb_fn;
+		s->q_at_send = !s->q_cond_open;
+		s->q_cond_func = (__u64)func;
+		s->q_cond_info = (__u64)info;
+		s->q_cond_cause = cause;
+		if (s->q_cond_open)
+			sender_stack(ctx, (__u64)func);
+		return;
+	}
+	sender_stack(ctx, (__u64)func);
+	for (__u32 i = 0; i < LT_MAX_CPUS / 64; i++) {
+		unsigned long w = 0;
+
+		if (i >= words || bpf_probe_read_kernel(&w, sizeof(w), &mask->bits[i]))
+			break;
+		if (i == 0)
+			w &= online_cpus();
+		if (i == self / 64)
+			w &= ~(1UL << (self % 64));
+		for (int b = 0; b < 64 && w; b++, w >>= 1)
+			if (w & 1)
+				many_target(s, i * 64 + b, (__u64)func, cause, (__u64)info);
+	}
+}
+
+/* kprobe first (probes.c): fentry cannot read cond_func, a function pointer, on 5.10-6.2 */
+SEC("kprobe")
+int BPF_KPROBE(call_many__kprobe, void *mask, void *func, void *info, unsigned int scf_flags, void *cond)
+{
+	on_call_many(ctx, mask, func, info, cond);
+	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(call_many__fentry, void *mask, void *func, void *info, unsigned int scf_flags, void *cond)
+{
+	on_call_many(ctx, mask, func, info, cond);
+	return 0;
+}
+
+/* x86's TLB-flush target filter (should_flush_tlb, 6.1 stable and 6.14+; tlb_is_not_lazy
+ * before), called by smp_call_function_many_cond per CPU: true queues a call for `cpu` */
+static __always_inline void on_cond_entry(int cpu)
+{
+	struct lt_scratch *s = scr();
+
+	if (s)
+		s->q_cond_cpu = cpu;
+}
+
+SEC("fentry")
+int BPF_PROG(cond_tlb__fentry, int cpu)
+{
+	on_cond_entry(cpu);
 	return 0;
 }
 
 SEC("kprobe")
-int BPF_KPROBE(call_many__kprobe, void *mask, void *func, void *info)
+int BPF_KPROBE(cond_tlb__kprobe, int cpu)
 {
-	stash_call((__u64)func, cause_of((__u64)func), (__u64)info);
+	on_cond_entry(cpu);
+	return 0;
+}
+
+/* a bool is returned in the low byte; the rest of the register is not defined (x86 al) */
+static __always_inline void on_cond_ret(__u64 ret)
+{
+	struct lt_scratch *s = scr();
+
+	if (!s || !s->q_cond_open || cfg.empty)
+		return;
+	/* it is asked for this CPU too: a local call, not queued (6.1 SCF_RUN_LOCAL; 5.10's
+	 * on_each_cpu_cond_mask runs flush_tlb_func_remote itself, which /proc TLB counts) */
+	if (s->q_cond_cpu == bpf_get_smp_processor_id()) {
+		s->q_local_run = ret & 0xff;
+		return;
+	}
+	if (ret & 0xff)
+		many_target(s, s->q_cond_cpu, s->q_cond_func, s->q_cond_cause, s->q_cond_info);
+}
+
+SEC("fexit")
+int BPF_PROG(cond_tlb_exit__fentry, int cpu, void *info, __u64 ret)
+{
+	on_cond_ret(ret);
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(cond_tlb_exit__kprobe, __u64 ret)
+{
+	on_cond_ret(ret);
 	return 0;
 }
 
 /* __smp_call_single_queue(cpu, node): node is the csd's first member; a TTWU node is a
  * task's wake_entry (the scheduler's remote wakeup list), not a csd */
-static __always_inline void on_single_queue(void *node)
+static __always_inline void on_single_queue(void *ctx, __u32 cpu, void *node)
 {
 	struct __call_single_data *csd = node;
-
+	struct lt_scratch *s = scr();
 	__u64 func;
 
+	if (s && s->q_exec_node == (__u64)node && node) {
+		s->q_exec_node = 0; /* counted at generic_exec_single (not inlined here) */
+		return;
+	}
 	/* a wake_entry has no func: counted under the name 6.3+ reports for it */
 	if (lt_csd_node_is_ttwu(csd)) {
 		stash_call(cfg.ttwu_cb, LT_CAUSE_WAKEUP, 0);
-		return;
+	} else {
+		func = (__u64)BPF_CORE_READ(csd, func);
+		stash_call(func, csd_cause(func, csd), (__u64)BPF_CORE_READ(csd, info));
 	}
-	func = (__u64)BPF_CORE_READ(csd, func);
-	stash_call(func, csd_cause(func, csd), (__u64)BPF_CORE_READ(csd, info));
+	if (cfg.calls_at_queue && s && !cfg.empty) {
+		sender_stack(ctx, s->send_func);
+		lt_queue_one(cpu, s->send_func, s->send_cause, s->send_info);
+	}
 }
 
 SEC("fentry")
 int BPF_PROG(call_single_queue__fentry, int cpu, void *node)
 {
-	on_single_queue(node);
+	on_single_queue(ctx, cpu, node);
 	return 0;
 }
 
 SEC("kprobe")
 int BPF_KPROBE(call_single_queue__kprobe, int cpu, void *node)
 {
-	on_single_queue(node);
+	on_single_queue(ctx, cpu, node);
+	return 0;
+}
+
+/* generic_exec_single(cpu, csd), 5.10-6.2: a call for another online CPU is queued by
+ * __smp_call_single_queue, which the compiler may inline here (6.1 amd64 and ppc64el) */
+static __always_inline void on_exec_single(void *ctx, __u32 cpu, void *csd)
+{
+	struct lt_scratch *s = scr();
+
+	if (!s || cpu == bpf_get_smp_processor_id() || cpu >= cfg.nr_cpu_ids || !cpu_online_now(cpu))
+		return;
+	/* left by the last one when its __smp_call_single_queue was inlined: an on-stack csd
+	 * is at the same address again */
+	s->q_exec_node = 0;
+	if (cpu < 64 && (s->q_many_mask >> cpu & 1) &&
+	    (__u64)BPF_CORE_READ((struct __call_single_data *)csd, func) == s->q_many_func &&
+	    (__u64)BPF_CORE_READ((struct __call_single_data *)csd, info) == s->q_many_info) {
+		s->q_many_mask &= ~(1ULL << cpu); /* the many_cond fastpath's: counted there */
+		s->q_exec_node = (__u64)csd;
+		return;
+	}
+	on_single_queue(ctx, cpu, csd);
+	s->q_exec_node = (__u64)csd;
+}
+
+SEC("fentry")
+int BPF_PROG(exec_single__fentry, int cpu, void *csd)
+{
+	on_exec_single(ctx, cpu, csd);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(exec_single__kprobe, int cpu, void *csd)
+{
+	on_exec_single(ctx, cpu, csd);
 	return 0;
 }
 
@@ -85,10 +258,12 @@ static __always_inline int on_arch_send_fn(void *ctx, const struct cpumask *mask
 	if (mask) {
 		on_send_mask(ctx, mask, 0, s);
 	} else {
-		sender_stack(ctx, s->send_func);
+		if (!cfg.calls_at_queue || s->q_at_send) /* else taken at the queue */
+			sender_stack(ctx, s->send_func);
 		on_arch_send(s, cpu, bpf_ktime_get_ns());
 	}
 	s->send_stashed = 0;
+	s->q_many_mask = 0;
 	return 0;
 }
 

@@ -256,9 +256,21 @@ static __always_inline int on_flush_tlb_func(const void *info)
 	if (cfg.empty)
 		return 0;
 	c = ctrs();
-	if (c && (cfg.flush_fn_remote || (lt_flush_info_initiator(info) >= 0 &&
-					  lt_flush_info_initiator(info) != (int)bpf_get_smp_processor_id())))
+	if (c && cfg.flush_fn_remote) {
+		/* 5.10's flush_tlb_func_remote also runs on the flushing CPU after its TLB filter
+		 * said yes for it (kernel/smp.c on_each_cpu_cond_mask; fallback.bpf.h on_cond_ret) */
+		struct lt_scratch *s = scr();
+
+		if (s && s->q_local_run) {
+			s->q_local_run = 0;
+			c->tlb_local_fn_runs++;
+		} else {
+			c->tlb_remote_flush_fn++;
+		}
+	} else if (c && lt_flush_info_initiator(info) >= 0 &&
+		   lt_flush_info_initiator(info) != (int)bpf_get_smp_processor_id()) {
 		c->tlb_remote_flush_fn++;
+	}
 	return 0;
 }
 

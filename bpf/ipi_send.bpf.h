@@ -303,6 +303,12 @@ static __always_inline void on_arch_send(struct lt_scratch *s, __u32 cpu, __u64 
 	if (!c)
 		return;
 	c->ipi_hw_sent++;
+	if (cfg.calls_at_queue && !s->q_at_send && s->send_stashed) {
+		/* counted where it was queued (fallback.bpf.h), like 6.3+'s doorbell */
+		cause = p && p->queued_cause < LT_NR_CAUSES ? p->queued_cause : cause;
+		hw_pending(p, cpu, cause, now);
+		return;
+	}
 	/* no call stashed: it was queued where the fallback hooks do not look (an inlined copy
 	 * of __smp_call_single_queue); LT_CB_UNSEEN names that in ipi.callbacks */
 	on_queue(cpu, s->send_stashed ? s->send_func : LT_CB_UNSEEN, cause,
@@ -338,7 +344,7 @@ static __always_inline int on_send_mask(void *ctx, const struct cpumask *mask, _
 {
 	if (cfg.empty) /* benchmark floor */
 		return 0;
-	if (arch || callback != cfg.csd_ipi_cb)
+	if (arch ? !cfg.calls_at_queue || arch->q_at_send : callback != cfg.csd_ipi_cb) /* else at the queue */
 		sender_stack(ctx, arch ? arch->send_func : callback);
 	__u32 words = (cfg.nr_cpu_ids + 63) / 64;
 	__u64 now = bpf_ktime_get_ns();

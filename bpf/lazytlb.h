@@ -158,6 +158,8 @@ struct lt_counters {
 	__u64 csd_exec_by_cause[LT_NR_CAUSES];   /* all executions, local ones included */
 	__u64 tlb_remote_flush_received; /* flush_tlb_func run for another CPU (= /proc TLB) */
 	__u64 tlb_remote_flush_fn;       /* the same, seen by the flush_tlb_func fallback hook */
+	__u64 tlb_local_fn_runs;         /* 5.10: flush_tlb_func_remote run by the flushing CPU on
+					  * itself (on_each_cpu_cond_mask's tail): in /proc TLB too */
 	/* wakeups */
 	__u64 idle_wake_by_cause[LT_NR_CAUSES];
 	__u64 nohz_wake_by_cause[LT_NR_CAUSES];
@@ -244,6 +246,14 @@ struct lt_scratch {
 	__u64 send_info;
 	__u32 send_cause, send_stashed;
 	__u64 send_func;   /* the stashed call's callback (cb_counts) */
+	/* ... with the calls counted where queued (cfg.calls_at_queue): this one is counted at
+	 * the send instead (a cond_func not followed); the csd generic_exec_single counted
+	 * (its __smp_call_single_queue, if not inlined, skips it); a many_cond call whose
+	 * cond_func verdicts are followed (cond_tlb), its call, the CPU asked */
+	__u64 q_exec_node, q_cond_func, q_cond_info;
+	__u64 q_many_mask, q_many_func, q_many_info; /* the last many_cond call's targets (0-63) */
+	__u32 q_at_send, q_cond_open, q_cond_cause, q_cond_cpu;
+	__u32 q_local_run, pad_q; /* the filter said yes for this CPU: its local run comes next */
 	/* a remote flush announced on this CPU (tlb_flush remote_send_ipi) and not yet closed
 	 * by its next tlb_flush event, and the TLB-flush calls it queued meanwhile */
 	__u32 rflush_open, rflush_queued;
@@ -289,7 +299,8 @@ struct lt_cfg {
 	 * cpuhp_bringup_ap, and sched_cpu_wait_empty where it switches to init_mm (no idle_task_exit) */
 	__u64 hp_finish_cpu, hp_bringup, hp_bringup_ap, hp_wait_empty;
 	__u32 kentry;            /* kernel-entry hooks attached (defer-to-kernel-entry delays) */
-	__u32 pad_cfg;
+	__u32 calls_at_queue;    /* before 6.3: calls counted where queued (fallback.bpf.h) */
+	__u64 cond_tlb_fn;       /* the x86 TLB-flush cond_func hooked (cond_tlb), 0 none */
 };
 
 #endif /* LAZYTLB_H */

@@ -105,7 +105,9 @@
 	X(KENTRY_TICK, "kentry_tick", "x86 local timer interrupt: a kernel entry")                          \
 	X(EXEC_LAZY, "exec_lazy", "begin_new_exec by a task without an mm: exec_mmap drops its lazy mm") \
 	X(PPC_TLBIE, "ppc_tlbie", "powerpc TLB invalidations issued: global tlbie (broadcast), local tlbiel") \
-	X(CPUHP, "cpuhp", "CPU hotplug steps: the mm references an offline and an online take and drop")
+	X(CPUHP, "cpuhp", "CPU hotplug steps: the mm references an offline and an online take and drop") \
+	X(EXEC_SINGLE, "exec_single", "generic_exec_single: a call queued to one CPU (fallback)")             \
+	X(COND_TLB, "cond_tlb", "x86 TLB-flush target filter, its verdict per CPU (fallback)")
 
 /* the variants of a hook, by how it attaches */
 #define LT_MODES(X)                                                                                       \

@@ -10,7 +10,8 @@
 #    would skip, never more than were sent (issue 5);
 #  - debian-6.1-amd64 (no ipi/csd tracepoints: IPIs from the irq_vectors and the
 #    flush_tlb_func fentry/kprobe fallbacks) tlbflush: CAL and TLB counts match
-#    the guest's /proc/interrupts deltas within 2%.
+#    the guest's /proc/interrupts deltas within 2%; calls counted where queued
+#    (TLB-flush calls = the TLB row, which counts calls run), IPIs raised = CAL + RES.
 # Skips when the images are not in cache/ (make vm-prepare VM_BTF=1).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
@@ -40,9 +41,10 @@ for k, scheme in (("a-debian-6.1-ppc64el", "refcount"), ("b-debian-6.12-ppc64el"
             if scheme == "refcount" and not a: print("  refcount kernel without refcount atomics"); bad += 1
             if scheme == "shootdown" and a != 0: print("  shootdown kernel with refcount atomics"); bad += 1
             if scheme == "shootdown" and scn == "exit-lazy" and not sl: print("  no shoot-lazy calls"); bad += 1
-            # requests: the csd tracepoint on 6.12; the queue + arch-send fallback on 6.1, where each
-            # request is one hardware IPI raised (hw_sent) and the what-if filters see them all
-            ip = m["ipi"]; want = "arch_ipi_send" if scheme == "refcount" else "csd_queue_cpu"
+            # requests: the csd tracepoint on 6.12; on 6.1 the functions queuing the calls, per
+            # target (bpf/fallback.bpf.h), with the hardware IPIs at the arch send (hw_sent):
+            # never fewer calls than IPIs; the what-if filters see every request
+            ip = m["ipi"]; want = "call_queue" if scheme == "refcount" else "csd_queue_cpu"
             # hardware IPIs raised (6.1: the arch-send kprobes; 6.12: the ipi tracepoints) and
             # received (irq_handler_entry on the IPI line) vs the guest's own count: the XIVE
             # "IPI-0" line of /proc/interrupts (+ doorbells), in all and per CPU
@@ -71,9 +73,9 @@ for k, scheme in (("a-debian-6.1-ppc64el", "refcount"), ("b-debian-6.12-ppc64el"
             if ip["requests_source"] != want: print(f"  requests_source {ip['requests_source']}, not {want}"); bad += 1
             # equal, not non-zero: an idle-lazy rep of a quiet guest may send no IPI at all (a
             # fresh-clone run: 0 in 6.1 ppc64el idle-lazy rep 0); exit-lazy sends hundreds
-            if scheme == "refcount" and (ip["sent"] != ip["hw_sent"] or
+            if scheme == "refcount" and (ip["sent"] + 2 + edge < ip["hw_sent"] or
                                          m["whatif"]["target-idle"]["seen"] != ip["sent"]):
-                print(f"  fallback requests {ip['sent']} vs hardware IPIs {ip['hw_sent']} vs what-if seen"); bad += 1
+                print(f"  requests {ip['sent']} < hardware IPIs {ip['hw_sent']}, or != what-if seen"); bad += 1
             # issue 5: curr-mm-differs on shoot-lazy IPIs, never more than were sent
             if scheme == "shootdown" and scn == "exit-lazy":
                 w = m["whatif"]["curr-mm-differs"]["by_cause"]
@@ -102,19 +104,23 @@ if modes["csd_function_entry"] != "unavailable" or modes["flush_tlb_func"] not i
 for h in ("call_function", "call_function_single", "reschedule"):
     for e in ("entry", "exit"):
         if modes[f"{h}_{e}"] == "unavailable": print(f"irq_vectors {h}_{e} not attached"); bad += 1
-# requests by cause without the ipi/csd tracepoints: the call being queued, then the arch
-# IPI send; each TLB-flush request is one hardware IPI that /proc/interrupts counts as TLB
-for f in ("call_many", "call_single_queue", "send_mask_fn", "send_single_fn", "send_resched_fn"):
+# requests by cause without the ipi/csd tracepoints: each call where it is queued (per target,
+# the TLB-flush filter's verdict followed), each hardware IPI at the arch send
+for f in ("call_many", "call_single_queue", "exec_single", "cond_tlb", "send_mask_fn", "send_single_fn", "send_resched_fn"):
     if modes[f] not in ("fentry", "kprobe"): print(f"fallback {f} not attached"); bad += 1
 for i, r in enumerate(d["reps"]):
     m = r["metrics"]; pf = r["procfs"]["interrupts_delta"]; ip = m["ipi"]; by = ip["by_cause"] or {}
     print(f"rep {i}: requests_source {ip['requests_source']}, by cause {by}, hw_sent {ip['hw_sent']},"
           f" /proc TLB {pf['TLB']} CAL {pf['CAL']} RES {pf['RES']}")
-    if ip["requests_source"] != "arch_ipi_send": print("  requests_source is not arch_ipi_send"); bad += 1
-    if abs(by.get("tlb_flush", 0) - pf["TLB"]) > 0.02 * pf["TLB"] + 2: print("  tlb_flush requests != /proc TLB"); bad += 1
-    if abs(by.get("resched", 0) - pf["RES"]) > 0.05 * pf["RES"] + 2: print("  resched requests != /proc RES"); bad += 1
-    if abs(sum(by.values()) - (pf["CAL"] + pf["RES"])) > 0.02 * (pf["CAL"] + pf["RES"]) + 2:
-        print("  requests != /proc CAL + RES"); bad += 1
+    edge = r["procfs"]["edge_ipis"]
+    if ip["requests_source"] != "call_queue": print("  requests_source is not call_queue"); bad += 1
+    # the TLB row counts TLB-flush calls run for another CPU (flush_tlb_func, 6.1 tlb.c), one
+    # per call queued, IPI or not
+    if abs(by.get("tlb_flush", 0) - pf["TLB"]) > 0.02 * pf["TLB"] + 2 + edge: print("  tlb_flush calls != /proc TLB"); bad += 1
+    if abs(by.get("resched", 0) - pf["RES"]) > 0.05 * pf["RES"] + 2 + edge: print("  resched requests != /proc RES"); bad += 1
+    hw = pf["CAL"] + pf["RES"]
+    if abs(ip["hw_sent"] - hw) > 0.02 * hw + 2 + edge: print("  hardware IPIs raised != /proc CAL + RES"); bad += 1
+    if sum(by.values()) + 2 + edge < ip["hw_sent"]: print("  fewer requests than hardware IPIs"); bad += 1
     w = m["whatif"] or {}
     if not w or w["target-idle"]["by_cause"]["tlb_flush"]["seen"] != by.get("tlb_flush"):
         print("  what-if did not see the TLB-flush requests"); bad += 1

@@ -50,6 +50,14 @@ for scn in ("tlbflush", "exit-lazy", "exit-other-mm"):
               near(tot, proc, edge), f"by cause {dl}")
         q = ip["by_cause"]
         queued = sum(q.values())
+        if ip["requests_source"] in ("csd_queue_cpu", "call_queue") and dl:
+            # calls are counted where queued (before 6.3 too: fallback.bpf.h), so a cause never
+            # gets more hardware IPIs than calls (queued > delivered when calls ride one IPI:
+            # 5.10 tlbflush 118 TLB-flush calls in 118 IPIs, 6.1 ppc exit-lazy 1012 wakeups in
+            # 855); resched is one IPI per request; other also takes IPIs whose send no hook saw
+            # (powerpc's muxed tick-broadcast and NMI messages: 3 of 1144 in a 6.1 rep)
+            more = {ca: (dl[ca], q[ca]) for ca in q if ca not in ("resched", "other") and dl.get(ca, 0) > q[ca] + 2 + edge}
+            ck.ok(f"{release} {scn} rep {i}: delivered <= queued per cause ({ip['requests_source']})", not more, str(more))
         named = [c["symbol"] for c in ip["callbacks"] if c["cause"] == "other"]
         named_calls = sum(c["calls"] for c in ip["callbacks"] if c["cause"] == "other")
         lost = ip.get("callbacks_not_counted") or 0
@@ -90,11 +98,15 @@ for scn in ("tlbflush", "exit-lazy", "exit-other-mm"):
             ck.ok(f"{release} tlbflush rep {i}: global tlbie {ti['global']} >= zaps {zaps}, TLB IPIs {q['tlb_flush']}",
                   zaps >= 50 and ti["global"] >= 0.9 * zaps and q["tlb_flush"] == 0)
         if x86 and scn == "tlbflush":
+            # the TLB row counts TLB-flush calls run for another CPU and, before 5.13, the
+            # flushing CPU's own run of flush_tlb_func_remote (5.10 on_each_cpu_cond_mask)
+            local = ip.get("tlb_local_runs") or 0
             ours = ip["tlb_remote_flush_received"]
-            ck.ok(f"{release} tlbflush rep {i}: TLB row lazytlb {ours} = /proc {pf['TLB']}", near(ours, pf["TLB"], edge))
-            if ip["requests_source"] == "csd_queue_cpu":
-                ck.ok(f"{release} tlbflush rep {i}: tlb_flush queued {q['tlb_flush']} = /proc TLB {pf['TLB']}",
-                      near(q["tlb_flush"], pf["TLB"], edge))
+            ck.ok(f"{release} tlbflush rep {i}: TLB row lazytlb {ours} + local runs {local} = /proc {pf['TLB']}",
+                  near(ours + local, pf["TLB"], edge))
+            if ip["requests_source"] in ("csd_queue_cpu", "call_queue"):
+                ck.ok(f"{release} tlbflush rep {i}: tlb_flush queued {q['tlb_flush']} = /proc TLB {pf['TLB']} - local runs {local}",
+                      near(q["tlb_flush"], pf["TLB"] - local, edge))
             else:
                 ck.ok(f"{release} tlbflush rep {i}: tlb_flush delivered {dl['tlb_flush']} <= CAL {pf['CAL']}, > 0",
                       0 < dl["tlb_flush"] <= pf["CAL"] + 3)

@@ -19,7 +19,8 @@ if need_tlb: k.ok("remote TLB flushes went by IPI", native, why)
 # function; CAL's and TLB's minimums keep the check from being empty)
 rows = [("CAL", vec["call_function"] + vec["call_function_single"], pf["CAL"], 200),
         ("RES", vec["reschedule"], pf["RES"], 0)]
-if native: rows.append(("TLB", m["ipi"]["tlb_remote_flush_received"], pf["TLB"], 200))
+# (+ 5.10's runs of flush_tlb_func_remote by the flushing CPU itself, which the row counts)
+if native: rows.append(("TLB", m["ipi"]["tlb_remote_flush_received"] + (m["ipi"].get("tlb_local_runs") or 0), pf["TLB"], 200))
 for name, ours, theirs, least in rows:
     dev = abs(ours - theirs) / max(theirs, 1)
     k.ok(f"{name} lazytlb {ours} vs /proc/interrupts {theirs}", theirs >= least and abs(ours - theirs) <= max(2, 0.02 * theirs) + rep["procfs"]["edge_ipis"],

@@ -261,15 +261,17 @@ static bool fallback_sends(const struct lt_trace_info *c)
 }
 
 /* Where IPI requests (by cause and target state, what-if) come from: the csd_queue_cpu
- * tracepoint (calls queued, v6.3+), or the fallback pair on older kernels: the call being
- * queued, then the arch function raising the IPI (hardware IPIs only: a call queued
- * behind a pending one raises none). NULL when neither attached. */
+ * tracepoint (calls queued, v6.3+) or, before it, the functions queuing calls (per target:
+ * smp_call_function_many_cond, __smp_call_single_queue, generic_exec_single) with the arch
+ * functions raising the IPIs (bpf/fallback.bpf.h; a call behind a cond_func that is not
+ * followed is counted when it raises an IPI). Reschedules are sends in both. NULL when
+ * neither attached. Older results say arch_ipi_send: every request counted at the send. */
 static const char *requests_source(const struct lt_trace_info *c)
 {
 	if (c->hook_ok[H_CSD_QUEUE_CPU])
 		return "csd_queue_cpu";
 	if (fallback_sends(c) && c->hook_ok[H_CALL_MANY] && c->hook_ok[H_CALL_SINGLE_QUEUE])
-		return "arch_ipi_send";
+		return "call_queue";
 	return NULL;
 }
 
@@ -438,11 +440,15 @@ static struct json *ipi_json(const struct lt_trace_info *c, const struct lt_snap
 	if (csd_exec)
 		for (int ca = 0; ca < LT_NR_CAUSES; ca++)
 			json_set(rem, lt_cause_names[ca], json_u64(SUM(csd_remote_by_cause[ca])));
-	/* the x86 /proc/interrupts TLB row counts exactly these */
+	/* the x86 /proc/interrupts TLB row counts exactly these, and before 5.13 the local runs
+	 * of the callback by the flushing CPU (tlb_local_runs; the local run is not counted
+	 * there from 5.13 on: flush_tlb_func checks initiating_cpu) */
 	if (csd_exec || !c->hook_ok[H_FLUSH_TLB_FUNC])
 		json_set(o, "tlb_remote_flush_received", num_or_null(csd_exec, SUM(tlb_remote_flush_received)));
 	else
 		json_set(o, "tlb_remote_flush_received", json_u64(SUM(tlb_remote_flush_fn)));
+	json_set(o, "tlb_local_runs", num_or_null(csd_exec || (c->hook_ok[H_FLUSH_TLB_FUNC] && c->hook_ok[H_COND_TLB]),
+						   csd_exec ? 0 : SUM(tlb_local_fn_runs)));
 	return o;
 }
 
@@ -473,16 +479,15 @@ static struct json *wakeups_json(const struct lt_trace_info *c, const struct lt_
  * queued none although another CPU ran the mm (the hypervisor flushed it: KVM's preempted
  * vCPUs, PVM; Hyper-V and Xen do not fire the event at all); no_active_target queued none
  * and no other CPU ran the mm (the kernel's lazy filter dropped them all); unknown: the mm
- * was not readable (a kthread's flush). Needs the tracepoint and calls seen as queued (csd_queue_cpu:
- * the arch-send fallback sees hardware IPIs only, and a call queued behind a pending IPI
- * raises none). path: ipi, without_ipi, mixed or none.
+ * was not readable (a kthread's flush). Needs the tracepoint and the TLB-flush calls seen
+ * where queued (metrics_flush_calls_queued). path: ipi, without_ipi, mixed or none.
  */
 static struct json *remote_flush_json(const struct lt_trace_info *c, const struct lt_counters *pc)
 {
 	struct json *o;
 	__u64 with = SUM(rflush_with_ipi), without = SUM(rflush_without_ipi);
 
-	if (!c->hook_ok[H_TLB_FLUSH] || !c->hook_ok[H_CSD_QUEUE_CPU])
+	if (!c->hook_ok[H_TLB_FLUSH] || !metrics_flush_calls_queued(c))
 		return json_null();
 	o = json_object();
 	json_set(o, "flushes", json_u64(SUM(tlb_flush_reason[LT_FR_REMOTE_SEND_IPI])));

@@ -18,6 +18,15 @@ struct json *num_or_null(bool ok, __u64 v);
 struct json *hist_json_sel(const struct lt_trace_info *c, const struct lt_hist *hs, enum lt_hist_id id,
 			   const char *unit, bool ok);
 /* metrics.whatif */
+/* every TLB-flush call seen where it is queued, each target of it: the csd_queue_cpu
+ * tracepoint (6.3+) or, before it, smp_call_function_many_cond with x86's TLB-flush
+ * cond_func followed per CPU (bpf/fallback.bpf.h) */
+static inline bool metrics_flush_calls_queued(const struct lt_trace_info *c)
+{
+	return c->hook_ok[H_CSD_QUEUE_CPU] ||
+	       (c->hook_ok[H_CALL_MANY] && c->hook_ok[H_CALL_SINGLE_QUEUE] && c->hook_ok[H_COND_TLB]);
+}
+
 struct json *metrics_whatif_json(const struct lt_trace_info *c, const struct lt_counters *pc, const struct lt_hist *hs);
 
 #endif

@@ -7,7 +7,7 @@
 
 /*
  * Is kernel_skipped of (filter, cause) seen? The kernel's own skips are read at remote TLB
- * flushes (tlb_flush remote_send_ipi, then csd_queue_cpu: x86 6.3+), at membarrier private
+ * flushes (tlb_flush remote_send_ipi, then the calls queued: x86), at membarrier private
  * expedited calls (their syscall tracepoints, with the arguments) and, for broadcast-flush,
  * at flush_tlb_mm_range on a kernel that flushes by INVLPGB. Other causes: the kernel does not
  * filter their targets by these predicates before queuing, so 0 is what it saved.
@@ -17,7 +17,7 @@ static bool kernel_skipped_seen(const struct lt_trace_info *c, int f, int ca)
 	if (f == LT_F_BROADCAST_FLUSH)
 		return ca != LT_CAUSE_TLB_FLUSH || !c->broadcast_flush || c->hook_ok[H_FLUSH_TLB_MM_RANGE];
 	if (ca == LT_CAUSE_TLB_FLUSH)
-		return c->hook_ok[H_TLB_FLUSH] && c->hook_ok[H_CSD_QUEUE_CPU];
+		return c->hook_ok[H_TLB_FLUSH] && metrics_flush_calls_queued(c);
 	if (ca == LT_CAUSE_MEMBARRIER)
 		return c->membarrier_args;
 	return true;

@@ -102,6 +102,16 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	cfg->flush_fn_remote = fn && !strncmp(fn, "flush_tlb_func_remote", 21);
 }
 
+/* Before 6.3 calls are counted where queued when both queue hooks attach (else at the
+ * arch send, hardware IPIs only); a TLB flush's targets by its cond_func where hooked */
+static void set_queue_cfg(struct collector *c)
+{
+	struct lt_cfg *cfg = (struct lt_cfg *)&c->skel->rodata->cfg;
+
+	cfg->calls_at_queue = c->st[H_CALL_MANY].mode >= 0 && c->st[H_CALL_SINGLE_QUEUE].mode >= 0;
+	cfg->cond_tlb_fn = c->st[H_COND_TLB].mode >= 0 ? probe_func_addr(c->env, H_COND_TLB) : 0;
+}
+
 /* Open, choose variants, load, attach; one round. Returns 0, or 1 when a
  * variant was demoted and another round is needed, or -1 on a hard error. */
 static int load_round(struct collector *c, char *err, size_t errlen)
@@ -161,6 +171,7 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 		}
 	}
 
+	set_queue_cfg(c);
 	vlogs = vlog_bufs(c->skel->obj);
 	rc = lazytlb_bpf__load(c->skel);
 	if (rc) {

@@ -65,8 +65,10 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 			       H_CSD_FUNCTION_ENTRY + 1 },
 	/* kernels without the ipi and csd tracepoints (before v6.3): the call being queued,
 	 * then the arch function raising the IPI for it (bpf/lazytlb.bpf.c explains) */
-	[H_CALL_MANY] = { NULL,
-			  { "smp_call_function_many_cond" }, FN_MODES, false, NULL, H_CSD_QUEUE_CPU + 1 },
+	/* kprobe first: fentry cannot read its cond_func (a function pointer) on 5.10-6.2, and
+	 * each failed variant costs a load round (the csd hooks above) */
+	[H_CALL_MANY] = { NULL, { "smp_call_function_many_cond" }, { M_KPROBE, M_FENTRY }, 2, false, NULL,
+			  H_CSD_QUEUE_CPU + 1 },
 	[H_CALL_SINGLE_QUEUE] = { NULL,
 				  { "__smp_call_single_queue" }, FN_MODES, false, NULL, H_CSD_QUEUE_CPU + 1 },
 	[H_SEND_MASK_FN] = { NULL,
@@ -92,6 +94,13 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 	[H_PPC_TLBIE] = { "powerpc/tlbie", {}, TP_MODES, false, "powerpc" },
 	/* raw_tp first: the callback argument is a function pointer (see the csd hooks) */
 	[H_CPUHP] = { "cpuhp/cpuhp_enter", {}, { M_RAW_TP, M_TP_BTF, M_TRACEPOINT }, 3 },
+	/* before v6.3, calls counted where queued (bpf/fallback.bpf.h): generic_exec_single, which
+	 * may inline __smp_call_single_queue (6.1), and x86's TLB-flush cond_func, whose verdict
+	 * per CPU decides which targets of a flush get a call (should_flush_tlb in 6.1 stable
+	 * and 6.14+, tlb_is_not_lazy 4.19-6.13) */
+	[H_EXEC_SINGLE] = { NULL, { "generic_exec_single" }, FN_MODES, false, NULL, H_CSD_QUEUE_CPU + 1 },
+	[H_COND_TLB] = { NULL, { "should_flush_tlb", "tlb_is_not_lazy" }, FN_MODES, true, "x86",
+			 H_CSD_QUEUE_CPU + 1 },
 };
 
 #define MAX_Q (H_NR_HOOKS * 5)
@@ -259,6 +268,13 @@ const char *probe_func_target(struct probe_env *e, enum lt_hook h)
 	int i = func_index(e, h);
 
 	return i < 0 ? NULL : e->q[i].found;
+}
+
+unsigned long long probe_func_addr(struct probe_env *e, enum lt_hook h)
+{
+	int i = func_index(e, h);
+
+	return i < 0 ? 0 : e->q[i].addr;
 }
 
 static bool tracefs_event(const struct probe_env *e, const char *tp)

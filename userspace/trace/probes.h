@@ -41,6 +41,8 @@ void probe_env_free(struct probe_env *e);
 bool probe_variant(struct probe_env *e, enum lt_hook h, enum lt_mode m, char *target, size_t tlen,
 		   char *why, size_t wlen);
 /* Kernel function name to attach to for hook h (with clone suffix), or NULL */
+/* the kallsyms address of that function, 0 if none */
+unsigned long long probe_func_addr(struct probe_env *e, enum lt_hook h);
 const char *probe_func_target(struct probe_env *e, enum lt_hook h);
 bool probe_env_has_kernel_btf(const struct probe_env *e);
 /* irq number of the IPI line of /proc/interrupts (powerpc), -1 when IPIs have vectors */
