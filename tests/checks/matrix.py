@@ -199,8 +199,10 @@ if ck.ok(f"{release} helper-exec: result written", os.path.exists(f"{d}/helper-e
     r = load(f"{d}/helper-exec.json")
     for i, rep in enumerate(r["reps"]):
         lz = rep["metrics"]["lazy"]; ex = lz["exec_drops"]; dumps = rep["workload"]["ops"]
+        # one dump may be in flight at each edge: its helper's exec before the rep began and
+        # the dump counted after (a fresh-clone CI on 5.10: 103 dumps, 102 exec drops)
         ck.ok(f"{release} helper-exec rep {i}: {dumps} core dumps to the helper, exec drops {ex}",
-              dumps >= 5 and ex is not None and dumps <= ex <= dumps + 2, str(lz))
+              dumps >= 5 and ex is not None and dumps - 1 <= ex <= dumps + 2, str(lz))
         taken, dropped = lz["grabs"] + (lz["exit_grabs"] or 0), lz["drops"] + (ex or 0)
         ck.ok(f"{release} helper-exec rep {i}: lazy grabs {lz['grabs']} + exit grabs {lz['exit_grabs']}"
               f" = drops {lz['drops']} + exec drops {ex}", abs(taken - dropped) <= 0.01 * dropped + 5)

@@ -16,6 +16,7 @@
 #include "procfs.h"
 
 const char *const lt_irq_row_names[LT_IRQ_ROWS] = { "TLB", "CAL", "RES", "LOC", "IPI", "DBL", "ALL" };
+const int lt_irq_ipi_rows[LT_IRQ_NR_IPI_ROWS] = { 1, 2, LT_IRQ_IPI, 5 };
 
 /* a numbered line ("16: ... XIVE-IPI 0 Edge IPI-0") whose action, the last word, is the IPI */
 static bool is_ipi_line(const char *line)

@@ -16,9 +16,13 @@
  * i.e. each CPU's interrupts of any kind (what disturbs a nohz_full CPU); rows counted
  * inside others (x86 TLB within CAL) are left out */
 #define LT_IRQ_ROWS 7
+#define LT_IRQ_TLB 0
 #define LT_IRQ_IPI 4
 #define LT_IRQ_ALL 6
 extern const char *const lt_irq_row_names[LT_IRQ_ROWS];
+/* the rows counting IPI interrupts: CAL RES IPI DBL (x86's TLB row counts calls, inside CAL) */
+#define LT_IRQ_NR_IPI_ROWS 4
+extern const int lt_irq_ipi_rows[LT_IRQ_NR_IPI_ROWS];
 
 struct irq_snapshot {
 	unsigned int nr_cpus;            /* highest CPU number among the columns + 1 */

@@ -30,16 +30,19 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
-/* IPIs /proc/interrupts counted between two snapshots (the rows read_together watches) */
+/* IPIs (and x86 TLB-flush calls) /proc/interrupts counted between two snapshots: the rows
+ * read_together watches */
 static uint64_t ipi_rows_moved(const struct irq_snapshot *a, const struct irq_snapshot *b)
 {
-	static const int rows[] = { 0, 1, 2, 4, 5 }; /* TLB CAL RES IPI DBL */
 	uint64_t n = 0;
 
-	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++)
-		for (unsigned int c = 0; a->present[rows[r]] && c < a->nr_cpus && c < 1024; c++)
-			if (b->per_cpu[rows[r]][c] > a->per_cpu[rows[r]][c])
-				n += b->per_cpu[rows[r]][c] - a->per_cpu[rows[r]][c];
+	for (int i = -1; i < LT_IRQ_NR_IPI_ROWS; i++) {
+		int row = i < 0 ? LT_IRQ_TLB : lt_irq_ipi_rows[i];
+
+		for (unsigned int c = 0; a->present[row] && c < a->nr_cpus && c < 1024; c++)
+			if (b->per_cpu[row][c] > a->per_cpu[row][c])
+				n += b->per_cpu[row][c] - a->per_cpu[row][c];
+	}
 	return n;
 }
 
@@ -67,10 +70,8 @@ static int read_together(struct collector *c, struct irq_snapshot *irq, struct l
 	for (int i = 0; i < 20; i++) {
 		/* the senders right after the counters: the same window but for microseconds */
 		rc = read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, ctr, sizeof(*ctr));
-		if (!rc && snd) {
-			senders_rows_free(*snd);
-			*snd = senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible);
-		}
+		if (!rc && snd) /* refilled in place: a free here is a munmap, a TLB flush in run's mm */
+			senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible, snd);
 		if (rc || !after || irq_snapshot_read(after) || !(*edge = ipi_rows_moved(irq, after)))
 			break;
 		if (i < 19)
@@ -116,7 +117,6 @@ int collector_rep_begin(struct collector *c)
 static void noise_read(struct collector *c, const struct irq_snapshot *irq_end, double secs, struct lt_noise *n)
 {
 	struct cpu_times *ct = malloc(sizeof(*ct));
-	static const int ipi_rows[] = { 1, 2, 4, 5 }; /* CAL RES IPI DBL (TLB is inside CAL) */
 
 	memset(n, 0, sizeof(*n));
 	if (!ct || cpu_times_read(ct)) {
@@ -133,9 +133,12 @@ static void noise_read(struct collector *c, const struct irq_snapshot *irq_end, 
 		if (irq_end->present[LT_IRQ_ALL] && cpu < 1024) {
 			uint64_t all = irq_end->per_cpu[LT_IRQ_ALL][cpu] - c->irq_base.per_cpu[LT_IRQ_ALL][cpu];
 
-			for (size_t r = 0; r < sizeof(ipi_rows) / sizeof(ipi_rows[0]); r++)
-				if (irq_end->present[ipi_rows[r]])
-					all -= irq_end->per_cpu[ipi_rows[r]][cpu] - c->irq_base.per_cpu[ipi_rows[r]][cpu];
+			for (int r = 0; r < LT_IRQ_NR_IPI_ROWS; r++) {
+				int row = lt_irq_ipi_rows[r];
+
+				if (irq_end->present[row])
+					all -= irq_end->per_cpu[row][cpu] - c->irq_base.per_cpu[row][cpu];
+			}
 			n->other_interrupts += all;
 		}
 	}

@@ -17,18 +17,19 @@ struct sender_rows {
 	} r[LT_MAX_SENDERS];
 };
 
-struct sender_rows *senders_read(int map_fd, unsigned int nr_possible)
+int senders_read(int map_fd, unsigned int nr_possible, struct sender_rows **rows)
 {
-	struct sender_rows *r = calloc(1, sizeof(*r));
+	struct sender_rows *r = *rows ?: calloc(1, sizeof(*r));
 	struct lt_sender_val *vals = calloc(nr_possible, sizeof(*vals));
 	struct lt_sender_key key, next;
 	void *prev = NULL;
 
 	if (!r || !vals) {
 		free(vals);
-		free(r);
-		return NULL;
+		return -ENOMEM; /* *rows, if any, stays as it was */
 	}
+	*rows = r;
+	r->n = 0;
 	while (r->n < LT_MAX_SENDERS && !bpf_map_get_next_key(map_fd, prev, &next)) {
 		struct row *w = &r->r[r->n];
 
@@ -46,7 +47,7 @@ struct sender_rows *senders_read(int map_fd, unsigned int nr_possible)
 		r->n++;
 	}
 	free(vals);
-	return r;
+	return 0;
 }
 
 void senders_rows_free(struct sender_rows *r)
