@@ -93,9 +93,14 @@ LT_COUNT_HOOK(table_sync, table_sync_calls)
 LT_COUNT_HOOK(membarrier, membarrier_calls)
 
 /* membarrier(2) also has syscall tracepoints on every kernel, with the arguments: the
- * targets the kernel skipped are evaluated there (whatif.bpf.h membarrier_open/close) */
+ * targets the kernel skipped are evaluated there (whatif.bpf.h membarrier_open/close).
+ * Their records are struct syscall_trace_enter/exit (int nr, then the arguments or ret:
+ * kernel/trace/trace.h 5.10-7.2), not raw_syscalls' trace_event_raw_sys_enter/exit (long
+ * id): the two agree only while struct trace_entry is 8 bytes. PREEMPT_RT's is 12 (6.1-rt:
+ * preempt_lazy_count), where the raw types read one argument further on and the exit
+ * program read past the record (attach refused: EACCES), so membarrier lost its arguments. */
 SEC("tracepoint/syscalls/sys_enter_membarrier")
-int membarrier__tracepoint(struct trace_event_raw_sys_enter *ctx)
+int membarrier__tracepoint(struct syscall_trace_enter *ctx)
 {
 	if (!cfg.empty)
 		membarrier_open(ctx->args[0], ctx->args[1]);
@@ -103,7 +108,7 @@ int membarrier__tracepoint(struct trace_event_raw_sys_enter *ctx)
 }
 
 SEC("tracepoint/syscalls/sys_exit_membarrier")
-int membarrier_exit__tracepoint(struct trace_event_raw_sys_exit *ctx)
+int membarrier_exit__tracepoint(struct syscall_trace_exit *ctx)
 {
 	if (!cfg.empty)
 		membarrier_close(ctx->ret);
