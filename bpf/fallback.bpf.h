@@ -34,25 +34,6 @@ static __always_inline void stash_call(__u64 func, __u32 cause, __u64 info)
 	s->q_at_send = 0;
 }
 
-/* one call queued for `cpu`, counted as csd_queue_cpu would (the arch send that may follow
- * counts only the hardware IPI). A global function: verified once, not per bit of the mask
- * loop below. */
-__noinline int lt_queue_one(__u32 cpu, __u64 func, __u32 cause, __u64 info)
-{
-	on_queue(cpu, func, cause, (const void *)info);
-	return 0;
-}
-
-/* a target of a many_cond call: counted here, and remembered, for 5.10's single-target
- * fastpath hands it to smp_call_function_single (generic_exec_single counts it again
- * otherwise; 5.10 kernel/smp.c, gone by 6.1) */
-static __always_inline void many_target(struct lt_scratch *s, __u32 cpu, __u64 func, __u32 cause, __u64 info)
-{
-	lt_queue_one(cpu, func, cause, info);
-	if (cpu < 64)
-		s->q_many_mask |= 1ULL << cpu;
-}
-
 static __always_inline bool cpu_online_now(__u32 cpu)
 {
 	return cpu >= 64 || (online_cpus() >> cpu & 1);
@@ -65,7 +46,6 @@ static __always_inline void on_call_many(void *ctx, const struct cpumask *mask, 
 					 void *cond)
 {
 	struct lt_scratch *s = scr();
-	__u32 self = bpf_get_smp_processor_id(), words = (cfg.nr_cpu_ids + 63) / 64;
 	__u32 cause = cause_of((__u64)func);
 
 	stash_call((__u64)func, cause, (__u64)info);
@@ -74,33 +54,17 @@ static __always_inline void on_call_many(void *ctx, const struct cpumask *mask, 
 	s->q_many_mask = 0;
 	s->q_many_func = (__u64)func;
 	s->q_many_info = (__u64)info;
-	if (cond) {
-		/* followed at its return per CPU (cond_tlb), with its own copy of the call (an
-		 * interrupt queuing another in between overwrites the stash); another filter: the
-		 * call is counted at the arch send, per hardware IPI */
-		s->q_cond_open = cfg.cond_tlb_fn && (__u64)cond == cfg.cond_tlb_fn;
-		s->q_at_send = !s->q_cond_open;
-		s->q_cond_func = (__u64)func;
-		s->q_cond_info = (__u64)info;
-		s->q_cond_cause = cause;
-		if (s->q_cond_open)
-			sender_stack(ctx, (__u64)func);
+	s->q_many_cause = cause;
+	/* a cond_func is followed at its return per CPU (cond_tlb; an interrupt queuing another
+	 * call in between overwrites q_many_*); another filter: the call is counted at the arch
+	 * send, per hardware IPI, with its stack */
+	s->q_cond_open = cond && cfg.cond_tlb_fn && (__u64)cond == cfg.cond_tlb_fn;
+	s->q_at_send = cond && !s->q_cond_open;
+	if (s->q_at_send)
 		return;
-	}
 	sender_stack(ctx, (__u64)func);
-	for (__u32 i = 0; i < LT_MAX_CPUS / 64; i++) {
-		unsigned long w = 0;
-
-		if (i >= words || bpf_probe_read_kernel(&w, sizeof(w), &mask->bits[i]))
-			break;
-		if (i == 0)
-			w &= online_cpus();
-		if (i == self / 64)
-			w &= ~(1UL << (self % 64));
-		for (int b = 0; b < 64 && w; b++, w >>= 1)
-			if (w & 1)
-				many_target(s, i * 64 + b, (__u64)func, cause, (__u64)info);
-	}
+	if (!cond)
+		walk_mask(mask, LT_WALK_QUEUE, (__u64)func, cause, (__u64)info);
 }
 
 /* kprobe first (probes.c): fentry cannot read cond_func, a function pointer, on 5.10-6.2 */
@@ -156,7 +120,7 @@ static __always_inline void on_cond_ret(__u64 ret)
 		return;
 	}
 	if (ret & 0xff)
-		many_target(s, s->q_cond_cpu, s->q_cond_func, s->q_cond_cause, s->q_cond_info);
+		lt_queue_one(s->q_cond_cpu, s->q_many_func, s->q_many_cause, s->q_many_info);
 }
 
 SEC("fexit")

@@ -309,8 +309,9 @@ static __always_inline void on_arch_send(struct lt_scratch *s, __u32 cpu, __u64 
 		hw_pending(p, cpu, cause, now);
 		return;
 	}
-	/* no call stashed: it was queued where the fallback hooks do not look (an inlined copy
-	 * of __smp_call_single_queue); LT_CB_UNSEEN names that in ipi.callbacks */
+	/* no call stashed: the stash was lost (an interrupt queued and sent its own call in
+	 * between) or the call took a queue path no fallback hook sees; LT_CB_UNSEEN names that
+	 * in ipi.callbacks */
 	on_queue(cpu, s->send_stashed ? s->send_func : LT_CB_UNSEEN, cause,
 		 s->send_stashed ? (const void *)s->send_info : NULL);
 	hw_pending(p, cpu, cause, now);
@@ -337,6 +338,57 @@ __noinline int lt_hw_send_one(__u32 cpu, __u64 callback, __u64 now)
 	return 0;
 }
 
+/* One call queued for `cpu` (kernels before 6.3: fallback.bpf.h), counted as csd_queue_cpu
+ * would (the arch send that may follow counts only the hardware IPI); global for the same
+ * reason. A target below 64 is remembered for 5.10's many_cond single-target fastpath, which
+ * hands it to smp_call_function_single (generic_exec_single would count it again; 5.10
+ * kernel/smp.c, gone by 6.1). */
+__noinline int lt_queue_one(__u32 cpu, __u64 func, __u32 cause, __u64 info)
+{
+	struct lt_scratch *s = scr();
+
+	on_queue(cpu, func, cause, (const void *)info);
+	if (s && cpu < 64)
+		s->q_many_mask |= 1ULL << cpu;
+	return 0;
+}
+
+enum lt_walk {
+	LT_WALK_HW,    /* ipi_send_cpumask: a hardware IPI to each CPU of the mask */
+	LT_WALK_ARCH,  /* the arch send before v6.3: the same, with the call stashed in scratch */
+	LT_WALK_QUEUE, /* smp_call_function_many_cond before v6.3: a call for each online CPU
+			* of the mask but this one (its own runs locally) */
+};
+
+/* each CPU of `mask` below nr_cpu_ids, handed to the global function of `how` */
+static __always_inline void walk_mask(const struct cpumask *mask, enum lt_walk how, __u64 func, __u32 cause,
+				      __u64 info)
+{
+	__u32 words = (cfg.nr_cpu_ids + 63) / 64, self = bpf_get_smp_processor_id();
+	__u64 now = bpf_ktime_get_ns();
+
+	for (__u32 i = 0; i < LT_MAX_CPUS / 64; i++) {
+		unsigned long w = 0;
+
+		if (i >= words || bpf_probe_read_kernel(&w, sizeof(w), &mask->bits[i]))
+			break;
+		if (how == LT_WALK_QUEUE && i == 0)
+			w &= online_cpus();
+		if (how == LT_WALK_QUEUE && i == self / 64)
+			w &= ~(1UL << (self % 64));
+		for (int b = 0; b < 64 && w; b++, w >>= 1) {
+			if (!(w & 1))
+				continue;
+			if (how == LT_WALK_ARCH)
+				lt_arch_send_one(i * 64 + b, now);
+			else if (how == LT_WALK_HW)
+				lt_hw_send_one(i * 64 + b, func, now);
+			else
+				lt_queue_one(i * 64 + b, func, cause, info);
+		}
+	}
+}
+
 /* each CPU of a mask: a hardware IPI with this callback (ipi_send_cpumask), or, with
  * `arch` (the scratch holding the queued call), the arch send of kernels before v6.3 */
 static __always_inline int on_send_mask(void *ctx, const struct cpumask *mask, __u64 callback,
@@ -346,26 +398,7 @@ static __always_inline int on_send_mask(void *ctx, const struct cpumask *mask, _
 		return 0;
 	if (arch ? !cfg.calls_at_queue || arch->q_at_send : callback != cfg.csd_ipi_cb) /* else at the queue */
 		sender_stack(ctx, arch ? arch->send_func : callback);
-	__u32 words = (cfg.nr_cpu_ids + 63) / 64;
-	__u64 now = bpf_ktime_get_ns();
-
-	for (__u32 i = 0; i < LT_MAX_CPUS / 64; i++) {
-		unsigned long w = 0;
-
-		if (i >= words)
-			break;
-		if (bpf_probe_read_kernel(&w, sizeof(w), &mask->bits[i]))
-			break;
-		for (int b = 0; b < 64; b++) {
-			if (!w)
-				break;
-			if (w & 1 && arch)
-				lt_arch_send_one(i * 64 + b, now);
-			else if (w & 1)
-				lt_hw_send_one(i * 64 + b, callback, now);
-			w >>= 1;
-		}
-	}
+	walk_mask(mask, arch ? LT_WALK_ARCH : LT_WALK_HW, callback, 0, 0);
 	return 0;
 }
 

@@ -250,9 +250,9 @@ struct lt_scratch {
 	 * the send instead (a cond_func not followed); the csd generic_exec_single counted
 	 * (its __smp_call_single_queue, if not inlined, skips it); a many_cond call whose
 	 * cond_func verdicts are followed (cond_tlb), its call, the CPU asked */
-	__u64 q_exec_node, q_cond_func, q_cond_info;
+	__u64 q_exec_node;
 	__u64 q_many_mask, q_many_func, q_many_info; /* the last many_cond call's targets (0-63) */
-	__u32 q_at_send, q_cond_open, q_cond_cause, q_cond_cpu;
+	__u32 q_many_cause, q_at_send, q_cond_open, q_cond_cpu;
 	__u32 q_local_run, pad_q; /* the filter said yes for this CPU: its local run comes next */
 	/* a remote flush announced on this CPU (tlb_flush remote_send_ipi) and not yet closed
 	 * by its next tlb_flush event, and the TLB-flush calls it queued meanwhile */

@@ -25,6 +25,8 @@ int senders_read(int map_fd, unsigned int nr_possible, struct sender_rows **rows
 	void *prev = NULL;
 
 	if (!r || !vals) {
+		if (r != *rows)
+			free(r);
 		free(vals);
 		return -ENOMEM; /* *rows, if any, stays as it was */
 	}
