@@ -143,4 +143,5 @@ if [ -n "$want_btf" ] && [ "${btf%%:*}" = detached ] && [ ! -e "$dest/vmlinux.bt
 	[ -n "${KEEP_DEBS:-}" ] || rm -f "$deb"
 	echo "vm/fetch.sh: $name: $dest/vmlinux.btf ($(stat -c %s "$dest/vmlinux.btf") bytes) from $dbg in $(( $(date +%s) - t0 )) s"
 fi
+bash vm/guest-modules.sh "$name"
 exit 0

@@ -279,7 +279,7 @@ static int prepare_outdir(struct vm_run *r)
 /* /lazytlb.env (what vm/init runs) into DIR/initrd.img with the config and BTF */
 static int make_initrd(struct vm_run *r)
 {
-	char *env = NULL, path[PATH_MAX + 64], cfgpath[PATH_MAX + 64], pkg[256] = "";
+	char *env = NULL, path[PATH_MAX + 64], cfgpath[PATH_MAX + 64], moddir[PATH_MAX + 64], pkg[256] = "";
 	size_t envlen = 0;
 	FILE *ef = open_memstream(&env, &envlen);
 	int rc;
@@ -314,9 +314,10 @@ static int make_initrd(struct vm_run *r)
 	vm_snprintf(path, sizeof(path), "%s/release", r->kdir);
 	vm_read_first_line(path, r->rel, sizeof(r->rel));
 	vm_snprintf(cfgpath, sizeof(cfgpath), "%s/config", r->kdir);
+	vm_snprintf(moddir, sizeof(moddir), "%s/modules", r->kdir); /* vm/guest-modules.sh */
 	vm_snprintf(r->initrd, sizeof(r->initrd), "%s/initrd.img", r->dir);
 	rc = vm_write_initrd(r->initrd, r->base, env, envlen, r->with_btf ? r->btf : NULL,
-			     r->no_config ? NULL : cfgpath, r->rel);
+			     r->no_config ? NULL : cfgpath, r->rel, moddir);
 	free(env);
 	return rc;
 }

@@ -53,7 +53,7 @@ bool vm_sources_newer_than(const char *file);
 
 /* vm_initrd.c */
 int vm_write_initrd(const char *path, const char *base, const char *env, size_t envlen, const char *btf,
-		    const char *config, const char *release);
+		    const char *config, const char *release, const char *moddir);
 
 /* vm_console.c */
 struct outcome {

@@ -42,12 +42,50 @@ static int cpio_entry(FILE *f, const char *name, unsigned int mode, const void *
 	return cpio_pad(f, (long)size);
 }
 
+/* The modules moddir/order lists (vm/guest-modules.sh), into lib/lazytlb-modules/ with that
+ * `order`, which vm/init loads in turn. No moddir/order (a custom kernel): none. */
+static int add_modules(FILE *f, const char *moddir)
+{
+	char path[PATH_MAX], name[256], dst[320];
+	size_t sz;
+	void *buf;
+	int err = 0;
+	FILE *o;
+
+	vm_snprintf(path, sizeof(path), "%s/order", moddir);
+	o = fopen(path, "r");
+	if (!o)
+		return 0;
+	err |= cpio_entry(f, "lib", S_IFDIR | 0755, NULL, 0);
+	err |= cpio_entry(f, "lib/lazytlb-modules", S_IFDIR | 0755, NULL, 0);
+	while (!err && fgets(name, sizeof(name), o)) {
+		name[strcspn(name, "\n")] = 0;
+		if (!*name || strchr(name, '/'))
+			continue;
+		vm_snprintf(path, sizeof(path), "%s/%s", moddir, name);
+		if (!(buf = vm_slurp(path, &sz))) {
+			err = lt_err(LT_EXIT_FAIL, "%s: %s (rerun vm/guest-modules.sh)", path, strerror(errno));
+			break;
+		}
+		vm_snprintf(dst, sizeof(dst), "lib/lazytlb-modules/%s", name);
+		err |= cpio_entry(f, dst, S_IFREG | 0644, buf, sz);
+		free(buf);
+	}
+	fclose(o);
+	vm_snprintf(path, sizeof(path), "%s/order", moddir);
+	if (!err && (buf = vm_slurp(path, &sz))) {
+		err |= cpio_entry(f, "lib/lazytlb-modules/order", S_IFREG | 0644, buf, sz);
+		free(buf);
+	}
+	return err;
+}
+
 /* initrd = [newc: /lazytlb.env, /boot/config-RELEASE, /boot/vmlinux.btf] + the per-arch initramfs
  * (gzip); the kernel unpacks concatenated archives in order, the uncompressed one first as with
  * early microcode. The config lets the collector read the lazy-TLB scheme from it (the Debian
  * kernels have no /proc/config.gz). */
 int vm_write_initrd(const char *path, const char *base, const char *env, size_t envlen, const char *btf,
-			const char *config, const char *release)
+			const char *config, const char *release, const char *moddir)
 {
 	void *basebuf, *btfbuf = NULL, *cfgbuf = NULL;
 	size_t basesz, btfsz = 0, cfgsz = 0;
@@ -80,6 +118,8 @@ int vm_write_initrd(const char *path, const char *base, const char *env, size_t 
 		vm_snprintf(cfgname, sizeof(cfgname), "boot/config-%s", release);
 		err |= cpio_entry(f, cfgname, S_IFREG | 0644, cfgbuf, cfgsz);
 	}
+	if (moddir)
+		err |= add_modules(f, moddir);
 	err |= cpio_entry(f, "TRAILER!!!", 0, NULL, 0);
 	while (!err && ftell(f) % 512) /* pad the archive like cpio does */
 		err |= fputc(0, f) == EOF;
