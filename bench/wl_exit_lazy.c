@@ -109,27 +109,10 @@ out:
 	return NULL;
 }
 
-/* one process (its own mm) spinning in user mode on cpu, until killed */
-static pid_t spinner_start(int cpu)
-{
-	pid_t pid = fork();
-	cpu_set_t one;
-
-	if (pid)
-		return pid;
-	prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the workload */
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	if (sched_setaffinity(0, sizeof(one), &one))
-		_exit(2);
-	for (volatile unsigned long n = 0;; n++)
-		;
-}
-
 static int spinners_start(struct wl_ctx *c, struct exit_lazy *s)
 {
 	for (unsigned int i = 0; i < c->threads; i++) {
-		pid_t pid = spinner_start(wl_cpu(c, i));
+		pid_t pid = wl_spinner_start(wl_cpu(c, i));
 
 		if (pid < 0)
 			return wl_fail(c, "fork (spinner): %s", strerror(errno));

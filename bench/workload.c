@@ -20,9 +20,25 @@
 const struct workload *const workloads[] = {
 	&wl_ctxsw, &wl_idle_lazy, &wl_tlbflush, &wl_exit_lazy, &wl_membarrier,
 	&wl_collapse, &wl_nohz_victim, &wl_atomic_cost, &wl_kernel_ipis, &wl_helper_exec,
-	&wl_cpu_hotplug,
+	&wl_cpu_hotplug, &wl_vhost_owner,
 };
 const size_t nr_workloads = sizeof(workloads) / sizeof(workloads[0]);
+
+pid_t wl_spinner_start(int cpu)
+{
+	pid_t pid = fork();
+	cpu_set_t one;
+
+	if (pid)
+		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the workload */
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		_exit(2);
+	for (volatile unsigned long n = 0;; n++)
+		;
+}
 
 const struct workload *workload_find(const char *name)
 {

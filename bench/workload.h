@@ -257,9 +257,13 @@ static inline void wl_pace_wait(struct wl_pace *p, const struct wl_thread *t)
 		now = wl_now_ns();
 }
 
+/* one process of its own mm spinning in user mode on cpu until killed (SIGKILL, then waitpid);
+ * it dies with the workload. The pid, or -1 (errno) */
+pid_t wl_spinner_start(int cpu);
+
 /* the workloads */
 extern const struct workload wl_ctxsw, wl_idle_lazy, wl_tlbflush, wl_exit_lazy, wl_membarrier,
 	wl_collapse, wl_nohz_victim, wl_atomic_cost, wl_kernel_ipis, wl_helper_exec,
-	wl_cpu_hotplug;
+	wl_cpu_hotplug, wl_vhost_owner;
 
 #endif

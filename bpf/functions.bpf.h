@@ -84,6 +84,45 @@ static __always_inline int on_exec(const struct linux_binprm *bprm)
 	return 0;
 }
 
+/*
+ * kthread_use_mm(mm) / kthread_unuse_mm(mm), kernel/kthread.c: a kernel thread adopts a user
+ * mm and lets it go (vhost workers before 6.4's vhost_task, USB gadget, vfio, GPU drivers).
+ * use: 5.10-6.3 mmgrab(mm) and mmdrop(old active_mm) only if active_mm != mm; 6.4-7.2 both
+ * always (mmgrab(mm), mmdrop_lazy_tlb(active_mm): an atomic on refcount kernels, a barrier
+ * on shootdown ones). unuse: no reference moves; active_mm stays mm (enter_lazy_tlb), the
+ * thread is now lazy on it and its next switch drops it as any kthread's. Counted here: the
+ * calls and those finding active_mm == mm; userspace weighs them by kernel (metrics.c).
+ */
+static __always_inline int on_use_mm(__u64 mm, bool use)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct lt_counters *c;
+	struct lt_cpu_state *cs;
+
+	if (cfg.empty || !(c = ctrs()) || !mm)
+		return 0;
+	if (use) {
+		c->lazy_use_mm++;
+		if ((__u64)BPF_CORE_READ(t, active_mm) == mm)
+			c->lazy_use_mm_same++;
+	} else {
+		c->lazy_unuse_mm++;
+	}
+	cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+	if (cs) {
+		cs->kind = use ? LT_KIND_KTHREAD_MM : LT_KIND_KTHREAD;
+		cs->mm = use ? mm : 0;
+		cs->active_mm = mm;
+	}
+	return 0;
+}
+
+SEC("fentry") int BPF_PROG(use_mm__fentry, struct mm_struct *mm) { return on_use_mm((__u64)mm, true); }
+SEC("kprobe") int BPF_KPROBE(use_mm__kprobe, struct mm_struct *mm) { return on_use_mm((__u64)mm, true); }
+SEC("fentry") int BPF_PROG(unuse_mm__fentry, struct mm_struct *mm) { return on_use_mm((__u64)mm, false); }
+SEC("kprobe") int BPF_KPROBE(unuse_mm__kprobe, struct mm_struct *mm) { return on_use_mm((__u64)mm, false); }
+
 SEC("fentry") int BPF_PROG(exec_lazy__fentry, const struct linux_binprm *bprm) { return on_exec(bprm); }
 SEC("kprobe") int BPF_KPROBE(exec_lazy__kprobe, const struct linux_binprm *bprm) { return on_exec(bprm); }
 

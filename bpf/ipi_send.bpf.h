@@ -20,6 +20,8 @@ static __always_inline __u32 target_state(struct lt_cpu_state *cs, __u32 cpu, __
 		return LT_STATE_IDLE;
 	if (cs->kind == LT_KIND_KTHREAD)
 		return (mm && cs->active_mm == mm) ? LT_STATE_LAZY : LT_STATE_KERNEL;
+	if (cs->kind == LT_KIND_KTHREAD_MM) /* a kernel thread on a user mm: never in user mode */
+		return LT_STATE_KERNEL;
 	*ct = ct_user_mode(cpu);
 	if (*ct == 0)
 		return LT_STATE_KERNEL;

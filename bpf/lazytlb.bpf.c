@@ -246,10 +246,12 @@ static __always_inline void race_check(struct lt_cpu_state *cs, __u64 next_mm, s
 	}
 }
 
+#define LT_PF_KTHREAD 0x00200000 /* include/linux/sched.h, unchanged since 2.6 */
+
 /* what a context switch is about: read by each variant in its cheapest way */
 struct sw_info {
 	struct mm_struct *prev_mm, *next_mm, *prev_active;
-	__u32 prev_pid, next_pid;
+	__u32 prev_pid, next_pid, next_flags;
 };
 
 static __always_inline int on_switch(const struct sw_info *a)
@@ -314,7 +316,10 @@ static __always_inline int on_switch(const struct sw_info *a)
 		cs->mm = (__u64)next_mm;
 		/* next->active_mm is assigned after the tracepoint, in context_switch() */
 		cs->active_mm = next_mm ? (__u64)next_mm : (__u64)prev_active;
-		cs->kind = next_pid == 0 ? LT_KIND_IDLE : next_mm ? LT_KIND_USER : LT_KIND_KTHREAD;
+		cs->kind = next_pid == 0	    ? LT_KIND_IDLE
+			   : !next_mm		    ? LT_KIND_KTHREAD
+			   : a->next_flags & LT_PF_KTHREAD ? LT_KIND_KTHREAD_MM /* kthread_use_mm */
+						    : LT_KIND_USER;
 		cs->pid = next_pid;
 		cs->fts_lazy_drop = !prev_mm && next_mm; /* finish_task_switch() drops the borrowed mm */
 		if (cfg.whatif && next_mm)
@@ -327,7 +332,7 @@ static __always_inline int on_switch(const struct sw_info *a)
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch__tp_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	struct sw_info a = { prev->mm, next->mm, prev->active_mm, prev->pid, next->pid };
+	struct sw_info a = { prev->mm, next->mm, prev->active_mm, prev->pid, next->pid, next->flags };
 
 	return on_switch(&a);
 }
@@ -336,7 +341,7 @@ SEC("raw_tp/sched_switch")
 int BPF_PROG(sched_switch__raw_tp, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	struct sw_info a = { BPF_CORE_READ(prev, mm), BPF_CORE_READ(next, mm), BPF_CORE_READ(prev, active_mm),
-			     BPF_CORE_READ(prev, pid), BPF_CORE_READ(next, pid) };
+			     BPF_CORE_READ(prev, pid), BPF_CORE_READ(next, pid), BPF_CORE_READ(next, flags) };
 
 	return on_switch(&a);
 }
@@ -421,7 +426,6 @@ LT_KENTRY_HOOK(kentry_tick, irq_vectors, local_timer_entry)
  * before it from 6.16: either way once per exiting user task. Without
  * this grab, lazy drops outran grabs by the exits. Current is the exiting task in every
  * variant (the classic tracepoint has no task pointer). */
-#define LT_PF_KTHREAD 0x00200000 /* include/linux/sched.h, unchanged since 2.6 */
 
 static __always_inline int on_process_exit(void)
 {
@@ -506,7 +510,7 @@ static __always_inline __u32 mm_active_elsewhere(struct lt_scratch *s, __u32 sel
 		if (!(w & 1))
 			continue;
 		cs = bpf_map_lookup_elem(&cpu_state, &cpu);
-		if (!cs || (cs->kind == LT_KIND_USER && cs->mm == (__u64)mm))
+		if (!cs || ((cs->kind == LT_KIND_USER || cs->kind == LT_KIND_KTHREAD_MM) && cs->mm == (__u64)mm))
 			return 1;
 	}
 	return cfg.nr_cpu_ids > 64 ? 2 : 0;

@@ -128,6 +128,8 @@ struct lt_counters {
 	__u64 lazy_exit_grabs;       /* exit_mm(): an exiting user task goes lazy on its mm */
 	__u64 lazy_exec_drops;       /* exec_mmap() by a task without an mm: its lazy mm dropped */
 	__u64 lazy_hotplug_grabs, lazy_hotplug_drops; /* CPU hotplug: init_mm and lazy mm references */
+	/* kthread_use_mm() calls, those finding active_mm == mm already, kthread_unuse_mm() calls */
+	__u64 lazy_use_mm, lazy_use_mm_same, lazy_unuse_mm;
 	__u64 tlbie_global, tlbie_local; /* powerpc: tlbie (broadcast) and tlbiel (this CPU) issued */
 	__u64 handback_same_mm;      /* kthread->user where next->mm == borrowed active_mm */
 	__u64 handback_count_ge2;    /* ... and mm_count >= 2 at that moment (refcount evidence) */
@@ -205,7 +207,9 @@ struct lt_cpu_state {
 	__u8 pad[64 - ((5 * 8 + 2 * 8 * LT_NR_RACE_FILTERS) % 64)];
 } __attribute__((aligned(64)));
 
-enum { LT_KIND_UNKNOWN = 0, LT_KIND_IDLE, LT_KIND_KTHREAD, LT_KIND_USER };
+/* KTHREAD_MM: a kernel thread that adopted a user mm (kthread_use_mm): it runs the mm, in
+ * kernel mode only, and is not lazy */
+enum { LT_KIND_UNKNOWN = 0, LT_KIND_IDLE, LT_KIND_KTHREAD, LT_KIND_USER, LT_KIND_KTHREAD_MM };
 
 /* ---- per-target pending IPI (send timestamp and cause), for latency and wakeups ---- */
 /* hardware IPIs raised to a CPU and not yet handled, per kind: x86 has a vector each, so a

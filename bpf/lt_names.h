@@ -104,6 +104,8 @@
 	X(KENTRY_FAULT, "kentry_fault", "x86 user page fault: a kernel entry")                              \
 	X(KENTRY_TICK, "kentry_tick", "x86 local timer interrupt: a kernel entry")                          \
 	X(EXEC_LAZY, "exec_lazy", "begin_new_exec by a task without an mm: exec_mmap drops its lazy mm") \
+	X(USE_MM, "use_mm", "kthread_use_mm: a kernel thread adopts a user mm (a grab and a drop)")        \
+	X(UNUSE_MM, "unuse_mm", "kthread_unuse_mm: the kernel thread goes lazy on that mm")              \
 	X(PPC_TLBIE, "ppc_tlbie", "powerpc TLB invalidations issued: global tlbie (broadcast), local tlbiel") \
 	X(CPUHP, "cpuhp", "CPU hotplug steps: the mm references an offline and an online take and drop") \
 	X(EXEC_SINGLE, "exec_single", "generic_exec_single: a call queued to one CPU (fallback)")             \

@@ -21,6 +21,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ltcheck import Checks, load
 
 d, scheme = sys.argv[1], sys.argv[2]
+# refcount kernels: the lazy atomics on every path but hotplug and kthread_use_mm
+atomics_base = lambda lz: (lz["grabs"] + (lz["exit_grabs"] or 0) + lz["drops"] + 2 * (lz["exit_flush_switches"] or 0)
+                           + (lz["exec_drops"] or 0))
 ck = Checks()
 # slack: a rep's IPIs that landed while its edges were read (procfs.edge_ipis, 0 nearly always)
 near = lambda a, b, slack=0: a is not None and b is not None and abs(a - b) <= 0.02 * b + 5 + slack
@@ -160,7 +163,7 @@ for scn in ("tlbflush", "exit-lazy", "exit-other-mm"):
                   f" {m['mmdrop']['exit_flush_lazy_calls']}, ~ the IPIs that found the CPU lazy ({kept} of {efl})",
                   lz["exit_flush_switches"] is not None and lz["exit_flush_switches"] <= m["mmdrop"]["exit_flush_lazy_calls"]
                   and lz["exit_flush_switches"] >= 0.5 * kept - 3)
-            atoms = lz["grabs"] + (lz["exit_grabs"] or 0) + lz["drops"] + 2 * lz["exit_flush_switches"]
+            atoms = atomics_base(lz) + 2 * (lz["use_mm_swaps"] or 0)
             ck.ok(f"{release} {scn} rep {i}: refcount atomics {lz['refcount_atomics']}",
                   lz["refcount_atomics"] == (atoms if scheme == "refcount" else 0), f"{atoms} on {scheme}")
         if exitwl:
@@ -232,7 +235,33 @@ if ck.ok(f"{release} cpu-hotplug: result written", os.path.exists(f"{d}/cpu-hotp
             ck.ok(f"{release} cpu-hotplug rep {i}: grabs {g} = onlines {ons}, drops {dr} = offlines {offs}"
                   f" (or one fewer: in flight at the rep's end)", ons - 1 <= g <= ons and offs - 1 <= dr <= offs)
         scheme = r["kernel"]["lazy_tlb_scheme"]; a = lz["refcount_atomics"]
-        base = lz["grabs"] + (lz["exit_grabs"] or 0) + lz["drops"] + 2 * (lz["exit_flush_switches"] or 0) + (lz["exec_drops"] or 0)
+        base = atomics_base(lz) + 2 * (lz["use_mm_swaps"] or 0)
         ck.ok(f"{release} cpu-hotplug rep {i}: refcount atomics {a} include the hotplug ones ({scheme})",
               a == (base + g + dr if scheme == "refcount" else 0), f"{base} + {g} + {dr}")
+# vhost-owner: /dev/vhost-net opened, owned, closed per op (where vm/init loaded the package's
+# vhost_net: vm/guest-modules.sh). Before 6.4 VHOST_SET_OWNER starts a worker kthread that
+# calls kthread_use_mm(owner's mm) first and kthread_unuse_mm last, which close waits for
+# (drivers/vhost/vhost.c, 5.10, 6.1); it grabs mm and drops the old active_mm only when they
+# differ (kernel/kthread.c 5.10, 6.1). From 6.4 the worker is a vhost_task: no call at all.
+# Against the workload's own count of owners; the in-flight op at the rep's end may have had
+# its use and not yet its unuse.
+vh = open(f"{d}/vhost").read().strip()
+if ck.ok(f"{release} vhost-owner: result written where /dev/vhost-net exists ({vh})",
+         os.path.exists(f"{d}/vhost-owner.json") == (vh != "none")) and vh != "none":
+    r = load(f"{d}/vhost-owner.json")
+    old = tuple(int(x) for x in release.split(".")[:2]) < (6, 4)
+    for i, rep in enumerate(r["reps"]):
+        lz = rep["metrics"]["lazy"]; ops = rep["workload"]["ops"]
+        use, same, un, sw, src = lz["use_mm"], lz["use_mm_same_mm"], lz["unuse_mm"], lz["use_mm_swaps"], lz["use_mm_source"]
+        if old:
+            ck.ok(f"{release} vhost-owner rep {i}: kthread_use_mm {use}, unuse {un} for {ops} owners",
+                  ops >= 5 and use is not None and ops <= use <= ops + 1 and ops - 1 <= un <= ops, str(lz))
+            ck.ok(f"{release} vhost-owner rep {i}: swaps {sw} = uses {use} - same mm {same} ({src})",
+                  sw == use - same and src.startswith("kernel_version: when"), src)
+        else:
+            ck.ok(f"{release} vhost-owner rep {i}: no kthread_use_mm ({use}, unuse {un}) for {ops} owners (vhost_task)",
+                  ops >= 5 and use == 0 and un == 0, str(lz))
+        scheme = r["kernel"]["lazy_tlb_scheme"]; a = lz["refcount_atomics"]
+        ck.ok(f"{release} vhost-owner rep {i}: refcount atomics {a} include 2 x {sw} kthread_use_mm swaps ({scheme})",
+              a == (atomics_base(lz) + 2 * sw if scheme == "refcount" else 0), str(lz))
 ck.done()

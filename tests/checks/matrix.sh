@@ -11,6 +11,9 @@ btf=; [ -n "${LAZYTLB_BTF:-}" ] && btf="--btf $LAZYTLB_BTF"
 # mm, whose exec_mmap drops the lazy mm it ran on; the workload needs core_pattern set so
 echo "|/bin/busybox true" > /proc/sys/kernel/core_pattern
 # cpu-hotplug: CPU 1 offline and back, the mm references hotplug moves (the guest's CPU to lose)
-$LT run tlbflush exit-lazy exit-other-mm membarrier helper-exec cpu-hotplug -r 1 -d 1.5 -w 0 -o "$O" $btf > "$O/run.log" 2>&1; echo $? > "$O/run.rc"
+# vhost-owner: kthread_use_mm by the vhost worker, where vm/init loaded the kernel's vhost_net
+vh=; [ -e /dev/vhost-net ] && vh=vhost-owner
+echo "${vh:-none}" > "$O/vhost"
+$LT run tlbflush exit-lazy exit-other-mm membarrier helper-exec cpu-hotplug $vh -r 1 -d 1.5 -w 0 -o "$O" $btf > "$O/run.log" 2>&1; echo $? > "$O/run.rc"
 mv /tmp/noconfig/* /boot/ 2>/dev/null
 uname -r > "$O/release"

@@ -65,71 +65,10 @@ static void hist_split_json(const struct lt_trace_info *c, const struct lt_hist 
 		json_set(x, names[i], hist_json_sel(c, hs, (enum lt_hist_id)ids[i], "ns", true));
 }
 
-/*
- * The scheme a kernel runs, from its hand-backs (a kthread switching back to the user mm it
- * borrowed): refcount kernels took a reference when the CPU went lazy, so mm_count rose by one
- * since (ev_plus1); shootdown kernels did not (ev_zero). Another CPU grabbing or dropping the
- * same mm in between flips a single sample (1 of 4 hand-backs in a 0.2 s record on this refcount
- * host), so name a scheme only from EVIDENCE_MIN samples with a 3:1 majority; NULL otherwise.
- */
-#define EVIDENCE_MIN 16
-static const char *evidence_scheme(const struct lt_trace_info *c)
-{
-	if (c->ev_plus1 + c->ev_zero < EVIDENCE_MIN)
-		return NULL;
-	if (c->ev_plus1 >= 3 * c->ev_zero)
-		return "refcount";
-	if (c->ev_zero >= 3 * c->ev_plus1)
-		return "shootdown";
-	return NULL;
-}
-
-/* Is the running kernel older than MAJ.MIN (uname release)? */
-static bool kernel_before(int maj, int min)
-{
-	struct utsname u;
-	int a = 0, b = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
-		return false;
-	return a < maj || (a == maj && b < min);
-}
-
-/*
- * "refcount" | "shootdown", and where that came from (kernel.scheme_source):
- *  config          CONFIG_MMU_LAZY_TLB_SHOOTDOWN / _REFCOUNT (6.4+, /proc/config.gz or /boot)
- *  kernel_version  before 6.4 every kernel is refcount: the options and the shootdown code
- *                  (kernel/fork.c cleanup_lazy_tlbs, mm: "lazy tlb shootdown", 6.4) came together
- *  kallsyms        no config: do_shoot_lazy_tlb is in the kernel only when SHOOTDOWN is set
- *                  (with REFCOUNT cleanup_lazy_tlbs returns first and the static callback is
- *                  dropped: absent on Debian's amd64 6.12 and 7.2, present on ppc64el 6.12, 7.2)
- * The hand-back evidence is only a cross-check (metrics_finalize_scheme warns).
- */
-static const char *scheme(const struct lt_trace_info *c, const char **source)
-{
-	*source = "config";
-	if (!strcmp(kconfig_get(c->kconfig, "CONFIG_MMU_LAZY_TLB_SHOOTDOWN"), "y"))
-		return "shootdown";
-	if (!strcmp(kconfig_get(c->kconfig, "CONFIG_MMU_LAZY_TLB_REFCOUNT"), "y"))
-		return "refcount";
-	*source = "kernel_version";
-	if (kernel_before(6, 4))
-		return "refcount";
-	*source = "kallsyms";
-	return c->shoot_lazy_ksym ? "shootdown" : "refcount";
-}
-
-static const char *observed_scheme(const struct lt_trace_info *c)
-{
-	const char *s = evidence_scheme(c);
-
-	return s ? s : "unknown";
-}
-
 struct json *metrics_result_new(const struct lt_trace_info *c, struct json *probes)
 {
 	struct json *r = json_object(), *tool, *k, *cfg;
-	const char *src, *sch = scheme(c, &src);
+	const char *src, *sch = metrics_scheme(c, &src);
 	struct utsname u;
 	char buf[4096];
 
@@ -166,91 +105,6 @@ struct json *metrics_result_new(const struct lt_trace_info *c, struct json *prob
 	}
 	json_set(r, "reps", json_array());
 	return r;
-}
-
-void metrics_finalize_scheme(const struct lt_trace_info *c, struct json *result)
-{
-	struct json *k = (struct json *)json_get(result, "kernel");
-	const char *src, *sch = scheme(c, &src);
-
-	if (!k)
-		return;
-	json_set(k, "lazy_tlb_scheme", sch ? json_string(sch) : json_null());
-	json_set(k, "scheme_source", json_string(src));
-	json_set(k, "scheme_observed", json_string(observed_scheme(c)));
-	/* without it a CPU running a user task is "user" whether in user mode or in a syscall */
-	json_set(k, "context_tracking", json_string(c->ct_known ? "kallsyms" : "unavailable"));
-	if (strcmp(observed_scheme(c), "unknown") && strcmp(observed_scheme(c), sch))
-		lt_warn("the kernel is %s (%s) but mm_count at lazy hand-back looks like %s", sch, src,
-			observed_scheme(c));
-}
-
-static struct json *switch_json(const struct lt_trace_info *c, const struct lt_counters *pc, bool ok)
-{
-	struct json *o;
-
-	if (!ok)
-		return json_null();
-	o = json_object();
-	json_set(o, "user_to_user", json_u64(SUM(sw_user_to_user)));
-	json_set(o, "user_to_kthread", json_u64(SUM(sw_user_to_kthread)));
-	json_set(o, "kthread_to_user", json_u64(SUM(sw_kthread_to_user)));
-	json_set(o, "kthread_to_kthread", json_u64(SUM(sw_kthread_to_kthread)));
-	json_set(o, "to_idle", json_u64(SUM(sw_to_idle)));
-	json_set(o, "from_idle", json_u64(SUM(sw_from_idle)));
-	return o;
-}
-
-static struct json *lazy_json(struct lt_trace_info *c, const struct lt_counters *pc, const struct lt_hist *hs, bool ok)
-{
-	struct json *o, *hb;
-	const char *src, *sch;
-	__u64 grabs, drops, exits, efl, execs, hpg, hpd;
-	bool hp = c->hook_ok[H_CPUHP] && c->hp_known;
-
-	if (!ok)
-		return json_null();
-	c->ev_plus1 += SUM(handback_delta_plus1);
-	c->ev_zero += SUM(handback_delta_zero);
-	sch = scheme(c, &src);
-	grabs = SUM(lazy_grabs);
-	drops = SUM(lazy_drops);
-	exits = c->hook_ok[H_PROCESS_EXIT] ? SUM(lazy_exit_grabs) : 0;
-	efl = c->hook_ok[H_EXIT_FLUSH_LAZY] ? SUM(exit_flush_lazy_switches) : 0;
-	execs = c->hook_ok[H_EXEC_LAZY] ? SUM(lazy_exec_drops) : 0;
-	hpg = hp ? SUM(lazy_hotplug_grabs) : 0;
-	hpd = hp ? SUM(lazy_hotplug_drops) : 0;
-	o = json_object();
-	json_set(o, "grabs", json_u64(grabs));
-	json_set(o, "drops", json_u64(drops));
-	json_set(o, "exit_grabs", num_or_null(c->hook_ok[H_PROCESS_EXIT], exits));
-	/* powerpc: lazy CPUs moved to init_mm by exit_flush_lazy_tlbs' IPI (a grab and a drop) */
-	json_set(o, "exit_flush_switches", num_or_null(c->hook_ok[H_EXIT_FLUSH_LAZY], efl));
-	/* a user-mode helper's exec drops the lazy mm it ran on (needs fentry or kprobes) */
-	json_set(o, "exec_drops", num_or_null(c->hook_ok[H_EXEC_LAZY], execs));
-	/* CPU hotplug: init_mm taken by an onlined CPU, the lazy mm or init_mm dropped for an
-	 * offlined one (bpf on_cpuhp) */
-	json_set(o, "hotplug_grabs", num_or_null(hp, hpg));
-	json_set(o, "hotplug_drops", num_or_null(hp, hpd));
-	json_set(o, "hotplug_source", !hp ? json_null()
-				    : json_string(c->hp_wait_empty ? "finish_cpu, sched_cpu_wait_empty (no idle_task_exit)"
-								: "finish_cpu (idle_task_exit)"));
-	/* refcount kernels: mmgrab_lazy_tlb at each grab (context switch, exit_mm, ppc exit flush,
-	 * hotplug), mmdrop_lazy_tlb at each drop (context switch, ppc exit flush, exec by a helper,
-	 * hotplug) */
-	json_set(o, "refcount_atomics",
-		 !sch ? json_null()
-		      : json_u64(!strcmp(sch, "refcount") ? grabs + exits + drops + 2 * efl + execs + hpg + hpd : 0));
-	json_set(o, "sharing", hist_json_sel(c, hs, LT_H_SHARING, "cpus", true));
-	json_set(o, "sharing_sample_period", json_u64(LT_SHARING_MIN_PERIOD * ((c->nr_cpu_ids + 63) / 64)));
-	hb = json_set(o, "handback", json_object());
-	json_set(hb, "same_mm", json_u64(SUM(handback_same_mm)));
-	json_set(hb, "mm_count_ge2", json_u64(SUM(handback_count_ge2)));
-	json_set(hb, "mm_count_le1", json_u64(SUM(handback_count_le1)));
-	json_set(hb, "delta_plus1", json_u64(SUM(handback_delta_plus1)));
-	json_set(hb, "delta_zero", json_u64(SUM(handback_delta_zero)));
-	json_set(hb, "mm_count", hist_json_sel(c, hs, LT_H_HANDBACK_MM_COUNT, "refs", true));
-	return o;
 }
 
 /* The hardware IPI sends of kernels without the ipi tracepoints: all three attached */
@@ -290,7 +144,7 @@ static struct json *mmdrop_json(const struct lt_trace_info *c, const struct lt_c
 	bool csd_exec = c->hook_ok[H_CSD_FUNCTION_ENTRY], csd_q = requests_source(c) != NULL;
 
 	json_set(o, "mmdrop", num_or_null(c->hook_ok[H_MMDROP], SUM(mmdrop)));
-	const char *src, *sch = scheme(c, &src);
+	const char *src, *sch = metrics_scheme(c, &src);
 	/* a refcount kernel never shoots lazies (cleanup_lazy_tlbs returns at
 	 * once, do_shoot_lazy_tlb is often not even built): 0 by the scheme */
 	bool never = sch && !strcmp(sch, "refcount");
@@ -535,8 +389,8 @@ struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot 
 
 	json_set(rep, "duration_ns", json_u64(s->duration_ns));
 	m = json_set(rep, "metrics", json_object());
-	json_set(m, "switch", switch_json(c, pc, sw));
-	json_set(m, "lazy", lazy_json(c, pc, hs, sw));
+	json_set(m, "switch", metrics_switch_json(c, pc, sw));
+	json_set(m, "lazy", metrics_lazy_json(c, pc, hs, sw));
 	json_set(m, "mmdrop", mmdrop_json(c, pc));
 	json_set(m, "ipi", ipi_json(c, s));
 	json_set(m, "wakeups", wakeups_json(c, pc));

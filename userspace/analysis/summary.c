@@ -436,6 +436,7 @@ void summary_print(FILE *f, const struct json *res)
 	row(f, res, "dropped by a helper's exec", "metrics.lazy.exec_drops");
 	row(f, res, "taken by CPU hotplug (online)", "metrics.lazy.hotplug_grabs");
 	row(f, res, "dropped by CPU hotplug (offline)", "metrics.lazy.hotplug_drops");
+	row(f, res, "kthread_use_mm (grab + drop)", "metrics.lazy.use_mm_swaps");
 	row(f, res, "refcount atomics", "metrics.lazy.refcount_atomics");
 	row(f, res, "hand-backs with mm_count >= 2", "metrics.lazy.handback.mm_count_ge2");
 	row(f, res, "hand-backs with mm_count <= 1", "metrics.lazy.handback.mm_count_le1");

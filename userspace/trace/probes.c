@@ -90,6 +90,9 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 	[H_KENTRY_TICK] = { "irq_vectors/local_timer_entry", {}, TP_MODES, false, "x86", .kentry = true },
 	/* exec_mmap() is static and inlined (6.18: no symbol); begin_new_exec calls it */
 	[H_EXEC_LAZY] = { NULL, { "begin_new_exec" }, FN_MODES },
+	/* exported, out of line, 5.10-7.2 (kernel/kthread.c) */
+	[H_USE_MM] = { NULL, { "kthread_use_mm" }, FN_MODES },
+	[H_UNUSE_MM] = { NULL, { "kthread_unuse_mm" }, FN_MODES },
 	/* powerpc flushes other CPUs' TLBs without IPIs by global tlbie (radix_tlb.c 5.10-7.2) */
 	[H_PPC_TLBIE] = { "powerpc/tlbie", {}, TP_MODES, false, "powerpc" },
 	/* raw_tp first: the callback argument is a function pointer (see the csd hooks) */
