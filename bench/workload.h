@@ -264,6 +264,6 @@ pid_t wl_spinner_start(int cpu);
 /* the workloads */
 extern const struct workload wl_ctxsw, wl_idle_lazy, wl_tlbflush, wl_exit_lazy, wl_membarrier,
 	wl_collapse, wl_nohz_victim, wl_atomic_cost, wl_kernel_ipis, wl_helper_exec,
-	wl_cpu_hotplug, wl_vhost_owner;
+	wl_cpu_hotplug, wl_vhost_owner, wl_guest_tlbflush;
 
 #endif

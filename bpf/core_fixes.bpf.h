@@ -57,6 +57,35 @@ static __always_inline int lt_mm_count(struct mm_struct *mm)
 }
 
 /*
+ * Is the vCPU KVM entered last on a CPU still in guest mode? kvm_vcpu.mode is IN_GUEST_MODE
+ * (1) from just before the entry to just after the exit, both with interrupts off (x86
+ * vcpu_enter_guest 5.10-7.2): what kvm_vcpu_kick reads to decide an IPI is needed. struct
+ * kvm_vcpu is in the kvm module's BTF (or vmlinux's when KVM is built in); where no BTF has it
+ * (5.10: no module BTF) the task's PF_VCPU stands in (0x1, include/linux/sched.h 5.10-7.2; set
+ * by guest_enter_irqoff / guest_timing_enter_irqoff), which is cleared after the interrupt
+ * window that follows the exit: an IPI taken there counts as sent to a guest. `task` is kept
+ * from sched_switch: task_structs are RCU-freed, a stale one still reads.
+ */
+struct kvm_vcpu___lt {
+	int mode;
+} __attribute__((preserve_access_index));
+
+#define LT_PF_VCPU 0x00000001
+#define LT_IN_GUEST_MODE 1
+
+static __always_inline bool lt_in_guest(const struct lt_cpu_state *cs)
+{
+	/* copied out first: inside BPF_CORE_READ the access to our own struct would be
+	 * relocated against the kernel's BTF too */
+	struct kvm_vcpu___lt *vcpu = (struct kvm_vcpu___lt *)cs->vcpu;
+	struct task_struct *task = (struct task_struct *)cs->task;
+
+	if (vcpu && bpf_core_field_exists(struct kvm_vcpu___lt, mode))
+		return BPF_CORE_READ(vcpu, mode) == LT_IN_GUEST_MODE;
+	return task && (BPF_CORE_READ(task, flags) & LT_PF_VCPU);
+}
+
+/*
  * Context tracking. struct context_tracking has `active` (user-mode tracking
  * on this CPU) only with CONFIG_CONTEXT_TRACKING_USER (nohz_full kernels); the
  * state values were CONTEXT_USER & co. before v6.12 (renamed CT_STATE_USER),

@@ -252,6 +252,7 @@ static __always_inline void race_check(struct lt_cpu_state *cs, __u64 next_mm, s
 struct sw_info {
 	struct mm_struct *prev_mm, *next_mm, *prev_active;
 	__u32 prev_pid, next_pid, next_flags;
+	__u64 next;
 };
 
 static __always_inline int on_switch(const struct sw_info *a)
@@ -321,6 +322,8 @@ static __always_inline int on_switch(const struct sw_info *a)
 			   : a->next_flags & LT_PF_KTHREAD ? LT_KIND_KTHREAD_MM /* kthread_use_mm */
 						    : LT_KIND_USER;
 		cs->pid = next_pid;
+		cs->in_guest = 0; /* kvm_exit came first; this only bounds a lost one */
+		cs->task = a->next;
 		cs->fts_lazy_drop = !prev_mm && next_mm; /* finish_task_switch() drops the borrowed mm */
 		if (cfg.whatif && next_mm)
 			race_check(cs, (__u64)next_mm, c);
@@ -332,7 +335,7 @@ static __always_inline int on_switch(const struct sw_info *a)
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch__tp_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	struct sw_info a = { prev->mm, next->mm, prev->active_mm, prev->pid, next->pid, next->flags };
+	struct sw_info a = { prev->mm, next->mm, prev->active_mm, prev->pid, next->pid, next->flags, (__u64)next };
 
 	return on_switch(&a);
 }
@@ -341,10 +344,35 @@ SEC("raw_tp/sched_switch")
 int BPF_PROG(sched_switch__raw_tp, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	struct sw_info a = { BPF_CORE_READ(prev, mm), BPF_CORE_READ(next, mm), BPF_CORE_READ(prev, active_mm),
-			     BPF_CORE_READ(prev, pid), BPF_CORE_READ(next, pid), BPF_CORE_READ(next, flags) };
+			     BPF_CORE_READ(prev, pid), BPF_CORE_READ(next, pid), BPF_CORE_READ(next, flags),
+			     (__u64)next };
 
 	return on_switch(&a);
 }
+
+/* KVM runs a vCPU's guest on this CPU between kvm_entry and kvm_exit: an IPI sent meanwhile
+ * forces a VM exit. The tracepoints only bracket it: x86 5.10 traces kvm_exit in handle_exit,
+ * after the interrupts were enabled (an IPI then is taken in the host, no exit for it). So
+ * target_state asks the vcpu KVM itself asks before kicking one (lt_vcpu_in_guest). */
+static __always_inline int on_kvm(__u32 in, __u64 vcpu)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct lt_cpu_state *cs;
+
+	if (cfg.empty || !(cs = bpf_map_lookup_elem(&cpu_state, &cpu)))
+		return 0;
+	cs->in_guest = in;
+	if (in)
+		cs->vcpu = vcpu;
+	return 0;
+}
+
+/* raw: the vcpu is the first argument (x86 kvm_entry(vcpu[, force_immediate_exit]) 5.10-7.2);
+ * the tracepoint record has only its id */
+SEC("raw_tp/kvm_entry") int BPF_PROG(kvm_entry__raw_tp, void *vcpu) { return on_kvm(1, (__u64)vcpu); }
+SEC("tracepoint/kvm/kvm_entry") int kvm_entry__tracepoint(void *ctx) { return on_kvm(1, 0); }
+SEC("raw_tp/kvm_exit") int kvm_exit__raw_tp(void *ctx) { return on_kvm(0, 0); }
+SEC("tracepoint/kvm/kvm_exit") int kvm_exit__tracepoint(void *ctx) { return on_kvm(0, 0); }
 
 /* the IPI paths: they use the maps, helpers and per-CPU state above */
 #include "ipi_send.bpf.h"

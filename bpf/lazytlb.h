@@ -197,14 +197,16 @@ struct lt_cpu_state {
 	__u32 kind;        /* LT_KIND_* */
 	__u32 pid;
 	__u32 fts_lazy_drop; /* this switch's finish_task_switch() drops a lazy mm (its span's hist) */
-	__u32 pad0;
+	__u32 in_guest;      /* a KVM vCPU is in guest mode here (kvm_entry, to kvm_exit) */
+	__u64 task;          /* the current task (its PF_VCPU) */
+	__u64 vcpu;          /* the struct kvm_vcpu of the last kvm_entry here (its mode) */
 	/* what-if race window: filters that skipped this CPU, and for which mm/when */
 	__u64 skipped_mm[LT_NR_RACE_FILTERS];
 	__u64 skipped_ns[LT_NR_RACE_FILTERS];
 	/* defer-to-kernel-entry: when the first IPI this CPU could have deferred was sent (by
 	 * another CPU), cleared at this CPU's next kernel entry: 0 none pending */
 	__u64 defer_ns;
-	__u8 pad[64 - ((5 * 8 + 2 * 8 * LT_NR_RACE_FILTERS) % 64)];
+	__u8 pad[64 - ((7 * 8 + 2 * 8 * LT_NR_RACE_FILTERS) % 64)];
 } __attribute__((aligned(64)));
 
 /* KTHREAD_MM: a kernel thread that adopted a user mm (kthread_use_mm): it runs the mm, in

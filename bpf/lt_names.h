@@ -38,7 +38,8 @@
 	X(USER, "user", "a user task; in user mode if context tracking says so")                      \
 	X(KERNEL, "kernel", "a kernel thread not lazy on this mm, or a user task in kernel mode")     \
 	X(LAZY, "lazy", "a kernel thread whose active_mm is the IPI's mm")                           \
-	X(NOHZ_FULL, "nohz_full", "a nohz_full CPU running a user task (in user mode when known)")
+	X(NOHZ_FULL, "nohz_full", "a nohz_full CPU running a user task (in user mode when known)")   \
+	X(GUEST, "guest", "a KVM vCPU in guest mode (between the kvm_entry and kvm_exit tracepoints)")
 
 /* tlb_flush tracepoint reasons (enum tlb_flush_reason, CO-RE mapped in core_fixes.bpf.h) */
 #define LT_FLUSH_REASONS(X)                                                                           \
@@ -106,6 +107,8 @@
 	X(EXEC_LAZY, "exec_lazy", "begin_new_exec by a task without an mm: exec_mmap drops its lazy mm") \
 	X(USE_MM, "use_mm", "kthread_use_mm: a kernel thread adopts a user mm (a grab and a drop)")        \
 	X(UNUSE_MM, "unuse_mm", "kthread_unuse_mm: the kernel thread goes lazy on that mm")              \
+	X(KVM_ENTRY, "kvm_entry", "KVM enters a vCPU's guest mode on this CPU (target state guest)")     \
+	X(KVM_EXIT, "kvm_exit", "KVM left guest mode on this CPU")                                       \
 	X(PPC_TLBIE, "ppc_tlbie", "powerpc TLB invalidations issued: global tlbie (broadcast), local tlbiel") \
 	X(CPUHP, "cpuhp", "CPU hotplug steps: the mm references an offline and an online take and drop") \
 	X(EXEC_SINGLE, "exec_single", "generic_exec_single: a call queued to one CPU (fallback)")             \

@@ -269,6 +269,8 @@ static struct json *ipi_json(const struct lt_trace_info *c, const struct lt_snap
 	if (vec)
 		for (int ca = 0; ca < LT_NR_CAUSES; ca++)
 			json_set(bd, lt_cause_names[ca], json_u64(SUM(ipi_delivered_by_cause[ca])));
+	/* a target in guest mode: how that is read; null: kvm not loaded at start, no KVM guest */
+	json_set(o, "guest_state_source", c->guest_source ? json_string(c->guest_source) : json_null());
 	json_set(o, "callbacks", sends ? callbacks_json(s) : json_null());
 	json_set(o, "senders", senders_json(c, s, sends));
 	json_set(o, "senders_not_counted", num_or_null(c->senders && sends, SUM(senders_full)));

@@ -93,6 +93,10 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 	/* exported, out of line, 5.10-7.2 (kernel/kthread.c) */
 	[H_USE_MM] = { NULL, { "kthread_use_mm" }, FN_MODES },
 	[H_UNUSE_MM] = { NULL, { "kthread_unuse_mm" }, FN_MODES },
+	/* the kvm module's (x86 arch/x86/kvm/trace.h 5.10-7.2, arm64 trace_arm.h): there while it
+	 * is loaded; without it no CPU runs a KVM guest */
+	[H_KVM_ENTRY] = { "kvm/kvm_entry", {}, { M_RAW_TP, M_TRACEPOINT }, 2 },
+	[H_KVM_EXIT] = { "kvm/kvm_exit", {}, { M_RAW_TP, M_TRACEPOINT }, 2 },
 	/* powerpc flushes other CPUs' TLBs without IPIs by global tlbie (radix_tlb.c 5.10-7.2) */
 	[H_PPC_TLBIE] = { "powerpc/tlbie", {}, TP_MODES, false, "powerpc" },
 	/* raw_tp first: the callback argument is a function pointer (see the csd hooks) */
@@ -409,6 +413,28 @@ struct json *probes_json(const struct hook_status *st)
  * global-ASID code in kallsyms (mm_free_global_asid, 6.15+). powerpc's radix tlbie is the
  * other broadcast (no IPI either): see the kernel_tlb_flush cause's tlbiel fallbacks.
  */
+/*
+ * How the target state `guest` is told (bpf core_fixes lt_in_guest): kvm_vcpu.mode where some
+ * kernel BTF has struct kvm_vcpu (vmlinux with KVM built in, or the kvm module's own BTF,
+ * 5.11+), else the task's PF_VCPU. NULL without the kvm_entry/exit tracepoints (kvm not
+ * loaded at start: no CPU runs a KVM guest).
+ */
+const char *probe_guest_state(bool hooked)
+{
+	struct btf *v;
+	bool mode;
+
+	if (!hooked)
+		return NULL;
+	mode = !access("/sys/kernel/btf/kvm", R_OK);
+	if (!mode && (v = btf__load_vmlinux_btf())) {
+		mode = btf__find_by_name_kind(v, "kvm_vcpu", BTF_KIND_STRUCT) >= 0;
+		btf__free(v);
+	}
+	return mode ? "kvm_vcpu.mode" : "PF_VCPU (no BTF of struct kvm_vcpu: an IPI taken in the host "
+					"right after a VM exit counts as sent to the guest)";
+}
+
 bool probe_broadcast_flush(char *why, size_t len)
 {
 	struct ksym_query q[1] = { { .name = "mm_free_global_asid" } };
