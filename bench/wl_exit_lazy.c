@@ -12,11 +12,9 @@
  * still IPIs (mm_cpumask is not trimmed at switch).
  */
 #include <errno.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "workload.h"
@@ -35,8 +33,7 @@ static void on_sigchld(int sig)
 struct exit_lazy {
 	struct sigaction old;
 	bool installed;
-	pid_t spinner[WL_MAX_CPUS];
-	unsigned int nspinners;
+	struct wl_spinners spinners;
 };
 
 struct child {
@@ -109,18 +106,6 @@ out:
 	return NULL;
 }
 
-static int spinners_start(struct wl_ctx *c, struct exit_lazy *s)
-{
-	for (unsigned int i = 0; i < c->threads; i++) {
-		pid_t pid = wl_spinner_start(wl_cpu(c, i));
-
-		if (pid < 0)
-			return wl_fail(c, "fork (spinner): %s", strerror(errno));
-		s->spinner[s->nspinners++] = pid;
-	}
-	return 0;
-}
-
 static int exit_lazy_setup(struct wl_ctx *c)
 {
 	struct exit_lazy *s = c->priv;
@@ -133,7 +118,7 @@ static int exit_lazy_setup(struct wl_ctx *c)
 	if (sigaction(SIGCHLD, &sa, &s->old))
 		return wl_fail(c, "sigaction(SIGCHLD): %s", strerror(errno));
 	s->installed = true;
-	return wl_choice(c, "others") == OTHERS_SPIN ? spinners_start(c, s) : 0;
+	return wl_choice(c, "others") == OTHERS_SPIN ? wl_spinners_start(c, &s->spinners) : 0;
 }
 
 static int exit_lazy_run(struct wl_ctx *c)
@@ -146,11 +131,7 @@ static void exit_lazy_cleanup(struct wl_ctx *c)
 {
 	struct exit_lazy *s = c->priv;
 
-	for (unsigned int i = 0; i < s->nspinners; i++) {
-		kill(s->spinner[i], SIGKILL);
-		waitpid(s->spinner[i], NULL, 0);
-	}
-	s->nspinners = 0;
+	wl_spinners_stop(&s->spinners);
 	if (s->installed)
 		sigaction(SIGCHLD, &s->old, NULL);
 }

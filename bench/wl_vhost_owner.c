@@ -10,8 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <linux/vhost.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -24,8 +22,7 @@ enum { C_OWNERS };
 enum { OTHERS_IDLE, OTHERS_SPIN };
 
 struct vhost_owner {
-	pid_t spinner[WL_MAX_CPUS];
-	unsigned int nspinners;
+	struct wl_spinners spinners;
 };
 
 static int vhost_owner_setup(struct wl_ctx *c)
@@ -37,27 +34,14 @@ static int vhost_owner_setup(struct wl_ctx *c)
 		return wl_fail(c, "%s: %s (%s)", VHOST_NET_DEV, strerror(errno),
 			       errno == ENOENT ? "load the vhost_net module" : "root needed");
 	close(fd);
-	if (wl_choice(c, "others") != OTHERS_SPIN)
-		return 0;
-	for (unsigned int i = 0; i < c->threads; i++) {
-		pid_t pid = wl_spinner_start(wl_cpu(c, i));
-
-		if (pid < 0)
-			return wl_fail(c, "fork (spinner): %s", strerror(errno));
-		s->spinner[s->nspinners++] = pid;
-	}
-	return 0;
+	return wl_choice(c, "others") == OTHERS_SPIN ? wl_spinners_start(c, &s->spinners) : 0;
 }
 
 static void vhost_owner_cleanup(struct wl_ctx *c)
 {
 	struct vhost_owner *s = c->priv;
 
-	for (unsigned int i = 0; i < s->nspinners; i++) {
-		kill(s->spinner[i], SIGKILL);
-		waitpid(s->spinner[i], NULL, 0);
-	}
-	s->nspinners = 0;
+	wl_spinners_stop(&s->spinners);
 }
 
 static void *owner(struct wl_thread *t)

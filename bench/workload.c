@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "lib/cli.h"
@@ -24,7 +25,7 @@ const struct workload *const workloads[] = {
 };
 const size_t nr_workloads = sizeof(workloads) / sizeof(workloads[0]);
 
-pid_t wl_spinner_start(int cpu)
+static pid_t spinner_start(int cpu)
 {
 	pid_t pid = fork();
 	cpu_set_t one;
@@ -38,6 +39,27 @@ pid_t wl_spinner_start(int cpu)
 		_exit(2);
 	for (volatile unsigned long n = 0;; n++)
 		;
+}
+
+int wl_spinners_start(struct wl_ctx *c, struct wl_spinners *s)
+{
+	for (unsigned int i = 0; i < c->threads; i++) {
+		pid_t pid = spinner_start(wl_cpu(c, i));
+
+		if (pid < 0)
+			return wl_fail(c, "fork (spinner): %s", strerror(errno));
+		s->pid[s->n++] = pid;
+	}
+	return 0;
+}
+
+void wl_spinners_stop(struct wl_spinners *s)
+{
+	for (unsigned int i = 0; i < s->n; i++) {
+		kill(s->pid[i], SIGKILL);
+		waitpid(s->pid[i], NULL, 0);
+	}
+	s->n = 0;
 }
 
 const struct workload *workload_find(const char *name)

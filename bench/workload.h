@@ -257,9 +257,15 @@ static inline void wl_pace_wait(struct wl_pace *p, const struct wl_thread *t)
 		now = wl_now_ns();
 }
 
-/* one process of its own mm spinning in user mode on cpu until killed (SIGKILL, then waitpid);
- * it dies with the workload. The pid, or -1 (errno) */
-pid_t wl_spinner_start(int cpu);
+/* Processes of their own mm spinning in user mode, one on each of the first `threads` CPUs
+ * (others=spin: a CPU that runs another mm, never lazy on ours), until wl_spinners_stop; they
+ * die with the workload too. Start: 0, or -1 with wl_fail (those started stay to be stopped). */
+struct wl_spinners {
+	pid_t pid[WL_MAX_CPUS];
+	unsigned int n;
+};
+int wl_spinners_start(struct wl_ctx *c, struct wl_spinners *s);
+void wl_spinners_stop(struct wl_spinners *s);
 
 /* the workloads */
 extern const struct workload wl_ctxsw, wl_idle_lazy, wl_tlbflush, wl_exit_lazy, wl_membarrier,
