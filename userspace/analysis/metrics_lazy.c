@@ -42,22 +42,6 @@ static bool kernel_before(int maj, int min)
 }
 
 /*
- * Does kthread_use_mm() grab the new mm and drop the old active_mm even when they are the same?
- * From 6.4 on (mmgrab + mmdrop_lazy_tlb, "kthread: simplify kthread_use_mm refcounting", with
- * the lazy tlb options); before, only when they differ (5.10, 6.1 kernel/kthread.c). Sets the
- * source as metrics_scheme does: the options in the config, else the release.
- */
-static bool use_mm_always(const struct lt_trace_info *c, const char **source)
-{
-	*source = "config";
-	if (strcmp(kconfig_get(c->kconfig, "CONFIG_MMU_LAZY_TLB_REFCOUNT"), "y") == 0 ||
-	    strcmp(kconfig_get(c->kconfig, "CONFIG_MMU_LAZY_TLB_SHOOTDOWN"), "y") == 0)
-		return true;
-	*source = "kernel_version";
-	return !kernel_before(6, 4);
-}
-
-/*
  * "refcount" | "shootdown", and where that came from (kernel.scheme_source):
  *  config          CONFIG_MMU_LAZY_TLB_SHOOTDOWN / _REFCOUNT (6.4+, /proc/config.gz or /boot)
  *  kernel_version  before 6.4 every kernel is refcount: the options and the shootdown code
@@ -127,7 +111,6 @@ struct json *metrics_lazy_json(struct lt_trace_info *c, const struct lt_counters
 	const char *src, *sch;
 	__u64 grabs, drops, exits, efl, execs, hpg, hpd, use, same, swaps;
 	bool um = c->hook_ok[H_USE_MM] && c->hook_ok[H_UNUSE_MM], always;
-	const char *um_src;
 	bool hp = c->hook_ok[H_CPUHP] && c->hp_known;
 
 	if (!ok)
@@ -144,7 +127,11 @@ struct json *metrics_lazy_json(struct lt_trace_info *c, const struct lt_counters
 	hpd = hp ? SUM(lazy_hotplug_drops) : 0;
 	use = um ? SUM(lazy_use_mm) : 0;
 	same = um ? SUM(lazy_use_mm_same) : 0;
-	always = use_mm_always(c, &um_src);
+	/* kthread_use_mm grabs the new mm and drops the old active_mm on every call from 6.4 on
+	 * (mmgrab + mmdrop_lazy_tlb, "kthread: simplify kthread_use_mm refcounting", with the lazy
+	 * tlb options); before, only when they differ (5.10, 6.1 kernel/kthread.c). The scheme's
+	 * source says which side of 6.4 this kernel is: the release decides only before it. */
+	always = strcmp(src, "kernel_version") != 0;
 	swaps = always ? use : use - same;
 	o = json_object();
 	json_set(o, "grabs", json_u64(grabs));
@@ -165,7 +152,7 @@ struct json *metrics_lazy_json(struct lt_trace_info *c, const struct lt_counters
 	json_set(o, "use_mm_swaps", num_or_null(um, swaps));
 	json_set(o, "use_mm_source", !um ? json_null()
 				     : json_string(!always ? "kernel_version: when active_mm != mm (before 6.4)"
-					 : strcmp(um_src, "config") ? "kernel_version: always (6.4+)"
+					 : strcmp(src, "config") ? "kernel_version: always (6.4+)"
 								    : "config: always (6.4+)"));
 	json_set(o, "unuse_mm", num_or_null(um, um ? SUM(lazy_unuse_mm) : 0));
 	json_set(o, "hotplug_source", !hp ? json_null()
