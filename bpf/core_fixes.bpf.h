@@ -60,8 +60,8 @@ static __always_inline int lt_mm_count(struct mm_struct *mm)
  * Is the vCPU KVM entered last on a CPU still in guest mode? kvm_vcpu.mode is IN_GUEST_MODE
  * (1) from just before the entry to just after the exit, both with interrupts off (x86
  * vcpu_enter_guest 5.10-7.2): what kvm_vcpu_kick reads to decide an IPI is needed. struct
- * kvm_vcpu is in the kvm module's BTF (or vmlinux's when KVM is built in); where no BTF has it
- * (5.10: no module BTF) the task's PF_VCPU stands in (0x1, include/linux/sched.h 5.10-7.2; set
+ * kvm_vcpu is in vmlinux's BTF (Debian 5.10's, or any with KVM built in) or the kvm module's
+ * (5.11+); where no BTF has it the task's PF_VCPU stands in (0x1, include/linux/sched.h 5.10-7.2; set
  * by guest_enter_irqoff / guest_timing_enter_irqoff), which is cleared after the interrupt
  * window that follows the exit: an IPI taken there counts as sent to a guest. `task` is kept
  * from sched_switch: task_structs are RCU-freed, a stale one still reads.

@@ -353,7 +353,7 @@ int BPF_PROG(sched_switch__raw_tp, bool preempt, struct task_struct *prev, struc
 /* KVM runs a vCPU's guest on this CPU between kvm_entry and kvm_exit: an IPI sent meanwhile
  * forces a VM exit. The tracepoints only bracket it: x86 5.10 traces kvm_exit in handle_exit,
  * after the interrupts were enabled (an IPI then is taken in the host, no exit for it). So
- * target_state asks the vcpu KVM itself asks before kicking one (lt_vcpu_in_guest). */
+ * target_state asks the vcpu, as KVM does before kicking one (core_fixes lt_in_guest). */
 static __always_inline int on_kvm(__u32 in, __u64 vcpu)
 {
 	__u32 cpu = bpf_get_smp_processor_id();

@@ -39,7 +39,7 @@
 	X(KERNEL, "kernel", "a kernel thread not lazy on this mm, or a user task in kernel mode")     \
 	X(LAZY, "lazy", "a kernel thread whose active_mm is the IPI's mm")                           \
 	X(NOHZ_FULL, "nohz_full", "a nohz_full CPU running a user task (in user mode when known)")   \
-	X(GUEST, "guest", "a KVM vCPU in guest mode (between the kvm_entry and kvm_exit tracepoints)")
+	X(GUEST, "guest", "a KVM vCPU in guest mode (its kvm_vcpu.mode, else the task's PF_VCPU)")
 
 /* tlb_flush tracepoint reasons (enum tlb_flush_reason, CO-RE mapped in core_fixes.bpf.h) */
 #define LT_FLUSH_REASONS(X)                                                                           \

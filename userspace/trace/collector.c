@@ -276,7 +276,7 @@ static void trace_info_fill(struct collector *c)
 	t->whatif = c->opts.whatif;
 	t->membarrier_args = c->st[H_MEMBARRIER].mode == M_TRACEPOINT;
 	t->broadcast_flush = probe_broadcast_flush(t->broadcast_probe, sizeof(t->broadcast_probe));
-	t->guest_source = probe_guest_state(t->hook_ok[H_KVM_ENTRY] && t->hook_ok[H_KVM_EXIT]);
+	t->guest_source = probe_guest_state(c->env, t->hook_ok[H_KVM_ENTRY] && t->hook_ok[H_KVM_EXIT]);
 	t->senders = !c->opts.no_senders && !c->opts.empty;
 	t->stacks = c->opts.stacks;
 	t->sender_cpus = c->opts.sender_cpus;

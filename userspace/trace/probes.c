@@ -419,18 +419,14 @@ struct json *probes_json(const struct hook_status *st)
  * 5.11+), else the task's PF_VCPU. NULL without the kvm_entry/exit tracepoints (kvm not
  * loaded at start: no CPU runs a KVM guest).
  */
-const char *probe_guest_state(bool hooked)
+const char *probe_guest_state(const struct probe_env *e, bool hooked)
 {
-	struct btf *v;
 	bool mode;
 
 	if (!hooked)
 		return NULL;
-	mode = !access("/sys/kernel/btf/kvm", R_OK);
-	if (!mode && (v = btf__load_vmlinux_btf())) {
-		mode = btf__find_by_name_kind(v, "kvm_vcpu", BTF_KIND_STRUCT) >= 0;
-		btf__free(v);
-	}
+	mode = !access("/sys/kernel/btf/kvm", R_OK) ||
+	       (e->kbtf && btf__find_by_name_kind(e->kbtf, "kvm_vcpu", BTF_KIND_STRUCT) >= 0);
 	return mode ? "kvm_vcpu.mode" : "PF_VCPU (no BTF of struct kvm_vcpu: an IPI taken in the host "
 					"right after a VM exit counts as sent to the guest)";
 }

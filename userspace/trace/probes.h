@@ -49,7 +49,8 @@ bool probe_env_has_kernel_btf(const struct probe_env *e);
 int probe_env_ipi_irq(const struct probe_env *e);
 /* The kernel flushes TLBs by broadcast (INVLPGB): why says what was probed */
 bool probe_broadcast_flush(char *why, size_t len);
-const char *probe_guest_state(bool hooked); /* NULL, or how target state guest is read */
+/* NULL, or how target state guest is read */
+const char *probe_guest_state(const struct probe_env *e, bool hooked);
 
 /* The "probes" array of the result file */
 struct json *probes_json(const struct hook_status *st);
