@@ -27,47 +27,68 @@ static __always_inline bool mm_cause(__u32 cause)
 }
 
 /*
+ * The target's state, read once per evaluation. The target CPU rewrites its lt_cpu_state
+ * while we look (its sched_switch; on powerpc its own exit_flush_lazy handler moves
+ * active_mm to init_mm): read twice, the predicate could see it lazy on the mm and
+ * whatif_kept() see it gone, and count an IPI the kernel needs as a skip (seen once on
+ * 7.2 ppc64el, exit-lazy). volatile: one load each, never reloaded by the compiler.
+ */
+struct lt_target {
+	__u64 mm, active_mm;
+	__u32 kind;
+	bool ok; /* the CPU has a state slot */
+};
+
+static __always_inline void target_snap(struct lt_target *t, struct lt_cpu_state *cs)
+{
+	t->ok = cs != NULL;
+	t->mm = cs ? *(volatile __u64 *)&cs->mm : 0;
+	t->active_mm = cs ? *(volatile __u64 *)&cs->active_mm : 0;
+	t->kind = cs ? *(volatile __u32 *)&cs->kind : LT_KIND_UNKNOWN;
+}
+
+/*
  * redundant-table-sync: may `cs` be walking `mm`'s page tables locklessly (GUP-fast, which walks
  * current->mm with interrupts off: the IPI of tlb_remove_table_sync_one, mm/mmu_gather.c 5.10-7.2,
  * exists to wait for it)? 1 no (the filter would skip it), 0 maybe, -1 cannot tell. A kernel
  * thread lazy on the mm may have adopted it (kthread_use_mm) since it was switched in.
  */
-static __always_inline int not_walking(struct lt_cpu_state *cs, __u64 mm, int ct)
+static __always_inline int not_walking(const struct lt_target *t, __u64 mm, int ct)
 {
-	if (!cs)
+	if (!t->ok)
 		return -1;
-	if (cs->kind == LT_KIND_IDLE)
+	if (t->kind == LT_KIND_IDLE)
 		return 1;
-	if (cs->kind == LT_KIND_KTHREAD)
-		return mm && cs->active_mm != mm ? 1 : -1;
-	if (mm && cs->mm != mm)
+	if (t->kind == LT_KIND_KTHREAD)
+		return mm && t->active_mm != mm ? 1 : -1;
+	if (mm && t->mm != mm)
 		return 1;
 	return ct; /* its own task: safe only in user mode */
 }
 
 /* Each filter's predicate for a target: 1 holds (the filter would not send), 0 does not,
  * -1 unknown. ct: the target's context tracking (1 user/idle, 0 kernel, -1 unknown). */
-static __always_inline void whatif_predicates(int *d, struct lt_cpu_state *cs, __u32 cpu, __u64 mm, int ct,
+static __always_inline void whatif_predicates(int *d, const struct lt_target *t, __u32 cpu, __u64 mm, int ct,
 					      __u32 cause)
 {
-	bool lazy_ctx = cs && (cs->kind == LT_KIND_IDLE || cs->kind == LT_KIND_KTHREAD);
+	bool lazy_ctx = t->ok && (t->kind == LT_KIND_IDLE || t->kind == LT_KIND_KTHREAD);
 
 	if (mm_cause(cause)) {
-		d[LT_F_TARGET_IDLE] = cs ? cs->kind == LT_KIND_IDLE : -1;
-		d[LT_F_TARGET_LAZY] = !cs || !mm ? -1 : (lazy_ctx && cs->active_mm == mm);
-		d[LT_F_CURR_MM_DIFFERS] = !cs || !mm ? -1 : cs->active_mm != mm;
+		d[LT_F_TARGET_IDLE] = t->ok ? t->kind == LT_KIND_IDLE : -1;
+		d[LT_F_TARGET_LAZY] = !t->ok || !mm ? -1 : (lazy_ctx && t->active_mm == mm);
+		d[LT_F_CURR_MM_DIFFERS] = !t->ok || !mm ? -1 : t->active_mm != mm;
 	} else {
 		d[LT_F_TARGET_IDLE] = d[LT_F_TARGET_LAZY] = d[LT_F_CURR_MM_DIFFERS] = 0;
 	}
 	/* target_state() read context tracking for user tasks only; idle and
 	 * kthreads count as not-kernel only when tracking says so */
-	if (cs && cs->kind != LT_KIND_USER)
+	if (t->ok && t->kind != LT_KIND_USER)
 		ct = ct_user_mode(cpu);
 	d[LT_F_TARGET_NOT_KERNEL] = ct;
-	d[LT_F_REDUNDANT_TABLE_SYNC] = cause == LT_CAUSE_TABLE_SYNC ? not_walking(cs, mm, ct) : 0;
+	d[LT_F_REDUNDANT_TABLE_SYNC] = cause == LT_CAUSE_TABLE_SYNC ? not_walking(t, mm, ct) : 0;
 	/* idle counts as outside the kernel there: ct_idle_exit() runs the deferred work */
 	d[LT_F_DEFER_KENTRY] = !kernel_only_cause(cause) || !is_nohz_full(cpu) ? 0
-			       : cs && cs->kind == LT_KIND_IDLE ? 1 : ct;
+			       : t->ok && t->kind == LT_KIND_IDLE ? 1 : ct;
 	d[LT_F_BROADCAST_FLUSH] = cause == LT_CAUSE_TLB_FLUSH || cause == LT_CAUSE_KERNEL_TLB_FLUSH;
 }
 
@@ -85,9 +106,9 @@ static __always_inline void whatif_predicates(int *d, struct lt_cpu_state *cs, _
  *    exit_flush_lazy_tlbs).
  * A CPU whose active_mm is another mm cannot walk this mm's tables: skipping it is safe.
  */
-static __always_inline int whatif_kept(int f, struct lt_cpu_state *cs, __u32 cause, __u64 mm, __u32 freed)
+static __always_inline int whatif_kept(int f, const struct lt_target *t, __u32 cause, __u64 mm, __u32 freed)
 {
-	if (f >= LT_F_REDUNDANT_TABLE_SYNC || !cs || !mm || cs->active_mm != mm)
+	if (f >= LT_F_REDUNDANT_TABLE_SYNC || !t->ok || !mm || t->active_mm != mm)
 		return 0;
 	if (cause == LT_CAUSE_SHOOT_LAZY || cause == LT_CAUSE_EXIT_FLUSH_LAZY)
 		return 1;
@@ -106,16 +127,18 @@ __noinline int whatif_eval(__u32 cpu, __u32 args, __u64 mm, int ct)
 	struct lt_counters *c = ctrs();
 	struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
 	__u64 now = bpf_ktime_get_ns();
+	struct lt_target t;
 	int d[LT_NR_FILTERS];
 
 	if (!c || cause >= LT_NR_CAUSES)
 		return 0;
 	cause &= LT_CAUSE_IDX_MASK;
-	whatif_predicates(d, cs, cpu, mm, ct, cause);
+	target_snap(&t, cs);
+	whatif_predicates(d, &t, cpu, mm, ct, cause);
 #pragma unroll
 	for (int f = 0; f < LT_NR_FILTERS; f++) {
 		struct lt_whatif_cell *w = &c->whatif[f][cause];
-		int kept = d[f] > 0 ? whatif_kept(f, cs, cause, mm, freed) : 0;
+		int kept = d[f] > 0 ? whatif_kept(f, &t, cause, mm, freed) : 0;
 
 		w->seen++;
 		if (d[f] < 0 || kept < 0) {
@@ -171,15 +194,15 @@ static __always_inline void kernel_entry(void)
 __noinline int lt_kernel_skipped_one(__u32 cpu, __u64 mm, __u32 cause)
 {
 	struct lt_counters *c = ctrs();
-	struct lt_cpu_state *cs;
+	struct lt_target t;
 	int d[LT_NR_FILTERS];
 
 	if (!c || cause >= LT_NR_CAUSES)
 		return 0;
 	barrier_var(cause);
 	cause &= LT_CAUSE_IDX_MASK;
-	cs = bpf_map_lookup_elem(&cpu_state, &cpu);
-	whatif_predicates(d, cs, cpu, mm, cs && cs->kind == LT_KIND_USER ? ct_user_mode(cpu) : -1, cause);
+	target_snap(&t, bpf_map_lookup_elem(&cpu_state, &cpu));
+	whatif_predicates(d, &t, cpu, mm, t.ok && t.kind == LT_KIND_USER ? ct_user_mode(cpu) : -1, cause);
 	for (int f = 0; f < LT_F_BROADCAST_FLUSH; f++)
 		if (d[f] > 0)
 			c->whatif[f][cause].kernel_skipped++;
