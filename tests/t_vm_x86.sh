@@ -40,7 +40,7 @@ grep -qx 'boots: 3' "$TMP/early/vm-run.txt" || fail "early panic: not booted 3 t
 for n in 1 2; do
 	why=$(sed -n "s/^boot_$n: before \/init: \(\[ *[0-9.]*\] \)\{0,1\}\(.*\) (console.boot-$n.log)\$/\2/p" "$TMP/early/vm-run.txt")
 	case "$why" in
-	"Kernel panic"*|Oops*) ;;
+	"Kernel panic"*|Oops*|*": "[0-9a-f][0-9a-f][0-9a-f][0-9a-f]" [#"*) ;;
 	*) fail "early panic: no boot_$n reason (got '$why')" ;;
 	esac
 	grep -qF "$why" "$TMP/early/console.boot-$n.log" || fail "early panic: console.boot-$n.log not kept"

@@ -60,8 +60,11 @@ if [ "$(id -u)" = 0 ]; then
 	mknod -m 600 "$root/dev/console" c 5 1
 	mknod -m 666 "$root/dev/null" c 1 3
 fi
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 -n > "$out.tmp"
-mv "$out.tmp" "$out"
+# a temporary of this process's own: `vm run` rebuilds a stale image itself, so two builds may
+# run at once (a test beside `make vm-initramfs`); a shared "$out.tmp" mixed their bytes and the
+# guest found no root fs
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 -n > "$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
 {
 	echo "arch: $arch"
 	echo "busybox: $(cat "$bb/version")"
