@@ -86,45 +86,101 @@ static __always_inline bool lt_in_guest(const struct lt_cpu_state *cs)
 }
 
 /*
- * Context tracking. struct context_tracking has `active` (user-mode tracking
- * on this CPU) only with CONFIG_CONTEXT_TRACKING_USER (nohz_full kernels); the
- * state values were CONTEXT_USER & co. before v6.12 (renamed CT_STATE_USER),
- * and since v5.19 the low bits of `state` share the word with RCU's counter.
- * Returns 1 user (or idle), 0 kernel, -1 unknown (tracking not active here).
- * The per-CPU address is computed by the caller (no typed ksyms: kernels
- * without BTF must load this object too).
+ * Context tracking, per CPU. What the kernel keeps there:
+ *  - user mode, only where user tracking is on: `active` (CONFIG_CONTEXT_TRACKING_USER, the
+ *    nohz_full kernels) and set on that CPU (a nohz_full CPU, or CONTEXT_TRACKING_USER_FORCE);
+ *  - idle (the RCU extended quiescent state around the idle instruction, ct_idle_enter) on
+ *    every CPU of a TREE_RCU kernel since v5.19 (CONFIG_CONTEXT_TRACKING_IDLE, selected by
+ *    TREE_RCU: kernel/rcu/Kconfig 6.1-7.2), user tracking or not: this host's 6.18 has it
+ *    without CONTEXT_TRACKING_USER.
+ * The state's low bits: enum ctx_state (CONTEXT_KERNEL 0, CONTEXT_USER 1 before v5.19;
+ * CONTEXT_IDLE 1 and CONTEXT_USER 2 from v5.19, renamed CT_STATE_* in v6.12), with RCU's
+ * counter above them since v5.19. The values are read by name (CO-RE).
+ * Returns 1 user (or idle), 0 kernel, -1 unknown (kernel or user: not tracked here). The
+ * per-CPU address is computed by the caller (no typed ksyms: kernels without BTF must load
+ * this object too; bpf/pcpu.bpf.c gives it from BTF where kallsyms cannot).
  */
 struct context_tracking___user {
 	bool active;
 	atomic_t state;
 } __attribute__((preserve_access_index));
 
-enum ctx_state___old { CONTEXT_KERNEL___old = 0, CONTEXT_USER___old = 1 };
+enum ctx_state___old { CONTEXT_KERNEL___old = 0, CONTEXT_IDLE___old = 1, CONTEXT_USER___old = 2 };
+
+/* before v5.19 `state` was an enum ctx_state, not an atomic_t: CO-RE matches neither by the other */
+struct context_tracking___enum {
+	enum ctx_state___old state;
+} __attribute__((preserve_access_index));
 
 static __always_inline int lt_ct_user_mode(unsigned long ct)
 {
 	bool active = false;
-	int state = 0, user, idle = -2, mask = 3;
+	int state = 0, user, idle = -2;
+	__u32 off;
 
-	if (!ct || !bpf_core_field_exists(struct context_tracking___user, active))
+	if (!ct)
 		return -1;
-	if (bpf_probe_read_kernel(&active, sizeof(active),
-				  (void *)(ct + bpf_core_field_offset(struct context_tracking___user, active))) ||
-	    !active)
+	if (bpf_core_field_exists(struct context_tracking___user, state))
+		off = bpf_core_field_offset(struct context_tracking___user, state);
+	else if (bpf_core_field_exists(struct context_tracking___enum, state))
+		off = bpf_core_field_offset(struct context_tracking___enum, state);
+	else
 		return -1;
-	if (bpf_probe_read_kernel(&state, sizeof(state),
-				  (void *)(ct + bpf_core_field_offset(struct context_tracking___user, state))))
+	if (bpf_core_field_exists(struct context_tracking___user, active) &&
+	    bpf_probe_read_kernel(&active, sizeof(active),
+				  (void *)(ct + bpf_core_field_offset(struct context_tracking___user, active))))
+		return -1;
+	if (bpf_probe_read_kernel(&state, sizeof(state), (void *)(ct + off)))
 		return -1;
 	if (bpf_core_enum_value_exists(enum ctx_state, CT_STATE_USER)) {
 		user = bpf_core_enum_value(enum ctx_state, CT_STATE_USER);
 		idle = bpf_core_enum_value(enum ctx_state, CT_STATE_IDLE);
 	} else {
-		/* before v6.12: enum ctx_state { CONTEXT_KERNEL, CONTEXT_IDLE (v5.19+), CONTEXT_USER, ... } */
-		user = 2;
-		idle = 1;
+		user = bpf_core_enum_value(enum ctx_state___old, CONTEXT_USER___old);
+		if (bpf_core_enum_value_exists(enum ctx_state___old, CONTEXT_IDLE___old))
+			idle = bpf_core_enum_value(enum ctx_state___old, CONTEXT_IDLE___old);
 	}
-	state &= mask;
-	return (state == user || state == idle) ? 1 : 0;
+	state &= 3;
+	if (state == idle)
+		return 1;
+	if (!active) /* kernel and user look alike */
+		return -1;
+	return state == user ? 1 : 0;
+}
+
+/*
+ * Context tracking's per-CPU address where kallsyms lists no data symbols (no KALLSYMS_ALL:
+ * this host's 6.18; the kernel's typed ksyms resolve through kallsyms too, so they fail there
+ * as well). Two per-CPU variables lie as far apart in every CPU's area as in the BTF's
+ * .data..percpu (userspace gives the distance, delta); the base is this CPU's runqueue, the
+ * rq of the task switching in: next->se.cfs_rq->rq (cfs_rq.rq and sched_entity.cfs_rq exist
+ * with CONFIG_FAIR_GROUP_SCHED, 5.10-7.2; set_task_rq() points every task's cfs_rq, the idle
+ * task's too, at its CPU's). Checked by rq->cpu. 0 unknown.
+ */
+struct cfs_rq___grp {
+	struct rq *rq;
+} __attribute__((preserve_access_index));
+
+struct sched_entity___grp {
+	struct cfs_rq___grp *cfs_rq;
+} __attribute__((preserve_access_index));
+
+struct task_struct___grp {
+	struct sched_entity___grp se;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 lt_ct_from_rq(__u64 task, __u32 cpu, __u64 delta)
+{
+	struct task_struct___grp *t = (void *)task;
+	struct rq *rq;
+
+	if (!t || !bpf_core_field_exists(struct cfs_rq___grp, rq) ||
+	    !bpf_core_field_exists(struct sched_entity___grp, cfs_rq))
+		return 0;
+	rq = BPF_CORE_READ(t, se.cfs_rq, rq);
+	if (!rq || BPF_CORE_READ(rq, cpu) != (int)cpu)
+		return 0;
+	return (__u64)rq + delta;
 }
 
 /*

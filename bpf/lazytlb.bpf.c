@@ -176,13 +176,20 @@ static __always_inline bool is_nohz_full(__u32 cpu)
 	return cfg.nohz_full_mask[word & (LT_MAX_CPUS / 64 - 1)] & (1ULL << (cpu % 64));
 }
 
-/* 1 user/idle, 0 kernel, -1 unknown, by context tracking on `cpu` */
+/* 1 user/idle, 0 kernel, -1 unknown, by context tracking on `cpu`: at its per-CPU address from
+ * kallsyms (the symbol plus __per_cpu_offset[cpu]) or, without data symbols there, the one
+ * on_switch derived from the CPU's runqueue */
 static __always_inline int ct_user_mode(__u32 cpu)
 {
 	__u64 off = 0;
 
-	if (!cfg.ct_addr || !cfg.per_cpu_offset || cpu >= LT_MAX_CPUS)
+	if (cpu >= LT_MAX_CPUS)
 		return -1;
+	if (!cfg.ct_addr || !cfg.per_cpu_offset) {
+		struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+
+		return cs ? lt_ct_user_mode(cs->ct_addr) : -1;
+	}
 	if (bpf_probe_read_kernel(&off, sizeof(off), (void *)(cfg.per_cpu_offset + cpu * 8ULL)))
 		return -1;
 	return lt_ct_user_mode(cfg.ct_addr + off);
@@ -327,6 +334,8 @@ static __always_inline int on_switch(const struct sw_info *a)
 		cs->fts_lazy_drop = !prev_mm && next_mm; /* finish_task_switch() drops the borrowed mm */
 		if (cfg.whatif && next_mm)
 			race_check(cs, (__u64)next_mm, c);
+		if (cfg.ct_from_rq && !cs->ct_addr)
+			cs->ct_addr = lt_ct_from_rq(a->next, cpu, cfg.ct_rq_delta);
 	}
 	return 0;
 }

@@ -206,7 +206,8 @@ struct lt_cpu_state {
 	/* defer-to-kernel-entry: when the first IPI this CPU could have deferred was sent (by
 	 * another CPU), cleared at this CPU's next kernel entry: 0 none pending */
 	__u64 defer_ns;
-	__u8 pad[64 - ((7 * 8 + 2 * 8 * LT_NR_RACE_FILTERS) % 64)];
+	__u64 ct_addr;       /* &per_cpu(context_tracking, this CPU) where cfg.ct_from_rq, 0 not yet */
+	__u8 pad[64 - ((8 * 8 + 2 * 8 * LT_NR_RACE_FILTERS) % 64)];
 } __attribute__((aligned(64)));
 
 /* KTHREAD_MM: a kernel thread that adopted a user mm (kthread_use_mm): it runs the mm, in
@@ -307,6 +308,12 @@ struct lt_cfg {
 	__u32 kentry;            /* kernel-entry hooks attached (defer-to-kernel-entry delays) */
 	__u32 calls_at_queue;    /* before 6.3: calls counted where queued (fallback.bpf.h) */
 	__u64 cond_tlb_fn;       /* the x86 TLB-flush cond_func hooked (cond_tlb), 0 none */
+	/* without ct_addr/per_cpu_offset (kallsyms without data symbols): &context_tracking -
+	 * &runqueues in the per-CPU area (their offsets in the BTF's .data..percpu), added to
+	 * each CPU's runqueue address (on_switch) */
+	__u64 ct_rq_delta;
+	__u32 ct_from_rq;
+	__u32 pad_ct;
 };
 
 #endif /* LAZYTLB_H */

@@ -83,7 +83,9 @@ void metrics_finalize_scheme(const struct lt_trace_info *c, struct json *result)
 	json_set(k, "scheme_source", json_string(src));
 	json_set(k, "scheme_observed", json_string(observed_scheme(c)));
 	/* without it a CPU running a user task is "user" whether in user mode or in a syscall */
-	json_set(k, "context_tracking", json_string(c->ct_known ? "kallsyms" : "unavailable"));
+	json_set(k, "context_tracking", json_string(c->ct_source ? c->ct_source : "unavailable"));
+	if (!c->ct_source && c->ct_why[0])
+		json_set(k, "context_tracking_why", json_string(c->ct_why));
 	if (strcmp(observed_scheme(c), "unknown") && strcmp(observed_scheme(c), sch))
 		lt_warn("the kernel is %s (%s) but mm_count at lazy hand-back looks like %s", sch, src,
 			observed_scheme(c));

@@ -35,6 +35,25 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/* Where context tracking is read: kallsyms (the per-CPU symbol and __per_cpu_offset), else
+ * each CPU's runqueue plus the distance of the two variables in the per-CPU area (BTF) */
+static void ct_cfg(struct collector *c, struct lt_cfg *cfg)
+{
+	long long d;
+
+	c->info.ct_source = NULL;
+	if (cfg->ct_addr && cfg->per_cpu_offset) {
+		c->info.ct_source = "kallsyms";
+		return;
+	}
+	cfg->ct_addr = cfg->per_cpu_offset = 0;
+	if (probe_percpu_delta(c->env, "context_tracking", "runqueues", &d, c->info.ct_why, sizeof(c->info.ct_why))) {
+		cfg->ct_rq_delta = (__u64)d;
+		cfg->ct_from_rq = 1;
+		c->info.ct_source = "btf";
+	}
+}
+
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 {
 	struct ksym_query q[12] = {};
@@ -78,7 +97,7 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	lt_parse_cpulist(buf, online, LT_MAX_CPUS);
 	cfg->online_mask = online[0];
 	cfg->kentry = c->info.kentry;
-	c->info.ct_known = cfg->ct_addr && cfg->per_cpu_offset;
+	ct_cfg(c, cfg);
 	for (unsigned int i = 0; i < LT_MAX_CPUS / 64; i++)
 		cfg->nohz_full_mask[i] = c->nohz_mask[i];
 	cfg->race_window_ns = c->opts.race_window_ns;
@@ -348,9 +367,6 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 		rc = load_round(c, err, errlen);
 		if (rc == 1)
 			unload(c);
-	senders_rows_free(c->snd_base);
-	ksym_table_free(c->ksyms);
-	free(c->ival_prev);
 	}
 	if (rc) {
 		if (rc == 1)
@@ -387,6 +403,9 @@ void collector_close(struct collector *c)
 		close(c->stats_fd);
 	probe_env_free(c->env);
 	kconfig_free(c->kconfig);
+	senders_rows_free(c->snd_base);
+	ksym_table_free(c->ksyms);
+	free(c->ival_prev);
 	free(c);
 }
 

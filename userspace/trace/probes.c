@@ -149,6 +149,39 @@ bool probe_env_has_kernel_btf(const struct probe_env *e)
 	return e->kbtf != NULL;
 }
 
+/* pahole puts every per-CPU variable in the DATASEC .data..percpu, each at its offset in the
+ * section (5.10-7.2): the same distance apart as in any CPU's per-CPU area */
+bool probe_percpu_delta(const struct probe_env *e, const char *a, const char *b, long long *delta, char *why,
+			size_t len)
+{
+	long long off[2] = { -1, -1 };
+	const char *names[2] = { a, b };
+	const struct btf_type *sec;
+	const struct btf_var_secinfo *vi;
+	int id;
+
+	if (!e->kbtf || (id = btf__find_by_name_kind(e->kbtf, ".data..percpu", BTF_KIND_DATASEC)) < 0) {
+		snprintf(why, len, "no per-CPU variables in the kernel's BTF%s", e->kbtf ? "" : " (no /sys/kernel/btf/vmlinux)");
+		return false;
+	}
+	sec = btf__type_by_id(e->kbtf, id);
+	vi = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vi++) {
+		const char *n = btf__name_by_offset(e->kbtf, btf__type_by_id(e->kbtf, vi->type)->name_off);
+
+		for (int k = 0; k < 2; k++)
+			if (n && !strcmp(n, names[k]))
+				off[k] = vi->offset;
+	}
+	for (int k = 0; k < 2; k++)
+		if (off[k] < 0) {
+			snprintf(why, len, "per-CPU variable %s not in the kernel's BTF", names[k]);
+			return false;
+		}
+	*delta = off[0] - off[1];
+	return true;
+}
+
 int probe_env_ipi_irq(const struct probe_env *e)
 {
 	return e->ipi_irq;

@@ -45,6 +45,10 @@ bool probe_variant(struct probe_env *e, enum lt_hook h, enum lt_mode m, char *ta
 unsigned long long probe_func_addr(struct probe_env *e, enum lt_hook h);
 const char *probe_func_target(struct probe_env *e, enum lt_hook h);
 bool probe_env_has_kernel_btf(const struct probe_env *e);
+/* &a - &b for two per-CPU variables, from the kernel BTF's .data..percpu: false if either is
+ * not there (why says which) */
+bool probe_percpu_delta(const struct probe_env *e, const char *a, const char *b, long long *delta, char *why,
+			size_t len);
 /* irq number of the IPI line of /proc/interrupts (powerpc), -1 when IPIs have vectors */
 int probe_env_ipi_irq(const struct probe_env *e);
 /* The kernel flushes TLBs by broadcast (INVLPGB): why says what was probed */
