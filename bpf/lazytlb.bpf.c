@@ -340,6 +340,24 @@ static __always_inline int on_switch(const struct sw_info *a)
 	return 0;
 }
 
+/* The CO-RE decisions of this load that the result names (guest_state_source, context
+ * tracking): libbpf makes them against every BTF it found, the kvm module's too, which
+ * userspace cannot know for sure. Run once by userspace (BPF_PROG_TEST_RUN, raw_tp 5.10+),
+ * never attached. */
+struct lt_core_facts core_facts;
+
+SEC("raw_tp")
+int core_probe(void *ctx)
+{
+	core_facts.kvm_vcpu_mode = bpf_core_field_exists(struct kvm_vcpu___lt, mode);
+	core_facts.ct_state = bpf_core_field_exists(struct context_tracking___user, state) ||
+			      bpf_core_field_exists(struct context_tracking___enum, state);
+	core_facts.cfs_rq_rq = bpf_core_field_exists(struct cfs_rq___grp, rq) &&
+			       bpf_core_field_exists(struct sched_entity___grp, cfs_rq);
+	core_facts.ran = 1;
+	return 0;
+}
+
 /* tp_btf: the task pointers are BTF-typed, so plain loads (no helper calls) */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch__tp_btf, bool preempt, struct task_struct *prev, struct task_struct *next)

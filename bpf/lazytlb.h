@@ -280,6 +280,15 @@ struct lt_scratch {
 	__u32 snd_next, pad_snd;
 };
 
+/* ---- what libbpf's CO-RE decided at load (core_facts), for the result: userspace runs the
+ * core_probe program once after the load; each 1 where the kernel's BTF has it ---- */
+struct lt_core_facts {
+	__u32 ran;           /* core_probe ran */
+	__u32 kvm_vcpu_mode; /* struct kvm_vcpu's mode (guest state), else PF_VCPU */
+	__u32 ct_state;      /* struct context_tracking's state, atomic_t (5.19+) or enum */
+	__u32 cfs_rq_rq;     /* cfs_rq.rq and sched_entity.cfs_rq (ct from the runqueue) */
+};
+
 /* ---- configuration written by userspace into .rodata before load ---- */
 struct lt_cfg {
 	__u64 csd_ipi_cb;        /* generic_smp_call_function_single_interrupt: the csd doorbell */

@@ -35,6 +35,8 @@ ip = r["reps"][0]["metrics"]["ipi"]
 src = ip["guest_state_source"]
 # kvm_vcpu.mode where a kernel BTF has struct kvm_vcpu (Debian 5.10's vmlinux BTF has it too)
 ok(f"guest state read ({src})", src is not None and (src == "kvm_vcpu.mode" or src.startswith("PF_VCPU")), str(src))
+# ... as libbpf's CO-RE decided at load (core_probe), not as userspace guessed from the BTF files
+ok("guest state source checked against the load's CO-RE", r["kernel"].get("core_probe") is True)
 # /proc/stat cpuN: user nice system idle iowait irq softirq steal guest guest_nice (user has guest)
 t0, t1 = ([int(x) for x in open(f"{d}/{f}").read().split()[1:]] for f in ("stat0", "stat1"))
 dt = [b - a for a, b in zip(t0, t1)]

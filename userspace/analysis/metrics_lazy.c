@@ -86,6 +86,8 @@ void metrics_finalize_scheme(const struct lt_trace_info *c, struct json *result)
 	json_set(k, "context_tracking", json_string(c->ct_source ? c->ct_source : "unavailable"));
 	if (!c->ct_source && c->ct_why[0])
 		json_set(k, "context_tracking_why", json_string(c->ct_why));
+	/* context_tracking and ipi.guest_state_source were checked against the load's CO-RE */
+	json_set(k, "core_probe", json_bool(c->core_facts_known));
 	if (strcmp(observed_scheme(c), "unknown") && strcmp(observed_scheme(c), sch))
 		lt_warn("the kernel is %s (%s) but mm_count at lazy hand-back looks like %s", sch, src,
 			observed_scheme(c));

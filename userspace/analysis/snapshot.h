@@ -59,6 +59,7 @@ struct lt_trace_info {
 	bool broadcast_flush;                  /* this kernel flushes by INVLPGB broadcast (probed) */
 	char broadcast_probe[96];              /* how that was decided */
 	const char *guest_source;              /* how target state guest is read (probes.c) */
+	bool core_facts_known;                 /* ... and context tracking checked by the load's CO-RE */
 	bool membarrier_args;                  /* membarrier traced with its arguments (kernel skips) */
 	bool senders, stacks;                  /* requests counted by sender; their stacks kept */
 	const char *sender_cpus;               /* senders: only requests to these CPUs (NULL: all) */

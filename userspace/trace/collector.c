@@ -148,6 +148,7 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 	fill_cfg(c, (struct lt_cfg *)&c->skel->rodata->cfg);
 	bpf_object__for_each_program(prog, c->skel->obj)
 		bpf_program__set_autoload(prog, false);
+	bpf_program__set_autoload(c->skel->progs.core_probe, true);
 
 	for (int h = 0; h < H_NR_HOOKS; h++) {
 		const struct hook_def *d = &lt_hooks[h];
@@ -282,6 +283,29 @@ static void kick_cpus(struct collector *c)
 	sched_setaffinity(0, sizeof(old), &old);
 }
 
+/* The CO-RE decisions of the load (bpf core_probe) settle what userspace guessed from the
+ * BTF files it could read: libbpf also searched the modules' BTF (kvm's), or only a detached
+ * --btf. Not run (a kernel without raw_tp test runs): the guesses stand. */
+static void core_facts_apply(struct collector *c)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, run);
+	struct lt_trace_info *t = &c->info;
+	const struct lt_core_facts *f = &c->skel->bss->core_facts;
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(c->skel->progs.core_probe), &run) || !f->ran)
+		return;
+	t->core_facts_known = true;
+	if (t->guest_source)
+		t->guest_source = f->kvm_vcpu_mode ? LT_GUEST_SRC_MODE : LT_GUEST_SRC_PF_VCPU;
+	if (t->ct_source && !f->ct_state) {
+		t->ct_source = NULL;
+		snprintf(t->ct_why, sizeof(t->ct_why), "no struct context_tracking state in the kernel's BTF");
+	} else if (t->ct_source && !strcmp(t->ct_source, "btf") && !f->cfs_rq_rq) {
+		t->ct_source = NULL;
+		snprintf(t->ct_why, sizeof(t->ct_why), "no cfs_rq.rq in the kernel's BTF (FAIR_GROUP_SCHED off)");
+	}
+}
+
 /* What metrics.c is told of this collector (the rest is set as it is found in collector_open) */
 static void trace_info_fill(struct collector *c)
 {
@@ -302,6 +326,7 @@ static void trace_info_fill(struct collector *c)
 	t->race_window_ns = c->opts.race_window_ns;
 	t->btf_custom_path = c->opts.btf_custom_path;
 	t->kconfig = c->kconfig;
+	core_facts_apply(c);
 }
 
 struct json *collector_result_new(struct collector *c)
@@ -419,7 +444,7 @@ void collector_finalize(struct collector *c, struct json *result)
 		__u32 len = sizeof(info);
 		struct json *p;
 
-		if (c->stats_fd <= 0 || !bpf_program__autoload(prog) ||
+		if (c->stats_fd <= 0 || !bpf_program__autoload(prog) || prog == c->skel->progs.core_probe ||
 		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
 			continue;
 		p = json_object();

@@ -460,8 +460,7 @@ const char *probe_guest_state(const struct probe_env *e, bool hooked)
 		return NULL;
 	mode = !access("/sys/kernel/btf/kvm", R_OK) ||
 	       (e->kbtf && btf__find_by_name_kind(e->kbtf, "kvm_vcpu", BTF_KIND_STRUCT) >= 0);
-	return mode ? "kvm_vcpu.mode" : "PF_VCPU (no BTF of struct kvm_vcpu: an IPI taken in the host "
-					"right after a VM exit counts as sent to the guest)";
+	return mode ? LT_GUEST_SRC_MODE : LT_GUEST_SRC_PF_VCPU;
 }
 
 bool probe_broadcast_flush(char *why, size_t len)

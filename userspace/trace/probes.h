@@ -53,7 +53,12 @@ bool probe_percpu_delta(const struct probe_env *e, const char *a, const char *b,
 int probe_env_ipi_irq(const struct probe_env *e);
 /* The kernel flushes TLBs by broadcast (INVLPGB): why says what was probed */
 bool probe_broadcast_flush(char *why, size_t len);
-/* NULL, or how target state guest is read */
+/* NULL, or how target state guest is read: a guess from the BTF files here, which the load's
+ * CO-RE decision (core_probe) replaces */
+#define LT_GUEST_SRC_MODE "kvm_vcpu.mode"
+#define LT_GUEST_SRC_PF_VCPU                                                                          \
+	"PF_VCPU (no BTF of struct kvm_vcpu: an IPI taken in the host right after a VM exit counts as " \
+	"sent to the guest)"
 const char *probe_guest_state(const struct probe_env *e, bool hooked);
 
 /* The "probes" array of the result file */
