@@ -73,14 +73,14 @@ struct kvm_vcpu___lt {
 #define LT_PF_VCPU 0x00000001
 #define LT_IN_GUEST_MODE 1
 
-static __always_inline bool lt_in_guest(const struct lt_cpu_state *cs)
+static __always_inline bool lt_in_guest(const struct lt_cpu_state *cs, bool pf_vcpu_only)
 {
 	/* copied out first: inside BPF_CORE_READ the access to our own struct would be
 	 * relocated against the kernel's BTF too */
 	struct kvm_vcpu___lt *vcpu = (struct kvm_vcpu___lt *)cs->vcpu;
 	struct task_struct *task = (struct task_struct *)cs->task;
 
-	if (vcpu && bpf_core_field_exists(struct kvm_vcpu___lt, mode))
+	if (vcpu && !pf_vcpu_only && bpf_core_field_exists(struct kvm_vcpu___lt, mode))
 		return BPF_CORE_READ(vcpu, mode) == LT_IN_GUEST_MODE;
 	return task && (BPF_CORE_READ(task, flags) & LT_PF_VCPU);
 }

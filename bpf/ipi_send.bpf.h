@@ -18,7 +18,7 @@ static __always_inline __u32 target_state(struct lt_cpu_state *cs, __u32 cpu, __
 	*ct = -1;
 	if (!cs || cs->kind == LT_KIND_IDLE)
 		return LT_STATE_IDLE;
-	if (cs->in_guest && lt_in_guest(cs)) /* an IPI forces a VM exit */
+	if (cs->in_guest && lt_in_guest(cs, cfg.guest_pf_vcpu)) /* an IPI forces a VM exit */
 		return LT_STATE_GUEST;
 	if (cs->kind == LT_KIND_KTHREAD)
 		return (mm && cs->active_mm == mm) ? LT_STATE_LAZY : LT_STATE_KERNEL;

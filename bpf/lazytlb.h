@@ -322,7 +322,7 @@ struct lt_cfg {
 	 * each CPU's runqueue address (on_switch) */
 	__u64 ct_rq_delta;
 	__u32 ct_from_rq;
-	__u32 pad_ct;
+	__u32 guest_pf_vcpu;     /* target state guest by PF_VCPU even where kvm_vcpu.mode is known */
 };
 
 #endif /* LAZYTLB_H */

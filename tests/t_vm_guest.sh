@@ -8,7 +8,10 @@
 # guest and the share of its TLB-flush calls sent to a guest agree (10 points: ~300 ticks).
 # Two kernels: 5.10 (calls counted by the fallback hooks; kvm_vcpu in vmlinux's BTF) and 6.12
 # (csd_queue_cpu; kvm_vcpu in the kvm module's BTF). matrix.py checks
-# that no scenario without a vCPU sees the state. LT_GUEST_KERNELS picks others.
+# that no scenario without a vCPU sees the state. LT_GUEST_KERNELS picks others. The first
+# kernel also runs the PF_VCPU fallback (LAZYTLB_GUEST_STATE=pf_vcpu): the flag is set by
+# guest_enter and cleared after the interrupt window that follows an exit, so it may run a
+# little late, within the same bound here.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
 [ -x "$LAZYTLB" ] || skip "skipped: $LAZYTLB not built: run make"
@@ -16,16 +19,24 @@ ran=0
 for k in ${LT_GUEST_KERNELS:-debian-5.10-amd64 debian-6.12-amd64}; do
 	vm_prepared "$k" x86_64 || continue
 	grep -qx 'kvm_amd.ko' "$ROOT/cache/kernels/$k/modules/order" 2>/dev/null || continue
+	# the first kernel also runs the PF_VCPU fallback (kernels without struct kvm_vcpu in any
+	# BTF), forced by LAZYTLB_GUEST_STATE=pf_vcpu, in a second record: directory pf/
+	pf=; [ "$ran" = 0 ] && pf=pf
 	"$LAZYTLB" vm run "$k" -o "$TMP/$k" --timeout 300 --cmd '
 [ -e /dev/kvm ] || { echo "no /dev/kvm: $(dmesg | grep -i -E "kvm|svm" | tail -n 3)"; exit 1; }
-lazytlb record -q -o r.json -- sh -c "grep \"^cpu1 \" /proc/stat > stat0
-lazytlb workload guest-tlbflush -C 0-1 -d 3 > w.log 2>&1; echo \$? > w.rc
-grep \"^cpu1 \" /proc/stat > stat1"' ||
+for v in . '"$pf"'; do
+	mkdir -p $v
+	[ $v = pf ] && export LAZYTLB_GUEST_STATE=pf_vcpu
+	lazytlb record -q -o $v/r.json -- sh -c "grep \"^cpu1 \" /proc/stat > $v/stat0
+lazytlb workload guest-tlbflush -C 0-1 -d 3 > $v/w.log 2>&1; echo \$? > $v/w.rc
+grep \"^cpu1 \" /proc/stat > $v/stat1" || exit 1
+done' ||
 		fail "$k: vm run failed ($(tail -n 5 "$TMP/$k/guest-cmd.log" 2>/dev/null))"
-	[ "$(cat "$TMP/$k/w.rc")" = 0 ] || fail "$k: guest-tlbflush failed: $(cat "$TMP/$k/w.log")"
-	python3 - "$TMP/$k" "$k" <<'PY' || exit 1
+	for v in . $pf; do
+	[ "$(cat "$TMP/$k/$v/w.rc")" = 0 ] || fail "$k: guest-tlbflush failed: $(cat "$TMP/$k/$v/w.log")"
+	python3 - "$TMP/$k/$v" "$k${pf:+ ($v)}" "$v" <<'PY' || exit 1
 import json, re, sys
-d, k = sys.argv[1], sys.argv[2]
+d, k, v = sys.argv[1], sys.argv[2], sys.argv[3]
 bad = 0
 def ok(what, cond, detail=""):
     global bad
@@ -35,6 +46,8 @@ ip = r["reps"][0]["metrics"]["ipi"]
 src = ip["guest_state_source"]
 # kvm_vcpu.mode where a kernel BTF has struct kvm_vcpu (Debian 5.10's vmlinux BTF has it too)
 ok(f"guest state read ({src})", src is not None and (src == "kvm_vcpu.mode" or src.startswith("PF_VCPU")), str(src))
+if v == "pf":
+    ok("the forced fallback reads PF_VCPU", src is not None and src.startswith("PF_VCPU"), str(src))
 # ... as libbpf's CO-RE decided at load (core_probe), not as userspace guessed from the BTF files
 ok("guest state source checked against the load's CO-RE", r["kernel"].get("core_probe") is True)
 # /proc/stat cpuN: user nice system idle iowait irq softirq steal guest guest_nice (user has guest)
@@ -46,11 +59,17 @@ calls = sum(tlb.values())
 ops = int(re.search(r"munmaps=(\d+)", open(f"{d}/w.log").read()).group(1))
 print(f"{ops} unmaps; CPU 1: {ticks} ticks, {guest_ticks} in a guest; TLB-flush calls {calls} by state {tlb}")
 ok(f"{ops} unmaps, the vCPU ran: {guest_ticks} guest ticks of {ticks}", ops >= 1000 and ticks >= 100 and guest_ticks >= 0.2 * ticks)
-ok(f"TLB-flush calls {calls} ~ unmaps {ops} (each flushes CPU 1)", 0.8 * ops <= calls <= ops + 50)
+# each unmap flushes CPU 1 when CPU 1 runs the mm (the vCPU thread): at most one call each, and
+# each call one TLB IPI in the guest's own count (a slow host leaves CPU 1 to other tasks more
+# often: 79% of the unmaps once, beside other tests; the counts still agree)
+rx = r["reps"][0]["procfs"]["interrupts_delta"]["per_cpu"]["TLB"][1]
+ok(f"TLB-flush calls {calls} <= unmaps {ops}, and enough of them", 1000 <= calls <= ops + 50)
+ok(f"TLB-flush calls {calls} = CPU 1's /proc/interrupts TLB {rx} (2%)", abs(calls - rx) <= 0.02 * rx + 5)
 share_t, share_c = guest_ticks / ticks, tlb["guest"] / max(calls, 1)
 ok(f"share of CPU 1 in a guest: ticks {share_t:.2f}, calls {share_c:.2f}", abs(share_t - share_c) <= 0.10)
 sys.exit(1 if bad else 0)
 PY
+	done
 	ran=$((ran + 1))
 done
 [ "$ran" -gt 0 ] || skip "skipped: no x86 kernel with kvm_amd prepared: run make vm-prepare"

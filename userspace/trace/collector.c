@@ -54,6 +54,15 @@ static void ct_cfg(struct collector *c, struct lt_cfg *cfg)
 	}
 }
 
+/* LAZYTLB_GUEST_STATE=pf_vcpu: read target state guest the way kernels without struct kvm_vcpu
+ * in any BTF are read (tests/t_vm_guest.sh checks that fallback against /proc/stat) */
+static bool guest_pf_vcpu_forced(void)
+{
+	const char *e = getenv("LAZYTLB_GUEST_STATE");
+
+	return e && !strcmp(e, "pf_vcpu");
+}
+
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 {
 	struct ksym_query q[12] = {};
@@ -117,6 +126,7 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	}
 	cfg->empty = c->opts.empty;
 	cfg->ipi_irq = probe_env_ipi_irq(c->env);
+	cfg->guest_pf_vcpu = guest_pf_vcpu_forced();
 	fn = probe_func_target(c->env, H_FLUSH_TLB_FUNC);
 	cfg->flush_fn_remote = fn && !strncmp(fn, "flush_tlb_func_remote", 21);
 }
@@ -296,7 +306,7 @@ static void core_facts_apply(struct collector *c)
 		return;
 	t->core_facts_known = true;
 	if (t->guest_source)
-		t->guest_source = f->kvm_vcpu_mode ? LT_GUEST_SRC_MODE : LT_GUEST_SRC_PF_VCPU;
+		t->guest_source = f->kvm_vcpu_mode && !guest_pf_vcpu_forced() ? LT_GUEST_SRC_MODE : LT_GUEST_SRC_PF_VCPU;
 	if (t->ct_source && !f->ct_state) {
 		t->ct_source = NULL;
 		snprintf(t->ct_why, sizeof(t->ct_why), "no struct context_tracking state in the kernel's BTF");
@@ -320,6 +330,8 @@ static void trace_info_fill(struct collector *c)
 	t->membarrier_args = c->st[H_MEMBARRIER].mode == M_TRACEPOINT;
 	t->broadcast_flush = probe_broadcast_flush(t->broadcast_probe, sizeof(t->broadcast_probe));
 	t->guest_source = probe_guest_state(c->env, t->hook_ok[H_KVM_ENTRY] && t->hook_ok[H_KVM_EXIT]);
+	if (t->guest_source && guest_pf_vcpu_forced())
+		t->guest_source = LT_GUEST_SRC_PF_VCPU;
 	t->senders = !c->opts.no_senders && !c->opts.empty;
 	t->stacks = c->opts.stacks;
 	t->sender_cpus = c->opts.sender_cpus;
