@@ -18,11 +18,17 @@ def reps(s):
 def share(r):  # the peers' CPU share in the rep, 1 when unknown (older results)
     v = r["workload"]["result"].get("others_cpu_share")
     return 1.0 if v is None else v
+ncpu = load(f"{t}/exit-lazy.json")["host"]["nr_cpus"]
 for ops, cnt, m, _ in reps("exit-lazy"):
-    # every exited child's mm is freed (__mmdrop); machine-wide, others add to it;
-    # a child reaped at the very end may be freed just after the rep
-    k.ok("exit-lazy exits <= mmdrop", m["mmdrop"]["mmdrop"] >= cnt["exits"] - max(3, 0.01 * cnt["exits"]),
-         f"exits {cnt['exits']} mmdrop {m['mmdrop']['mmdrop']}")
+    # every exited child's mm is freed (__mmdrop); machine-wide, others add to it. At the rep's
+    # end some of the last children's mms are still held: lazily by each CPU that went idle
+    # after their threads (one per CPU), by the child reaped last while its last thread still
+    # switches out, and by a transient holder (an mmgrab of khugepaged's slot, MGLRU's mm walk,
+    # a /proc reader: 7.2 mm/khugepaged.c, mm/vmscan.c, fs/proc/base.c). A CI rep with 274
+    # exits had 4 unfreed on 2 CPUs.
+    lag = max(ncpu + 2, 0.01 * cnt["exits"])
+    k.ok("exit-lazy exits <= mmdrop", m["mmdrop"]["mmdrop"] >= cnt["exits"] - lag,
+         f"exits {cnt['exits']} mmdrop {m['mmdrop']['mmdrop']} (lag allowed {lag:.0f})")
 for ops, cnt, m, r in reps("membarrier-busy"):
     calls, ipis, sh = m["calls"]["membarrier"], m["ipi"]["by_cause"]["membarrier"], share(r)
     k.ok("membarrier calls seen = workload's", abs(calls - ops) <= max(5, 0.01 * ops), f"workload {ops} seen {calls}")
