@@ -50,7 +50,7 @@ struct lt_trace_info {
 	uint64_t cpu_mask[LT_MAX_CPUS / 64];   /* the CPUs reported on (-C) */
 	bool hook_ok[H_NR_HOOKS];              /* some variant of the hook attached */
 	const char *ct_source;                 /* context tracking read by: "kallsyms", "btf"; NULL not */
-	char ct_why[160];                      /* ... why not from BTF */
+	char ct_why[240];                      /* ... why not */
 	bool hp_known;                         /* the hotplug steps found in kallsyms (bpf on_cpuhp) */
 	bool hp_wait_empty;                    /* ... and the 7.x switch to init_mm at sched_cpu_wait_empty */
 	bool shoot_lazy_ksym;                  /* do_shoot_lazy_tlb in kallsyms */

@@ -39,6 +39,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
  * each CPU's runqueue plus the distance of the two variables in the per-CPU area (BTF) */
 static void ct_cfg(struct collector *c, struct lt_cfg *cfg)
 {
+	char why[120];
 	long long d;
 
 	c->info.ct_source = NULL;
@@ -47,11 +48,14 @@ static void ct_cfg(struct collector *c, struct lt_cfg *cfg)
 		return;
 	}
 	cfg->ct_addr = cfg->per_cpu_offset = 0;
-	if (probe_percpu_delta(c->env, "context_tracking", "runqueues", &d, c->info.ct_why, sizeof(c->info.ct_why))) {
+	if (probe_percpu_delta(c->env, "context_tracking", "runqueues", &d, why, sizeof(why))) {
 		cfg->ct_rq_delta = (__u64)d;
 		cfg->ct_from_rq = 1;
 		c->info.ct_source = "btf";
+		return;
 	}
+	snprintf(c->info.ct_why, sizeof(c->info.ct_why),
+		 "context_tracking not in kallsyms (no CONFIG_CONTEXT_TRACKING, or no KALLSYMS_ALL) and %s", why);
 }
 
 /* LAZYTLB_GUEST_STATE=pf_vcpu: read target state guest the way kernels without struct kvm_vcpu

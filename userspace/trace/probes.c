@@ -114,6 +114,7 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 
 struct probe_env {
 	struct btf *kbtf;          /* kernel BTF (NULL if the kernel has none) */
+	struct btf *cbtf;          /* else the --btf file's, NULL if none */
 	char tracefs[64];          /* "" if no tracefs */
 	char arch[16];
 	struct ksym_query q[MAX_Q];
@@ -156,18 +157,19 @@ bool probe_percpu_delta(const struct probe_env *e, const char *a, const char *b,
 {
 	long long off[2] = { -1, -1 };
 	const char *names[2] = { a, b };
+	const struct btf *btf = e->kbtf ? e->kbtf : e->cbtf;
 	const struct btf_type *sec;
 	const struct btf_var_secinfo *vi;
 	int id;
 
-	if (!e->kbtf || (id = btf__find_by_name_kind(e->kbtf, ".data..percpu", BTF_KIND_DATASEC)) < 0) {
-		snprintf(why, len, "no per-CPU variables in the kernel's BTF%s", e->kbtf ? "" : " (no /sys/kernel/btf/vmlinux)");
+	if (!btf || (id = btf__find_by_name_kind(btf, ".data..percpu", BTF_KIND_DATASEC)) < 0) {
+		snprintf(why, len, "no per-CPU variables in the kernel's BTF%s", btf ? "" : " (none readable)");
 		return false;
 	}
-	sec = btf__type_by_id(e->kbtf, id);
+	sec = btf__type_by_id(btf, id);
 	vi = btf_var_secinfos(sec);
 	for (int i = 0; i < btf_vlen(sec); i++, vi++) {
-		const char *n = btf__name_by_offset(e->kbtf, btf__type_by_id(e->kbtf, vi->type)->name_off);
+		const char *n = btf__name_by_offset(btf, btf__type_by_id(btf, vi->type)->name_off);
 
 		for (int k = 0; k < 2; k++)
 			if (n && !strcmp(n, names[k]))
@@ -208,7 +210,13 @@ struct probe_env *probe_env_new(const char *btf_custom_path, char *err, size_t e
 			free(e);
 			return NULL;
 		}
-	} else if (!btf_custom_path) {
+	} else if (btf_custom_path) {
+		/* types only, for what is read from BTF here (the per-CPU layout); a
+		 * file that does not parse is reported by libbpf's load */
+		e->cbtf = btf__parse(btf_custom_path, NULL);
+		if (libbpf_get_error(e->cbtf))
+			e->cbtf = NULL;
+	} else {
 		snprintf(err, errlen, "kernel has no BTF (/sys/kernel/btf/vmlinux missing): "
 			 "give one with --btf FILE (pahole --btf_encode_detached from the kernel's debug vmlinux)");
 		free(e);
@@ -260,6 +268,7 @@ void probe_env_free(struct probe_env *e)
 	if (!e)
 		return;
 	btf__free(e->kbtf);
+	btf__free(e->cbtf);
 	free(e);
 }
 
