@@ -93,6 +93,12 @@ struct json *metrics_result_new(const struct lt_trace_info *c, struct json *prob
 								 : json_null());
 	json_set(k, "btf", json_string(c->btf_custom_path ? c->btf_custom_path : "/sys/kernel/btf/vmlinux"));
 	json_set(k, "btf_source", json_string(c->btf_custom_path ? "custom" : "sysfs"));
+	/* without it a CPU running a user task is "user" whether in user mode or in a syscall */
+	json_set(k, "context_tracking", json_string(c->ct_source ? c->ct_source : "unavailable"));
+	if (!c->ct_source && c->ct_why[0])
+		json_set(k, "context_tracking_why", json_string(c->ct_why));
+	/* context_tracking and ipi.guest_state_source were checked against the load's CO-RE */
+	json_set(k, "core_probe", json_bool(c->core_facts_known));
 	json_set(r, "probes", probes);
 	{
 		struct json *opt = json_set(r, "options", json_object()), *sd;

@@ -82,12 +82,6 @@ void metrics_finalize_scheme(const struct lt_trace_info *c, struct json *result)
 	json_set(k, "lazy_tlb_scheme", sch ? json_string(sch) : json_null());
 	json_set(k, "scheme_source", json_string(src));
 	json_set(k, "scheme_observed", json_string(observed_scheme(c)));
-	/* without it a CPU running a user task is "user" whether in user mode or in a syscall */
-	json_set(k, "context_tracking", json_string(c->ct_source ? c->ct_source : "unavailable"));
-	if (!c->ct_source && c->ct_why[0])
-		json_set(k, "context_tracking_why", json_string(c->ct_why));
-	/* context_tracking and ipi.guest_state_source were checked against the load's CO-RE */
-	json_set(k, "core_probe", json_bool(c->core_facts_known));
 	if (strcmp(observed_scheme(c), "unknown") && strcmp(observed_scheme(c), sch))
 		lt_warn("the kernel is %s (%s) but mm_count at lazy hand-back looks like %s", sch, src,
 			observed_scheme(c));

@@ -19,7 +19,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: lazytlb probes [--json] [--btf FILE] [-v]\n"
 		   "       lazytlb probes --cost [-d SECONDS] [--json] [-- COMMAND ARGS...]\n\n"
 		   "List every hook lazytlb uses, the variant attached on this kernel (tp_btf, raw_tp,\n"
-		   "tracepoint, fentry, kprobe) and, for each variant not used, why.\n"
+		   "tracepoint, fentry, kprobe) and, for each variant not used, why; then how context\n"
+		   "tracking and the target state guest are read.\n"
 		   "With --cost: attach the programs (with the kernel's BPF run-time stats), wait SECONDS\n"
 		   "(default 2) or run COMMAND, and print each program's events and ns per event.\n\n"
 		   "examples:\n  lazytlb probes\n  lazytlb probes --json\n"
@@ -80,6 +81,16 @@ static int probes_cost(struct collector *c, double secs, char **cmd, int ncmd, b
 	return rc;
 }
 
+/* What is read by address rather than hooked, and how (README "Probe variants") */
+static void print_reads(const struct json *k, const char *guest)
+{
+	const struct json *why = json_get(k, "context_tracking_why");
+
+	printf("\ncontext tracking: %s%s%s\n", json_as_string(json_get(k, "context_tracking")), why ? ": " : "",
+	       why ? json_as_string(why) : "");
+	printf("target state guest: %s\n", guest ? guest : "not read (no kvm_entry/kvm_exit tracepoints)");
+}
+
 int cmd_probes(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -92,6 +103,7 @@ int cmd_probes(int argc, char **argv)
 	struct collector_opts o = { .quiet = true };
 	struct collector *c;
 	struct json *res;
+	const char *guest;
 	const struct json *probes;
 	bool json = false;
 	char err[512];
@@ -125,6 +137,7 @@ int cmd_probes(int argc, char **argv)
 	if (cost)
 		return probes_cost(c, secs, argv + optind, argc - optind, json);
 	res = collector_result_new(c);
+	guest = collector_guest_state_source(c);
 	collector_close(c);
 	probes = json_get(res, "probes");
 	if (json) {
@@ -149,6 +162,7 @@ int cmd_probes(int argc, char **argv)
 			if (first)
 				printf("\n");
 		}
+		print_reads(json_get(res, "kernel"), guest);
 	}
 	json_free(res);
 	return LT_EXIT_OK;

@@ -345,6 +345,11 @@ static void trace_info_fill(struct collector *c)
 	core_facts_apply(c);
 }
 
+const char *collector_guest_state_source(const struct collector *c)
+{
+	return c->info.guest_source;
+}
+
 struct json *collector_result_new(struct collector *c)
 {
 	return metrics_result_new(&c->info, probes_json(c->st));

@@ -47,5 +47,7 @@ struct json *collector_result_new(struct collector *c);
 void collector_finalize(struct collector *c, struct json *result);
 /* Detach everything. Safe on NULL. */
 void collector_close(struct collector *c);
+/* how target state guest is read (a static string), NULL when it is not */
+const char *collector_guest_state_source(const struct collector *c);
 
 #endif
