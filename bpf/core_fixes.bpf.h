@@ -97,8 +97,8 @@ static __always_inline bool lt_in_guest(const struct lt_cpu_state *cs, bool pf_v
  * CONTEXT_IDLE 1 and CONTEXT_USER 2 from v5.19, renamed CT_STATE_* in v6.12), with RCU's
  * counter above them since v5.19. The values are read by name (CO-RE).
  * Returns 1 user (or idle), 0 kernel, -1 unknown (kernel or user: not tracked here). The
- * per-CPU address is computed by the caller (no typed ksyms: kernels without BTF must load
- * this object too; bpf/pcpu.bpf.c gives it from BTF where kallsyms cannot).
+ * per-CPU address is computed by the caller: from kallsyms, else lt_ct_from_rq() below (no
+ * typed ksyms: kernels without BTF must load this object too).
  */
 struct context_tracking___user {
 	bool active;
