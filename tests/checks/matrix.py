@@ -122,7 +122,10 @@ for scn in ("tlbflush", "exit-lazy", "exit-other-mm"):
         for tot, split in (("ipi_latency_ns", "ipi_latency_by_target"), ("flush_tlb_mm_range_ns", "flush_tlb_mm_range_by_path")):
             if hs.get(split):
                 n = sum(v["count"] for v in hs[split].values())
-                ck.ok(f"{release} {scn} rep {i}: {split} {n} = {tot} {hs[tot]['count']}", abs(n - hs[tot]["count"]) <= 2)
+                # (procfs.hist_edge_ipis: IPIs handled while the histograms were zeroed or read;
+                # 5.10 tlbflush once had 92 split for 89 in total beside a CI's other tests)
+                he = rep["procfs"].get("hist_edge_ipis", 0)
+                ck.ok(f"{release} {scn} rep {i}: {split} {n} = {tot} {hs[tot]['count']} (+-{2 + he})", abs(n - hs[tot]["count"]) <= 2 + he)
         fp = hs.get("flush_tlb_mm_range_by_path"); rf = m["tlb_flush"]["remote"]
         if fp and rf and x86 and scn == "tlbflush":
             # one flush_tlb_mm_range per remote flush of this workload (no reclaim batch here):

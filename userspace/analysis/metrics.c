@@ -450,5 +450,6 @@ struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot 
 	json_set(pf, "interrupts_delta", irq_snapshot_delta_json(s->irq_begin, s->irq_end));
 	/* how far the counts and the delta above may differ for reasons of timing alone */
 	json_set(pf, "edge_ipis", json_u64(s->edge_ipis));
+	json_set(pf, "hist_edge_ipis", json_u64(s->hist_edge_ipis));
 	return rep;
 }

@@ -77,6 +77,7 @@ struct lt_snapshot {
 	uint64_t duration_ns;
 	const struct irq_snapshot *irq_begin, *irq_end;
 	uint64_t edge_ipis;                    /* IPIs /proc saw land while an edge was read */
+	uint64_t hist_edge_ipis;               /* ... while the histograms were zeroed or read */
 	const struct lt_cb_count *cbs;         /* queued calls per callback, most first */
 	size_t nr_cbs;
 	const struct lt_sender *senders;       /* requests per sender, most first */

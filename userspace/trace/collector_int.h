@@ -40,6 +40,7 @@ struct collector {
 	struct lt_counters base[LT_MAX_CPUS];
 	struct irq_snapshot irq_base;
 	uint64_t edge_base; /* IPIs that landed while the base was read (read_together) */
+	uint64_t hist_edge_base; /* ... while the histograms were zeroed (and the base read) */
 	__u64 t0;
 	/* noise: /proc/stat and our own CPU time at rep start */
 	struct cpu_times ct_base;

@@ -85,10 +85,14 @@ int collector_rep_begin(struct collector *c)
 {
 	size_t hsz = sizeof(struct lt_hist) * c->info.nr_possible;
 	void *zero = calloc(1, hsz);
+	struct irq_snapshot *pre = malloc(sizeof(*pre));
 	int rc;
 
-	if (!zero)
+	if (!zero || !pre) {
+		free(zero);
+		free(pre);
 		return -ENOMEM;
+	}
 	/* callbacks before counters here, after them at the end: a call between the two reads is
 	 * then in the callbacks' delta, never only in the counters' (other is always named) */
 	c->nr_cb_base = cb_counts_read(bpf_map__fd(c->skel->maps.cb_counts), c->info.nr_possible, c->cb_base);
@@ -97,10 +101,16 @@ int collector_rep_begin(struct collector *c)
 	/* histograms restart from zero (min/max cannot be subtracted), just before the counters'
 	 * base (what lands between counts in them only); counters are subtracted from that
 	 * baseline, so BPF-side increments are never lost */
+	if (irq_snapshot_read(pre))
+		pre->nr_cpus = 0;
 	for (__u32 id = 0; id < LT_NR_HISTS; id++)
 		bpf_map_update_elem(bpf_map__fd(c->skel->maps.hists), &id, zero, BPF_ANY);
 	free(zero);
 	rc = read_together(c, &c->irq_base, c->base, c->info.senders ? &c->snd_base : NULL, &c->edge_base);
+	/* the histograms are zeroed one by one, programs running: an IPI handled meanwhile may
+	 * be in one histogram and not in another (a total and its split) */
+	c->hist_edge_base = pre->nr_cpus ? ipi_rows_moved(pre, &c->irq_base) : 0;
+	free(pre);
 	c->t0 = now_ns();
 	/* intervals start with the rep */
 	if (!c->ival_prev)
@@ -149,10 +159,11 @@ static void noise_read(struct collector *c, const struct irq_snapshot *irq_end, 
 /* The rep's snapshot to its JSON; `end`: the senders map read right after the counters */
 static struct json *rep_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs,
 			     __u64 duration_ns, const struct irq_snapshot *irq_end, uint64_t edge_end,
-			     struct sender_rows *end, const struct lt_noise *noise)
+			     uint64_t hist_edge, struct sender_rows *end, const struct lt_noise *noise)
 {
 	struct lt_snapshot snap = { .pc = pc, .hs = hs, .duration_ns = duration_ns, .irq_begin = &c->irq_base,
-				    .irq_end = irq_end, .edge_ipis = c->edge_base + edge_end, .cbs = c->cb_rep, .nr_cbs = c->nr_cb_rep, .noise = *noise };
+				    .irq_end = irq_end, .edge_ipis = c->edge_base + edge_end, .hist_edge_ipis = hist_edge,
+				    .cbs = c->cb_rep, .nr_cbs = c->nr_cb_rep, .noise = *noise };
 	struct lt_sender *snd = NULL;
 	struct json *rep;
 
@@ -190,8 +201,9 @@ struct json *collector_rep_end(struct collector *c)
 	struct irq_snapshot irq_end;
 	struct sender_rows *snd_end = NULL;
 	struct json *rep = NULL;
+	struct irq_snapshot *post = NULL;
 	struct lt_noise noise;
-	uint64_t edge_end = 0;
+	uint64_t edge_end = 0, hist_edge = 0;
 	__u64 t1 = now_ns();
 
 	if (!now || !hs)
@@ -203,6 +215,9 @@ struct json *collector_rep_end(struct collector *c)
 		if (read_percpu(c, bpf_map__fd(c->skel->maps.hists), id, hs + (size_t)id * c->info.nr_possible,
 					  sizeof(*hs)))
 			goto out;
+	if ((post = malloc(sizeof(*post))) && !irq_snapshot_read(post))
+		hist_edge = c->hist_edge_base + ipi_rows_moved(&irq_end, post);
+	free(post);
 	/* now, before this process reads kallsyms and names things: its CPU time is the rep's */
 	noise_read(c, &irq_end, (double)(t1 - c->t0) / 1e9, &noise);
 	for (size_t i = 0; i < (size_t)c->info.nr_possible * LT_NR_HISTS; i++)
@@ -212,7 +227,7 @@ struct json *collector_rep_end(struct collector *c)
 		c->ksyms = ksym_table_load();
 	c->nr_cb_rep = cb_counts_delta(c->cb_base, c->nr_cb_base, c->cb_rep, c->nr_cb_rep, c->ksyms);
 	counters_delta(now, c->base, c->info.nr_possible, false);
-	rep = rep_json(c, now, hs, t1 - c->t0, &irq_end, edge_end, snd_end, &noise);
+	rep = rep_json(c, now, hs, t1 - c->t0, &irq_end, edge_end, hist_edge, snd_end, &noise);
 out:
 	senders_rows_free(snd_end);
 	free(now);
