@@ -51,9 +51,13 @@ for run in runs:
     # the kernel queues a remote wakeup (sched_ttwu_pending) only to an idle CPU (6.x
     # ttwu_queue_cond: nr_running == 0); beside a CPU hog none is idle and it sends resched
     # IPIs instead (CI under load: wakeup 0 of 566 queued). Asserted when the host was quiet.
+    # The others' share misses it when the load itself keeps every CPU busy beside a hog (the
+    # hog's fair share among ~400 messaging tasks is small; CI: wakeup 0 of 440): so also
+    # when the CPUs rarely went idle (cpu_idle exits, another hook than the IPI's).
     busy = (rep.get("noise") or {}).get("others_cpu_share") or 0
-    if run == "wake" and busy >= 0.25 and q[cause] < least:
-        print(f"note {run}: others used {busy:.0%} of the CPUs: no idle CPU to queue a wakeup to, not asserted")
+    idle_exits = rep["metrics"]["wakeups"].get("idle_exits") or 0
+    if run == "wake" and (busy >= 0.25 or idle_exits < 100) and q[cause] < least:
+        print(f"note {run}: others used {busy:.0%} of the CPUs, {idle_exits} idle exits: no idle CPU to queue a wakeup to, not asserted")
     elif q[cause] < least: print(f"FAIL {run}: {cause} {q[cause]} < {least}"); bad += 1
     if q["other"] > 0.10 * queued + 2: print(f"FAIL {run}: other above 10%"); bad += 1
     if q["other"] and not any(c["cause"] == "other" for c in ip["callbacks"]): print(f"FAIL {run}: other not named"); bad += 1

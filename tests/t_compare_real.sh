@@ -73,14 +73,27 @@ timeout 300 "$LAZYTLB" run membarrier -r 5 -d 1 -w 0 -q --sweep rate=400..1600:1
 	fail "run membarrier --sweep rate: $(tail -n 1 run.log)"
 "$LAZYTLB" compare --json mb/membarrier-rate-400.json mb/membarrier-rate-1600.json >mb.json 2>/dev/null ||
 	fail "compare mb: $(ls mb)"
-python3 - mb.json <<'EOF' || fail "a 4x membarrier call rate is not marked significant"
+python3 - mb.json mb <<'EOF' || fail "a 4x membarrier call rate is not marked significant"
 import json, sys
 c = json.load(open(sys.argv[1]))
 rows = {r["metric"]: r for s in c["sections"] for r in s["rows"]}
-for m in ("metrics.calls.membarrier", "workload.ops_per_s"):
-    x = rows[m]["changes"][0]
-    print(f"membarrier rate 400 -> 1600: {m} {x['change_pct']:+.1f}% p {x['p_value']:.2g} q {x['q_value']:.2g}")
-    assert x["significant"] and 250 < x["change_pct"] < 350, x
+# The workload's own rate is the truth. Where every rep kept its pace (within 5%) the
+# construction held: +300%, marked. Beside CPU hogs a rep may fall short (+187% once, and a
+# noisy side, p 0.0048): then the calls lazytlb saw must still change as much as the
+# workload's own rate, and be marked exactly when it is.
+def rates(rate):
+    d = json.load(open(f"{sys.argv[2]}/membarrier-rate-{rate}.json"))
+    return [r["workload"]["ops"] / (r["duration_ns"] / 1e9) for r in d["reps"]]
+held = all(abs(v - t) <= 0.05 * t for t in (400, 1600) for v in rates(t))
+x = {m: rows[m]["changes"][0] for m in ("metrics.calls.membarrier", "workload.ops_per_s")}
+for m, v in x.items():
+    print(f"membarrier rate 400 -> 1600: {m} {v['change_pct']:+.1f}% p {v['p_value']:.2g} q {v['q_value']:.2g}"
+          f" (every rep at its pace: {held})")
+calls, ops = x["metrics.calls.membarrier"], x["workload.ops_per_s"]
+assert abs(calls["change_pct"] - ops["change_pct"]) <= 5, x
+assert calls["significant"] == ops["significant"], x
+if held:
+    assert calls["significant"] and 250 < calls["change_pct"] < 350, x
 EOF
 if command -v gnuplot >/dev/null && command -v xmllint >/dev/null; then
 	"$LAZYTLB" plot -o plots runA/ctxsw.json runB/ctxsw.json 2>err || fail "plot of real runs: $(cat err)"
