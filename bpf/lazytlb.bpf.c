@@ -23,6 +23,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile struct lt_cfg cfg = {};
 
+#include "cpumask.bpf.h"
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -165,15 +167,7 @@ static __always_inline void count_callback(struct lt_counters *c, __u64 func, __
 
 static __always_inline bool is_nohz_full(__u32 cpu)
 {
-	__u32 word = cpu / 64;
-
-	if (cpu >= LT_MAX_CPUS)
-		return false;
-	/* Without the barrier clang drops the mask (the test above implies it) and
-	 * indexes with a copy of cpu whose bound the 6.1 verifier does not carry over:
-	 * "invalid access to map value" and the vector exit programs failed to load. */
-	barrier_var(word);
-	return cfg.nohz_full_mask[word & (LT_MAX_CPUS / 64 - 1)] & (1ULL << (cpu % 64));
+	return lt_mask_test((const __u64 *)cfg.nohz_full_mask, cpu);
 }
 
 /* 1 user/idle, 0 kernel, -1 unknown, by context tracking on `cpu`: at its per-CPU address from
@@ -195,15 +189,6 @@ static __always_inline int ct_user_mode(__u32 cpu)
 	return lt_ct_user_mode(cfg.ct_addr + off);
 }
 
-/* bits set in w, without a loop (the verifier counts no iterations) */
-static __always_inline __u32 popcount64(__u64 w)
-{
-	w = w - ((w >> 1) & 0x5555555555555555ULL);
-	w = (w & 0x3333333333333333ULL) + ((w >> 2) & 0x3333333333333333ULL);
-	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-	return (w * 0x0101010101010101ULL) >> 56;
-}
-
 /* CPUs in mm_cpumask(mm): sampled every cfg.sharing_period-th lazy op so that
  * the per-event cost does not grow with the number of CPUs */
 static __always_inline void sample_sharing(struct lt_counters *c, struct mm_struct *mm)
@@ -214,8 +199,8 @@ static __always_inline void sample_sharing(struct lt_counters *c, struct mm_stru
 	if (!mm || (cfg.sharing_period > 1 && (c->sharing_tick++ % cfg.sharing_period)))
 		return;
 	mask = lt_mm_cpumask(mm);
-	words = (cfg.nr_cpu_ids + 63) / 64;
-	for (__u32 i = 0; i < LT_MAX_CPUS / 64; i++) {
+	words = lt_words();
+	for (__u32 i = 0; i < LT_MASK_WORDS; i++) {
 		unsigned long w = 0;
 
 		if (i >= words)
@@ -378,44 +363,44 @@ int process_exit__tracepoint(void *ctx)
 /* tlb_flush tracepoint                                                */
 /* ------------------------------------------------------------------ */
 
+/* `cpu` runs the flushed mm: a user task of it, or a kthread that adopted it (kthread_use_mm).
+ * Global: verified once, not once per bit of the walk below. */
+__noinline int lt_runs_mm(__u32 cpu, __u64 mm)
+{
+	struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+
+	return !cs || ((cs->kind == LT_KIND_USER || cs->kind == LT_KIND_KTHREAD_MM) && cs->mm == mm);
+}
+
 /*
  * Whether another CPU runs a user task of the current task's mm (the one a remote flush is
  * for: munmap, madvise, mprotect flush from the mm's own task): 1 yes, 0 no (its other CPUs
  * in mm_cpumask are lazy or idle), 2 unknown (a kthread flushing, e.g. reclaim's batched
- * flush, or CPUs past the first 64). Only at remote-send events, not on hot paths.
+ * flush, or the mask could not be read). Every word of the mask: the first CPU found running
+ * the mm ends the walk. Only at remote-send events, not on hot paths.
  */
 static __always_inline __u32 mm_active_elsewhere(struct lt_scratch *s, __u32 self)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct mm_struct *mm = BPF_CORE_READ(t, mm);
-	const unsigned long *mask;
-	unsigned long w = 0;
+	__u32 words = lt_words(), cpu;
 
-	if (!mm)
+	if (!mm || lt_mask_read(s->rflush_cand, lt_mm_cpumask(mm)))
 		return 2;
-	mask = lt_mm_cpumask(mm);
-	if (bpf_probe_read_kernel(&w, sizeof(w), &mask[0]))
-		return 2;
-	w &= ~(1UL << (self & 63));
+	lt_mask_clear(s->rflush_cand, self);
 	s->rflush_mm = (__u64)mm;
-	s->rflush_cand = w;
-	/* a plain bit walk (clang 14 crashes on __builtin_ctzl for the BPF target), unrolled:
-	 * the 5.10 verifier reports a rolled one, whose counter lives in the map key on the
-	 * stack, as "infinite loop detected" and tlb_flush failed to load there */
-#pragma unroll
-	for (__u32 i = 0; i < 64; i++, w >>= 1) {
-		struct lt_cpu_state *cs;
-		__u32 cpu = i;
+	for (__u32 i = 0; i < LT_MASK_WORDS; i++) {
+		__u64 w;
 
-		if (!w)
+		if (i >= words)
 			break;
-		if (!(w & 1))
-			continue;
-		cs = bpf_map_lookup_elem(&cpu_state, &cpu);
-		if (!cs || ((cs->kind == LT_KIND_USER || cs->kind == LT_KIND_KTHREAD_MM) && cs->mm == (__u64)mm))
-			return 1;
+		w = s->rflush_cand[i];
+		lt_for_each_bit(w, i * 64, cpu) {
+			if (lt_runs_mm(cpu, (__u64)mm))
+				return 1;
+		}
 	}
-	return cfg.nr_cpu_ids > 64 ? 2 : 0;
+	return 0;
 }
 
 static __always_inline int on_tlb_flush(int reason)
@@ -443,14 +428,15 @@ static __always_inline int on_tlb_flush(int reason)
 			c->rflush_no_active_target++;
 		else
 			c->rflush_unknown++;
-		if (cfg.whatif)
+		if (cfg.whatif && s->rflush_active != 2)
 			whatif_kernel_skipped(s->rflush_cand, s->rflush_sent, s->rflush_mm, LT_CAUSE_TLB_FLUSH);
 	}
 	s->rflush_open = r == LT_FR_REMOTE_SEND_IPI;
 	s->rflush_queued = 0;
-	s->rflush_cand = s->rflush_sent = 0;
-	if (s->rflush_open)
+	if (s->rflush_open) {
+		lt_mask_zero(s->rflush_sent);
 		s->rflush_active = mm_active_elsewhere(s, bpf_get_smp_processor_id());
+	}
 	return 0;
 }
 

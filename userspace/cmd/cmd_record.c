@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "lib/cli.h"
+#include "lib/procfs.h"
 #include "trace/collector.h"
 #include "analysis/summary.h"
 #include "analysis/interval.h"
@@ -119,9 +120,9 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 			break;
 		}
 		case 'C': {
-			uint64_t mask[1024 / 64];
+			uint64_t mask[LT_SYS_MAX_CPUS / 64];
 
-			if (lt_cpulist_arg(optarg, mask, 1024, err, sizeof(err)))
+			if (lt_cpulist_arg(optarg, mask, LT_SYS_MAX_CPUS, err, sizeof(err)))
 				return lt_err(LT_EXIT_USAGE, "%s", err);
 			ro->copts.cpus = optarg;
 			break;
@@ -151,9 +152,9 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 			ro->copts.no_stats = true;
 			break;
 		case 'T': {
-			uint64_t mask[1024 / 64];
+			uint64_t mask[LT_SYS_MAX_CPUS / 64];
 
-			if (lt_cpulist_arg(optarg, mask, 1024, err, sizeof(err)))
+			if (lt_cpulist_arg(optarg, mask, LT_SYS_MAX_CPUS, err, sizeof(err)))
 				return lt_err(LT_EXIT_USAGE, "--target-cpus: %s", err);
 			ro->copts.sender_cpus = optarg;
 			break;

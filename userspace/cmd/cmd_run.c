@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "lib/cli.h"
+#include "lib/procfs.h"
 #include "trace/collector.h"
 #include "bench/refcost.h"
 #include "bench/scenario.h"
@@ -376,9 +377,9 @@ int cmd_run(int argc, char **argv)
 		case 'W': sweep = optarg; break;
 		case 'K': co.stacks = true; break;
 		case 'T': {
-			uint64_t mask[1024 / 64];
+			uint64_t mask[LT_SYS_MAX_CPUS / 64];
 
-			if (lt_cpulist_arg(optarg, mask, 1024, err, sizeof(err)))
+			if (lt_cpulist_arg(optarg, mask, LT_SYS_MAX_CPUS, err, sizeof(err)))
 				return lt_err(LT_EXIT_USAGE, "--target-cpus: %s", err);
 			co.sender_cpus = optarg;
 			break;

@@ -67,11 +67,12 @@ static bool guest_pf_vcpu_forced(void)
 	return e && !strcmp(e, "pf_vcpu");
 }
 
+_Static_assert(LT_SYS_MAX_CPUS == LT_MAX_CPUS, "the /proc readers and the BPF masks take as many CPUs");
+
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 {
 	struct ksym_query q[12] = {};
-	uint64_t online[LT_MAX_CPUS / 64] = {};
-	char buf[4096];
+	char buf[65536]; /* a cpulist of 8192 CPUs, each alone, is ~40 KB */
 	const char *fn;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -107,8 +108,7 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 			   (cfg->init_mm_addr || !cfg->hp_wait_empty);
 	c->info.hp_wait_empty = cfg->hp_wait_empty != 0;
 	read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
-	lt_parse_cpulist(buf, online, LT_MAX_CPUS);
-	cfg->online_mask = online[0];
+	lt_parse_cpulist(buf, (uint64_t *)cfg->online_mask, LT_MAX_CPUS);
 	cfg->kentry = c->info.kentry;
 	ct_cfg(c, cfg);
 	for (unsigned int i = 0; i < LT_MAX_CPUS / 64; i++)
@@ -160,6 +160,9 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 		return -1;
 	}
 	fill_cfg(c, (struct lt_cfg *)&c->skel->rodata->cfg);
+	/* one slot per CPU the kernel can name, not per CPU lazytlb could */
+	bpf_map__set_max_entries(c->skel->maps.cpu_state, c->info.nr_cpu_ids);
+	bpf_map__set_max_entries(c->skel->maps.ipi_pending, c->info.nr_cpu_ids);
 	bpf_object__for_each_program(prog, c->skel->obj)
 		bpf_program__set_autoload(prog, false);
 	bpf_program__set_autoload(c->skel->progs.core_probe, true);
@@ -380,6 +383,12 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 		free(c);
 		return NULL;
 	}
+	c->base = calloc(c->info.nr_possible, sizeof(*c->base));
+	if (!c->base) {
+		snprintf(err, errlen, "out of memory");
+		free(c);
+		return NULL;
+	}
 	read_line("/sys/devices/system/cpu/nohz_full", buf, sizeof(buf));
 	if (strcmp(buf, "(null)"))
 		lt_parse_cpulist(buf, c->nohz_mask, LT_MAX_CPUS);
@@ -388,6 +397,7 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 	if (o->cpus) {
 		if (!lt_parse_cpulist(o->cpus, c->info.cpu_mask, LT_MAX_CPUS)) {
 			snprintf(err, errlen, "bad CPU list '%s' (expected e.g. 0-3,6)", o->cpus);
+			free(c->base);
 			free(c);
 			return NULL;
 		}
@@ -452,6 +462,7 @@ void collector_close(struct collector *c)
 	senders_rows_free(c->snd_base);
 	ksym_table_free(c->ksyms);
 	free(c->ival_prev);
+	free(c->base);
 	free(c);
 }
 

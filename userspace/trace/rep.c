@@ -39,7 +39,7 @@ static uint64_t ipi_rows_moved(const struct irq_snapshot *a, const struct irq_sn
 	for (int i = -1; i < LT_IRQ_NR_IPI_ROWS; i++) {
 		int row = i < 0 ? LT_IRQ_TLB : lt_irq_ipi_rows[i];
 
-		for (unsigned int c = 0; a->present[row] && c < a->nr_cpus && c < 1024; c++)
+		for (unsigned int c = 0; a->present[row] && c < a->nr_cpus && c < LT_SYS_MAX_CPUS; c++)
 			if (b->per_cpu[row][c] > a->per_cpu[row][c])
 				n += b->per_cpu[row][c] - a->per_cpu[row][c];
 	}
@@ -140,7 +140,7 @@ static void noise_read(struct collector *c, const struct irq_snapshot *irq_end, 
 		n->cpus_s += secs;
 		n->busy_s += ct->busy[cpu] - c->ct_base.busy[cpu];
 		n->steal_s += ct->steal[cpu] - c->ct_base.steal[cpu];
-		if (irq_end->present[LT_IRQ_ALL] && cpu < 1024) {
+		if (irq_end->present[LT_IRQ_ALL] && cpu < LT_SYS_MAX_CPUS) {
 			uint64_t all = irq_end->per_cpu[LT_IRQ_ALL][cpu] - c->irq_base.per_cpu[LT_IRQ_ALL][cpu];
 
 			for (int r = 0; r < LT_IRQ_NR_IPI_ROWS; r++) {
@@ -198,7 +198,7 @@ struct json *collector_rep_end(struct collector *c)
 {
 	struct lt_counters *now = calloc(c->info.nr_possible, sizeof(*now));
 	struct lt_hist *hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*hs));
-	struct irq_snapshot irq_end;
+	static struct irq_snapshot irq_end; /* 460 KB: not on the stack */
 	struct sender_rows *snd_end = NULL;
 	struct json *rep = NULL;
 	struct irq_snapshot *post = NULL;
