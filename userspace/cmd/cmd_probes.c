@@ -100,7 +100,7 @@ int cmd_probes(int argc, char **argv)
 	};
 	double secs = 2;
 	bool cost = false;
-	struct collector_opts o = { .quiet = true };
+	struct collector_opts o = { .quiet = true, .stats = true }; /* --cost reads them */
 	struct collector *c;
 	struct json *res;
 	const char *guest;

@@ -68,8 +68,9 @@ static void usage(FILE *f)
 		"      --race-window NS    what-if race-exposure window (default 1000000 = 1 ms)\n"
 		"      --btf FILE          BTF for a kernel without /sys/kernel/btf/vmlinux\n"
 		"      --empty-programs    attach the same programs with empty bodies (overhead floor)\n"
-		"      --no-stats          do not enable the kernel's BPF run-time stats (saves two clock\n"
-		"                          reads per event; the result then has no per-program run times)\n"
+		"      --stats             enable the kernel's BPF run-time stats: each program's events and\n"
+		"                          ns/event in the result (costs two clock reads per event; off by\n"
+		"                          default, --no-stats says so explicitly)\n"
 		"      --target-cpus CPUS  senders: count only the IPIs sent to these CPUs (who wakes CPU 3?)\n"
 		"      --stacks            senders: keep each sender's full kernel stack in the result\n"
 		"      --no-senders        do not count IPIs by sender (task and kernel callsite)\n"
@@ -92,6 +93,7 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 		{ "btf", required_argument, NULL, 'B' },      { "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
 		{ "empty-programs", no_argument, NULL, 'E' }, { "no-stats", no_argument, NULL, 'S' },
+		{ "stats", no_argument, NULL, 's' },
 		{ "target-cpus", required_argument, NULL, 'T' }, { "stacks", no_argument, NULL, 'K' },
 		{ "no-senders", no_argument, NULL, 'N' },     { "interval", required_argument, NULL, 'I' },
 		{}
@@ -149,7 +151,10 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 			ro->copts.empty = true;
 			break;
 		case 'S':
-			ro->copts.no_stats = true;
+			ro->copts.stats = false;
+			break;
+		case 's':
+			ro->copts.stats = true;
 			break;
 		case 'T': {
 			uint64_t mask[LT_SYS_MAX_CPUS / 64];
