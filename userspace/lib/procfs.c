@@ -431,6 +431,9 @@ struct json *host_json(void)
 		cpuinfo_field("cpu\t", buf, sizeof(buf)); /* powerpc: "cpu : POWER9 (architected)" */
 	json_set(h, "cpu_model", json_string(buf));
 	json_set(h, "nr_cpus", json_u64(online_cpu_count()));
+	/* every CPU the kernel can name is traced: lazytlb refuses to start past max_cpus */
+	json_set(h, "nr_cpu_ids", json_u64(possible_cpu_ids()));
+	json_set(h, "max_cpus", json_u64(LT_SYS_MAX_CPUS));
 	read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
 	json_set(h, "online_cpus", json_string(buf));
 	read_line("/sys/devices/system/cpu/nohz_full", buf, sizeof(buf));
