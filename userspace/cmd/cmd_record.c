@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/clock.h"
 #include "lib/cli.h"
 #include "lib/procfs.h"
 #include "trace/collector.h"
@@ -188,14 +189,6 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 	return 0;
 }
 
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Start COMMAND; its pid, or -1 */
 static pid_t start_command(char **argv)
 {
@@ -251,11 +244,11 @@ static void interval_out(struct collector *c, const struct record_opts *ro, doub
  * beyond one per interval (and five a second for the progress line). */
 static void record_wait(struct collector *c, const struct record_opts *ro, pid_t pid, int *status)
 {
-	double t0 = mono_s(), next = ro->interval_s, now, wake;
+	double t0 = lt_now_s(), next = ro->interval_s, now, wake;
 	bool tty = isatty(STDERR_FILENO) && !ro->interval_s && pid <= 0, header = false;
 
 	for (;;) {
-		now = mono_s() - t0;
+		now = lt_now_s() - t0;
 		if (pid > 0 ? command_done(pid, status) : (stop_requested || now >= ro->duration_s))
 			break;
 		if (ro->interval_s && now >= next) {
@@ -275,7 +268,7 @@ static void record_wait(struct collector *c, const struct record_opts *ro, pid_t
 		usleep((useconds_t)(wake > 0 ? wake * 1e6 : 0));
 	}
 	if (ro->interval_s) /* the part since the last line */
-		interval_out(c, ro, mono_s() - t0, &header);
+		interval_out(c, ro, lt_now_s() - t0, &header);
 	if (tty)
 		fprintf(stderr, "\r%60s\r", "");
 }
@@ -305,7 +298,7 @@ int cmd_record(int argc, char **argv)
 		return lt_err(LT_EXIT_FAIL, "%s", err);
 	collector_rep_begin(c);
 	hp = hotplug_watch_start();
-	t0 = mono_s();
+	t0 = lt_now_s();
 	if (ro.argc > 0) {
 		pid_t pid = start_command(ro.argv);
 
@@ -332,7 +325,7 @@ int cmd_record(int argc, char **argv)
 	json_set(sc, "workload", json_string(ro.argc ? ro.argv[0] : "system"));
 	json_set(sc, "params", json_object());
 	json_set(sc, "cpus", json_string(ro.copts.cpus ? ro.copts.cpus : json_as_string(json_path(res, "host.online_cpus"))));
-	json_set(sc, "duration_s", json_double(mono_s() - t0));
+	json_set(sc, "duration_s", json_double(lt_now_s() - t0));
 	json_set(sc, "warmup_s", json_u64(0));
 	json_set(sc, "reps", json_u64(1));
 	if (ro.argc) {

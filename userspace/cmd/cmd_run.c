@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/clock.h"
 #include "lib/cli.h"
 #include "lib/procfs.h"
 #include "trace/collector.h"
@@ -66,14 +67,6 @@ static void usage(FILE *f)
 		"  lazytlb run ./my.scn -o /tmp/out\n");
 }
 
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct run_state {
 	struct collector *col;
 	struct json *rep;        /* the rep being measured */
@@ -99,7 +92,7 @@ static void hook_end(void *arg)
 
 static void progress(struct run_state *rs, const char *what)
 {
-	double el = mono_s() - rs->t_start, eta = rs->total_s - rs->done_s;
+	double el = lt_now_s() - rs->t_start, eta = rs->total_s - rs->done_s;
 
 	if (!rs->progress)
 		return;
@@ -422,7 +415,7 @@ int cmd_run(int argc, char **argv)
 	if (!rs.col)
 		return lt_err(LT_EXIT_FAIL, "%s", err);
 	rs.progress = !quiet && isatty(STDERR_FILENO);
-	rs.t_start = mono_s();
+	rs.t_start = lt_now_s();
 	/* the refcount cost model: ns per atomic inc/dec vs CPUs sharing the line */
 	rs.model = refcost_model_measure(0.3, err, sizeof(err));
 	if (!rs.model)

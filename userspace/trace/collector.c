@@ -147,6 +147,15 @@ static void set_queue_cfg(struct collector *c)
 
 /* Open, choose variants, load, attach; one round. Returns 0, or 1 when a
  * variant was demoted and another round is needed, or -1 on a hard error. */
+/* the knobs in .rodata, and the per-target maps sized to one slot per CPU the kernel can
+ * name (not per CPU lazytlb could) */
+static void configure(struct collector *c)
+{
+	fill_cfg(c, (struct lt_cfg *)&c->skel->rodata->cfg);
+	bpf_map__set_max_entries(c->skel->maps.cpu_state, c->info.nr_cpu_ids);
+	bpf_map__set_max_entries(c->skel->maps.ipi_pending, c->info.nr_cpu_ids);
+}
+
 static int load_round(struct collector *c, char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = c->opts.btf_custom_path);
@@ -159,10 +168,7 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
 		return -1;
 	}
-	fill_cfg(c, (struct lt_cfg *)&c->skel->rodata->cfg);
-	/* one slot per CPU the kernel can name, not per CPU lazytlb could */
-	bpf_map__set_max_entries(c->skel->maps.cpu_state, c->info.nr_cpu_ids);
-	bpf_map__set_max_entries(c->skel->maps.ipi_pending, c->info.nr_cpu_ids);
+	configure(c);
 	bpf_object__for_each_program(prog, c->skel->obj)
 		bpf_program__set_autoload(prog, false);
 	bpf_program__set_autoload(c->skel->progs.core_probe, true);

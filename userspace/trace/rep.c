@@ -11,6 +11,7 @@
 #include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "lib/clock.h"
 #include "lib/kallsyms.h"
 #include "result/hist.h"
 #include "collector_int.h"
@@ -20,14 +21,6 @@
 static int read_percpu(const struct collector *c, int map_fd, __u32 key, void *vals, size_t val_size)
 {
 	return bpf_map_lookup_elem(map_fd, &key, vals) ? -errno : 0;
-}
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
 /* IPIs (and x86 TLB-flush calls) /proc/interrupts counted between two snapshots: the rows
@@ -111,7 +104,7 @@ int collector_rep_begin(struct collector *c)
 	 * be in one histogram and not in another (a total and its split) */
 	c->hist_edge_base = pre->nr_cpus ? ipi_rows_moved(pre, &c->irq_base) : 0;
 	free(pre);
-	c->t0 = now_ns();
+	c->t0 = lt_now_ns();
 	/* intervals start with the rep */
 	if (!c->ival_prev)
 		c->ival_prev = calloc(c->info.nr_possible, sizeof(*c->ival_prev));
@@ -204,7 +197,7 @@ struct json *collector_rep_end(struct collector *c)
 	struct irq_snapshot *post = NULL;
 	struct lt_noise noise;
 	uint64_t edge_end = 0, hist_edge = 0;
-	__u64 t1 = now_ns();
+	__u64 t1 = lt_now_ns();
 
 	if (!now || !hs)
 		goto out;
@@ -249,7 +242,7 @@ struct json *collector_interval(struct collector *c)
 		goto out;
 	if (read_together(c, irq, now, NULL, &edge))
 		goto out;
-	t = now_ns();
+	t = lt_now_ns();
 	counters_delta(now, c->ival_prev, c->info.nr_possible, true);
 	{
 		/* no histograms, callbacks or senders in an interval: the rep has them */
