@@ -3,7 +3,7 @@
  * ipi_send.bpf.h - the sending side of IPIs: each request's cause, the target's state at
  * the send, the sender (task, callsite, stack), the what-if filters (whatif.bpf.h), and the
  * hardware IPIs raised. Included by lazytlb.bpf.c after the maps, helpers and context switch
- * it relies on (cpu_state, scr, ctrs, hist_add).
+ * it relies on (cpu_state, scr, ctrs, hist_record).
  */
 #ifndef LT_IPI_SEND_BPF_H
 #define LT_IPI_SEND_BPF_H

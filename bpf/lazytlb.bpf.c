@@ -122,7 +122,7 @@ static __always_inline struct lt_scratch *scr(void)
 	return bpf_map_lookup_elem(&scratch, &zero);
 }
 
-static __always_inline void hist_add(__u32 id, __u64 v)
+static __always_inline void hist_record(__u32 id, __u64 v)
 {
 	struct lt_hist *h = bpf_map_lookup_elem(&hists, &id);
 
@@ -209,7 +209,7 @@ static __always_inline void sample_sharing(struct lt_counters *c, struct mm_stru
 			break;
 		n += popcount64(w);
 	}
-	hist_add(LT_H_SHARING, n);
+	hist_record(LT_H_SHARING, n);
 }
 
 /* what each CPU runs (the per-CPU state below reads) */

@@ -2,7 +2,7 @@
 /*
  * whatif.bpf.h - the what-if filters (bpf/lt_names.h LT_FILTERS), evaluated for every target of
  * every request (on_request), and the targets the running kernel already left out itself.
- * Included by lazytlb.bpf.c after its maps and helpers (cpu_state, scr, ctrs, hist_add,
+ * Included by lazytlb.bpf.c after its maps and helpers (cpu_state, scr, ctrs, hist_record,
  * is_nohz_full, ct_user_mode). Per target and filter one of: skip (the predicate holds and the
  * IPI was not needed), kept (it holds but the kernel needs the IPI: whatif_kept() says why),
  * unknown (the state could not be read); seen counts them all.
@@ -176,7 +176,7 @@ static __always_inline void kernel_entry(void)
 	cs->defer_ns = 0;
 	now = bpf_ktime_get_ns();
 	if (now > t)
-		hist_add(LT_H_DEFER_DELAY, now - t);
+		hist_record(LT_H_DEFER_DELAY, now - t);
 }
 
 /*
