@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/signals.h"
 #include "lib/clock.h"
 #include "lib/cli.h"
 #include "lib/procfs.h"
@@ -36,14 +37,11 @@ static void on_child(int sig)
 
 void record_install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_handler = on_child };
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	lt_on_stop_signals(on_signal, NULL);
 	/* a handler (no SA_RESTART) so that a child's exit ends record's sleep at once */
-	sa.sa_handler = on_child;
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
 }
 

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/signals.h"
 #include "lib/clock.h"
 #include "lib/cli.h"
 #include "lib/procfs.h"
@@ -346,7 +347,6 @@ int cmd_run(int argc, char **argv)
 	size_t n = 0, nskipped = 0;
 	char err[512];
 	int opt, rc = LT_EXIT_OK;
-	struct sigaction sa = { .sa_handler = on_signal };
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "s:r:d:w:o:lqvh", longopts, NULL)) != -1) {
@@ -406,10 +406,7 @@ int cmd_run(int argc, char **argv)
 	if (mkdir(outdir, 0755) && errno != EEXIST)
 		return lt_err(LT_EXIT_FAIL, "cannot create %s: %s", outdir, strerror(errno));
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	lt_on_stop_signals(on_signal, NULL);
 	co.quiet = !lt_verbose;
 	rs.col = collector_open(&co, err, sizeof(err));
 	if (!rs.col)

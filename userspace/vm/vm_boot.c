@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/signals.h"
 #include "lib/clock.h"
 #include "lib/cli.h"
 #include "vm.h"
@@ -164,7 +165,7 @@ static void watch_console(struct vm_run *r, pid_t pid, int in, int lfd, const ch
 
 int vm_boot_once(struct vm_run *r, const char *logpath, struct vm_boot *b)
 {
-	struct sigaction sa = { .sa_handler = on_signal }, oldint, oldterm;
+	struct lt_saved_signals saved;
 	int pfd[2], lfd;
 	pid_t pid;
 
@@ -176,15 +177,13 @@ int vm_boot_once(struct vm_run *r, const char *logpath, struct vm_boot *b)
 	if (pid < 0)
 		return lt_err(LT_EXIT_FAIL, "fork: %s", strerror(errno));
 	close(pfd[1]);
-	sigaction(SIGINT, &sa, &oldint);
-	sigaction(SIGTERM, &sa, &oldterm);
+	lt_on_stop_signals(on_signal, &saved);
 	watch_console(r, pid, pfd[0], lfd, logpath, b);
 	while (waitpid(pid, &b->status, 0) < 0 && errno == EINTR)
 		;
 	close(pfd[0]);
 	close(lfd);
-	sigaction(SIGINT, &oldint, NULL);
-	sigaction(SIGTERM, &oldterm, NULL);
+	lt_restore_signals(&saved);
 	b->signal = got_signal;
 	return 0;
 }
