@@ -199,7 +199,7 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 				snprintf(c->st[h].why[m], sizeof(c->st[h].why[m]), "%s", why);
 				continue;
 			}
-			for (int ex = 0; ex <= (int)d->has_exit; ex++) {
+			for (int ex = 0; ex <= (int)(d->has_exit && (c->opts.whatif || !d->exit_whatif)); ex++) {
 				snprintf(pname, sizeof(pname), "%s%s__%s", lt_hook_names[h], ex ? "_exit" : "", lt_mode_names[m]);
 				prog = bpf_object__find_program_by_name(c->skel->obj, pname);
 				if (!prog)
