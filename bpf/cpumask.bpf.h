@@ -13,6 +13,8 @@
 #ifndef LT_CPUMASK_BPF_H
 #define LT_CPUMASK_BPF_H
 
+#include "cfg.bpf.h"
+
 /* bits set in w, without a loop (the verifier counts no iterations) */
 static __always_inline __u32 popcount64(__u64 w)
 {

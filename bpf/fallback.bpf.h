@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fallback.bpf.h - kernels without the ipi and csd tracepoints (before v6.3): the calls and
- * IPIs seen at the functions that queue and raise them. Included by lazytlb.bpf.c last.
+ * IPIs seen at the functions that queue and raise them..
  */
 #ifndef LT_FALLBACK_BPF_H
 #define LT_FALLBACK_BPF_H
+
+#include "maps.bpf.h"
+#include "ipi_send.bpf.h"
 
 /* ------------------------------------------------------------------ */
 /* Kernels without the ipi and csd tracepoints (before v6.3)          */

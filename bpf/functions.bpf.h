@@ -3,10 +3,13 @@
  * functions.bpf.h - hooks on kernel functions, fentry where the kernel has a BPF trampoline,
  * kprobe otherwise: mm teardown (__mmdrop, or its kmem_cache_free), shoot-lazies and powerpc
  * exit flushes, helper execs, call counts, and the timed functions (flush_tlb_mm_range,
- * finish_task_switch). Included by lazytlb.bpf.c.
+ * finish_task_switch)..
  */
 #ifndef LT_FUNCTIONS_BPF_H
 #define LT_FUNCTIONS_BPF_H
+
+#include "maps.bpf.h"
+#include "whatif.bpf.h"
 
 /* ------------------------------------------------------------------ */
 /* functions: fentry/fexit where the kernel has a BPF trampoline,      */

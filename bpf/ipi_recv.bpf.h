@@ -2,10 +2,13 @@
 /*
  * ipi_recv.bpf.h - the receiving side: send->handler latency per target and vector, x86
  * irq_vectors, cross-CPU calls executed (csd), powerpc's IPI line and doorbells, and
- * powerpc's tlbie instructions. Included by lazytlb.bpf.c after ipi_send.bpf.h.
+ * powerpc's tlbie instructions..
  */
 #ifndef LT_IPI_RECV_BPF_H
 #define LT_IPI_RECV_BPF_H
+
+#include "maps.bpf.h"
+#include "whatif.bpf.h"
 
 /* ------------------------------------------------------------------ */
 /* IPI receiving                                                       */

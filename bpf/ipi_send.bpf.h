@@ -8,6 +8,9 @@
 #ifndef LT_IPI_SEND_BPF_H
 #define LT_IPI_SEND_BPF_H
 
+#include "maps.bpf.h"
+#include "whatif.bpf.h"
+
 /* ------------------------------------------------------------------ */
 /* IPI sending: target state and what-if at each queued call           */
 /* ------------------------------------------------------------------ */
@@ -32,7 +35,6 @@ static __always_inline __u32 target_state(struct lt_cpu_state *cs, __u32 cpu, __
 	return LT_STATE_USER;
 }
 
-#include "whatif.bpf.h"
 
 /* The kernel stack of the request a sending program is about to count (senders): taken once
  * per event, before its targets are walked, as only the program has the context for it */

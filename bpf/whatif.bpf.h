@@ -10,6 +10,8 @@
 #ifndef LT_WHATIF_BPF_H
 #define LT_WHATIF_BPF_H
 
+#include "maps.bpf.h"
+
 /* IPIs about kernel addresses only: what defer-to-kernel-entry may hold back (Schneider's
  * series defers text_poke_sync's do_sync_core and flush_tlb_kernel_range's flushes) */
 static __always_inline bool kernel_only_cause(__u32 cause)

@@ -19,7 +19,7 @@ mkdir -p "$BUILD/tests"
 logdir="$BUILD/tests/logs"
 mkdir -p "$logdir"
 
-kind_of() { case $1 in test_*|t_layers) echo unit ;; t_vm_*) echo vm ;; *) echo host ;; esac; }
+kind_of() { case $1 in test_*|t_layers|t_bpf_headers) echo unit ;; t_vm_*) echo vm ;; *) echo host ;; esac; }
 want() {
 	[ -z "${KIND:-}" ] || [ "$(kind_of "$1")" = "$KIND" ] || return 1
 	[ -z "${TESTS:-}" ] || [[ " $TESTS " == *" $1 "* ]]
