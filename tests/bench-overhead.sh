@@ -52,11 +52,11 @@ for tp in sched:sched_switch ipi:ipi_send_cpu ipi:ipi_send_cpumask csd:csd_queue
 	  irq_vectors:reschedule_exit kmem:kmem_cache_free syscalls:sys_enter_membarrier; do
 	[ -d "/sys/kernel/tracing/events/${tp/://}" ] || continue
 	case $tp in
-	ipi:*) key="probe, args->callback" ;;
-	csd:*) key="probe, args->func" ;;
-	*) key="probe" ;;
+	ipi:*) map="@cb[probe, (uint64)args->callback]" ;;
+	csd:*) map="@cb[probe, (uint64)args->func]" ;;
+	*) map="@[probe]" ;;
 	esac
-	bt_probes="$bt_probes tracepoint:$tp { @[$key] = count(); }"
+	bt_probes="$bt_probes tracepoint:$tp { $map = count(); }"
 done
 
 tracer() { # config: the command that attaches it
@@ -90,6 +90,7 @@ measure() { # config: "pipe storm" figures with it attached
 	if [ "$name" = bpftrace ]; then
 		bpftrace -e "$bt_probes" > "$tmp/bt.out" 2>&1 & pid=$!
 		for _ in $(seq 150); do grep -q "Attaching" "$tmp/bt.out" && break; sleep 0.1; done
+		grep -q "Attaching" "$tmp/bt.out" || { echo "bench-overhead: bpftrace did not attach: $(head -n 2 "$tmp/bt.out")" >&2; exit 1; }
 		sleep 1
 	else
 		$(tracer "$name") > "$tmp/$name.out" 2>&1 & pid=$!
