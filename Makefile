@@ -100,8 +100,13 @@ static-ppc64le: vm-sysroot
 		SYSROOT=$(PPC_SYSROOT) BUILD=build-ppc64le build-ppc64le/lazytlb
 	@file build-ppc64le/lazytlb | grep -q 'statically linked' || { echo "build-ppc64le/lazytlb is not static"; exit 1; }
 
-vm-sysroot:
+vm-sysroot: vm-cache
 	@bash vm/sysroot.sh $(PPC_SYSROOT)
+
+# downloads shared by every checkout on this machine (vm/shared-cache.sh)
+.PHONY: vm-cache
+vm-cache:
+	@bash vm/shared-cache.sh
 
 # The initramfs carries the static lazytlb when it builds; when it does not (tree mid-change),
 # the images are still built (guest `--cmd` works) and vm/initramfs.sh says what is missing.
@@ -113,7 +118,7 @@ vm-initramfs:
 
 # Everything `lazytlb vm run` needs for the four Debian kernels (VM_BTF=1: also the detached
 # BTF of the kernels without one, a 718 MB -dbg download each).
-vm-prepare: all
+vm-prepare: all vm-cache
 	bash vm/setup-host.sh
 	for k in kernels-config/debian-*.kcfg; do bash vm/fetch.sh $$(basename $$k .kcfg) $(if $(VM_BTF),--btf) || exit 1; done
 	$(MAKE) --no-print-directory vm-initramfs
@@ -124,7 +129,7 @@ vm-prepare: all
 # of the pair an incremental rebuild. CUSTOM="NAME..." picks some.
 CUSTOM ?= $(sort $(basename $(notdir $(wildcard kernels-config/custom-*.kcfg))))
 .PHONY: custom-kernels
-custom-kernels: all
+custom-kernels: all vm-cache
 	bash vm/setup-host.sh
 	bash vm/build-custom.sh $(CUSTOM)
 
