@@ -37,7 +37,7 @@ USER_HDRS := $(wildcard userspace/*/*.h bench/*.h bpf/lazytlb.h bpf/lt_names.h)
 USER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(USER_SRCS))
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf/$(ARCH) -Ibpf -Wall -Wno-unused-function
 
-DEPS_PKGS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev gnuplot-nox linux-perf bpftrace \
+DEPS_PKGS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev gnuplot-nox tmux linux-perf bpftrace \
 	     libxml2-utils python3 file bc libclang-rt-14-dev librsvg2-bin
 
 .PHONY: all deps test bench-overhead clean check-deps

@@ -6,6 +6,7 @@
 
 static const struct lt_command commands[] = {
 	{ "record", "trace lazy-TLB activity for a duration or a command, write a result file", cmd_record },
+	{ "top", "a live per-CPU view: IPIs by cause, wakeups, top senders", cmd_top },
 	{ "probes", "list each hook and the probe variant chosen on this kernel", cmd_probes },
 	{ "run", "run a scenario or suite: warmup, reps, the collector around each rep", cmd_run },
 	{ "workload", "run one bench workload alone (no tracing)", cmd_workload },
