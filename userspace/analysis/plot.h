@@ -15,7 +15,7 @@
 /* A gnuplot variable the script sets before the template's text. */
 struct plot_var {
 	char key[16];
-	char val[512];
+	char val[1024];
 	bool is_string; /* quoted in the script */
 };
 

@@ -13,9 +13,10 @@
 #include <unistd.h>
 #include "lib/cli.h"
 #include "plot.h"
+#include "plot_int.h"
 #include "stats.h"
 
-static struct plot_job *job_new(struct plot_jobs *jobs, const char *name, const char *tmpl, const char *section)
+struct plot_job *plot_job_new(struct plot_jobs *jobs, const char *name, const char *tmpl, const char *section)
 {
 	struct plot_job *j;
 
@@ -33,8 +34,7 @@ static struct plot_job *job_new(struct plot_jobs *jobs, const char *name, const 
 	return j;
 }
 
-static void __attribute__((format(printf, 4, 5)))
-job_var(struct plot_job *j, const char *key, bool is_string, const char *fmt, ...)
+void plot_job_var(struct plot_job *j, const char *key, bool is_string, const char *fmt, ...)
 {
 	struct plot_var *v;
 	va_list ap;
@@ -49,10 +49,17 @@ job_var(struct plot_job *j, const char *key, bool is_string, const char *fmt, ..
 	va_end(ap);
 }
 
-static void note(struct plot_jobs *jobs, const char *what)
+void plot_note(struct plot_jobs *jobs, const char *what)
 {
 	size_t len = strlen(jobs->notes);
+	const char *p = jobs->notes;
 
+	/* each note once: a scenario's files can repeat one */
+	while ((p = strstr(p, what))) {
+		if ((p == jobs->notes || p[-1] == ' ') && (p[strlen(what)] == ';' || !p[strlen(what)]))
+			return;
+		p++;
+	}
 	snprintf(jobs->notes + len, sizeof(jobs->notes) - len, "%s%s", len ? "; " : "", what);
 }
 
@@ -68,7 +75,7 @@ static void safe_name(char *buf, size_t len, const char *prefix, const char *pat
 }
 
 /* A label as a double-quoted gnuplot data field (no '"' inside). */
-static void put_label(FILE *f, const char *s)
+void plot_put_label(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++)
@@ -76,7 +83,7 @@ static void put_label(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static FILE *dat_open(const char *dir, const char *name, const char *what)
+FILE *plot_dat_open(const char *dir, const char *name, const char *what)
 {
 	char path[4200];
 	FILE *f;
@@ -91,7 +98,7 @@ static FILE *dat_open(const char *dir, const char *name, const char *what)
 	return f;
 }
 
-static int dat_close(FILE *f, const char *dir, const char *name)
+int plot_dat_close(FILE *f, const char *dir, const char *name)
 {
 	if (fclose(f))
 		return lt_err(LT_EXIT_FAIL, "%s/%s.dat: write error", dir, name);
@@ -128,7 +135,7 @@ static void row_label(FILE *f, const struct lt_result *r, const char *root)
 
 	snprintf(label, sizeof(label), "%s%s", r->label,
 		 rep_lookup(json_at(r->reps, 0), root, &node) == LOOKUP_OK ? "" : " (n/a)");
-	put_label(f, label);
+	plot_put_label(f, label);
 }
 
 /* ---------------------------------------------------------- histograms */
@@ -188,7 +195,7 @@ static void hist_block(FILE *f, const struct lt_hist *h, const char *label, cons
 	snprintf(title, sizeof(title), "%s  p50 %s  p99 %s  (%llu events)", label, p50, p99,
 		 (unsigned long long)h->count);
 	fputs("\"bound\" ", f);
-	put_label(f, title);
+	plot_put_label(f, title);
 	fputs(" \"count\"\n", f);
 	for (unsigned int i = 0; i < LT_HIST_NR_BUCKETS; i++) {
 		if (!h->buckets[i])
@@ -233,7 +240,7 @@ static int plot_hist(const struct lt_result *r, size_t n, const char *dir, const
 		abort();
 	safe_name(name, sizeof(name), "hist_", path + strlen("metrics.hist."));
 	snprintf(what, sizeof(what), "%s merged over reps: per file its CDF, then per file its p50/p99 marks", path);
-	f = dat_open(dir, name, what);
+	f = plot_dat_open(dir, name, what);
 	if (!f) {
 		free(h);
 		return LT_EXIT_FAIL;
@@ -251,20 +258,20 @@ static int plot_hist(const struct lt_result *r, size_t n, const char *dir, const
 		if (h[i].count)
 			hist_marks(f, &h[i], unit);
 	free(h);
-	if (dat_close(f, dir, name))
+	if (plot_dat_close(f, dir, name))
 		return LT_EXIT_FAIL;
 	if (!blocks) { /* nothing to draw: no data file left without its image */
 		snprintf(what, sizeof(what), "%s/%s.dat", dir, name);
 		unlink(what);
 		snprintf(what, sizeof(what), "%s: no events in any file", path);
-		note(jobs, what);
+		plot_note(jobs, what);
 		return 0;
 	}
-	j = job_new(jobs, name, "hist.gp", "Latency distributions");
-	job_var(j, "N", false, "%zu", blocks);
-	job_var(j, "TITLE", true, "%s", t ? t->title : path);
-	job_var(j, "UNIT", true, "%s", *unit ? unit : "value");
-	job_var(j, "XLABEL", true, "%s", t ? t->axis : leaf(path));
+	j = plot_job_new(jobs, name, "hist.gp", "Latency distributions");
+	plot_job_var(j, "N", false, "%zu", blocks);
+	plot_job_var(j, "TITLE", true, "%s", t ? t->title : path);
+	plot_job_var(j, "UNIT", true, "%s", *unit ? unit : "value");
+	plot_job_var(j, "XLABEL", true, "%s", t ? t->axis : leaf(path));
 	snprintf(j->caption, sizeof(j->caption),
 		 "%s: the share of events at or below each value (a CDF; log axis), p50 and p99 marked, per file, "
 		 "merged over reps (`%s`).", t ? t->title : path, path);
@@ -300,10 +307,10 @@ static int plot_stacked(const struct lt_result *r, size_t n, const char *dir, co
 	f = NULL;
 	if (!parts) {
 		snprintf(what, sizeof(what), "%s: not measured, or 0, in every file", root);
-		note(jobs, what);
+		plot_note(jobs, what);
 	} else {
 		snprintf(what, sizeof(what), "%s, mean per-second rate over reps (the parts not 0 in some file)", root);
-		f = dat_open(dir, name, what);
+		f = plot_dat_open(dir, name, what);
 	}
 	if (f) {
 		fputs("file", f);
@@ -324,12 +331,12 @@ static int plot_stacked(const struct lt_result *r, size_t n, const char *dir, co
 	free(drawn);
 	if (!parts)
 		return 0;
-	if (!f || dat_close(f, dir, name))
+	if (!f || plot_dat_close(f, dir, name))
 		return LT_EXIT_FAIL;
-	j = job_new(jobs, name, "stacked.gp", "IPIs");
-	job_var(j, "NCOLS", false, "%zu", parts + 1);
-	job_var(j, "TITLE", true, "%s", title);
-	job_var(j, "YLABEL", true, "IPI requests per second");
+	j = plot_job_new(jobs, name, "stacked.gp", "IPIs");
+	plot_job_var(j, "NCOLS", false, "%zu", parts + 1);
+	plot_job_var(j, "TITLE", true, "%s", title);
+	plot_job_var(j, "YLABEL", true, "IPI requests per second");
 	snprintf(j->caption, sizeof(j->caption),
 		 "%s: mean per-second rate over reps, stacked per file; parts that are 0 in every file are left out "
 		 "(`%s`).", title, root);
@@ -354,11 +361,11 @@ static int plot_heatmap(const struct lt_result *r, size_t n, const char *dir, st
 			ncpu = cpu + 1;
 	}
 	if (!ncpu) {
-		note(jobs, "metrics.ipi.received_per_cpu: not measured in any file");
+		plot_note(jobs, "metrics.ipi.received_per_cpu: not measured in any file");
 		metric_list_free(&l);
 		return 0;
 	}
-	f = dat_open(dir, name, "IPIs received per second on each CPU (columns), one row per file, last file first");
+	f = plot_dat_open(dir, name, "IPIs received per second on each CPU (columns), one row per file, last file first");
 	if (!f) {
 		metric_list_free(&l);
 		return LT_EXIT_FAIL;
@@ -377,12 +384,12 @@ static int plot_heatmap(const struct lt_result *r, size_t n, const char *dir, st
 		fputc('\n', f);
 	}
 	metric_list_free(&l);
-	if (dat_close(f, dir, name))
+	if (plot_dat_close(f, dir, name))
 		return LT_EXIT_FAIL;
-	j = job_new(jobs, name, "heatmap.gp", "IPIs received per CPU");
-	job_var(j, "NCPU", false, "%zu", ncpu);
-	job_var(j, "NROWS", false, "%zu", n);
-	job_var(j, "TITLE", true, "IPIs received per CPU (mean per second over reps)");
+	j = plot_job_new(jobs, name, "heatmap.gp", "IPIs received per CPU");
+	plot_job_var(j, "NCPU", false, "%zu", ncpu);
+	plot_job_var(j, "NROWS", false, "%zu", n);
+	plot_job_var(j, "TITLE", true, "IPIs received per CPU (mean per second over reps)");
 	snprintf(j->caption, sizeof(j->caption), "`%s`: blank where a file has no such CPU or did not measure it.",
 		 root);
 	return 0;
@@ -468,11 +475,11 @@ static int plot_scaling(const struct lt_result *r, size_t n, const char *dir, st
 		}
 		npts = out;
 	}
-	f = npts ? dat_open(dir, name, "lazy mm refcount atomics per second against x, one block per kernel") : NULL;
+	f = npts ? plot_dat_open(dir, name, "lazy mm refcount atomics per second against x, one block per kernel") : NULL;
 	for (size_t i = 0; f && i < npts; i++) {
 		if (!i || strcmp(pts[i].series, pts[i - 1].series)) {
 			fputs(i ? "\n\n\"x\" " : "\"x\" ", f);
-			put_label(f, pts[i].series);
+			plot_put_label(f, pts[i].series);
 			fputs(" \"stddev\"\n", f);
 			series++;
 		}
@@ -480,16 +487,16 @@ static int plot_scaling(const struct lt_result *r, size_t n, const char *dir, st
 	}
 	free(pts);
 	if (!npts) {
-		note(jobs, "refcount atomics scaling: metrics.lazy.refcount_atomics not measured");
+		plot_note(jobs, "refcount atomics scaling: metrics.lazy.refcount_atomics not measured");
 		return 0;
 	}
-	if (dat_close(f, dir, name))
+	if (plot_dat_close(f, dir, name))
 		return LT_EXIT_FAIL;
-	j = job_new(jobs, name, "scaling.gp", "Scaling");
-	job_var(j, "N", false, "%zu", series);
-	job_var(j, "TITLE", true, "lazy mm refcount atomics vs %s", strcmp(axis, "host.nr_cpus") ? "threads" : "CPUs");
-	job_var(j, "XLABEL", true, "%s", axis);
-	job_var(j, "YLABEL", true, "refcount atomics per second");
+	j = plot_job_new(jobs, name, "scaling.gp", "Scaling");
+	plot_job_var(j, "N", false, "%zu", series);
+	plot_job_var(j, "TITLE", true, "lazy mm refcount atomics vs %s", strcmp(axis, "host.nr_cpus") ? "threads" : "CPUs");
+	plot_job_var(j, "XLABEL", true, "%s", axis);
+	plot_job_var(j, "YLABEL", true, "refcount atomics per second");
 	snprintf(j->caption, sizeof(j->caption),
 		 "`metrics.lazy.refcount_atomics` per second (mean and stddev over reps) against `%s`.", axis);
 	return 0;
@@ -514,6 +521,8 @@ int plot_data_write(const struct lt_result *r, size_t n, const char *dir, struct
 				   "IPI requests by the target CPU's state at the send", jobs);
 	if (!ret)
 		ret = plot_heatmap(r, n, dir, jobs);
+	if (!ret)
+		ret = plot_flow(r, n, dir, jobs);
 	if (!ret)
 		ret = plot_scaling(r, n, dir, jobs);
 	return ret;
