@@ -127,6 +127,16 @@ grep -q '^## Scenario `ctxsw`' mix/report.md && grep -q '^Key numbers of' mix/re
 	fail "report.md: no key-numbers section for the lone ctxsw file"
 [ "$(grep -c '^## Comparison' mix/report.md)" = 1 ] && grep -q '^## Comparison: scenario `tlbflush`' mix/report.md &&
 	grep -q '^2 files of this scenario' mix/report.md || fail "report.md: not one comparison of the two tlbflush files"
+python3 - mix-a.json mix/report.md <<'PY' || fail "report.md: key numbers differ from the file"
+import json, re, statistics, sys
+d = json.load(open(sys.argv[1])); md = open(sys.argv[2]).read()
+sec = md.split("## Scenario `ctxsw`")[1].split("\n## ")[0]
+want = statistics.mean(r["metrics"]["ipi"]["sent"] / (r["duration_ns"] / 1e9) for r in d["reps"])
+m = re.search(r"^\| IPI requests, all causes \| ([0-9.e+]+)", sec, re.M)
+print(f"key number IPI requests/s: report {m and m.group(1)}, file {want:.4g}")
+sys.exit(0 if m and abs(float(m.group(1)) - want) <= 5e-4 * want + 1e-9 else 1)
+PY
+grep -c '^Not plotted' mix/report.md | grep -qx '[01]' || fail "report.md: more than one not-plotted line"
 sed -n '/^## Scenario `ctxsw`/,/^## Comparison/p' mix/report.md | grep -q 'mix-b\|mix-c\|%change' &&
 	fail "report.md: the ctxsw section names the tlbflush files"
 # ... and their plots: a set per scenario in its own directory, linked from its own section

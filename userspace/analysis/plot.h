@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "result/compare_input.h"
 
 /* A gnuplot variable the script sets before the template's text. */
@@ -56,6 +57,9 @@ int plot_render(const struct plot_job *j, const char *dir, const char *tmpl_dir,
  * dir itself for one: plots never mix scenarios. 0 or an exit code after lt_err. */
 int plot_scenarios(const struct lt_result *r, size_t n, const char *dir, const char *tmpl_dir, unsigned int w,
 		   unsigned int h, bool render, struct plot_jobs *jobs);
+
+/* report.md's key numbers of a scenario one file ran (plot_keys.c) */
+void plot_key_numbers(FILE *f, const struct lt_result *r);
 
 /* dir/report.md: the files, then per scenario its description, plots and key numbers or
  * comparison. */

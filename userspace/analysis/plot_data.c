@@ -263,7 +263,7 @@ static int plot_hist(const struct lt_result *r, size_t n, const char *dir, const
 	if (!blocks) { /* nothing to draw: no data file left without its image */
 		snprintf(what, sizeof(what), "%s/%s.dat", dir, name);
 		unlink(what);
-		snprintf(what, sizeof(what), "%s: no events in any file", path);
+		snprintf(what, sizeof(what), "%s (no events)", t ? t->title : path);
 		plot_note(jobs, what);
 		return 0;
 	}
