@@ -49,6 +49,10 @@ for p in $hists ipi_by_cause ipi_by_target_state ipi_received_per_cpu; do
 	done
 done
 [ -e out/refcount_atomics_scaling.png ] && fail "scaling plot without a scaling axis"
+# one file alone: its per-CPU heat map still has its cells (gnuplot's `with image` drew none)
+"$LAZYTLB" plot -o one a.json > log 2>&1 || fail "plot of one file: $(cat log)"
+read -r w h colours big blue red <<<"$(png one/ipi_received_per_cpu.png)"
+[ "$big" -ge 2 ] || fail "one file: $big heat cells in ipi_received_per_cpu.png"
 # the IPI flow: a picture per file, drawn (heat cells), its cells the files' own rates
 for p in ipi_flow_1 ipi_flow_2; do
 	xmllint --noout out/$p.svg || fail "$p.svg does not parse"

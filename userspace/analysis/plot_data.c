@@ -390,8 +390,9 @@ static int plot_heatmap(const struct lt_result *r, size_t n, const char *dir, st
 	plot_job_var(j, "NCPU", false, "%zu", ncpu);
 	plot_job_var(j, "NROWS", false, "%zu", n);
 	plot_job_var(j, "TITLE", true, "IPIs received per CPU (mean per second over reps)");
-	snprintf(j->caption, sizeof(j->caption), "`%s`: blank where a file has no such CPU or did not measure it.",
-		 root);
+	snprintf(j->caption, sizeof(j->caption),
+		 "IPIs each CPU received per second (mean over reps), a row per file; blank where a file has no "
+		 "such CPU or did not measure it (`%s`).", root);
 	return 0;
 }
 
