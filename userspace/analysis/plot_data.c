@@ -496,7 +496,7 @@ static int plot_scaling(const struct lt_result *r, size_t n, const char *dir, st
 	j = plot_job_new(jobs, name, "scaling.gp", "Scaling");
 	plot_job_var(j, "N", false, "%zu", series);
 	plot_job_var(j, "TITLE", true, "lazy mm refcount atomics vs %s", strcmp(axis, "host.nr_cpus") ? "threads" : "CPUs");
-	plot_job_var(j, "XLABEL", true, "%s", axis);
+	plot_job_var(j, "XLABEL", true, "%s", strcmp(axis, "host.nr_cpus") ? "threads" : "CPUs");
 	plot_job_var(j, "YLABEL", true, "refcount atomics per second");
 	snprintf(j->caption, sizeof(j->caption),
 		 "`metrics.lazy.refcount_atomics` per second (mean and stddev over reps) against `%s`.", axis);
