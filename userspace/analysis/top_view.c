@@ -177,8 +177,8 @@ static void cpu_row(struct screen *s, const struct top_frame *f, const char *lab
 	char buf[1024], a[32], b[32], c[32], d[32];
 	int n;
 
-	/* "-": not a nohz_full CPU */
-	if (t->nohz_full || t->cpu == UINT32_MAX)
+	/* "-": not a nohz_full CPU ("all": none is) */
+	if (t->nohz_full)
 		num(d, sizeof(d), f->nohz_known, t->nohz_wk, 9);
 	else
 		snprintf(d, sizeof(d), " %9s", "-");
@@ -212,6 +212,7 @@ static void print_cpus(struct screen *s, const struct top_frame *f, int max_rows
 		all.nohz_wk += t->nohz_wk;
 		all.proc += t->proc;
 		all.proc_known = all.proc_known && t->proc_known;
+		all.nohz_full = all.nohz_full || t->nohz_full;
 		for (int ca = 0; ca < LT_NR_CAUSES; ca++)
 			all.by_cause[ca] += t->by_cause[ca];
 	}
