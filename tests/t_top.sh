@@ -24,6 +24,12 @@ n=$(grep -c '^lazytlb top ' "$TMP/plain")
 [ "$n" -ge 2 ] && [ "$n" -le 4 ] || fail "expected 3 frames of 300 ms in 1 s, got $n"
 grep -q $'\033' "$TMP/plain" && fail "escapes in the output to a file"
 grep -q '^ all ' "$TMP/plain" || fail "no 'all' row: $(head -n 8 "$TMP/plain")"
+# --target-cpus: that CPU's row alone, and the senders to it
+"$LAZYTLB" top --target-cpus 1 -I 300 -d 0.7 > "$TMP/one" 2> "$TMP/e" || fail "top --target-cpus 1: $(cat "$TMP/e")"
+grep -q '^lazytlb top .* CPUs 1 ' "$TMP/one" && grep -q '^Top senders of IPI requests to CPUs 1:' "$TMP/one" ||
+	fail "--target-cpus 1 not in the header: $(head -n 3 "$TMP/one")"
+grep -qE '^ +1 +[0-9.]+ ' "$TMP/one" && ! grep -qE '^ +0 +[0-9.]+ ' "$TMP/one" && ! grep -q '^ all ' "$TMP/one" ||
+	fail "--target-cpus 1: rows other than CPU 1: $(sed -n 4,8p "$TMP/one")"
 
 S=lt_top_$$
 trap 'tmux kill-session -t $S 2> /dev/null; rm -rf "$TMP"' EXIT
