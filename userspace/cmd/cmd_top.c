@@ -251,7 +251,7 @@ int cmd_top(int argc, char **argv)
 	if (!f)
 		return lt_err(LT_EXIT_FAIL, "out of memory");
 	frame_init(f, &o, mask, nohz);
-	if (!f->cpus[0] || !strcmp(f->cpus, "")) {
+	if (!f->cpus[0]) {
 		free(f);
 		return lt_err(LT_EXIT_USAGE, "--target-cpus %s: none of these CPUs is online", o.copts.sender_cpus);
 	}
