@@ -92,7 +92,7 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 $(BUILD)/obj/%.o: %.c | $(SKELS) check-tools
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$<)
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # The objects that print the revision rebuild when it changes (not on every build).
 $(BUILD)/gen/git-rev: FORCE
@@ -109,6 +109,27 @@ $(BUILD)/lazytlb: $(USER_OBJS) $(GEN_OBJS)
 
 test: all
 	@bash tests/run.sh
+
+# ---- install: the binary (scenarios and gnuplot templates are built into it), a man page per
+# command and subcommand generated from its --help (tools/man.sh), bash completion. `lazytlb vm`
+# needs a source tree and its cache/ (kernels, images): not installed, its man page says so.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+.PHONY: man install uninstall
+man: $(BUILD)/man/lazytlb.1
+$(BUILD)/man/lazytlb.1: $(BUILD)/lazytlb tools/man.sh tools/help2roff.awk
+	$(call msg,GEN,$(BUILD)/man/)
+	$(Q)rm -rf $(BUILD)/man && sh tools/man.sh $(BUILD)/lazytlb $(BUILD)/man
+install: all man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(BUILD)/lazytlb $(DESTDIR)$(BINDIR)/lazytlb
+	install -m 644 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 tools/lazytlb.bash-completion $(DESTDIR)$(BASHCOMPDIR)/lazytlb
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/lazytlb $(DESTDIR)$(MANDIR)/man1/lazytlb.1 $(DESTDIR)$(MANDIR)/man1/lazytlb-*.1 \
+	      $(DESTDIR)$(BASHCOMPDIR)/lazytlb
 
 # one kind of test: the C unit tests, the host tests (root), the qemu guest tests
 .PHONY: test-unit test-host test-vm
@@ -182,7 +203,7 @@ $(BUILD)/gen/userspace/analysis/plot_templates.c: $(PLOT_FILES) tools/embed.sh
 $(BUILD)/obj/%.o: $(BUILD)/gen/%.c | check-tools
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$<)
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # ---- the main job: the default suite on the running kernel, summary and plots ----
 RESULTS ?= results
