@@ -147,6 +147,22 @@ bench-scale: all vm-initramfs
 clean:
 	rm -rf $(BUILD)
 
+# ---- packages: the static binaries (the qemu matrix's guests run them too) and a Debian package
+# built by dpkg-buildpackage (debian/), moved from ../ to out/deb/ with lintian's verdict;
+# `make deb-check` installs it in fresh bookworm and trixie chroots (tests/deb-check.sh).
+DEB_OUT ?= out/deb
+.PHONY: static deb deb-check
+static: static-x86_64 static-ppc64le
+deb:
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null || \
+	  { echo "make deb: needs dpkg-dev, debhelper and lintian: run 'make deps-deb' (as root) first"; exit 1; }
+	dpkg-buildpackage -us -uc
+	@v=$$(dpkg-parsechangelog -S Version); mkdir -p $(DEB_OUT) && \
+	  mv ../lazytlb_$$v* ../lazytlb-dbgsym_$$v* $(DEB_OUT)/ && ls $(DEB_OUT)/*$$v* && \
+	  echo "lintian:" && lintian --info --display-info $(DEB_OUT)/lazytlb_$${v}_*.changes; true
+deb-check:
+	bash tests/deb-check.sh $(DEB_OUT)/lazytlb_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb
+
 # ---- qemu kernel matrix (kernels-config/README.md): static guest binaries, kernels, initramfs ----
 PPC_SYSROOT ?= cache/sysroot-ppc64el
 .PHONY: static-x86_64 static-ppc64le vm-sysroot vm-initramfs vm-prepare
