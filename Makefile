@@ -258,7 +258,8 @@ build-fuzz/obj/%.o: $(BUILD)/gen/%.c
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(DEPFLAGS) -c $< -o $@
 -include $(FUZZ_OBJS:.o=.d)
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
-	$(CLANG) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer $(filter-out -O2 -g,$(CFLAGS)) -Wno-unknown-warning-option \
+	$(call msg,LD,$@)
+	$(Q)$(CLANG) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer $(filter-out -O2 -g,$(CFLAGS)) -Wno-unknown-warning-option \
 		-o $@ $^ $(LDLIBS)
 fuzz-build: $(FUZZERS)
 fuzz: fuzz-build
