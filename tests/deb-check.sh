@@ -26,6 +26,15 @@ cleanup() {
 	[ -n "$R" ] || return 0
 	for m in sys dev proc; do umount -R "$R/$m" 2>/dev/null; done
 }
+# the run copy, never what is mounted in it (the host's /sys and /dev)
+remove_run() {
+	cleanup
+	if grep -q " $R/" /proc/mounts; then
+		echo "deb-check: $R still has mounts, not removing it"
+		exit 1
+	fi
+	rm -rf --one-file-system "$R"
+}
 trap cleanup EXIT
 in_root() { chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 TERM=dumb "$@"; }
 # every path of the chroot but the kernel's, temporary files, logs and apt's caches
@@ -53,7 +62,8 @@ for suite in $suites; do
 			{ echo "  FAIL debootstrap $suite: $(tail -n 1 "$cache/$suite.log")"; failures=$((failures + 1)); continue; }
 	fi
 	R=$cache/$suite-run
-	rm -rf "$R" && cp -a "$cache/$suite-root" "$R"
+	remove_run
+	cp -a "$cache/$suite-root" "$R"
 	cp /etc/resolv.conf "$R/etc/resolv.conf"
 	mount -t proc proc "$R/proc" && mount --rbind /sys "$R/sys" && mount --make-rslave "$R/sys" &&
 		mount --rbind /dev "$R/dev" && mount --make-rslave "$R/dev" || { echo "  FAIL mounts"; exit 1; }
@@ -87,8 +97,7 @@ for suite in $suites; do
 		fi
 	done
 	in_root dpkg -l lazytlb > /dev/null 2>&1 && { echo "  FAIL dpkg still knows lazytlb after purge"; failures=$((failures + 1)); }
-	cleanup
-	rm -rf "$R"
+	remove_run
 	R=
 done
 echo "deb-check: $failures failure(s)"

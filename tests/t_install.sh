@@ -14,7 +14,7 @@ line1=$(echo "$v" | sed -n 1p) line2=$(echo "$v" | sed -n 2p)
 ltv=$(sed -n 's/^#define LT_VERSION "\(.*\)"/\1/p' userspace/lib/cli.h)
 echo "$line1" | grep -Eq "^lazytlb $ltv \(git ([0-9a-f]{7,}(-dirty)?|unknown), [a-z0-9]+\)$" || fail "--version line 1: $line1"
 if rev=$(git rev-parse --short=7 HEAD 2>/dev/null); then
-	echo "$line1" | grep -q "git $rev" || fail "--version says '$line1', git says $rev"
+	echo "$line1" | grep -q "git $rev" || fail "--version says '$line1', git says $rev (a binary of another commit: make)"
 fi
 hmaj=$(sed -n 's/^#define LIBBPF_MAJOR_VERSION //p' /usr/include/bpf/libbpf_version.h)
 hmin=$(sed -n 's/^#define LIBBPF_MINOR_VERSION //p' /usr/include/bpf/libbpf_version.h)
@@ -92,6 +92,20 @@ cmp -s plots/common.gp "$TMP/p/common.gp" || fail "plot from the install: common
 gp=$(ls "$TMP"/p/*.gp | grep -v common.gp | head -n 1)
 tmpl=$(sed -n 's/^# [^ ]* - written by lazytlb plot from plots\/\([a-z]*\.gp\).*/\1/p' "$gp")
 [ -n "$tmpl" ] && tail -n "$(wc -l < "plots/$tmpl")" "$gp" | cmp -s - "plots/$tmpl" || fail "$gp does not end with plots/$tmpl"
+
+# the static binary (make static-x86_64; CI's vm-prepare builds it) copied alone into an empty
+# directory: record as root, report, compare and plot, nothing beside it
+static=build-$(uname -m)/lazytlb
+if [ -x "$static" ] && [ "$(id -u)" = 0 ] && file "$static" | grep -q 'statically linked'; then
+	mkdir "$TMP/alone" && cp "$static" "$TMP/alone/" || fail "copy $static"
+	(cd "$TMP/alone" && env -u LAZYTLB_PLOTS ./lazytlb record -d 1 -q -o a.json && ./lazytlb record -d 1 -q -o b.json &&
+		./lazytlb report a.json | grep -q "^Context switches" && ./lazytlb compare a.json b.json 2>/dev/null | grep -q headline &&
+		./lazytlb plot -o p a.json b.json && ls p/ipi_by_cause.svg) > "$TMP/static.log" 2>&1 ||
+		fail "$static alone: $(tail -n 3 "$TMP/static.log")"
+	echo "$static alone in an empty directory: record, report, compare, plot"
+else
+	echo "note: no static $static, or not root: the lone static binary was not run"
+fi
 
 make --no-print-directory -s BUILD="$BUILD" uninstall DESTDIR="$root" PREFIX=/usr > "$TMP/uninstall.log" 2>&1 ||
 	{ cat "$TMP/uninstall.log"; fail "make uninstall failed"; }
