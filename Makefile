@@ -156,6 +156,8 @@ static: static-x86_64 static-ppc64le
 deb:
 	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null || \
 	  { echo "make deb: needs dpkg-dev, debhelper and lintian: run 'make deps-deb' (as root) first"; exit 1; }
+	@# the revision for a build from the source package, where no .git is
+	@git describe --always --dirty > REVISION.tmp 2>/dev/null && mv REVISION.tmp REVISION || rm -f REVISION.tmp
 	dpkg-buildpackage -us -uc
 	@v=$$(dpkg-parsechangelog -S Version); mkdir -p $(DEB_OUT) && \
 	  mv ../lazytlb_$$v* ../lazytlb-dbgsym_$$v* $(DEB_OUT)/ && ls $(DEB_OUT)/*$$v* && \
