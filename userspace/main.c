@@ -2,6 +2,7 @@
 /* main.c - `lazytlb <command>`: dispatch to the subcommands of cli.h. */
 #include <stdio.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 #include "lib/cli.h"
 
 static const struct lt_command commands[] = {
@@ -32,6 +33,15 @@ static void usage(FILE *f)
 		   "  lazytlb compare base.json new.json  # did the patch change anything?\n");
 }
 
+/* The libbpf of the run (the shared library, or the one linked into a static binary) may
+ * differ from the headers the build saw: both are printed. */
+static void version(void)
+{
+	printf("lazytlb %s (git %s, %s)\n", LT_VERSION, LT_GIT, LT_ARCH);
+	printf("libbpf %u.%u (built with %d.%d)\n", libbpf_major_version(), libbpf_minor_version(),
+	       LIBBPF_MAJOR_VERSION, LIBBPF_MINOR_VERSION);
+}
+
 int main(int argc, char **argv)
 {
 	static char progbuf[64];
@@ -45,7 +55,7 @@ int main(int argc, char **argv)
 		return LT_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("lazytlb %s (%s)\n", LT_VERSION, LT_GIT);
+		version();
 		return LT_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -53,7 +53,7 @@ static void usage(FILE *f)
 		"                         scaling plot (ctxsw pairs threads: threads=2..8:2)\n"
 		"      --no-senders       do not count IPIs by sender (task and kernel callsite)\n"
 		"      --stacks           keep each sender's full kernel stack in the results\n"
-		"      --target-cpus CPUS count senders of the IPIs to these CPUs only\n"
+		"      --target-cpus CPUS  count senders of the IPIs to these CPUs only\n"
 		"      --btf FILE         BTF for a kernel without /sys/kernel/btf/vmlinux\n"
 		"  -l, --list             list built-in scenarios and suites\n"
 		"  -q, --quiet            no progress line, no summary\n"
