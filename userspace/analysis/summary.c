@@ -11,36 +11,21 @@
 #include "summary.h"
 #include "summary_int.h"
 #include "result/hist.h"
+#include "result/reps.h"
 
-/* Sum of a metric over reps ("metrics.lazy.grabs"); false if null/absent in any rep */
 static bool rep_sum(const struct json *res, const char *path, __u64 *out)
 {
-	const struct json *reps = json_get(res, "reps");
+	uint64_t v;
+	bool ok = reps_sum(res, path, &v);
 
-	*out = 0;
-	if (!json_len(reps))
-		return false;
-	for (size_t i = 0; i < json_len(reps); i++) {
-		const struct json *v = json_path(json_at(reps, i), path);
-
-		if (!v || !json_is_number(v))
-			return false;
-		*out += json_as_u64(v);
-	}
-	return true;
-}
-
-static double total_seconds(const struct json *res)
-{
-	__u64 ns;
-
-	return rep_sum(res, "duration_ns", &ns) && ns ? (double)ns / 1e9 : 0;
+	*out = v;
+	return ok;
 }
 
 /* one row "  label    count    rate/s", or n/a when the probe was unavailable */
 static void row(FILE *f, const struct json *res, const char *label, const char *path)
 {
-	double secs = total_seconds(res);
+	double secs = reps_seconds(res);
 	__u64 v;
 
 	if (!rep_sum(res, path, &v)) {
@@ -363,7 +348,7 @@ static void whatif_table(FILE *f, const struct json *res)
 					 "race_exposed", "skip_idle", "skip_nohz_full" };
 	const char *const *filters = lt_filter_names;
 	const struct json *w = json_path(json_at(json_get(res, "reps"), 0), "metrics.whatif");
-	double secs = total_seconds(res);
+	double secs = reps_seconds(res);
 	char p[128];
 
 	if (!w || json_type(w) != JSON_OBJECT) {
@@ -418,7 +403,7 @@ void summary_print(FILE *f, const struct json *res)
 		json_as_string(json_path(res, "host.arch")) ?: "?",
 		(unsigned long long)json_as_u64(json_path(res, "host.nr_cpus")), sch ? sch : "unknown",
 		json_as_string(json_path(res, "kernel.scheme_source")) ?: "?", json_len(json_get(res, "reps")),
-		total_seconds(res));
+		reps_seconds(res));
 
 	section(f, "Context switches");
 	row(f, res, "user -> user", "metrics.switch.user_to_user");
