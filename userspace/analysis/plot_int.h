@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* plot_int.h - the data writers' shared helpers (plot_data.c), for plot_flow.c */
+/* plot_int.h - the data writers' shared helpers (plot_jobs.c), for plot_data.c and plot_flow.c */
 #ifndef LT_PLOT_INT_H
 #define LT_PLOT_INT_H
 
