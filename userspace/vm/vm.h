@@ -93,6 +93,7 @@ struct vm_run {
 	int big;                               /* --big: VM_BIG_AUTO, _YES, _NO */
 	bool big_on, mem_set, timeout_set, boot_timeout_set;
 	char big_why[96];                      /* "yes (auto: ...)", for vm-run.txt */
+	char machine_line[512];                /* machine before it is split into qargv */
 	uint64_t boots;                        /* --boots: at most this many */
 	struct kcfg k;
 	char dir[PATH_MAX], kdir[PATH_MAX + 64], base[PATH_MAX + 64], btf[PATH_MAX + 64];

@@ -65,6 +65,7 @@ int vm_qemu_argv(struct vm_run *r)
 	if (r->more_append)
 		append_arg(r, r->more_append);
 	vm_snprintf(r->kernel, sizeof(r->kernel), "%s/kernel", r->kdir);
+	vm_snprintf(r->machine_line, sizeof(r->machine_line), "%s", r->machine);
 	r->qn = 0;
 	r->qargv[r->qn++] = (char *)kcfg_get(k, "qemu");
 	r->qn += split_args(r->machine, r->qargv + r->qn, 32);

@@ -33,9 +33,11 @@ unsigned int vm_smp_max(const struct kcfg *k)
 	return !strcmp(kcfg_get(k, "arch"), "x86_64") ? 255 : VM_SMP_MAX;
 }
 
-/* The kernel parameters of a big guest. lpj: the value a 2-vCPU guest measured here (x86:
- * 6.12 derives it from the TSC, 4000 BogoMIPS; it only skips calibrating). Parameters a kernel
- * does not know go to init's environment, unused. */
+/* The kernel parameters of a big guest. lpj: about what debian-6.12-amd64 derives from this
+ * host's 2.4 GHz TSC at HZ=250 (9771148 for the boot CPU; its second CPU's calibration "failed
+ * to get a good estimate ... Consider using lpj="). x86 delays by the TSC and powerpc by the
+ * timebase, so the value only skips the calibration. Parameters a kernel does not know go to
+ * init's environment, unused. */
 static const char *const big_cmdline[] = {
 	"nowatchdog", "nosoftlockup", "rcupdate.rcu_cpu_stall_suppress=1",
 	"rcupdate.rcu_cpu_stall_suppress_at_boot=1", "workqueue.watchdog_thresh=0", "lpj=" VM_BIG_LPJ,
@@ -89,8 +91,9 @@ int vm_scale_apply(struct vm_run *r)
 		vm_snprintf(r->mem, sizeof(r->mem), "%llu", (unsigned long long)kmem);
 	if (!r->big_on)
 		return 0;
-	/* memory: the kcfg's, or 1 GiB + 8 MiB per vCPU + 1 MiB per possible CPU (per-CPU areas) */
-	mem = 1024 + 8 * n + (r->maxcpus_n ? r->maxcpus_n : n);
+	/* memory: the kcfg's, or 1 GiB + 8 MiB per vCPU + 1 MiB per possible CPU (per-CPU areas),
+	 * in 256 MiB steps (pseries: "Memory size 0x88000000 is not aligned to 256 MiB") */
+	mem = (1024 + 8 * n + (r->maxcpus_n ? r->maxcpus_n : n) + 255) / 256 * 256;
 	if (!r->mem_set)
 		vm_snprintf(r->mem, sizeof(r->mem), "%llu", (unsigned long long)(mem > kmem ? mem : kmem));
 	/* a 128-vCPU x86 guest reached /init at 78 s here, beside other work: 2 s per vCPU */
