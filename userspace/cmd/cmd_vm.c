@@ -525,9 +525,10 @@ static void usage(FILE *f)
 		   "       lazytlb vm run KERNEL SCENARIO [-o DIR] [--nohz-full] [--timeout S] [-v] [-- RUN-OPTIONS]\n"
 		   "       lazytlb vm run KERNEL --cmd CMD [-o DIR] [--nohz-full] [--timeout S] [-v]\n"
 		   "       lazytlb vm ab KERNEL_A KERNEL_B SCENARIO [-o DIR] [-r N] [-d S] [-- RUN-OPTIONS]\n"
+		   "       lazytlb vm sweep KERNEL... SCENARIO --smp LIST [-o DIR] [-r N] [-d S] [-- RUN-OPTIONS]\n"
 		   "       lazytlb vm kcfg KERNEL [KEY]   (a kcfg as lazytlb reads it: one KEY, or all)\n"
 		   "  The qemu kernel matrix: kernels-config/*.kcfg (see kernels-config/README.md).\n"
-		   "  `lazytlb vm run --help`, `lazytlb vm ab --help` for details.\n"
+		   "  `lazytlb vm run --help`, `lazytlb vm ab --help`, `lazytlb vm sweep --help` for details.\n"
 		   "  Prepare the images with `make vm-prepare` (or vm/fetch.sh KERNEL; vm/initramfs.sh ARCH).\n");
 }
 
@@ -536,7 +537,7 @@ int cmd_vm(int argc, char **argv)
 	int rc;
 
 	if (argc < 2)
-		return lt_err(LT_EXIT_USAGE, "needs a subcommand: list, run, ab or kcfg (try lazytlb vm --help)");
+		return lt_err(LT_EXIT_USAGE, "needs a subcommand: list, run, ab, sweep or kcfg (try lazytlb vm --help)");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return LT_EXIT_OK;
@@ -549,7 +550,9 @@ int cmd_vm(int argc, char **argv)
 		return vm_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ab"))
 		return vm_ab(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sweep"))
+		return vm_sweep(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "kcfg"))
 		return vm_kcfg(argc - 1, argv + 1);
-	return lt_err(LT_EXIT_USAGE, "unknown vm command '%s': list, run, ab or kcfg (try lazytlb vm --help)", argv[1]);
+	return lt_err(LT_EXIT_USAGE, "unknown vm command '%s': list, run, ab, sweep or kcfg (try lazytlb vm --help)", argv[1]);
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include "kcfg.h"
 
 /* vm/init's result block and its own lines */
@@ -53,8 +54,13 @@ const char *vm_btf_kind(const struct kcfg *k);            /* "sysfs" or "detache
 bool vm_exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vm_read_first_line(const char *path, char *buf, size_t len);
 int vm_ab(int argc, char **argv);                         /* cmd_vm_ab.c: `vm ab` */
+int vm_sweep(int argc, char **argv);                      /* cmd_vm_sweep.c: `vm sweep` */
 int vm_run_wait(char *const argv[]);                      /* in vm_root; exit status */
 int vm_mkdir_p(const char *dir);
+int vm_wait_child(pid_t pid);                             /* its exit status, -1 on error */
+/* -r N, -d S, --timeout S of `vm ab` and `vm sweep` (getopt's c, 'r' 'd' 't'), checked and
+ * kept as given for the child `vm run`: 0, an exit status (lt_err), or -1 for another c */
+int vm_child_opt(int c, const char *arg, const char **reps, const char **dur, const char **timeout);
 void *vm_slurp(const char *path, size_t *size);           /* malloc'd, NULL on error */
 void vm_sh_quote(FILE *f, const char *s);
 bool vm_sources_newer_than(const char *file);
