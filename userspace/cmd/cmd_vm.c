@@ -120,7 +120,7 @@ static void usage_run(FILE *f)
 		"               per-CPU data and nr_cpu_ids for M)\n"
 		"  --big auto|yes|no  the settings of a big guest (default auto: yes above " VM_STR(VM_BIG_SMP) " vCPUs):\n"
 		"               single-threaded TCG, watchdogs and RCU stall reports off, lpj= (no delay\n"
-		"               calibration), memory 1 GiB + 8 MiB per vCPU, --boot-timeout 60 + 2 s per vCPU,\n"
+		"               calibration), memory 1 GiB + 8 MiB per vCPU, --boot-timeout 60 + 4 s per vCPU,\n"
 		"               --timeout at least that + 300 + 4 s per vCPU, no guest modules (vhost-owner\n"
 		"               and guest-tlbflush need them) (vm-run.txt: big, and why)\n"
 		"  --memory MIB guest memory instead of the kcfg's (or the big guest's)\n"
