@@ -17,10 +17,6 @@
  *  - lpj=: the delay-loop calibration of each CPU spins on jiffies, which advance at the
  *    pace of a host thread shared with every other vCPU (a 64-vCPU boot hung in it); both
  *    arches delay by their timebase/TSC, so lpj only skips the calibration.
- *  - cpuhp.parallel=0: x86 (6.5+) kicks every AP at once and they spin on the trampoline lock
- *    while the boot CPU brings them up in turn; one TCG thread then shares itself among
- *    ~200 spinning vCPUs, and two 255-vCPU debian-6.12-amd64 boots stopped at CPU 198
- *    (kernel/cpu.c cpuhp_bringup_cpus_parallel, 6.12). One at a time, no AP spins.
  *  - memory and the deadlines grow with the vCPUs: per-CPU areas, stacks and slabs; CPUs
  *    are brought up one after the other.
  */
@@ -45,7 +41,6 @@ unsigned int vm_smp_max(const struct kcfg *k)
 static const char *const big_cmdline[] = {
 	"nowatchdog", "nosoftlockup", "rcupdate.rcu_cpu_stall_suppress=1",
 	"rcupdate.rcu_cpu_stall_suppress_at_boot=1", "workqueue.watchdog_thresh=0", "lpj=" VM_BIG_LPJ,
-	"cpuhp.parallel=0",
 };
 
 static void add_arg(char *buf, size_t len, const char *arg)
