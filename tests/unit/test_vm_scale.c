@@ -32,7 +32,7 @@ int main(void)
 	setup(&r, "debian-6.12-amd64", 255);
 	CHECK(vm_scale_apply(&r) == 0);
 	CHECK(r.big_on);
-	CHECK_STR(r.smp, "255");
+	CHECK_STR(r.smp, "255,maxcpus=255,sockets=1,cores=255,threads=1");
 	vm_scale_cmdline(&r);
 	CHECK(strstr(r.machine, "thread=single") && !strstr(r.machine, "thread=multi"));
 	CHECK(strstr(r.append, "lpj=") && strstr(r.append, "nmi_watchdog=0"));

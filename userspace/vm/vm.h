@@ -104,7 +104,7 @@ struct vm_run {
 	struct kcfg k;
 	char dir[PATH_MAX], kdir[PATH_MAX + 64], base[PATH_MAX + 64], btf[PATH_MAX + 64];
 	char initrd[PATH_MAX + 64], kernel[PATH_MAX + 64], rel[128];
-	char machine[512], append[1024], smp[32], mem[32];
+	char machine[512], append[1024], smp[96], mem[32];
 	char *qargv[96];
 	int qn;
 };

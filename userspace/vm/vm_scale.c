@@ -77,12 +77,19 @@ int vm_scale_apply(struct vm_run *r)
 	if (r->maxcpus_n && (r->maxcpus_n < n || r->maxcpus_n > max))
 		return lt_err(LT_EXIT_USAGE, "--maxcpus %llu: from --smp (%llu) to %u on %s",
 			      (unsigned long long)r->maxcpus_n, (unsigned long long)n, max, kcfg_get(&r->k, "arch"));
-	if (r->maxcpus_n)
-		vm_snprintf(r->smp, sizeof(r->smp), "%llu,maxcpus=%llu", (unsigned long long)n,
-			    (unsigned long long)r->maxcpus_n);
+	uint64_t m = r->maxcpus_n ? r->maxcpus_n : n;
+
+	r->big_on = r->big == VM_BIG_YES || (r->big == VM_BIG_AUTO && n > VM_BIG_SMP);
+	/* x86: one socket of M cores. qemu's default for -smp 255 is 255 one-core sockets, and
+	 * three debian-6.12-amd64 boots stopped for good after bringing up CPU 198 of them; with
+	 * sockets=1,cores=255 the same kernel brought up all 255 in 25 s */
+	if (r->big_on && !strcmp(kcfg_get(&r->k, "arch"), "x86_64"))
+		vm_snprintf(r->smp, sizeof(r->smp), "%llu,maxcpus=%llu,sockets=1,cores=%llu,threads=1",
+			    (unsigned long long)n, (unsigned long long)m, (unsigned long long)m);
+	else if (r->maxcpus_n)
+		vm_snprintf(r->smp, sizeof(r->smp), "%llu,maxcpus=%llu", (unsigned long long)n, (unsigned long long)m);
 	else
 		vm_snprintf(r->smp, sizeof(r->smp), "%llu", (unsigned long long)n);
-	r->big_on = r->big == VM_BIG_YES || (r->big == VM_BIG_AUTO && n > VM_BIG_SMP);
 	vm_snprintf(r->big_why, sizeof(r->big_why), "%s (%s)", r->big_on ? "yes" : "no",
 		    r->big != VM_BIG_AUTO ? "--big" : r->big_on ? "auto: more than " VM_STR(VM_BIG_SMP) " vCPUs"
 								 : "auto: at most " VM_STR(VM_BIG_SMP) " vCPUs");
