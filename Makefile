@@ -152,6 +152,11 @@ bench-overhead: all
 bench-scale: all vm-initramfs
 	@bash tests/bench-scale.sh
 
+# boot and record times and the collector's memory in big guests (docs/vm.md): out/bench-bigvm/
+.PHONY: bench-bigvm
+bench-bigvm: all vm-initramfs
+	@bash tests/bench-bigvm.sh
+
 clean:
 	rm -rf $(BUILD)
 
