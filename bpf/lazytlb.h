@@ -35,8 +35,12 @@ struct lt_cb_key {
  * (userspace/trace/senders.c). Only requests to the CPUs of cfg.sender_cpus when it is set. */
 #define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack */
 #define LT_SENDER_STACK_PERIOD 16   /* default cfg.stack_period */
-#define LT_SENDER_CACHE 4           /* per-CPU cache of recent senders' stacks */
+#define LT_SENDER_CACHE 64          /* per-CPU cache of senders' stacks (a power of 2) */
+/* Table sizes (docs/senders.md has the measurements behind them). When the per-task table is
+ * full a request is counted per (cause, comm, stack) in senders_folded, and when that is full
+ * too, per cause in sender_causes (an array: it cannot fill); each fold is counted. */
 #define LT_MAX_SENDERS 4096
+#define LT_MAX_SENDERS_FOLDED 1024
 #define LT_MAX_SENDER_STACKS 2048
 struct lt_sender_key {
 	__u32 cause;
@@ -152,7 +156,11 @@ struct lt_counters {
 	__u64 ipi_hw_sent;           /* hardware IPIs raised (ipi_send_cpu/ipi_send_cpumask targets) */
 	__u64 ipi_delivered_by_cause[LT_NR_CAUSES]; /* IPI interrupts received, by the cause of their send */
 	__u64 cb_counts_full;        /* queued calls not counted by callback: cb_counts was full */
-	__u64 senders_full;          /* requests not counted by sender: the senders map was full */
+	__u64 senders_full;          /* requests not counted by sender: no table could take them */
+	__u64 senders_folded_tgid;   /* ... counted per comm and stack: the senders map was full */
+	__u64 senders_folded_cause;  /* ... counted per cause only: senders_folded was full too */
+	__u64 senders_folded_stack;  /* ... counted without their stack: sender_stacks was full */
+	__u64 ftmr_full;             /* flush_tlb_mm_range calls not timed: ftmr_calls was full */
 	/* IPIs, counted on the receiving CPU */
 	__u64 hw_call_function, hw_call_function_single, hw_reschedule; /* x86 vectors */
 	__u64 hw_ipi_irq, hw_doorbell; /* powerpc: the muxed IPI interrupt line, doorbells */
@@ -274,10 +282,15 @@ struct lt_scratch {
 	__u32 mb_open, pad_mb;
 	__u64 sender_stack;  /* the kernel stack of the request being sent (senders): its hash, */
 	__u64 sender_ips[LT_SENDER_DEPTH]; /* and its frames */
-	/* recent senders' stacks by (task, callback), and requests left before each is re-taken */
-	__u64 snd_stack[LT_SENDER_CACHE], snd_func[LT_SENDER_CACHE];
-	__u32 snd_tgid[LT_SENDER_CACHE], snd_left[LT_SENDER_CACHE];
-	__u32 snd_next, pad_snd;
+	__u32 sender_stack_lost; /* ... not kept: sender_stacks was full */
+	__u32 pad_snd;
+	/* senders' stacks by (task, callback), direct-mapped: ipi_send.bpf.h sender_stack() */
+	struct lt_sender_slot {
+		__u64 func, stack;  /* the callback, its stack's hash (0: none taken or kept) */
+		__u32 tgid1;        /* the sending task's tgid + 1 (0: an empty slot) */
+		__u16 left;         /* requests left before the stack is taken again */
+		__u16 lost;         /* the stack was not kept: sender_stacks was full */
+	} snd[LT_SENDER_CACHE];
 };
 
 /* ---- what libbpf's CO-RE decided at load (core_facts), for the result: userspace runs the

@@ -67,6 +67,27 @@ static bool guest_pf_vcpu_forced(void)
 	return e && !strcmp(e, "pf_vcpu");
 }
 
+/* The senders' table sizes, at most the defaults; LAZYTLB_SENDER_ROWS=N shrinks them to N rows
+ * per task, N/4 folded and N/2 stacks so that a short test fills every level (tests/t_soak.sh) */
+static void sender_tables(struct collector *c)
+{
+	const char *e = getenv("LAZYTLB_SENDER_ROWS");
+	unsigned long n = e ? strtoul(e, NULL, 10) : 0;
+	unsigned int *r = c->info.sender_rows;
+
+	r[0] = LT_MAX_SENDERS;
+	r[1] = LT_MAX_SENDERS_FOLDED;
+	r[2] = LT_MAX_SENDER_STACKS;
+	if (n >= 4 && n < LT_MAX_SENDERS) {
+		r[0] = n;
+		r[1] = n / 4 < r[1] ? n / 4 : r[1];
+		r[2] = n / 2 < r[2] ? n / 2 : r[2];
+	}
+	bpf_map__set_max_entries(c->skel->maps.senders, r[0]);
+	bpf_map__set_max_entries(c->skel->maps.senders_folded, r[1]);
+	bpf_map__set_max_entries(c->skel->maps.sender_stacks, r[2]);
+}
+
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 {
 	struct ksym_query q[12] = {};
@@ -160,6 +181,7 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 		return -1;
 	}
 	fill_cfg(c, (struct lt_cfg *)&c->skel->rodata->cfg);
+	sender_tables(c);
 	bpf_object__for_each_program(prog, c->skel->obj)
 		bpf_program__set_autoload(prog, false);
 	bpf_program__set_autoload(c->skel->progs.core_probe, true);
