@@ -36,28 +36,35 @@ static __always_inline __u32 target_state(struct lt_cpu_state *cs, __u32 cpu, __
 
 /* The kernel stack of the request a sending program is about to count (senders): taken before
  * its targets are walked, as only the program has the context for it. Unwinding costs
- * microseconds (4-20 us per send on a loaded 2-vCPU VM, 6.18), so it is taken once per (task,
- * callback) and then sampled: a per-CPU direct-mapped cache hands the last stack of the same
- * task and callback to the next cfg.stack_period - 1 requests (--stacks: period 1, every one). */
+ * microseconds (4-20 us per send on a loaded 2-vCPU VM, 6.18: ten times the rest of a send),
+ * so it is taken once per (task name, callback) and then sampled: a per-CPU direct-mapped
+ * cache hands that stack to the next cfg.stack_period - 1 requests of the same name and
+ * callback (--stacks: period 1, every one). By name, not tgid: under process churn every new
+ * process would unwind its first sends, while processes of one name send from the same
+ * callsites (a fork loop's children, a build's compilers); sampling catches those that do not. */
 static __always_inline void sender_stack(void *ctx, __u64 func)
 {
+	union { char s[16]; __u64 w[2]; } comm;
 	struct lt_sender_slot *e;
+	struct lt_counters *c;
 	struct lt_scratch *s;
 	__u64 h = 14695981039346656037ULL; /* FNV-1a over the frames */
-	__u32 tgid, lost = 0;
+	__u32 lost = 0;
 	long n;
 
 	if (!cfg.senders || !(s = scr()))
 		return;
-	tgid = bpf_get_current_pid_tgid() >> 32;
-	e = &s->snd[((tgid ^ (__u32)(func >> 4)) * 2654435761U >> 16) & (LT_SENDER_CACHE - 1)];
-	if (e->tgid1 == tgid + 1 && e->func == func && e->left) {
+	bpf_get_current_comm(comm.s, sizeof(comm.s));
+	e = &s->snd[((comm.w[0] ^ comm.w[1] ^ (func >> 4)) * 0x9E3779B97F4A7C15ULL >> 58) & (LT_SENDER_CACHE - 1)];
+	if (e->left && e->func == func && e->comm[0] == comm.w[0] && e->comm[1] == comm.w[1]) {
 		e->left--;
 		s->sender_stack = e->stack;
 		s->sender_stack_lost = e->lost;
 		return;
 	}
 	n = bpf_get_stack(ctx, s->sender_ips, sizeof(s->sender_ips), 0); /* zero-fills the rest */
+	if ((c = ctrs()))
+		c->senders_stacks_taken++;
 	if (n > 0) {
 		for (int i = 0; i < LT_SENDER_DEPTH; i++)
 			h = (h ^ s->sender_ips[i]) * 1099511628211ULL;
@@ -71,7 +78,8 @@ static __always_inline void sender_stack(void *ctx, __u64 func)
 	/* no stack (unwinding failed, or not kept) is cached too: not retried on every send */
 	s->sender_stack = n > 0 && !lost ? h : 0;
 	s->sender_stack_lost = lost;
-	e->tgid1 = tgid + 1;
+	e->comm[0] = comm.w[0];
+	e->comm[1] = comm.w[1];
 	e->func = func;
 	e->stack = s->sender_stack;
 	e->lost = lost;

@@ -34,7 +34,7 @@ struct lt_cb_key {
  * CPU in a per-CPU hash; the stack's first frame outside the IPI plumbing is the callsite
  * (userspace/trace/senders.c). Only requests to the CPUs of cfg.sender_cpus when it is set. */
 #define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack */
-#define LT_SENDER_STACK_PERIOD 16   /* default cfg.stack_period */
+#define LT_SENDER_STACK_PERIOD 64   /* default cfg.stack_period */
 #define LT_SENDER_CACHE 64          /* per-CPU cache of senders' stacks (a power of 2) */
 /* Table sizes (docs/senders.md has the measurements behind them). When the per-task table is
  * full a request is counted per (cause, comm, stack) in senders_folded, and when that is full
@@ -160,6 +160,7 @@ struct lt_counters {
 	__u64 senders_folded_tgid;   /* ... counted per comm and stack: the senders map was full */
 	__u64 senders_folded_cause;  /* ... counted per cause only: senders_folded was full too */
 	__u64 senders_folded_stack;  /* ... counted without their stack: sender_stacks was full */
+	__u64 senders_stacks_taken;  /* sender stacks unwound (the costly part of counting senders) */
 	__u64 ftmr_full;             /* flush_tlb_mm_range calls not timed: ftmr_calls was full */
 	/* IPIs, counted on the receiving CPU */
 	__u64 hw_call_function, hw_call_function_single, hw_reschedule; /* x86 vectors */
@@ -284,12 +285,12 @@ struct lt_scratch {
 	__u64 sender_ips[LT_SENDER_DEPTH]; /* and its frames */
 	__u32 sender_stack_lost; /* ... not kept: sender_stacks was full */
 	__u32 pad_snd;
-	/* senders' stacks by (task, callback), direct-mapped: ipi_send.bpf.h sender_stack() */
+	/* senders' stacks by (task name, callback), direct-mapped: ipi_send.bpf.h sender_stack() */
 	struct lt_sender_slot {
-		__u64 func, stack;  /* the callback, its stack's hash (0: none taken or kept) */
-		__u32 tgid1;        /* the sending task's tgid + 1 (0: an empty slot) */
-		__u16 left;         /* requests left before the stack is taken again */
-		__u16 lost;         /* the stack was not kept: sender_stacks was full */
+		__u64 comm[2], func; /* the sending task's name, the callback */
+		__u64 stack;         /* its stack's hash (0: none taken or kept) */
+		__u32 left;          /* requests left before the stack is taken again (0: empty) */
+		__u32 lost;          /* the stack was not kept: sender_stacks was full */
 	} snd[LT_SENDER_CACHE];
 };
 

@@ -292,6 +292,7 @@ static struct json *ipi_json(const struct lt_trace_info *c, const struct lt_snap
 	json_set(o, "senders_folded_tgid", num_or_null(c->senders && sends, SUM(senders_folded_tgid)));
 	json_set(o, "senders_folded_cause", num_or_null(c->senders && sends, SUM(senders_folded_cause)));
 	json_set(o, "senders_folded_stack", num_or_null(c->senders && sends, SUM(senders_folded_stack)));
+	json_set(o, "senders_stacks_taken", num_or_null(c->senders && sends, SUM(senders_stacks_taken)));
 	json_set(o, "callbacks_not_counted", num_or_null(sends, SUM(cb_counts_full)));
 	/* received per CPU: hardware IPIs (x86 vectors, the powerpc IPI line), else remote calls run */
 	rx = json_set(o, "received_per_cpu", vec || csd_exec ? json_array() : json_null());
