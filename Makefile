@@ -38,7 +38,7 @@ USER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(USER_SRCS))
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf/$(ARCH) -Ibpf -Wall -Wno-unused-function
 
 DEPS_PKGS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev gnuplot-nox linux-perf bpftrace \
-	     libxml2-utils python3 file bc libclang-rt-14-dev librsvg2-bin
+	     libxml2-utils python3 file bc libclang-rt-14-dev librsvg2-bin stress-ng
 
 .PHONY: all deps test bench-overhead clean check-deps
 all: check-deps $(BUILD)/lazytlb
@@ -79,6 +79,15 @@ test-unit test-host test-vm: all
 
 bench-overhead: all
 	@bash tests/bench-overhead.sh
+
+# tests/t_soak.sh for SOAK_SECONDS (an hour) with the real sender table sizes, from a copy of
+# the binary (a rebuild meanwhile does not touch it); figures in $(BUILD)/soak.json
+.PHONY: soak
+SOAK_SECONDS ?= 3600
+soak: all
+	@mkdir -p $(BUILD)/soak && cp $(BUILD)/lazytlb $(BUILD)/soak/lazytlb
+	@LAZYTLB=$(CURDIR)/$(BUILD)/soak/lazytlb SOAK_SECONDS=$(SOAK_SECONDS) SOAK_ROWS= \
+		SOAK_REPORT=$(CURDIR)/$(BUILD)/soak.json nice -n 10 bash tests/t_soak.sh
 
 # ns/event of each BPF program at 1, 2, 4, 8 CPUs in qemu guests (issue 17): out/bench-scale/
 .PHONY: bench-scale
