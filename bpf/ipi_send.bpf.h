@@ -55,14 +55,22 @@ static __always_inline void sender_stack(void *ctx, __u64 func)
 	if (!cfg.senders || !(s = scr()))
 		return;
 	bpf_get_current_comm(comm.s, sizeof(comm.s));
-	e = &s->snd[((comm.w[0] ^ comm.w[1] ^ (func >> 4)) * 0x9E3779B97F4A7C15ULL >> 58) & (LT_SENDER_CACHE - 1)];
+	e = &s->snd[((comm.w[0] ^ comm.w[1] ^ (func >> 4)) * 0x9E3779B97F4A7C15ULL >> 57) & (LT_SENDER_CACHE - 1)];
 	if (e->left && e->func == func && e->comm[0] == comm.w[0] && e->comm[1] == comm.w[1]) {
 		e->left--;
 		s->sender_stack = e->stack;
 		s->sender_stack_lost = e->lost;
 		return;
 	}
-	n = bpf_get_stack(ctx, s->sender_ips, sizeof(s->sender_ips), 0); /* zero-fills the rest */
+	/* the callsite is within the first 11 frames of every stack seen (6.18: BPF, tracepoint,
+	 * IPI and wakeup plumbing); unwinding costs per frame, so only --stacks takes them all */
+	if (cfg.stack_period == 1) {
+		n = bpf_get_stack(ctx, s->sender_ips, sizeof(s->sender_ips), 0); /* zero-fills the rest */
+	} else {
+		n = bpf_get_stack(ctx, s->sender_ips, LT_SENDER_CALLSITE_DEPTH * 8, 0);
+		for (int i = LT_SENDER_CALLSITE_DEPTH; i < LT_SENDER_DEPTH; i++)
+			s->sender_ips[i] = 0;
+	}
 	if ((c = ctrs()))
 		c->senders_stacks_taken++;
 	if (n > 0) {

@@ -33,9 +33,10 @@ struct lt_cb_key {
 /* Senders (issue 16): requests per (cause, sending task, kernel stack), counted on the sending
  * CPU in a per-CPU hash; the stack's first frame outside the IPI plumbing is the callsite
  * (userspace/trace/senders.c). Only requests to the CPUs of cfg.sender_cpus when it is set. */
-#define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack */
-#define LT_SENDER_STACK_PERIOD 64   /* default cfg.stack_period */
-#define LT_SENDER_CACHE 64          /* per-CPU cache of senders' stacks (a power of 2) */
+#define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack (--stacks) */
+#define LT_SENDER_CALLSITE_DEPTH 16 /* ... otherwise: enough to find the callsite */
+#define LT_SENDER_STACK_PERIOD 256  /* default cfg.stack_period */
+#define LT_SENDER_CACHE 128         /* per-CPU cache of senders' stacks (a power of 2) */
 /* Table sizes (docs/senders.md has the measurements behind them). When the per-task table is
  * full a request is counted per (cause, comm, stack) in senders_folded, and when that is full
  * too, per cause in sender_causes (an array: it cannot fill); each fold is counted. */
