@@ -67,18 +67,23 @@ static bool guest_pf_vcpu_forced(void)
 	return e && !strcmp(e, "pf_vcpu");
 }
 
-/* The senders' table sizes, at most the defaults; LAZYTLB_SENDER_ROWS=N shrinks them to N rows
- * per task, N/4 folded and N/2 stacks so that a short test fills every level (tests/t_soak.sh) */
+/* The senders' table sizes. Per-CPU rows cost ~104 B + 24 B per possible CPU each (memlock,
+ * docs/senders.md): past 64 possible CPUs the per-task and folded tables shrink so that their
+ * values stay near 6 MiB (512 and 128 rows at 512 CPUs and more); a full table folds, it does
+ * not drop. LAZYTLB_SENDER_ROWS=N shrinks them further, to N rows per task, N/4 folded and
+ * N/2 stacks, so that a short test fills every level (tests/t_soak.sh). */
 static void sender_tables(struct collector *c)
 {
 	const char *e = getenv("LAZYTLB_SENDER_ROWS");
 	unsigned long n = e ? strtoul(e, NULL, 10) : 0;
-	unsigned int *r = c->info.sender_rows;
+	unsigned int *r = c->info.sender_rows, cpus = c->info.nr_possible ?: 1;
 
 	r[0] = LT_MAX_SENDERS;
-	r[1] = LT_MAX_SENDERS_FOLDED;
+	if (cpus > 64)
+		r[0] = LT_MAX_SENDERS * 64 / cpus > 512 ? LT_MAX_SENDERS * 64 / cpus : 512;
+	r[1] = r[0] / 4 < LT_MAX_SENDERS_FOLDED ? r[0] / 4 : LT_MAX_SENDERS_FOLDED;
 	r[2] = LT_MAX_SENDER_STACKS;
-	if (n >= 4 && n < LT_MAX_SENDERS) {
+	if (n >= 4 && n < r[0]) {
 		r[0] = n;
 		r[1] = n / 4 < r[1] ? n / 4 : r[1];
 		r[2] = n / 2 < r[2] ? n / 2 : r[2];
