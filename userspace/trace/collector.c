@@ -101,6 +101,7 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	const char *fn;
 
 	memset(cfg, 0, sizeof(*cfg));
+	sender_tables(c);
 	q[0].name = "generic_smp_call_function_single_interrupt";
 	q[1].name = "context_tracking";
 	q[2].name = "__per_cpu_offset";
@@ -186,7 +187,6 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 		return -1;
 	}
 	fill_cfg(c, (struct lt_cfg *)&c->skel->rodata->cfg);
-	sender_tables(c);
 	bpf_object__for_each_program(prog, c->skel->obj)
 		bpf_program__set_autoload(prog, false);
 	bpf_program__set_autoload(c->skel->progs.core_probe, true);
