@@ -36,12 +36,13 @@ static __always_inline __u32 target_state(struct lt_cpu_state *cs, __u32 cpu, __
 
 /* The kernel stack of the request a sending program is about to count (senders): taken before
  * its targets are walked, as only the program has the context for it. Unwinding costs
- * microseconds (4-20 us per send on a loaded 2-vCPU VM, 6.18: ten times the rest of a send),
+ * microseconds (4-30 us per send on a loaded 2-vCPU VM, 6.18: ten times the rest of a send),
  * so it is taken once per (task name, callback) and then sampled: a per-CPU direct-mapped
  * cache hands that stack to the next cfg.stack_period - 1 requests of the same name and
  * callback (--stacks: period 1, every one). By name, not tgid: under process churn every new
  * process would unwind its first sends, while processes of one name send from the same
- * callsites (a fork loop's children, a build's compilers); sampling catches those that do not. */
+ * callsites (a fork loop's children, a build's compilers); sampling catches those that do not,
+ * and a process on another's stack (same name) takes its own within LT_SENDER_BORROW sends. */
 static __always_inline void sender_stack(void *ctx, __u64 func)
 {
 	union { char s[16]; __u64 w[2]; } comm;
@@ -49,14 +50,19 @@ static __always_inline void sender_stack(void *ctx, __u64 func)
 	struct lt_counters *c;
 	struct lt_scratch *s;
 	__u64 h = 14695981039346656037ULL; /* FNV-1a over the frames */
-	__u32 lost = 0;
+	__u32 tgid, lost = 0;
 	long n;
 
 	if (!cfg.senders || !(s = scr()))
 		return;
+	tgid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(comm.s, sizeof(comm.s));
 	e = &s->snd[((comm.w[0] ^ comm.w[1] ^ (func >> 4)) * 0x9E3779B97F4A7C15ULL >> 57) & (LT_SENDER_CACHE - 1)];
 	if (e->left && e->func == func && e->comm[0] == comm.w[0] && e->comm[1] == comm.w[1]) {
+		if (e->tgid != tgid) { /* another process of that name: borrowed for a few requests */
+			e->tgid = tgid;
+			e->left = e->left < LT_SENDER_BORROW ? e->left : LT_SENDER_BORROW;
+		}
 		e->left--;
 		s->sender_stack = e->stack;
 		s->sender_stack_lost = e->lost;
@@ -86,6 +92,7 @@ static __always_inline void sender_stack(void *ctx, __u64 func)
 	/* no stack (unwinding failed, or not kept) is cached too: not retried on every send */
 	s->sender_stack = n > 0 && !lost ? h : 0;
 	s->sender_stack_lost = lost;
+	e->tgid = tgid;
 	e->comm[0] = comm.w[0];
 	e->comm[1] = comm.w[1];
 	e->func = func;

@@ -36,6 +36,7 @@ struct lt_cb_key {
 #define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack (--stacks) */
 #define LT_SENDER_CALLSITE_DEPTH 16 /* ... otherwise: enough to find the callsite */
 #define LT_SENDER_STACK_PERIOD 256  /* default cfg.stack_period */
+#define LT_SENDER_BORROW 8          /* ... requests of one process on another's (same name) */
 #define LT_SENDER_CACHE 128         /* per-CPU cache of senders' stacks (a power of 2) */
 /* Table sizes (docs/senders.md has the measurements behind them). When the per-task table is
  * full a request is counted per (cause, comm, stack) in senders_folded, and when that is full
@@ -290,8 +291,9 @@ struct lt_scratch {
 	struct lt_sender_slot {
 		__u64 comm[2], func; /* the sending task's name, the callback */
 		__u64 stack;         /* its stack's hash (0: none taken or kept) */
-		__u32 left;          /* requests left before the stack is taken again (0: empty) */
-		__u32 lost;          /* the stack was not kept: sender_stacks was full */
+		__u32 tgid;          /* the process that last used it */
+		__u16 left;          /* requests left before the stack is taken again (0: empty) */
+		__u16 lost;          /* the stack was not kept: sender_stacks was full */
 	} snd[LT_SENDER_CACHE];
 };
 
