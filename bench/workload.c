@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/clock.h"
 #include "lib/cli.h"
 #include "workload.h"
 
@@ -259,10 +260,7 @@ void wl_close(struct wl_ctx *c)
 
 uint64_t wl_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return lt_now_ns();
 }
 
 void wl_sleep_ns(uint64_t ns)

@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include "lib/json.h"
 
-#define WL_MAX_CPUS 1024
+#define WL_MAX_CPUS 8192
 #define WL_MAX_THREADS 1024
 #define WL_MAX_COUNTERS 8
 #define WL_MAX_PARAMS 16

@@ -8,7 +8,10 @@
 #ifndef LT_CORE_FIXES_BPF_H
 #define LT_CORE_FIXES_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include "lazytlb.h"
 
 /*
  * mm_cpumask(): the CPU bitmap at the end of struct mm_struct was called

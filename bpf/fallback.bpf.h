@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fallback.bpf.h - kernels without the ipi and csd tracepoints (before v6.3): the calls and
- * IPIs seen at the functions that queue and raise them. Included by lazytlb.bpf.c last.
+ * IPIs seen at the functions that queue and raise them..
  */
 #ifndef LT_FALLBACK_BPF_H
 #define LT_FALLBACK_BPF_H
+
+#include "maps.bpf.h"
+#include "ipi_send.bpf.h"
 
 /* ------------------------------------------------------------------ */
 /* Kernels without the ipi and csd tracepoints (before v6.3)          */
@@ -34,11 +37,6 @@ static __always_inline void stash_call(__u64 func, __u32 cause, __u64 info)
 	s->q_at_send = 0;
 }
 
-static __always_inline bool cpu_online_now(__u32 cpu)
-{
-	return cpu >= 64 || (online_cpus() >> cpu & 1);
-}
-
 /* smp_call_function_many_cond(mask, func, info, scf_flags, cond_func), 5.10-6.2 kernel/smp.c:
  * a call for each CPU of mask & cpu_online_mask but this one for which cond_func (if any)
  * says yes */
@@ -51,7 +49,7 @@ static __always_inline void on_call_many(void *ctx, const struct cpumask *mask, 
 	stash_call((__u64)func, cause, (__u64)info);
 	if (!cfg.calls_at_queue || !s || cfg.empty)
 		return;
-	s->q_many_mask = 0;
+	lt_mask_zero(s->q_many_mask);
 	s->q_many_func = (__u64)func;
 	s->q_many_info = (__u64)info;
 	s->q_many_cause = cause;
@@ -182,15 +180,15 @@ static __always_inline void on_exec_single(void *ctx, __u32 cpu, void *csd)
 {
 	struct lt_scratch *s = scr();
 
-	if (!s || cpu == bpf_get_smp_processor_id() || cpu >= cfg.nr_cpu_ids || !cpu_online_now(cpu))
+	if (!s || cpu == bpf_get_smp_processor_id() || cpu >= cfg.nr_cpu_ids || !lt_cpu_online(cpu))
 		return;
 	/* left by the last one when its __smp_call_single_queue was inlined: an on-stack csd
 	 * is at the same address again */
 	s->q_exec_node = 0;
-	if (cpu < 64 && (s->q_many_mask >> cpu & 1) &&
+	if (lt_mask_test(s->q_many_mask, cpu) &&
 	    (__u64)BPF_CORE_READ((struct __call_single_data *)csd, func) == s->q_many_func &&
 	    (__u64)BPF_CORE_READ((struct __call_single_data *)csd, info) == s->q_many_info) {
-		s->q_many_mask &= ~(1ULL << cpu); /* the many_cond fastpath's: counted there */
+		lt_mask_clear(s->q_many_mask, cpu); /* the many_cond fastpath's: counted there */
 		s->q_exec_node = (__u64)csd;
 		return;
 	}
@@ -227,7 +225,7 @@ static __always_inline int on_arch_send_fn(void *ctx, const struct cpumask *mask
 		on_arch_send(s, cpu, bpf_ktime_get_ns());
 	}
 	s->send_stashed = 0;
-	s->q_many_mask = 0;
+	lt_mask_zero(s->q_many_mask);
 	return 0;
 }
 

@@ -3,10 +3,13 @@
  * functions.bpf.h - hooks on kernel functions, fentry where the kernel has a BPF trampoline,
  * kprobe otherwise: mm teardown (__mmdrop, or its kmem_cache_free), shoot-lazies and powerpc
  * exit flushes, helper execs, call counts, and the timed functions (flush_tlb_mm_range,
- * finish_task_switch). Included by lazytlb.bpf.c.
+ * finish_task_switch)..
  */
 #ifndef LT_FUNCTIONS_BPF_H
 #define LT_FUNCTIONS_BPF_H
+
+#include "maps.bpf.h"
+#include "whatif.bpf.h"
 
 /* ------------------------------------------------------------------ */
 /* functions: fentry/fexit where the kernel has a BPF trampoline,      */
@@ -246,8 +249,8 @@ static __always_inline int ftmr_exit(void)
 	if (!f)
 		return 0;
 	if (now > f->start_ns) {
-		hist_add(LT_H_FLUSH_TLB_MM_RANGE, now - f->start_ns);
-		hist_add(f->path == LT_FTMR_IPI ? LT_H_FTMR_IPI : f->path == LT_FTMR_BROADCAST ? LT_H_FTMR_BROADCAST
+		hist_record(LT_H_FLUSH_TLB_MM_RANGE, now - f->start_ns);
+		hist_record(f->path == LT_FTMR_IPI ? LT_H_FTMR_IPI : f->path == LT_FTMR_BROADCAST ? LT_H_FTMR_BROADCAST
 									       : LT_H_FTMR_NO_IPI,
 			 now - f->start_ns);
 	}
@@ -275,7 +278,7 @@ static __always_inline int fts_exit(void)
 	struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
 
 	if (s && s->fts_start_ns) {
-		hist_add(cs && cs->fts_lazy_drop ? LT_H_FTS_LAZY_DROP : LT_H_FTS_OTHER,
+		hist_record(cs && cs->fts_lazy_drop ? LT_H_FTS_LAZY_DROP : LT_H_FTS_OTHER,
 			 bpf_ktime_get_ns() - s->fts_start_ns);
 		s->fts_start_ns = 0;
 	}

@@ -2,10 +2,13 @@
 /*
  * ipi_recv.bpf.h - the receiving side: send->handler latency per target and vector, x86
  * irq_vectors, cross-CPU calls executed (csd), powerpc's IPI line and doorbells, and
- * powerpc's tlbie instructions. Included by lazytlb.bpf.c after ipi_send.bpf.h.
+ * powerpc's tlbie instructions..
  */
 #ifndef LT_IPI_RECV_BPF_H
 #define LT_IPI_RECV_BPF_H
+
+#include "maps.bpf.h"
+#include "whatif.bpf.h"
 
 /* ------------------------------------------------------------------ */
 /* IPI receiving                                                       */
@@ -32,8 +35,8 @@ static __always_inline int consume_pending(__u32 cpu, __u64 now, int kind, __u32
 	if (!p->send_ns[k])
 		return -1;
 	if (now > p->send_ns[k]) {
-		hist_add(LT_H_IPI_LATENCY, now - p->send_ns[k]);
-		hist_add(p->send_idle[k] ? LT_H_IPI_LATENCY_IDLE : LT_H_IPI_LATENCY_BUSY, now - p->send_ns[k]);
+		hist_record(LT_H_IPI_LATENCY, now - p->send_ns[k]);
+		hist_record(p->send_idle[k] ? LT_H_IPI_LATENCY_IDLE : LT_H_IPI_LATENCY_BUSY, now - p->send_ns[k]);
 	}
 	p->send_ns[k] = 0;
 	*cause = p->cause[k] < LT_NR_CAUSES ? p->cause[k] : LT_CAUSE_OTHER;
@@ -123,7 +126,7 @@ static __always_inline int on_vector_exit(void)
 	if (s->in_irq && !s->irq_attributed && (c = ctrs()))
 		attribute(s, c, bpf_get_smp_processor_id(), s->irq_cause);
 	if (s->in_irq && s->irq_nohz)
-		hist_add(LT_H_NOHZ_INTERRUPTION, bpf_ktime_get_ns() - s->irq_start_ns);
+		hist_record(LT_H_NOHZ_INTERRUPTION, bpf_ktime_get_ns() - s->irq_start_ns);
 	s->in_irq = 0;
 	s->irq_nohz = 0;
 	return 0;

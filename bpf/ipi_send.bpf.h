@@ -3,10 +3,13 @@
  * ipi_send.bpf.h - the sending side of IPIs: each request's cause, the target's state at
  * the send, the sender (task, callsite, stack), the what-if filters (whatif.bpf.h), and the
  * hardware IPIs raised. Included by lazytlb.bpf.c after the maps, helpers and context switch
- * it relies on (cpu_state, scr, ctrs, hist_add).
+ * it relies on (cpu_state, scr, ctrs, hist_record).
  */
 #ifndef LT_IPI_SEND_BPF_H
 #define LT_IPI_SEND_BPF_H
+
+#include "maps.bpf.h"
+#include "whatif.bpf.h"
 
 /* ------------------------------------------------------------------ */
 /* IPI sending: target state and what-if at each queued call           */
@@ -32,7 +35,6 @@ static __always_inline __u32 target_state(struct lt_cpu_state *cs, __u32 cpu, __
 	return LT_STATE_USER;
 }
 
-#include "whatif.bpf.h"
 
 /* The kernel stack of the request a sending program is about to count (senders): taken before
  * its targets are walked, as only the program has the context for it. Unwinding costs
@@ -121,15 +123,8 @@ static __always_inline void sender_count(struct lt_counters *c, __u32 cpu, __u32
 	struct lt_scratch *s = scr();
 	struct lt_sender_val *v;
 
-	if (cfg.sender_cpus_set) {
-		__u32 word = cpu / 64;
-
-		if (cpu >= LT_MAX_CPUS)
-			return;
-		barrier_var(word); /* the mask kept for the 6.1 verifier: is_nohz_full() says why */
-		if (!(cfg.sender_cpus[word & (LT_MAX_CPUS / 64 - 1)] & (1ULL << (cpu % 64))))
-			return;
-	}
+	if (cfg.sender_cpus_set && !lt_mask_test((const __u64 *)cfg.sender_cpus, cpu))
+		return;
 	k.tgid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(k.comm, sizeof(k.comm));
 	if (s) {
@@ -228,15 +223,14 @@ static __always_inline void on_queue(__u32 cpu, __u64 func, __u32 cause, const v
 		}
 		if (s && s->rflush_open) {
 			s->rflush_queued++;
-			if (cpu < 64)
-				s->rflush_sent |= 1ULL << cpu;
+			lt_mask_set(s->rflush_sent, cpu);
 		}
 	}
-	if (cause == LT_CAUSE_MEMBARRIER && cpu < 64) {
+	if (cause == LT_CAUSE_MEMBARRIER) {
 		struct lt_scratch *s = scr();
 
 		if (s && s->mb_open)
-			s->mb_sent |= 1ULL << cpu;
+			lt_mask_set(s->mb_sent, cpu);
 	}
 	on_request(cpu, cause, request_mm(cause, info), freed);
 }
@@ -387,7 +381,7 @@ __noinline int lt_hw_send_one(__u32 cpu, __u64 callback, __u64 now)
 
 /* One call queued for `cpu` (kernels before 6.3: fallback.bpf.h), counted as csd_queue_cpu
  * would (the arch send that may follow counts only the hardware IPI); global for the same
- * reason. A target below 64 is remembered for 5.10's many_cond single-target fastpath, which
+ * reason. The target is remembered for 5.10's many_cond single-target fastpath, which
  * hands it to smp_call_function_single (generic_exec_single would count it again; 5.10
  * kernel/smp.c, gone by 6.1). */
 __noinline int lt_queue_one(__u32 cpu, __u64 func, __u32 cause, __u64 info)
@@ -395,8 +389,8 @@ __noinline int lt_queue_one(__u32 cpu, __u64 func, __u32 cause, __u64 info)
 	struct lt_scratch *s = scr();
 
 	on_queue(cpu, func, cause, (const void *)info);
-	if (s && cpu < 64)
-		s->q_many_mask |= 1ULL << cpu;
+	if (s)
+		lt_mask_set(s->q_many_mask, cpu);
 	return 0;
 }
 
@@ -411,27 +405,26 @@ enum lt_walk {
 static __always_inline void walk_mask(const struct cpumask *mask, enum lt_walk how, __u64 func, __u32 cause,
 				      __u64 info)
 {
-	__u32 words = (cfg.nr_cpu_ids + 63) / 64, self = bpf_get_smp_processor_id();
+	__u32 words = lt_words(), self = bpf_get_smp_processor_id(), cpu;
 	__u64 now = bpf_ktime_get_ns();
 
-	for (__u32 i = 0; i < LT_MAX_CPUS / 64; i++) {
-		unsigned long w = 0;
+	for (__u32 i = 0; i < LT_MASK_WORDS; i++) {
+		__u64 w = 0;
 
 		if (i >= words || bpf_probe_read_kernel(&w, sizeof(w), &mask->bits[i]))
 			break;
-		if (how == LT_WALK_QUEUE && i == 0)
-			w &= online_cpus();
-		if (how == LT_WALK_QUEUE && i == self / 64)
-			w &= ~(1UL << (self % 64));
-		for (int b = 0; b < 64 && w; b++, w >>= 1) {
-			if (!(w & 1))
-				continue;
+		if (how == LT_WALK_QUEUE) {
+			w &= lt_online_word(i);
+			if (i == self / 64)
+				w &= ~(1ULL << (self % 64));
+		}
+		lt_for_each_bit(w, i * 64, cpu) {
 			if (how == LT_WALK_ARCH)
-				lt_arch_send_one(i * 64 + b, now);
+				lt_arch_send_one(cpu, now);
 			else if (how == LT_WALK_HW)
-				lt_hw_send_one(i * 64 + b, func, now);
+				lt_hw_send_one(cpu, func, now);
 			else
-				lt_queue_one(i * 64 + b, func, cause, info);
+				lt_queue_one(cpu, func, cause, info);
 		}
 	}
 }

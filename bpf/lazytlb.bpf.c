@@ -6,245 +6,18 @@
  * probe variant (tp_btf, raw_tp, tracepoint, fentry, kprobe); userspace picks
  * one variant per hook by probing and turns the others' autoload off. Program
  * names are <hook>__<variant>, which is how userspace/trace/progs.c finds them.
- *
- * Aggregation is in-kernel, in per-CPU maps read once per rep by userspace.
- * The only cross-CPU data are cpu_state[] (each slot written by its own CPU,
- * read by IPI senders) and ipi_pending[] (written by the sender, consumed by
- * the target), one cache line per CPU, no atomics.
+ * This file has the hooks of no header of their own (idle, kernel entries, exit,
+ * tlb_flush) and includes the others; each header includes what it uses.
  */
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
-#include "lazytlb.h"
-#include "core_fixes.bpf.h"
+#include "maps.bpf.h"
+#include "switch.bpf.h"
+#include "whatif.bpf.h"
+#include "ipi_send.bpf.h"
+#include "ipi_recv.bpf.h"
+#include "functions.bpf.h"
+#include "fallback.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-const volatile struct lt_cfg cfg = {};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct lt_counters);
-} counters SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LT_NR_HISTS);
-	__type(key, __u32);
-	__type(value, struct lt_hist);
-} hists SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct lt_scratch);
-} scratch SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, LT_MAX_CPUS);
-	__type(key, __u32);
-	__type(value, struct lt_cpu_state);
-} cpu_state SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, LT_MAX_CPUS);
-	__type(key, __u32);
-	__type(value, struct lt_ipi_pending);
-} ipi_pending SEC(".maps");
-
-/* flush_tlb_mm_range calls in flight, by pid (lazytlb.h struct lt_ftmr). A shared hash: this
- * path costs microseconds already, and the call's two ends may be on two CPUs. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LT_MAX_FTMR);
-	__type(key, __u32);
-	__type(value, struct lt_ftmr);
-} ftmr_calls SEC(".maps");
-
-/* callback address -> enum lt_cause, written by the loader before attaching */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LT_MAX_CB_CAUSES);
-	__type(key, __u64);
-	__type(value, __u32);
-} cb_causes SEC(".maps");
-
-/* queued calls per callback address, per CPU: the symbols behind every cause ("other" too) */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, LT_MAX_CB_COUNTS);
-	__type(key, struct lt_cb_key);
-	__type(value, __u64);
-} cb_counts SEC(".maps");
-
-/* requests per sender (lazytlb.h: struct lt_sender_key), and the senders' kernel stacks */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, LT_MAX_SENDERS);
-	__type(key, struct lt_sender_key);
-	__type(value, struct lt_sender_val);
-} senders SEC(".maps");
-
-/* what senders could not take, per (cause, comm, stack): the key's tgid is 0 */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, LT_MAX_SENDERS_FOLDED);
-	__type(key, struct lt_sender_key);
-	__type(value, struct lt_sender_val);
-} senders_folded SEC(".maps");
-
-/* ... and what neither could, per cause: an array, it never fills */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LT_NR_CAUSES);
-	__type(key, __u32);
-	__type(value, struct lt_sender_val);
-} sender_causes SEC(".maps");
-
-/* Not a STACK_TRACE map: before the clamp in stackid_init() (6.12.117 has it, Debian 6.1.176
- * not), bpf_get_stackid() copied every frame the callchain returned into a bucket sized for
- * value_size/8, and powerpc's perf_callchain_kernel() adds a context marker per interrupt
- * frame beyond that cap: a 6.1 ppc64el guest oopsed on the corrupted memory. bpf_get_stack()
- * clamps its copy to the buffer on every kernel; the frames are kept by their hash. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LT_MAX_SENDER_STACKS);
-	__type(key, __u64);
-	__type(value, __u64[LT_SENDER_DEPTH]);
-} sender_stacks SEC(".maps");
-
-/* the mm_struct kmem_cache, read once from &mm_cachep (kmem_cache_free fallback) */
-__u64 mm_cache_ptr = 0;
-
-static __always_inline struct lt_counters *ctrs(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&counters, &zero);
-}
-
-static __always_inline struct lt_scratch *scr(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&scratch, &zero);
-}
-
-static __always_inline void hist_add(__u32 id, __u64 v)
-{
-	struct lt_hist *h = bpf_map_lookup_elem(&hists, &id);
-
-	if (h)
-		lt_hist_add(h, v);
-}
-
-static __always_inline __u32 cause_of(__u64 func)
-{
-	__u32 *cause;
-
-	if (!func)
-		return LT_CAUSE_RESCHED;
-	cause = bpf_map_lookup_elem(&cb_causes, &func);
-	return cause && *cause < LT_NR_CAUSES ? *cause : LT_CAUSE_OTHER;
-}
-
-/* the cause of a queued csd: its callback's, else irq_work by the csd type */
-static __always_inline __u32 csd_cause(__u64 func, struct __call_single_data *csd)
-{
-	__u32 cause = cause_of(func);
-
-	if (cause == LT_CAUSE_OTHER && lt_csd_node_is_irq_work(csd))
-		return LT_CAUSE_IRQ_WORK;
-	return cause;
-}
-
-/* one more queued call with this callback */
-static __always_inline void count_callback(struct lt_counters *c, __u64 func, __u32 cause)
-{
-	struct lt_cb_key k = { .func = func, .cause = cause };
-	__u64 one = 1, *n;
-
-	if (!func)
-		return;
-	n = bpf_map_lookup_elem(&cb_counts, &k);
-	if (n)
-		(*n)++;
-	else if (bpf_map_update_elem(&cb_counts, &k, &one, BPF_NOEXIST) && c)
-		c->cb_counts_full++; /* full, or -EBUSY: a program nested on this CPU holds the bucket */
-}
-
-static __always_inline bool is_nohz_full(__u32 cpu)
-{
-	__u32 word = cpu / 64;
-
-	if (cpu >= LT_MAX_CPUS)
-		return false;
-	/* Without the barrier clang drops the mask (the test above implies it) and
-	 * indexes with a copy of cpu whose bound the 6.1 verifier does not carry over:
-	 * "invalid access to map value" and the vector exit programs failed to load. */
-	barrier_var(word);
-	return cfg.nohz_full_mask[word & (LT_MAX_CPUS / 64 - 1)] & (1ULL << (cpu % 64));
-}
-
-/* 1 user/idle, 0 kernel, -1 unknown, by context tracking on `cpu`: at its per-CPU address from
- * kallsyms (the symbol plus __per_cpu_offset[cpu]) or, without data symbols there, the one
- * on_switch derived from the CPU's runqueue */
-static __always_inline int ct_user_mode(__u32 cpu)
-{
-	__u64 off = 0;
-
-	if (cpu >= LT_MAX_CPUS)
-		return -1;
-	if (!cfg.ct_addr || !cfg.per_cpu_offset) {
-		struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
-
-		return cs ? lt_ct_user_mode(cs->ct_addr) : -1;
-	}
-	if (bpf_probe_read_kernel(&off, sizeof(off), (void *)(cfg.per_cpu_offset + cpu * 8ULL)))
-		return -1;
-	return lt_ct_user_mode(cfg.ct_addr + off);
-}
-
-/* bits set in w, without a loop (the verifier counts no iterations) */
-static __always_inline __u32 popcount64(__u64 w)
-{
-	w = w - ((w >> 1) & 0x5555555555555555ULL);
-	w = (w & 0x3333333333333333ULL) + ((w >> 2) & 0x3333333333333333ULL);
-	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-	return (w * 0x0101010101010101ULL) >> 56;
-}
-
-/* CPUs in mm_cpumask(mm): sampled every cfg.sharing_period-th lazy op so that
- * the per-event cost does not grow with the number of CPUs */
-static __always_inline void sample_sharing(struct lt_counters *c, struct mm_struct *mm)
-{
-	const unsigned long *mask;
-	__u32 words, n = 0;
-
-	if (!mm || (cfg.sharing_period > 1 && (c->sharing_tick++ % cfg.sharing_period)))
-		return;
-	mask = lt_mm_cpumask(mm);
-	words = (cfg.nr_cpu_ids + 63) / 64;
-	for (__u32 i = 0; i < LT_MAX_CPUS / 64; i++) {
-		unsigned long w = 0;
-
-		if (i >= words)
-			break;
-		if (bpf_probe_read_kernel(&w, sizeof(w), &mask[i]))
-			break;
-		n += popcount64(w);
-	}
-	hist_add(LT_H_SHARING, n);
-}
-
-/* what each CPU runs (the per-CPU state below reads) */
-#include "switch.bpf.h"
 
 /* The CO-RE decisions of this load that the result names (guest_state_source, context
  * tracking): libbpf makes them against every BTF it found, the kvm module's too, which
@@ -263,10 +36,6 @@ int core_probe(void *ctx)
 	core_facts.ran = 1;
 	return 0;
 }
-
-/* the IPI paths: they use the maps, helpers and per-CPU state above */
-#include "ipi_send.bpf.h"
-#include "ipi_recv.bpf.h"
 
 /* ------------------------------------------------------------------ */
 /* idle                                                                */
@@ -394,44 +163,44 @@ int process_exit__tracepoint(void *ctx)
 /* tlb_flush tracepoint                                                */
 /* ------------------------------------------------------------------ */
 
+/* `cpu` runs the flushed mm: a user task of it, or a kthread that adopted it (kthread_use_mm).
+ * Global: verified once, not once per bit of the walk below. */
+__noinline int lt_runs_mm(__u32 cpu, __u64 mm)
+{
+	struct lt_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &cpu);
+
+	return !cs || ((cs->kind == LT_KIND_USER || cs->kind == LT_KIND_KTHREAD_MM) && cs->mm == mm);
+}
+
 /*
  * Whether another CPU runs a user task of the current task's mm (the one a remote flush is
  * for: munmap, madvise, mprotect flush from the mm's own task): 1 yes, 0 no (its other CPUs
  * in mm_cpumask are lazy or idle), 2 unknown (a kthread flushing, e.g. reclaim's batched
- * flush, or CPUs past the first 64). Only at remote-send events, not on hot paths.
+ * flush, or the mask could not be read). Every word of the mask: the first CPU found running
+ * the mm ends the walk. Only at remote-send events, not on hot paths.
  */
 static __always_inline __u32 mm_active_elsewhere(struct lt_scratch *s, __u32 self)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct mm_struct *mm = BPF_CORE_READ(t, mm);
-	const unsigned long *mask;
-	unsigned long w = 0;
+	__u32 words = lt_words(), cpu;
 
-	if (!mm)
+	if (!mm || lt_mask_read(s->rflush_cand, lt_mm_cpumask(mm)))
 		return 2;
-	mask = lt_mm_cpumask(mm);
-	if (bpf_probe_read_kernel(&w, sizeof(w), &mask[0]))
-		return 2;
-	w &= ~(1UL << (self & 63));
+	lt_mask_clear(s->rflush_cand, self);
 	s->rflush_mm = (__u64)mm;
-	s->rflush_cand = w;
-	/* a plain bit walk (clang 14 crashes on __builtin_ctzl for the BPF target), unrolled:
-	 * the 5.10 verifier reports a rolled one, whose counter lives in the map key on the
-	 * stack, as "infinite loop detected" and tlb_flush failed to load there */
-#pragma unroll
-	for (__u32 i = 0; i < 64; i++, w >>= 1) {
-		struct lt_cpu_state *cs;
-		__u32 cpu = i;
+	for (__u32 i = 0; i < LT_MASK_WORDS; i++) {
+		__u64 w;
 
-		if (!w)
+		if (i >= words)
 			break;
-		if (!(w & 1))
-			continue;
-		cs = bpf_map_lookup_elem(&cpu_state, &cpu);
-		if (!cs || ((cs->kind == LT_KIND_USER || cs->kind == LT_KIND_KTHREAD_MM) && cs->mm == (__u64)mm))
-			return 1;
+		w = s->rflush_cand[i];
+		lt_for_each_bit(w, i * 64, cpu) {
+			if (lt_runs_mm(cpu, (__u64)mm))
+				return 1;
+		}
 	}
-	return cfg.nr_cpu_ids > 64 ? 2 : 0;
+	return 0;
 }
 
 static __always_inline int on_tlb_flush(int reason)
@@ -459,14 +228,15 @@ static __always_inline int on_tlb_flush(int reason)
 			c->rflush_no_active_target++;
 		else
 			c->rflush_unknown++;
-		if (cfg.whatif)
+		if (cfg.whatif && s->rflush_active != 2)
 			whatif_kernel_skipped(s->rflush_cand, s->rflush_sent, s->rflush_mm, LT_CAUSE_TLB_FLUSH);
 	}
 	s->rflush_open = r == LT_FR_REMOTE_SEND_IPI;
 	s->rflush_queued = 0;
-	s->rflush_cand = s->rflush_sent = 0;
-	if (s->rflush_open)
+	if (s->rflush_open) {
+		lt_mask_zero(s->rflush_sent);
 		s->rflush_active = mm_active_elsewhere(s, bpf_get_smp_processor_id());
+	}
 	return 0;
 }
 
@@ -488,5 +258,3 @@ int tlb_flush__tracepoint(struct trace_event_raw_tlb_flush *ctx)
 	return on_tlb_flush(ctx->reason);
 }
 
-#include "functions.bpf.h"
-#include "fallback.bpf.h"

@@ -10,8 +10,13 @@
 #ifndef LAZYTLB_H
 #define LAZYTLB_H
 
-#define LT_MAX_CPUS 1024
-#define LT_SHARING_MIN_PERIOD 4 /* mm_cpumask weight sampled at 1 in 4 lazy ops (x words) */ /* size of the per-target arrays (cpu_state, ipi_pending) */
+/* The largest NR_CPUS Kconfig allows on x86 (MAXSMP) and powerpc (6.12 arch/x86/Kconfig,
+ * arch/powerpc/platforms/Kconfig.cputype): every kernel's nr_cpu_ids fits. The per-target maps
+ * (cpu_state, ipi_pending) are sized to the running kernel's nr_cpu_ids at load; only the
+ * scratch CPU masks and cfg's masks have this many bits. */
+#define LT_MAX_CPUS 8192
+#define LT_MASK_WORDS (LT_MAX_CPUS / 64)
+#define LT_SHARING_MIN_PERIOD 4 /* mm_cpumask weight sampled at 1 in 4 lazy ops (x words) */
 
 /* causes, target states, tlb_flush reasons, what-if filters: one list each */
 #include "lt_names.h"
@@ -269,19 +274,17 @@ struct lt_scratch {
 	 * (its __smp_call_single_queue, if not inlined, skips it); a many_cond call whose
 	 * cond_func verdicts are followed (cond_tlb), its call, the CPU asked */
 	__u64 q_exec_node;
-	__u64 q_many_mask, q_many_func, q_many_info; /* the last many_cond call's targets (0-63) */
+	__u64 q_many_func, q_many_info; /* the last many_cond call (its targets: q_many_mask) */
 	__u32 q_many_cause, q_at_send, q_cond_open, q_cond_cpu;
 	__u32 q_local_run, pad_q; /* the filter said yes for this CPU: its local run comes next */
 	/* a remote flush announced on this CPU (tlb_flush remote_send_ipi) and not yet closed
 	 * by its next tlb_flush event, and the TLB-flush calls it queued meanwhile */
 	__u32 rflush_open, rflush_queued;
 	__u32 rflush_active; /* another CPU ran the flushed mm at the event: 0 no, 1 yes, 2 unknown */
-	__u64 rflush_mm;     /* the flushed mm, */
-	__u64 rflush_cand;   /* the other CPUs (0-63) in its mm_cpumask at remote_send_ipi, */
-	__u64 rflush_sent;   /* and those a TLB-flush call was queued for since */
-	/* a membarrier private expedited call open on this CPU (sys_enter to sys_exit): the
-	 * other online CPUs (0-63) the kernel looked at, those it queued a call for, its mm */
-	__u64 mb_cand, mb_sent, mb_mm;
+	__u64 rflush_mm;     /* the flushed mm (its CPUs: rflush_cand, rflush_sent below) */
+	/* a membarrier private expedited call open on this CPU (sys_enter to sys_exit) and its
+	 * mm (the CPUs: mb_cand, mb_sent below) */
+	__u64 mb_mm;
 	__u32 mb_open, pad_mb;
 	__u64 sender_stack;  /* the kernel stack of the request being sent (senders): its hash, */
 	__u64 sender_ips[LT_SENDER_DEPTH]; /* and its frames */
@@ -295,6 +298,13 @@ struct lt_scratch {
 		__u16 left;          /* requests left before the stack is taken again (0: empty) */
 		__u16 lost;          /* the stack was not kept: sender_stacks was full */
 	} snd[LT_SENDER_CACHE];
+	/* CPU masks of nr_cpu_ids bits (bpf/cpumask.bpf.h): the other CPUs in the flushed mm's
+	 * mm_cpumask at remote_send_ipi and those a TLB-flush call was queued for since; the other
+	 * online CPUs an open membarrier looked at and those it queued a call for; the targets of
+	 * the last many_cond call (kernels before 6.3) */
+	__u64 rflush_cand[LT_MASK_WORDS], rflush_sent[LT_MASK_WORDS];
+	__u64 mb_cand[LT_MASK_WORDS], mb_sent[LT_MASK_WORDS];
+	__u64 q_many_mask[LT_MASK_WORDS];
 };
 
 /* ---- what libbpf's CO-RE decided at load (core_facts), for the result: userspace runs the
@@ -310,7 +320,7 @@ struct lt_core_facts {
 struct lt_cfg {
 	__u64 csd_ipi_cb;        /* generic_smp_call_function_single_interrupt: the csd doorbell */
 	__u64 ttwu_cb;           /* sched_ttwu_pending: what a wake_entry is counted as before 6.3 */
-	__u64 nohz_full_mask[LT_MAX_CPUS / 64];
+	__u64 nohz_full_mask[LT_MASK_WORDS];
 	__u64 ct_addr;           /* &context_tracking (a per-CPU symbol), 0 if unknown */
 	__u64 per_cpu_offset;    /* &__per_cpu_offset[0], 0 if unknown */
 	__u64 mm_cachep_addr;    /* &mm_cachep, for the kmem_cache_free mmdrop fallback */
@@ -324,9 +334,9 @@ struct lt_cfg {
 	__u32 senders;           /* count requests by sender (senders map) */
 	__u32 sender_cpus_set;   /* ... only those to the CPUs of sender_cpus */
 	__u32 stack_period;      /* a task's sender stack is re-taken every Nth request (1: all) */
-	__u64 sender_cpus[LT_MAX_CPUS / 64];
+	__u64 sender_cpus[LT_MASK_WORDS];
 	__u64 online_mask_addr;  /* &__cpu_online_mask (kallsyms), 0: use online_mask */
-	__u64 online_mask;       /* CPUs 0-63 online at start (sysfs) */
+	__u64 online_mask[LT_MASK_WORDS]; /* CPUs online at start (sysfs) */
 	__u64 init_mm_addr;      /* &init_mm (kallsyms): powerpc's exit flush switches lazy CPUs to it */
 	/* CPU hotplug steps (kallsyms; cpuhp_enter's callback): finish_cpu, bringup_cpu or
 	 * cpuhp_bringup_ap, and sched_cpu_wait_empty where it switches to init_mm (no idle_task_exit) */

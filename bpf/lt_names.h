@@ -51,7 +51,7 @@
 	X(REMOTE_WRONG_CPU, "remote_wrong_cpu", "TLB_REMOTE_WRONG_CPU")                               \
 	X(UNKNOWN, "unknown", "a reason this build does not know")
 
-/* what-if filters proposed on LKML (README: sources) */
+/* what-if filters proposed on LKML (docs/whatif.md) */
 #define LT_FILTERS(X)                                                                                 \
 	X(TARGET_IDLE, "target-idle", "do not send an mm's IPI (TLB flush, shoot-lazies, exit flush, " \
 		"membarrier, table sync) to a CPU running the idle task (Piggin, 2020)")             \

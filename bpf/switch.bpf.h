@@ -3,10 +3,12 @@
  * switch.bpf.h - what each CPU runs: sched_switch and KVM's guest entry and exit keep its
  * lt_cpu_state (mm, active_mm, kind, the vCPU in guest mode), which the target state and the
  * what-if filters read, and count the lazy grabs and drops. Included by lazytlb.bpf.c after
- * its maps and helpers (ctrs, scr, hist_add, sample_sharing).
+ * its maps and helpers (ctrs, scr, hist_record, sample_sharing).
  */
 #ifndef LT_SWITCH_BPF_H
 #define LT_SWITCH_BPF_H
+
+#include "maps.bpf.h"
 
 /* ------------------------------------------------------------------ */
 /* context switch                                                      */
@@ -85,7 +87,7 @@ static __always_inline int on_switch(const struct sw_info *a)
 				c->handback_count_ge2++;
 			else
 				c->handback_count_le1++;
-			hist_add(LT_H_HANDBACK_MM_COUNT, cnt > 0 ? cnt : 0);
+			hist_record(LT_H_HANDBACK_MM_COUNT, cnt > 0 ? cnt : 0);
 			if ((s = scr()) && s->grab_mm == (__u64)next_mm) {
 				if (cnt - s->grab_count == 1)
 					c->handback_delta_plus1++;

@@ -2,13 +2,15 @@
 /*
  * whatif.bpf.h - the what-if filters (bpf/lt_names.h LT_FILTERS), evaluated for every target of
  * every request (on_request), and the targets the running kernel already left out itself.
- * Included by lazytlb.bpf.c after its maps and helpers (cpu_state, scr, ctrs, hist_add,
+ * Included by lazytlb.bpf.c after its maps and helpers (cpu_state, scr, ctrs, hist_record,
  * is_nohz_full, ct_user_mode). Per target and filter one of: skip (the predicate holds and the
  * IPI was not needed), kept (it holds but the kernel needs the IPI: whatif_kept() says why),
  * unknown (the state could not be read); seen counts them all.
  */
 #ifndef LT_WHATIF_BPF_H
 #define LT_WHATIF_BPF_H
+
+#include "maps.bpf.h"
 
 /* IPIs about kernel addresses only: what defer-to-kernel-entry may hold back (Schneider's
  * series defers text_poke_sync's do_sync_core and flush_tlb_kernel_range's flushes) */
@@ -176,12 +178,12 @@ static __always_inline void kernel_entry(void)
 	cs->defer_ns = 0;
 	now = bpf_ktime_get_ns();
 	if (now > t)
-		hist_add(LT_H_DEFER_DELAY, now - t);
+		hist_record(LT_H_DEFER_DELAY, now - t);
 }
 
 /*
  * Targets the kernel itself left out of a request it made to a set of CPUs: cand are the CPUs
- * (0-63) it looked at, sent those it queued a call for. The filters whose predicate holds for
+ * it looked at, sent those it queued a call for (scratch masks of nr_cpu_ids bits). The filters whose predicate holds for
  * the others are "already saved by this kernel". Seen for remote TLB flushes (x86: lazy CPUs
  * unless tables were freed, 4.19+; should_flush_tlb and the lazy trim of mm_cpumask, 6.14+;
  * KVM: preempted vCPUs) and membarrier private expedited (CPUs whose rq->curr->mm is not the
@@ -209,26 +211,19 @@ __noinline int lt_kernel_skipped_one(__u32 cpu, __u64 mm, __u32 cause)
 	return 0;
 }
 
-static __always_inline void whatif_kernel_skipped(__u64 cand, __u64 sent, __u64 mm, __u32 cause)
+static __always_inline void whatif_kernel_skipped(const __u64 *cand, const __u64 *sent, __u64 mm, __u32 cause)
 {
-	__u64 w = cand & ~sent;
+	__u32 words = lt_words(), cpu;
 
-	for (__u32 i = 0; i < 64; i++, w >>= 1) {
-		if (!w)
+	for (__u32 i = 0; i < LT_MASK_WORDS; i++) {
+		__u64 w;
+
+		if (i >= words)
 			break;
-		if (w & 1)
-			lt_kernel_skipped_one(i, mm, cause);
+		w = cand[i] & ~sent[i];
+		lt_for_each_bit(w, i * 64, cpu)
+			lt_kernel_skipped_one(cpu, mm, cause);
 	}
-}
-
-/* The online CPUs 0-63 (the kernel's mask when kallsyms gave its address) */
-static __always_inline __u64 online_cpus(void)
-{
-	__u64 w = 0;
-
-	if (cfg.online_mask_addr && !bpf_probe_read_kernel(&w, sizeof(w), (void *)cfg.online_mask_addr))
-		return w;
-	return cfg.online_mask;
 }
 
 /* membarrier(2) entry: private expedited commands (no MEMBARRIER_CMD_FLAG_CPU) look at every
@@ -246,8 +241,9 @@ static __always_inline void membarrier_open(__u64 cmd, __u64 flags)
 		return;
 	t = (struct task_struct *)bpf_get_current_task();
 	s->mb_mm = (__u64)BPF_CORE_READ(t, mm);
-	s->mb_cand = online_cpus() & ~(1ULL << (bpf_get_smp_processor_id() & 63));
-	s->mb_sent = 0;
+	lt_mask_online(s->mb_cand);
+	lt_mask_clear(s->mb_cand, bpf_get_smp_processor_id());
+	lt_mask_zero(s->mb_sent);
 }
 
 /* membarrier(2) exit: a call that failed (not registered: -EPERM) looked at nothing */
@@ -271,15 +267,18 @@ static __always_inline void membarrier_close(long ret)
  * found a global ASID on. */
 static __always_inline void whatif_broadcast(struct lt_counters *c, struct mm_struct *mm)
 {
-	const unsigned long *mask;
-	unsigned long w = 0;
-	__u32 n = 0;
+	const unsigned long *mask = lt_mm_cpumask(mm);
+	__u32 words = lt_words(), self = bpf_get_smp_processor_id(), n = 0;
 
-	mask = lt_mm_cpumask(mm);
-	if (bpf_probe_read_kernel(&w, sizeof(w), &mask[0]))
-		return;
-	w &= ~(1UL << (bpf_get_smp_processor_id() & 63));
-	n = popcount64(w);
+	for (__u32 i = 0; i < LT_MASK_WORDS; i++) {
+		unsigned long w = 0;
+
+		if (i >= words || bpf_probe_read_kernel(&w, sizeof(w), &mask[i]))
+			break;
+		if (i == self / 64)
+			w &= ~(1UL << (self % 64));
+		n += popcount64(w);
+	}
 	c->flush_broadcast_targets += n;
 	c->whatif[LT_F_BROADCAST_FLUSH][LT_CAUSE_TLB_FLUSH].kernel_skipped += n;
 }

@@ -23,8 +23,8 @@ mkdir -p "$OUT"
 # drops on all CPUs at once); tlbflush: IPIs sent from and to every CPU
 wl="lazytlb workload"
 cmd="for w in idle-lazy tlbflush; do
-	lazytlb record -q -o /out/\$w.json -- $wl \$w -d $SECS > /dev/null || exit 1
-	lazytlb record -q --empty-programs -o /out/\$w-empty.json -- $wl \$w -d $SECS > /dev/null || exit 1
+	lazytlb record -q --stats -o /out/\$w.json -- $wl \$w -d $SECS > /dev/null || exit 1
+	lazytlb record -q --stats --empty-programs -o /out/\$w-empty.json -- $wl \$w -d $SECS > /dev/null || exit 1
 done"
 for n in $CPUS; do
 	echo "bench-scale: $KERNEL with $n CPUs ..."

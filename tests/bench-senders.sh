@@ -23,7 +23,7 @@ EOF
 chmod +x "$tmp/storm.sh"
 one() { # config binary args...: ns per request, requests, stacks taken
 	local name=$1 bin=$2; shift 2
-	"$bin" record -q "$@" -o "$tmp/$name.json" -- "$tmp/storm.sh" >/dev/null 2>&1 || { echo "nan 0 0"; return; }
+	"$bin" record -q --stats "$@" -o "$tmp/$name.json" -- "$tmp/storm.sh" >/dev/null 2>&1 || { echo "nan 0 0"; return; }
 	python3 - "$tmp/$name.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1])); ipi = d["reps"][0]["metrics"]["ipi"]

@@ -19,21 +19,23 @@ mkdir -p "$BUILD/tests"
 logdir="$BUILD/tests/logs"
 mkdir -p "$logdir"
 
-kind_of() { case $1 in test_*|t_layers) echo unit ;; t_vm_*) echo vm ;; *) echo host ;; esac; }
+kind_of() { case $1 in test_*|t_layers|t_bpf_headers) echo unit ;; t_vm_*) echo vm ;; *) echo host ;; esac; }
 want() {
 	[ -z "${KIND:-}" ] || [ "$(kind_of "$1")" = "$KIND" ] || return 1
 	[ -z "${TESTS:-}" ] || [[ " $TESTS " == *" $1 "* ]]
 }
 
-result() { # name rc log
-	local name=$1 rc=$2 log=$3
+t_start=$(date +%s)
+result() { # name rc log: one line, with the test's seconds (CI keeps to a time budget)
+	local name=$1 rc=$2 log=$3 secs=$(( $(date +%s) - t_start ))
 	if [ "$rc" = 0 ]; then
-		pass=$((pass + 1)); echo "PASS $name"
+		pass=$((pass + 1)); echo "PASS $name (${secs} s)"
 	elif [ "$rc" = 77 ]; then
-		skip=$((skip + 1)); echo "SKIP $name: $(tail -n 1 "$log")"
+		skip=$((skip + 1)); echo "SKIP $name (${secs} s): $(tail -n 1 "$log")"
 	else
-		fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (rc=$rc)"; sed 's/^/    | /' "$log" | tail -n 40
+		fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (rc=$rc, ${secs} s)"; sed 's/^/    | /' "$log" | tail -n 40
 	fi
+	t_start=$(date +%s)
 }
 
 objs=$(ls $BUILD/obj/userspace/*/*.o $BUILD/obj/bench/*.o 2>/dev/null)

@@ -81,7 +81,7 @@ static int probes_cost(struct collector *c, double secs, char **cmd, int ncmd, b
 	return rc;
 }
 
-/* What is read by address rather than hooked, and how (README "Probe variants") */
+/* What is read by address rather than hooked, and how (docs/probes.md) */
 static void print_reads(const struct json *k, const char *guest)
 {
 	const struct json *why = json_get(k, "context_tracking_why");
@@ -101,7 +101,7 @@ int cmd_probes(int argc, char **argv)
 	};
 	double secs = 2;
 	bool cost = false;
-	struct collector_opts o = { .quiet = true };
+	struct collector_opts o = { .quiet = true, .stats = true }; /* --cost reads them */
 	struct collector *c;
 	struct json *res;
 	const char *guest;

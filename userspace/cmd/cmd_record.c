@@ -12,7 +12,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/signals.h"
+#include "lib/clock.h"
 #include "lib/cli.h"
+#include "lib/procfs.h"
 #include "trace/collector.h"
 #include "analysis/summary.h"
 #include "analysis/interval.h"
@@ -34,14 +37,11 @@ static void on_child(int sig)
 
 void record_install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_handler = on_child };
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	lt_on_stop_signals(on_signal, NULL);
 	/* a handler (no SA_RESTART) so that a child's exit ends record's sleep at once */
-	sa.sa_handler = on_child;
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
 }
 
@@ -67,8 +67,9 @@ static void usage(FILE *f)
 		"      --race-window NS    what-if race-exposure window (default 1000000 = 1 ms)\n"
 		"      --btf FILE          BTF for a kernel without /sys/kernel/btf/vmlinux\n"
 		"      --empty-programs    attach the same programs with empty bodies (overhead floor)\n"
-		"      --no-stats          do not enable the kernel's BPF run-time stats (saves two clock\n"
-		"                          reads per event; the result then has no per-program run times)\n"
+		"      --stats             enable the kernel's BPF run-time stats: each program's events and\n"
+		"                          ns/event in the result (costs two clock reads per event; off by\n"
+		"                          default, --no-stats says so explicitly)\n"
 		"      --target-cpus CPUS  senders: count only the IPIs sent to these CPUs (who wakes CPU 3?)\n"
 		"      --stacks            senders: keep each sender's full kernel stack in the result\n"
 		"      --no-senders        do not count IPIs by sender (task and kernel callsite)\n"
@@ -91,6 +92,7 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 		{ "btf", required_argument, NULL, 'B' },      { "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
 		{ "empty-programs", no_argument, NULL, 'E' }, { "no-stats", no_argument, NULL, 'S' },
+		{ "stats", no_argument, NULL, 's' },
 		{ "target-cpus", required_argument, NULL, 'T' }, { "stacks", no_argument, NULL, 'K' },
 		{ "no-senders", no_argument, NULL, 'N' },     { "interval", required_argument, NULL, 'I' },
 		{}
@@ -119,9 +121,9 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 			break;
 		}
 		case 'C': {
-			uint64_t mask[1024 / 64];
+			uint64_t mask[LT_SYS_MAX_CPUS / 64];
 
-			if (lt_cpulist_arg(optarg, mask, 1024, err, sizeof(err)))
+			if (lt_cpulist_arg(optarg, mask, LT_SYS_MAX_CPUS, err, sizeof(err)))
 				return lt_err(LT_EXIT_USAGE, "%s", err);
 			ro->copts.cpus = optarg;
 			break;
@@ -148,12 +150,15 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 			ro->copts.empty = true;
 			break;
 		case 'S':
-			ro->copts.no_stats = true;
+			ro->copts.stats = false;
+			break;
+		case 's':
+			ro->copts.stats = true;
 			break;
 		case 'T': {
-			uint64_t mask[1024 / 64];
+			uint64_t mask[LT_SYS_MAX_CPUS / 64];
 
-			if (lt_cpulist_arg(optarg, mask, 1024, err, sizeof(err)))
+			if (lt_cpulist_arg(optarg, mask, LT_SYS_MAX_CPUS, err, sizeof(err)))
 				return lt_err(LT_EXIT_USAGE, "--target-cpus: %s", err);
 			ro->copts.sender_cpus = optarg;
 			break;
@@ -180,14 +185,6 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 	ro->argv = argv + optind;
 	ro->argc = argc - optind;
 	return 0;
-}
-
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Start COMMAND; its pid, or -1 */
@@ -245,11 +242,11 @@ static void interval_out(struct collector *c, const struct record_opts *ro, doub
  * beyond one per interval (and five a second for the progress line). */
 static void record_wait(struct collector *c, const struct record_opts *ro, pid_t pid, int *status)
 {
-	double t0 = mono_s(), next = ro->interval_s, now, wake;
+	double t0 = lt_now_s(), next = ro->interval_s, now, wake;
 	bool tty = isatty(STDERR_FILENO) && !ro->interval_s && pid <= 0, header = false;
 
 	for (;;) {
-		now = mono_s() - t0;
+		now = lt_now_s() - t0;
 		if (pid > 0 ? command_done(pid, status) : (stop_requested || now >= ro->duration_s))
 			break;
 		if (ro->interval_s && now >= next) {
@@ -269,7 +266,7 @@ static void record_wait(struct collector *c, const struct record_opts *ro, pid_t
 		usleep((useconds_t)(wake > 0 ? wake * 1e6 : 0));
 	}
 	if (ro->interval_s) /* the part since the last line */
-		interval_out(c, ro, mono_s() - t0, &header);
+		interval_out(c, ro, lt_now_s() - t0, &header);
 	if (tty)
 		fprintf(stderr, "\r%60s\r", "");
 }
@@ -299,7 +296,7 @@ int cmd_record(int argc, char **argv)
 		return lt_err(LT_EXIT_FAIL, "%s", err);
 	collector_rep_begin(c);
 	hp = hotplug_watch_start();
-	t0 = mono_s();
+	t0 = lt_now_s();
 	if (ro.argc > 0) {
 		pid_t pid = start_command(ro.argv);
 
@@ -326,7 +323,7 @@ int cmd_record(int argc, char **argv)
 	json_set(sc, "workload", json_string(ro.argc ? ro.argv[0] : "system"));
 	json_set(sc, "params", json_object());
 	json_set(sc, "cpus", json_string(ro.copts.cpus ? ro.copts.cpus : json_as_string(json_path(res, "host.online_cpus"))));
-	json_set(sc, "duration_s", json_double(mono_s() - t0));
+	json_set(sc, "duration_s", json_double(lt_now_s() - t0));
 	json_set(sc, "warmup_s", json_u64(0));
 	json_set(sc, "reps", json_u64(1));
 	if (ro.argc) {

@@ -15,7 +15,10 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/signals.h"
+#include "lib/clock.h"
 #include "lib/cli.h"
+#include "lib/procfs.h"
 #include "trace/collector.h"
 #include "bench/refcost.h"
 #include "bench/scenario.h"
@@ -65,14 +68,6 @@ static void usage(FILE *f)
 		"  lazytlb run ./my.scn -o /tmp/out\n");
 }
 
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct run_state {
 	struct collector *col;
 	struct json *rep;        /* the rep being measured */
@@ -98,7 +93,7 @@ static void hook_end(void *arg)
 
 static void progress(struct run_state *rs, const char *what)
 {
-	double el = mono_s() - rs->t_start, eta = rs->total_s - rs->done_s;
+	double el = lt_now_s() - rs->t_start, eta = rs->total_s - rs->done_s;
 
 	if (!rs->progress)
 		return;
@@ -352,7 +347,6 @@ int cmd_run(int argc, char **argv)
 	size_t n = 0, nskipped = 0;
 	char err[512];
 	int opt, rc = LT_EXIT_OK;
-	struct sigaction sa = { .sa_handler = on_signal };
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "s:r:d:w:o:lqvh", longopts, NULL)) != -1) {
@@ -376,9 +370,9 @@ int cmd_run(int argc, char **argv)
 		case 'W': sweep = optarg; break;
 		case 'K': co.stacks = true; break;
 		case 'T': {
-			uint64_t mask[1024 / 64];
+			uint64_t mask[LT_SYS_MAX_CPUS / 64];
 
-			if (lt_cpulist_arg(optarg, mask, 1024, err, sizeof(err)))
+			if (lt_cpulist_arg(optarg, mask, LT_SYS_MAX_CPUS, err, sizeof(err)))
 				return lt_err(LT_EXIT_USAGE, "--target-cpus: %s", err);
 			co.sender_cpus = optarg;
 			break;
@@ -412,16 +406,13 @@ int cmd_run(int argc, char **argv)
 	if (mkdir(outdir, 0755) && errno != EEXIST)
 		return lt_err(LT_EXIT_FAIL, "cannot create %s: %s", outdir, strerror(errno));
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	lt_on_stop_signals(on_signal, NULL);
 	co.quiet = !lt_verbose;
 	rs.col = collector_open(&co, err, sizeof(err));
 	if (!rs.col)
 		return lt_err(LT_EXIT_FAIL, "%s", err);
 	rs.progress = !quiet && isatty(STDERR_FILENO);
-	rs.t_start = mono_s();
+	rs.t_start = lt_now_s();
 	/* the refcount cost model: ns per atomic inc/dec vs CPUs sharing the line */
 	rs.model = refcost_model_measure(0.3, err, sizeof(err));
 	if (!rs.model)

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include "lib/signals.h"
 #include "lib/cli.h"
 #include "bench/scenario.h"
 #include "bench/workload.h"
@@ -58,7 +59,6 @@ static void print_error_json(const char *name, const char *msg)
 static int run(const char *name, const char *cpus, unsigned int threads, char **params, size_t nparams,
 	       double duration, bool json)
 {
-	struct sigaction sa;
 	struct wl_ctx *c;
 	char err[512];
 	int rc;
@@ -70,11 +70,7 @@ static int run(const char *name, const char *cpus, unsigned int threads, char **
 			print_error_json(name, err);
 		return lt_err(rc, "%s", err);
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	lt_on_stop_signals(on_sigint, NULL);
 
 	if (wl_run(c, duration, NULL)) {
 		snprintf(err, sizeof(err), "%s: %s", name, wl_error(c));

@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "procfs.h"
 
 const char *lt_prog = "lazytlb";
 bool lt_verbose;
@@ -142,8 +143,8 @@ int lt_output_writable(const char *file)
 
 int lt_cpulist_arg(const char *s, uint64_t *mask, unsigned int nbits, char *err, size_t errlen)
 {
-	uint64_t online[1024 / 64];
-	char buf[4096] = "";
+	static uint64_t online[LT_SYS_MAX_CPUS / 64];
+	static char buf[65536];
 	FILE *f;
 
 	if (!s || !*s) {
@@ -161,9 +162,9 @@ int lt_cpulist_arg(const char *s, uint64_t *mask, unsigned int nbits, char *err,
 		buf[0] = '\0';
 	fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';
-	if (!lt_parse_cpulist(buf, online, 1024))
+	if (!lt_parse_cpulist(buf, online, LT_SYS_MAX_CPUS))
 		return 0;
-	for (unsigned int c = 0; c < nbits && c < 1024; c++)
+	for (unsigned int c = 0; c < nbits && c < LT_SYS_MAX_CPUS; c++)
 		if ((mask[c / 64] >> (c % 64) & 1) && !(online[c / 64] >> (c % 64) & 1)) {
 			snprintf(err, errlen, "CPU %u in '%s' is not online (online: %s)", c, s, buf);
 			return -1;

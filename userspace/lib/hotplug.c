@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "clock.h"
 #include "hotplug.h"
 #include "procfs.h"
 
@@ -19,14 +20,6 @@ struct hotplug_watch {
 	struct { double t; char online[256]; } ch[HP_MAX_CHANGES];
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void *watch(void *arg)
 {
 	struct hotplug_watch *w = arg;
@@ -36,7 +29,7 @@ static void *watch(void *arg)
 		usleep(20000);
 		read_line("/sys/devices/system/cpu/online", cur, sizeof(cur));
 		if (strcmp(cur, w->last) && w->n < HP_MAX_CHANGES) {
-			w->ch[w->n].t = now_s() - w->t0;
+			w->ch[w->n].t = lt_now_s() - w->t0;
 			memcpy(w->ch[w->n].online, cur, sizeof(cur));
 			w->n++;
 			memcpy(w->last, cur, sizeof(cur));
@@ -51,7 +44,7 @@ struct hotplug_watch *hotplug_watch_start(void)
 
 	if (!w)
 		return NULL;
-	w->t0 = now_s();
+	w->t0 = lt_now_s();
 	read_line("/sys/devices/system/cpu/online", w->start, sizeof(w->start));
 	memcpy(w->last, w->start, sizeof(w->start));
 	if (pthread_create(&w->tid, NULL, watch, w)) {

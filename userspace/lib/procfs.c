@@ -48,13 +48,13 @@ int irq_snapshot_read_file(const char *path, struct irq_snapshot *s)
 	if (!f)
 		return -errno;
 	/* header: "           CPU0       CPU1"; an offline CPU has no column ("CPU0 CPU2") */
-	unsigned int col_cpu[1024], ncols = 0;
+	unsigned int col_cpu[LT_SYS_MAX_CPUS], ncols = 0;
 
 	if (getline(&line, &cap, f) > 0) {
-		for (char *p = line; (p = strstr(p, "CPU")) && ncols < 1024; p += 3) {
+		for (char *p = line; (p = strstr(p, "CPU")) && ncols < LT_SYS_MAX_CPUS; p += 3) {
 			unsigned long c = strtoul(p + 3, NULL, 10);
 
-			if (c >= 1024)
+			if (c >= LT_SYS_MAX_CPUS)
 				break;
 			col_cpu[ncols++] = (unsigned int)c;
 			s->cpus[c / 64] |= 1ULL << (c % 64);
@@ -109,7 +109,7 @@ int irq_snapshot_read_file(const char *path, struct irq_snapshot *s)
 
 static bool has_cpu(const struct irq_snapshot *s, unsigned int c)
 {
-	return c < 1024 && (s->cpus[c / 64] >> (c % 64) & 1);
+	return c < LT_SYS_MAX_CPUS && (s->cpus[c / 64] >> (c % 64) & 1);
 }
 
 struct json *irq_snapshot_delta_json(const struct irq_snapshot *a, const struct irq_snapshot *b)
@@ -256,7 +256,7 @@ int cpu_times_read(struct cpu_times *t)
 			continue;
 		/* cpuN user nice system idle iowait irq softirq steal (guest time is inside user) */
 		if (sscanf(line + 3, "%u %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0], &v[1], &v[2], &v[3],
-			   &v[4], &v[5], &v[6], &v[7]) < 8 || cpu >= 1024)
+			   &v[4], &v[5], &v[6], &v[7]) < 8 || cpu >= LT_SYS_MAX_CPUS)
 			continue;
 		t->busy[cpu] = (double)(v[0] + v[1] + v[2] + v[5] + v[6]) / hz;
 		t->steal[cpu] = (double)v[7] / hz;
@@ -292,14 +292,14 @@ void read_line(const char *path, char *buf, size_t len)
 
 static unsigned int cpulist_count(const char *path, bool highest)
 {
-	char buf[4096];
-	uint64_t mask[16];
+	static char buf[65536]; /* 8192 CPUs listed one by one: ~40 KB */
+	uint64_t mask[LT_SYS_MAX_CPUS / 64];
 	unsigned int n = 0, hi = 0;
 
 	read_line(path, buf, sizeof(buf));
-	if (!lt_parse_cpulist(buf, mask, 1024))
+	if (!lt_parse_cpulist(buf, mask, LT_SYS_MAX_CPUS))
 		return 0;
-	for (unsigned int c = 0; c < 1024; c++)
+	for (unsigned int c = 0; c < LT_SYS_MAX_CPUS; c++)
 		if (mask[c / 64] & (1ULL << (c % 64))) {
 			n++;
 			hi = c + 1;
@@ -431,6 +431,9 @@ struct json *host_json(void)
 		cpuinfo_field("cpu\t", buf, sizeof(buf)); /* powerpc: "cpu : POWER9 (architected)" */
 	json_set(h, "cpu_model", json_string(buf));
 	json_set(h, "nr_cpus", json_u64(online_cpu_count()));
+	/* every CPU the kernel can name is traced: lazytlb refuses to start past max_cpus */
+	json_set(h, "nr_cpu_ids", json_u64(possible_cpu_ids()));
+	json_set(h, "max_cpus", json_u64(LT_SYS_MAX_CPUS));
 	read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
 	json_set(h, "online_cpus", json_string(buf));
 	read_line("/sys/devices/system/cpu/nohz_full", buf, sizeof(buf));

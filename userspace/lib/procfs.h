@@ -15,6 +15,10 @@
  * between threads of a core), and ALL: the sum of the per-CPU rows that count interrupts,
  * i.e. each CPU's interrupts of any kind (what disturbs a nohz_full CPU); rows counted
  * inside others (x86 TLB within CAL) are left out */
+/* CPUs the /proc and sysfs readers take: the largest NR_CPUS x86 and powerpc allow (the BPF
+ * side's LT_MAX_CPUS, checked where both are seen) */
+#define LT_SYS_MAX_CPUS 8192
+
 #define LT_IRQ_ROWS 7
 #define LT_IRQ_TLB 0
 #define LT_IRQ_IPI 4
@@ -26,9 +30,9 @@ extern const int lt_irq_ipi_rows[LT_IRQ_NR_IPI_ROWS];
 
 struct irq_snapshot {
 	unsigned int nr_cpus;            /* highest CPU number among the columns + 1 */
-	uint64_t cpus[1024 / 64];        /* the CPUs with a column (online when read) */
+	uint64_t cpus[LT_SYS_MAX_CPUS / 64];        /* the CPUs with a column (online when read) */
 	bool present[LT_IRQ_ROWS];
-	uint64_t per_cpu[LT_IRQ_ROWS][1024];
+	uint64_t per_cpu[LT_IRQ_ROWS][LT_SYS_MAX_CPUS];
 	int ipi_irq;                     /* Linux irq number of the IPI line, -1 if none */
 };
 
@@ -43,7 +47,7 @@ struct json *irq_snapshot_delta_json(const struct irq_snapshot *a, const struct 
  * steal (time a hypervisor ran something else on this vCPU) */
 struct cpu_times {
 	unsigned int nr_cpus;            /* highest CPU number with a line + 1 */
-	double busy[1024], steal[1024];
+	double busy[LT_SYS_MAX_CPUS], steal[LT_SYS_MAX_CPUS];
 };
 int cpu_times_read(struct cpu_times *t);
 /* CPU time of this process's threads and its reaped children (getrusage), in seconds */

@@ -93,11 +93,12 @@ static void sender_tables(struct collector *c)
 	bpf_map__set_max_entries(c->skel->maps.sender_stacks, r[2]);
 }
 
+_Static_assert(LT_SYS_MAX_CPUS == LT_MAX_CPUS, "the /proc readers and the BPF masks take as many CPUs");
+
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 {
 	struct ksym_query q[12] = {};
-	uint64_t online[LT_MAX_CPUS / 64] = {};
-	char buf[4096];
+	char buf[65536]; /* a cpulist of 8192 CPUs, each alone, is ~40 KB */
 	const char *fn;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -134,8 +135,7 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 			   (cfg->init_mm_addr || !cfg->hp_wait_empty);
 	c->info.hp_wait_empty = cfg->hp_wait_empty != 0;
 	read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
-	lt_parse_cpulist(buf, online, LT_MAX_CPUS);
-	cfg->online_mask = online[0];
+	lt_parse_cpulist(buf, (uint64_t *)cfg->online_mask, LT_MAX_CPUS);
 	cfg->kentry = c->info.kentry;
 	ct_cfg(c, cfg);
 	for (unsigned int i = 0; i < LT_MAX_CPUS / 64; i++)
@@ -174,6 +174,15 @@ static void set_queue_cfg(struct collector *c)
 
 /* Open, choose variants, load, attach; one round. Returns 0, or 1 when a
  * variant was demoted and another round is needed, or -1 on a hard error. */
+/* the knobs in .rodata, and the per-target maps sized to one slot per CPU the kernel can
+ * name (not per CPU lazytlb could) */
+static void configure(struct collector *c)
+{
+	fill_cfg(c, (struct lt_cfg *)&c->skel->rodata->cfg);
+	bpf_map__set_max_entries(c->skel->maps.cpu_state, c->info.nr_cpu_ids);
+	bpf_map__set_max_entries(c->skel->maps.ipi_pending, c->info.nr_cpu_ids);
+}
+
 static int load_round(struct collector *c, char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = c->opts.btf_custom_path);
@@ -186,7 +195,7 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
 		return -1;
 	}
-	fill_cfg(c, (struct lt_cfg *)&c->skel->rodata->cfg);
+	configure(c);
 	bpf_object__for_each_program(prog, c->skel->obj)
 		bpf_program__set_autoload(prog, false);
 	bpf_program__set_autoload(c->skel->progs.core_probe, true);
@@ -217,7 +226,7 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 				snprintf(c->st[h].why[m], sizeof(c->st[h].why[m]), "%s", why);
 				continue;
 			}
-			for (int ex = 0; ex <= (int)d->has_exit; ex++) {
+			for (int ex = 0; ex <= (int)(d->has_exit && (c->opts.whatif || !d->exit_whatif)); ex++) {
 				snprintf(pname, sizeof(pname), "%s%s__%s", lt_hook_names[h], ex ? "_exit" : "", lt_mode_names[m]);
 				prog = bpf_object__find_program_by_name(c->skel->obj, pname);
 				if (!prog)
@@ -407,6 +416,12 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 		free(c);
 		return NULL;
 	}
+	c->base = calloc(c->info.nr_possible, sizeof(*c->base));
+	if (!c->base) {
+		snprintf(err, errlen, "out of memory");
+		free(c);
+		return NULL;
+	}
 	read_line("/sys/devices/system/cpu/nohz_full", buf, sizeof(buf));
 	if (strcmp(buf, "(null)"))
 		lt_parse_cpulist(buf, c->nohz_mask, LT_MAX_CPUS);
@@ -415,6 +430,7 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 	if (o->cpus) {
 		if (!lt_parse_cpulist(o->cpus, c->info.cpu_mask, LT_MAX_CPUS)) {
 			snprintf(err, errlen, "bad CPU list '%s' (expected e.g. 0-3,6)", o->cpus);
+			free(c->base);
 			free(c);
 			return NULL;
 		}
@@ -459,7 +475,9 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 		return NULL;
 	}
 	/* the kernel's run-time accounting costs two clock reads per program run */
-	c->stats_fd = o->no_stats ? -1 : bpf_enable_stats(BPF_STATS_RUN_TIME);
+	/* off unless asked: the kernel's run-time accounting reads the clock twice per program
+	 * run, more than most of our programs cost (the pipe benchmark's gap to the floor) */
+	c->stats_fd = o->stats ? bpf_enable_stats(BPF_STATS_RUN_TIME) : -1;
 	c->kconfig = kconfig_load();
 	trace_info_fill(c);
 	kick_cpus(c);
@@ -479,6 +497,7 @@ void collector_close(struct collector *c)
 	senders_rows_free(c->snd_base);
 	ksym_table_free(c->ksyms);
 	free(c->ival_prev);
+	free(c->base);
 	free(c);
 }
 

@@ -21,7 +21,7 @@ struct collector_opts {
 	const char *btf_custom_path; /* BTF for kernels without /sys/kernel/btf/vmlinux */
 	bool quiet;                /* no libbpf/probing chatter on stderr */
 	bool empty;                /* same programs, empty bodies: the overhead floor */
-	bool no_stats;             /* no BPF_ENABLE_STATS: "overhead.programs" stays empty */
+	bool stats;                /* BPF_ENABLE_STATS: "overhead.programs" (off: it stays empty) */
 	bool no_senders;           /* do not count requests by sender (metrics.ipi.senders null) */
 	bool stacks;               /* keep each sender's kernel stack in the result */
 	const char *sender_cpus;   /* senders: only requests to these CPUs (cpulist; NULL all) */

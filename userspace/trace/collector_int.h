@@ -37,7 +37,7 @@ struct collector {
 	struct lt_cb_count cb_base[LT_MAX_CB_COUNTS], cb_rep[LT_MAX_CB_COUNTS];
 	size_t nr_cb_base, nr_cb_rep;
 	/* rep baseline */
-	struct lt_counters base[LT_MAX_CPUS];
+	struct lt_counters *base; /* [nr_possible] */
 	struct irq_snapshot irq_base;
 	uint64_t edge_base; /* IPIs that landed while the base was read (read_together) */
 	uint64_t hist_edge_base; /* ... while the histograms were zeroed (and the base read) */

@@ -55,7 +55,8 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 			   { "tlb_remove_table_sync_one" }, FN_MODES },
 	[H_MEMBARRIER] = { "syscalls/sys_enter_membarrier",
 			   { "__x64_sys_membarrier", "__se_sys_membarrier", "sys_membarrier" },
-			   { M_TRACEPOINT, M_FENTRY, M_KPROBE }, 3, true /* sys_exit_membarrier */ },
+			   { M_TRACEPOINT, M_FENTRY, M_KPROBE }, 3, true /* sys_exit_membarrier */,
+			   .exit_whatif = true /* the kernel's skips, evaluated at the exit */ },
 	/* kernels without the csd tracepoints (before v6.3): the remote TLB flushes
 	 * that /proc/interrupts counts, at the callback itself: flush_tlb_func (5.13+,
 	 * local and remote, told apart by initiating_cpu) or flush_tlb_func_remote

@@ -24,6 +24,7 @@ struct hook_def {
 	int fallback_for;        /* attach only when this hook (index + 1) could not be: 0 none */
 	bool kentry;             /* a kernel-entry hook: attached only for defer-to-kernel-entry
 				  * (what-if on, nohz_full CPUs present): syscalls are hot */
+	bool exit_whatif;        /* the exit program serves what-if only: not attached without it */
 };
 extern const struct hook_def lt_hooks[H_NR_HOOKS];
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "lib/clock.h"
 #include "lib/kallsyms.h"
 #include "result/hist.h"
 #include "collector_int.h"
@@ -22,14 +23,6 @@ static int read_percpu(const struct collector *c, int map_fd, __u32 key, void *v
 	return bpf_map_lookup_elem(map_fd, &key, vals) ? -errno : 0;
 }
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
-}
-
 /* IPIs (and x86 TLB-flush calls) /proc/interrupts counted between two snapshots: the rows
  * read_together watches */
 static uint64_t ipi_rows_moved(const struct irq_snapshot *a, const struct irq_snapshot *b)
@@ -39,7 +32,7 @@ static uint64_t ipi_rows_moved(const struct irq_snapshot *a, const struct irq_sn
 	for (int i = -1; i < LT_IRQ_NR_IPI_ROWS; i++) {
 		int row = i < 0 ? LT_IRQ_TLB : lt_irq_ipi_rows[i];
 
-		for (unsigned int c = 0; a->present[row] && c < a->nr_cpus && c < 1024; c++)
+		for (unsigned int c = 0; a->present[row] && c < a->nr_cpus && c < LT_SYS_MAX_CPUS; c++)
 			if (b->per_cpu[row][c] > a->per_cpu[row][c])
 				n += b->per_cpu[row][c] - a->per_cpu[row][c];
 	}
@@ -113,7 +106,7 @@ int collector_rep_begin(struct collector *c)
 	 * be in one histogram and not in another (a total and its split) */
 	c->hist_edge_base = pre->nr_cpus ? ipi_rows_moved(pre, &c->irq_base) : 0;
 	free(pre);
-	c->t0 = now_ns();
+	c->t0 = lt_now_ns();
 	/* intervals start with the rep */
 	if (!c->ival_prev)
 		c->ival_prev = calloc(c->info.nr_possible, sizeof(*c->ival_prev));
@@ -142,7 +135,7 @@ static void noise_read(struct collector *c, const struct irq_snapshot *irq_end, 
 		n->cpus_s += secs;
 		n->busy_s += ct->busy[cpu] - c->ct_base.busy[cpu];
 		n->steal_s += ct->steal[cpu] - c->ct_base.steal[cpu];
-		if (irq_end->present[LT_IRQ_ALL] && cpu < 1024) {
+		if (irq_end->present[LT_IRQ_ALL] && cpu < LT_SYS_MAX_CPUS) {
 			uint64_t all = irq_end->per_cpu[LT_IRQ_ALL][cpu] - c->irq_base.per_cpu[LT_IRQ_ALL][cpu];
 
 			for (int r = 0; r < LT_IRQ_NR_IPI_ROWS; r++) {
@@ -200,13 +193,13 @@ struct json *collector_rep_end(struct collector *c)
 {
 	struct lt_counters *now = calloc(c->info.nr_possible, sizeof(*now));
 	struct lt_hist *hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*hs));
-	struct irq_snapshot irq_end;
+	static struct irq_snapshot irq_end; /* 460 KB: not on the stack */
 	struct sender_rows *snd_end = NULL;
 	struct json *rep = NULL;
 	struct irq_snapshot *post = NULL;
 	struct lt_noise noise;
 	uint64_t edge_end = 0, hist_edge = 0;
-	__u64 t1 = now_ns();
+	__u64 t1 = lt_now_ns();
 
 	if (!now || !hs)
 		goto out;
@@ -251,7 +244,7 @@ struct json *collector_interval(struct collector *c)
 		goto out;
 	if (read_together(c, irq, now, NULL, &edge))
 		goto out;
-	t = now_ns();
+	t = lt_now_ns();
 	counters_delta(now, c->ival_prev, c->info.nr_possible, true);
 	{
 		/* no histograms, callbacks or senders in an interval: the rep has them */

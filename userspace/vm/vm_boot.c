@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/signals.h"
+#include "lib/clock.h"
 #include "lib/cli.h"
 #include "vm.h"
 
@@ -25,14 +27,6 @@ static int split_args(char *s, char **argv, int max)
 	for (char *tok = strtok(s, " \t"); tok && n < max; tok = strtok(NULL, " \t"))
 		argv[n++] = tok;
 	return n;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void append_arg(struct vm_run *r, const char *arg)
@@ -121,22 +115,22 @@ static pid_t spawn_qemu(struct vm_run *r, int pfd[2])
 /* Reads the console until qemu ends or a deadline passes (then kills it). */
 static void watch_console(struct vm_run *r, pid_t pid, int in, int lfd, const char *logpath, struct vm_boot *b)
 {
-	double t0 = now_s(), last_out = t0; /* when the console last said something */
+	double t0 = lt_now_s(), last_out = t0; /* when the console last said something */
 	char buf[65536 + VM_SCAN_OVERLAP];
 	size_t carry = 0; /* the tail of the last read, so a marker split across reads is found */
 
 	for (;;) {
 		struct pollfd p = { .fd = in, .events = POLLIN };
-		double left = t0 + (double)r->timeout - now_s();
+		double left = t0 + (double)r->timeout - lt_now_s();
 		ssize_t n;
 
 		/* before /init: the boot hung; after: silent although vm/init says "alive" every 10 s */
-		if (now_s() - (b->init_seen ? last_out : t0) > (double)r->boot_timeout && left > 0) {
+		if (lt_now_s() - (b->init_seen ? last_out : t0) > (double)r->boot_timeout && left > 0) {
 			b->hung = true;
 			kill(pid, SIGKILL);
 			break;
 		}
-		if ((b->stall_at && now_s() - b->stall_at > VM_STALL_GRACE_S) || got_signal || left <= 0) {
+		if ((b->stall_at && lt_now_s() - b->stall_at > VM_STALL_GRACE_S) || got_signal || left <= 0) {
 			b->timed_out = !b->stall_at && !got_signal;
 			kill(pid, SIGKILL);
 			break;
@@ -151,7 +145,7 @@ static void watch_console(struct vm_run *r, pid_t pid, int in, int lfd, const ch
 			continue;
 		if (n <= 0)
 			break;
-		last_out = now_s();
+		last_out = lt_now_s();
 		if (write(lfd, buf + carry, (size_t)n) != n)
 			lt_warn("%s: short write", logpath);
 		if (lt_verbose && write(2, buf + carry, (size_t)n) != n)
@@ -166,12 +160,12 @@ static void watch_console(struct vm_run *r, pid_t pid, int in, int lfd, const ch
 		carry = len < VM_SCAN_OVERLAP ? len : VM_SCAN_OVERLAP;
 		memmove(buf, buf + len - carry, carry);
 	}
-	b->wall = now_s() - t0;
+	b->wall = lt_now_s() - t0;
 }
 
 int vm_boot_once(struct vm_run *r, const char *logpath, struct vm_boot *b)
 {
-	struct sigaction sa = { .sa_handler = on_signal }, oldint, oldterm;
+	struct lt_saved_signals saved;
 	int pfd[2], lfd;
 	pid_t pid;
 
@@ -183,15 +177,13 @@ int vm_boot_once(struct vm_run *r, const char *logpath, struct vm_boot *b)
 	if (pid < 0)
 		return lt_err(LT_EXIT_FAIL, "fork: %s", strerror(errno));
 	close(pfd[1]);
-	sigaction(SIGINT, &sa, &oldint);
-	sigaction(SIGTERM, &sa, &oldterm);
+	lt_on_stop_signals(on_signal, &saved);
 	watch_console(r, pid, pfd[0], lfd, logpath, b);
 	while (waitpid(pid, &b->status, 0) < 0 && errno == EINTR)
 		;
 	close(pfd[0]);
 	close(lfd);
-	sigaction(SIGINT, &oldint, NULL);
-	sigaction(SIGTERM, &oldterm, NULL);
+	lt_restore_signals(&saved);
 	b->signal = got_signal;
 	return 0;
 }
