@@ -80,14 +80,16 @@ test-unit test-host test-vm: all
 bench-overhead: all
 	@bash tests/bench-overhead.sh
 
-# tests/t_soak.sh for SOAK_SECONDS (an hour) with the real sender table sizes, from a copy of
-# the binary (a rebuild meanwhile does not touch it); figures in $(BUILD)/soak.json
+# tests/t_soak.sh for SOAK_SECONDS (an hour) with the real sender table sizes, from copies of
+# the binary and the scripts (bash reads a script as it runs: an edit meanwhile would break
+# it); figures in $(BUILD)/soak.json
 .PHONY: soak
 SOAK_SECONDS ?= 3600
 soak: all
-	@mkdir -p $(BUILD)/soak && cp $(BUILD)/lazytlb $(BUILD)/soak/lazytlb
+	@rm -rf $(BUILD)/soak && mkdir -p $(BUILD)/soak/tests && cp $(BUILD)/lazytlb $(BUILD)/soak/lazytlb
+	@cp -r tests/t_soak.sh tests/lib.sh tests/check_schema.py tests/checks $(BUILD)/soak/tests/
 	@LAZYTLB=$(CURDIR)/$(BUILD)/soak/lazytlb SOAK_SECONDS=$(SOAK_SECONDS) SOAK_ROWS= \
-		SOAK_REPORT=$(CURDIR)/$(BUILD)/soak.json nice -n 10 bash tests/t_soak.sh
+		SOAK_REPORT=$(CURDIR)/$(BUILD)/soak.json nice -n 10 bash $(BUILD)/soak/tests/t_soak.sh
 
 # ns/event of each BPF program at 1, 2, 4, 8 CPUs in qemu guests (issue 17): out/bench-scale/
 .PHONY: bench-scale
