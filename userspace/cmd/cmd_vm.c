@@ -485,7 +485,11 @@ static void usage(FILE *f)
 		   "       lazytlb vm kcfg KERNEL [KEY]   (a kcfg as lazytlb reads it: one KEY, or all)\n"
 		   "  The qemu kernel matrix: kernels-config/*.kcfg (see kernels-config/README.md).\n"
 		   "  `lazytlb vm run --help`, `lazytlb vm ab --help` for details.\n"
-		   "  Prepare the images with `make vm-prepare` (or vm/fetch.sh KERNEL; vm/initramfs.sh ARCH).\n");
+		   "  Prepare the images with `make vm-prepare` (or vm/fetch.sh KERNEL; vm/initramfs.sh ARCH).\n"
+		   "  `lazytlb vm` runs in a source tree (kernels-config/, vm/, and cache/ for the kernels and\n"
+		   "  images): $LAZYTLB_ROOT, else the tree the binary was built in (TREE/build/lazytlb), else\n"
+		   "  the current directory. `make install` and the Debian package install none of it: run\n"
+		   "  `make vm-prepare` in a clone and `lazytlb vm` there, or set LAZYTLB_ROOT to it.\n");
 }
 
 int cmd_vm(int argc, char **argv)
@@ -498,7 +502,8 @@ int cmd_vm(int argc, char **argv)
 		usage(stdout);
 		return LT_EXIT_OK;
 	}
-	if ((rc = vm_find_root()))
+	/* `vm SUB --help` is read where no tree is (an install, its man pages) */
+	if (!(argc > 2 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) && (rc = vm_find_root()))
 		return rc;
 	if (!strcmp(argv[1], "list"))
 		return vm_list();
