@@ -87,9 +87,11 @@ for ca, n in ipi["by_cause"].items():
 folded = {k: ipi["senders_folded_" + k] for k in ("tgid", "cause", "stack")}
 fig["folded"] = folded
 fig["rows"] = {lvl or "task": sum(1 for x in ipi["senders"] if x.get("folded") == lvl) for lvl in (None, "tgid", "cause")}
+# (the rows are read just after the counters: a few more requests in them, as above)
+near = lambda a, b: 0 <= a - b <= 0.001 * b + 5
 ok("folded rows hold the folded requests",
-   sum(x["requests"] for x in ipi["senders"] if x.get("folded") == "cause") == folded["cause"] and
-   sum(x["requests"] for x in ipi["senders"] if x.get("folded") == "tgid") == folded["tgid"], folded)
+   near(sum(x["requests"] for x in ipi["senders"] if x.get("folded") == "cause"), folded["cause"]) and
+   near(sum(x["requests"] for x in ipi["senders"] if x.get("folded") == "tgid"), folded["tgid"]), folded)
 if rows:  # shrunk tables: the per-task one fills; once the per-name one is full, per cause
     tr = res["options"]["senders"]["table_rows"]
     ok(f"tables of {rows} rows: requests were folded per comm", folded["tgid"] > 0, folded)
