@@ -52,7 +52,7 @@ GEN_OBJS := $(BUILD)/obj/bench/scenarios_builtin.o $(BUILD)/obj/userspace/analys
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf/$(ARCH) -Ibpf -Wall -Wno-unused-function
 
 DEPS_PKGS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev gnuplot-nox tmux linux-perf bpftrace \
-	     libxml2-utils python3 file bc libclang-rt-14-dev librsvg2-bin man-db
+	     libxml2-utils python3 file bc libclang-rt-14-dev librsvg2-bin man-db stress-ng
 # what `make deb` and `make deb-check` need besides (make deps-deb)
 DEB_PKGS := debhelper dpkg-dev lintian debootstrap
 
@@ -146,6 +146,17 @@ test-unit test-host test-vm: all
 
 bench-overhead: all
 	@bash tests/bench-overhead.sh
+
+# tests/t_soak.sh for SOAK_SECONDS (an hour) with the real sender table sizes, from copies of
+# the binary and the scripts (bash reads a script as it runs: an edit meanwhile would break
+# it); figures in $(BUILD)/soak.json
+.PHONY: soak
+SOAK_SECONDS ?= 3600
+soak: all
+	@rm -rf $(BUILD)/soak && mkdir -p $(BUILD)/soak/tests && cp $(BUILD)/lazytlb $(BUILD)/soak/lazytlb
+	@cp -r tests/t_soak.sh tests/lib.sh tests/check_schema.py tests/checks $(BUILD)/soak/tests/
+	@LAZYTLB=$(CURDIR)/$(BUILD)/soak/lazytlb SOAK_SECONDS=$(SOAK_SECONDS) SOAK_ROWS= \
+		SOAK_REPORT=$(CURDIR)/$(BUILD)/soak.json nice -n 10 bash $(BUILD)/soak/tests/t_soak.sh
 
 # ns/event of each BPF program at 1, 2, 4, 8 CPUs in qemu guests (issue 17): out/bench-scale/
 .PHONY: bench-scale

@@ -233,7 +233,8 @@ static __always_inline int ftmr_entry(struct mm_struct *mm)
 		if (cfg.whatif)
 			whatif_broadcast(c, mm);
 	}
-	bpf_map_update_elem(&ftmr_calls, &pid, &f, BPF_ANY);
+	if (bpf_map_update_elem(&ftmr_calls, &pid, &f, BPF_ANY))
+		c->ftmr_full++; /* one entry per task inside the call: not expected to fill */
 	return 0;
 }
 

@@ -36,49 +36,87 @@ static __always_inline __u32 target_state(struct lt_cpu_state *cs, __u32 cpu, __
 }
 
 
-/* The kernel stack of the request a sending program is about to count (senders): taken once
- * per event, before its targets are walked, as only the program has the context for it */
+/* The kernel stack of the request a sending program is about to count (senders): taken before
+ * its targets are walked, as only the program has the context for it. Unwinding costs
+ * microseconds (4-30 us per send on a loaded 2-vCPU VM, 6.18: ten times the rest of a send),
+ * so it is taken once per (task name, callback) and then sampled: a per-CPU direct-mapped
+ * cache hands that stack to the next cfg.stack_period - 1 requests of the same name and
+ * callback (--stacks: period 1, every one). By name, not tgid: under process churn every new
+ * process would unwind its first sends, while processes of one name send from the same
+ * callsites (a fork loop's children, a build's compilers); sampling catches those that do not,
+ * and a process on another's stack (same name) takes its own within LT_SENDER_BORROW sends. */
 static __always_inline void sender_stack(void *ctx, __u64 func)
 {
+	union { char s[16]; __u64 w[2]; } comm;
+	struct lt_sender_slot *e;
+	struct lt_counters *c;
 	struct lt_scratch *s;
 	__u64 h = 14695981039346656037ULL; /* FNV-1a over the frames */
-	__u32 tgid, slot;
+	__u32 tgid, lost = 0;
 	long n;
 
 	if (!cfg.senders || !(s = scr()))
 		return;
-	/* Unwinding costs microseconds (4-20 us per send on a loaded 2-vCPU VM, 6.18): a task
-	 * sending the same callback again on this CPU reuses its stack from a small per-CPU
-	 * cache, re-taken every cfg.stack_period requests (1 with --stacks: every request) */
 	tgid = bpf_get_current_pid_tgid() >> 32;
-	for (int i = 0; i < LT_SENDER_CACHE; i++) {
-		if (s->snd_stack[i] && s->snd_tgid[i] == tgid && s->snd_func[i] == func && s->snd_left[i]) {
-			s->snd_left[i]--;
-			s->sender_stack = s->snd_stack[i];
-			return;
+	bpf_get_current_comm(comm.s, sizeof(comm.s));
+	e = &s->snd[((comm.w[0] ^ comm.w[1] ^ (func >> 4)) * 0x9E3779B97F4A7C15ULL >> 57) & (LT_SENDER_CACHE - 1)];
+	if (e->left && e->func == func && e->comm[0] == comm.w[0] && e->comm[1] == comm.w[1]) {
+		if (e->tgid != tgid) { /* another process of that name: borrowed for a few requests */
+			e->tgid = tgid;
+			e->left = e->left < LT_SENDER_BORROW ? e->left : LT_SENDER_BORROW;
 		}
-	}
-	slot = s->snd_next++ % LT_SENDER_CACHE;
-	s->sender_stack = 0;
-	s->snd_stack[slot] = 0;
-	n = bpf_get_stack(ctx, s->sender_ips, sizeof(s->sender_ips), 0); /* zero-fills the rest */
-	if (n <= 0)
+		e->left--;
+		s->sender_stack = e->stack;
+		s->sender_stack_lost = e->lost;
 		return;
-	for (int i = 0; i < LT_SENDER_DEPTH; i++)
-		h = (h ^ s->sender_ips[i]) * 1099511628211ULL;
-	h = h ? h : 1;
-	/* a stack seen before is only looked up: its bucket is written once */
-	if (!bpf_map_lookup_elem(&sender_stacks, &h) &&
-	    bpf_map_update_elem(&sender_stacks, &h, s->sender_ips, BPF_NOEXIST) && !bpf_map_lookup_elem(&sender_stacks, &h))
-		return; /* full: the request is counted without its stack */
-	s->sender_stack = h;
-	s->snd_stack[slot] = h;
-	s->snd_tgid[slot] = tgid;
-	s->snd_func[slot] = func;
-	s->snd_left[slot] = cfg.stack_period ? cfg.stack_period - 1 : 0;
+	}
+	/* the callsite is within the first 11 frames of every stack seen (6.18: BPF, tracepoint,
+	 * IPI and wakeup plumbing); unwinding costs per frame, so only --stacks takes them all */
+	if (cfg.stack_period == 1) {
+		n = bpf_get_stack(ctx, s->sender_ips, sizeof(s->sender_ips), 0); /* zero-fills the rest */
+	} else {
+		n = bpf_get_stack(ctx, s->sender_ips, LT_SENDER_CALLSITE_DEPTH * 8, 0);
+		for (int i = LT_SENDER_CALLSITE_DEPTH; i < LT_SENDER_DEPTH; i++)
+			s->sender_ips[i] = 0;
+	}
+	if ((c = ctrs()))
+		c->senders_stacks_taken++;
+	if (n > 0) {
+		for (int i = 0; i < LT_SENDER_DEPTH; i++)
+			h = (h ^ s->sender_ips[i]) * 1099511628211ULL;
+		h = h ? h : 1;
+		/* a stack seen before is only looked up: its bucket is written once */
+		if (!bpf_map_lookup_elem(&sender_stacks, &h) &&
+		    bpf_map_update_elem(&sender_stacks, &h, s->sender_ips, BPF_NOEXIST) &&
+		    !bpf_map_lookup_elem(&sender_stacks, &h))
+			lost = 1; /* full: counted without its stack (senders_folded_stack) */
+	}
+	/* no stack (unwinding failed, or not kept) is cached too: not retried on every send */
+	s->sender_stack = n > 0 && !lost ? h : 0;
+	s->sender_stack_lost = lost;
+	e->tgid = tgid;
+	e->comm[0] = comm.w[0];
+	e->comm[1] = comm.w[1];
+	e->func = func;
+	e->stack = s->sender_stack;
+	e->lost = lost;
+	e->left = cfg.stack_period ? cfg.stack_period - 1 : 0;
 }
 
-/* one request to `cpu` by the current task, with the stack sender_stack() took */
+/* the row of `k` in a senders map, inserted if new; NULL when the map is full (or its bucket
+ * is held by a program this one interrupted on this CPU) */
+static __always_inline struct lt_sender_val *sender_row(void *map, struct lt_sender_key *k)
+{
+	struct lt_sender_val zero = {}, *v = bpf_map_lookup_elem(map, k);
+
+	if (v)
+		return v;
+	bpf_map_update_elem(map, k, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(map, k);
+}
+
+/* One request to `cpu` by the current task, with the stack sender_stack() took, counted at the
+ * finest level a table has room for: (cause, task, stack); without the tgid; per cause. */
 static __always_inline void sender_count(struct lt_counters *c, __u32 cpu, __u32 cause, __u32 st)
 {
 	struct lt_sender_key k = { .cause = cause };
@@ -89,18 +127,23 @@ static __always_inline void sender_count(struct lt_counters *c, __u32 cpu, __u32
 		return;
 	k.tgid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(k.comm, sizeof(k.comm));
-	if (s)
+	if (s) {
 		k.stack = s->sender_stack;
-	v = bpf_map_lookup_elem(&senders, &k);
+		c->senders_folded_stack += s->sender_stack_lost;
+	}
+	v = sender_row(&senders, &k);
 	if (!v) {
-		struct lt_sender_val zero = {};
-
-		bpf_map_update_elem(&senders, &k, &zero, BPF_NOEXIST);
-		v = bpf_map_lookup_elem(&senders, &k);
-		if (!v) {
-			c->senders_full++;
-			return;
-		}
+		k.tgid = 0;
+		v = sender_row(&senders_folded, &k);
+		c->senders_folded_tgid += !!v;
+	}
+	if (!v) {
+		v = bpf_map_lookup_elem(&sender_causes, &cause);
+		c->senders_folded_cause += !!v;
+	}
+	if (!v) {
+		c->senders_full++;
+		return;
 	}
 	v->requests++;
 	v->to_idle += st == LT_STATE_IDLE;

@@ -38,10 +38,16 @@ struct lt_cb_key {
 /* Senders (issue 16): requests per (cause, sending task, kernel stack), counted on the sending
  * CPU in a per-CPU hash; the stack's first frame outside the IPI plumbing is the callsite
  * (userspace/trace/senders.c). Only requests to the CPUs of cfg.sender_cpus when it is set. */
-#define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack */
-#define LT_SENDER_STACK_PERIOD 16   /* default cfg.stack_period */
-#define LT_SENDER_CACHE 4           /* per-CPU cache of recent senders' stacks */
+#define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack (--stacks) */
+#define LT_SENDER_CALLSITE_DEPTH 16 /* ... otherwise: enough to find the callsite */
+#define LT_SENDER_STACK_PERIOD 256  /* default cfg.stack_period */
+#define LT_SENDER_BORROW 8          /* ... requests of one process on another's (same name) */
+#define LT_SENDER_CACHE 128         /* per-CPU cache of senders' stacks (a power of 2) */
+/* Table sizes (docs/senders.md has the measurements behind them). When the per-task table is
+ * full a request is counted per (cause, comm, stack) in senders_folded, and when that is full
+ * too, per cause in sender_causes (an array: it cannot fill); each fold is counted. */
 #define LT_MAX_SENDERS 4096
+#define LT_MAX_SENDERS_FOLDED 1024
 #define LT_MAX_SENDER_STACKS 2048
 struct lt_sender_key {
 	__u32 cause;
@@ -157,7 +163,12 @@ struct lt_counters {
 	__u64 ipi_hw_sent;           /* hardware IPIs raised (ipi_send_cpu/ipi_send_cpumask targets) */
 	__u64 ipi_delivered_by_cause[LT_NR_CAUSES]; /* IPI interrupts received, by the cause of their send */
 	__u64 cb_counts_full;        /* queued calls not counted by callback: cb_counts was full */
-	__u64 senders_full;          /* requests not counted by sender: the senders map was full */
+	__u64 senders_full;          /* requests not counted by sender: no table could take them */
+	__u64 senders_folded_tgid;   /* ... counted per comm and stack: the senders map was full */
+	__u64 senders_folded_cause;  /* ... counted per cause only: senders_folded was full too */
+	__u64 senders_folded_stack;  /* ... counted without their stack: sender_stacks was full */
+	__u64 senders_stacks_taken;  /* sender stacks unwound (the costly part of counting senders) */
+	__u64 ftmr_full;             /* flush_tlb_mm_range calls not timed: ftmr_calls was full */
 	/* IPIs, counted on the receiving CPU */
 	__u64 hw_call_function, hw_call_function_single, hw_reschedule; /* x86 vectors */
 	__u64 hw_ipi_irq, hw_doorbell; /* powerpc: the muxed IPI interrupt line, doorbells */
@@ -277,10 +288,16 @@ struct lt_scratch {
 	__u32 mb_open, pad_mb;
 	__u64 sender_stack;  /* the kernel stack of the request being sent (senders): its hash, */
 	__u64 sender_ips[LT_SENDER_DEPTH]; /* and its frames */
-	/* recent senders' stacks by (task, callback), and requests left before each is re-taken */
-	__u64 snd_stack[LT_SENDER_CACHE], snd_func[LT_SENDER_CACHE];
-	__u32 snd_tgid[LT_SENDER_CACHE], snd_left[LT_SENDER_CACHE];
-	__u32 snd_next, pad_snd;
+	__u32 sender_stack_lost; /* ... not kept: sender_stacks was full */
+	__u32 pad_snd;
+	/* senders' stacks by (task name, callback), direct-mapped: ipi_send.bpf.h sender_stack() */
+	struct lt_sender_slot {
+		__u64 comm[2], func; /* the sending task's name, the callback */
+		__u64 stack;         /* its stack's hash (0: none taken or kept) */
+		__u32 tgid;          /* the process that last used it */
+		__u16 left;          /* requests left before the stack is taken again (0: empty) */
+		__u16 lost;          /* the stack was not kept: sender_stacks was full */
+	} snd[LT_SENDER_CACHE];
 	/* CPU masks of nr_cpu_ids bits (bpf/cpumask.bpf.h): the other CPUs in the flushed mm's
 	 * mm_cpumask at remote_send_ipi and those a TLB-flush call was queued for since; the other
 	 * online CPUs an open membarrier looked at and those it queued a call for; the targets of

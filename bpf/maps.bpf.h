@@ -82,6 +82,22 @@ struct {
 	__type(value, struct lt_sender_val);
 } senders SEC(".maps");
 
+/* what senders could not take, per (cause, comm, stack): the key's tgid is 0 */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, LT_MAX_SENDERS_FOLDED);
+	__type(key, struct lt_sender_key);
+	__type(value, struct lt_sender_val);
+} senders_folded SEC(".maps");
+
+/* ... and what neither could, per cause: an array, it never fills */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_NR_CAUSES);
+	__type(key, __u32);
+	__type(value, struct lt_sender_val);
+} sender_causes SEC(".maps");
+
 /* Not a STACK_TRACE map: before the clamp in stackid_init() (6.12.117 has it, Debian 6.1.176
  * not), bpf_get_stackid() copied every frame the callchain returned into a bucket sized for
  * value_size/8, and powerpc's perf_callchain_kernel() adds a context marker per interrupt

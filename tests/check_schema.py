@@ -99,10 +99,15 @@ def check(path):
             for j, x in enumerate(c.get(d, m + "ipi.senders", list, nullable=True) or []):
                 for key in ("comm", "callsite"): c.get(x, key, str)
                 for key in ("tgid", "requests", "to_idle", "to_nohz_full"): c.get(x, key, U64)
+                if x.get("folded", None) not in (None, "tgid", "cause"):  # absent before the folds
+                    c.err(f"{m}ipi.senders.{j}.folded", f"bad {x.get('folded')!r}")
                 if x.get("cause") not in CAUSES: c.err(f"{m}ipi.senders.{j}.cause", f"bad {x.get('cause')!r}")
                 if x["to_idle"] > x["requests"] or x["to_nohz_full"] > x["requests"]:
                     c.err(f"{m}ipi.senders.{j}", "more to idle or nohz_full than requests")
             c.get(d, m + "ipi.senders_not_counted", U64, nullable=True)
+            for k in ("tgid", "cause", "stack"):  # since the folds; older files lack them
+                if "senders_folded_" + k in r["metrics"]["ipi"]:
+                    c.get(d, m + "ipi.senders_folded_" + k, U64, nullable=True)
         rx = c.get(d, m + "ipi.received_per_cpu", list, nullable=True)
         for v in rx or []:
             if not is_u64(v): c.err(m + "ipi.received_per_cpu", f"{v!r} not u64")

@@ -74,6 +74,13 @@ struct json *metrics_result_new(const struct lt_trace_info *c, struct json *prob
 		json_set(sd, "on", json_bool(c->senders));
 		json_set(sd, "stacks", json_bool(c->stacks));
 		json_set(sd, "target_cpus", c->sender_cpus ? json_string(c->sender_cpus) : json_null());
+		if (c->senders) { /* the tables' sizes: beyond them, requests are folded */
+			struct json *tr = json_set(sd, "table_rows", json_object());
+
+			json_set(tr, "task", json_u64(c->sender_rows[0]));
+			json_set(tr, "folded", json_u64(c->sender_rows[1]));
+			json_set(tr, "stacks", json_u64(c->sender_rows[2]));
+		}
 	}
 	json_set(r, "reps", json_array());
 	return r;
@@ -174,6 +181,8 @@ static struct json *senders_json(const struct lt_trace_info *c, const struct lt_
 		json_set(e, "cause", json_string(lt_cause_names[x->cause % LT_NR_CAUSES]));
 		json_set(e, "comm", json_string(x->comm));
 		json_set(e, "tgid", json_u64(x->tgid));
+		json_set(e, "folded", x->folded == LT_FOLD_TGID ? json_string("tgid")
+				      : x->folded == LT_FOLD_CAUSE ? json_string("cause") : json_null());
 		json_set(e, "callsite", json_string(x->callsite));
 		json_set(e, "requests", json_u64(x->requests));
 		json_set(e, "to_idle", json_u64(x->to_idle));
@@ -246,6 +255,10 @@ static struct json *ipi_json(const struct lt_trace_info *c, const struct lt_snap
 	json_set(o, "callbacks", sends ? callbacks_json(s) : json_null());
 	json_set(o, "senders", senders_json(c, s, sends));
 	json_set(o, "senders_not_counted", num_or_null(c->senders && sends, SUM(senders_full)));
+	json_set(o, "senders_folded_tgid", num_or_null(c->senders && sends, SUM(senders_folded_tgid)));
+	json_set(o, "senders_folded_cause", num_or_null(c->senders && sends, SUM(senders_folded_cause)));
+	json_set(o, "senders_folded_stack", num_or_null(c->senders && sends, SUM(senders_folded_stack)));
+	json_set(o, "senders_stacks_taken", num_or_null(c->senders && sends, SUM(senders_stacks_taken)));
 	json_set(o, "callbacks_not_counted", num_or_null(sends, SUM(cb_counts_full)));
 	/* received per CPU: hardware IPIs (x86 vectors, the powerpc IPI line), else remote calls run */
 	rx = json_set(o, "received_per_cpu", vec || csd_exec ? json_array() : json_null());
@@ -392,6 +405,9 @@ struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot 
 	json_set(calls, "tlb_remove_table_sync_one", num_or_null(c->hook_ok[H_TABLE_SYNC], SUM(table_sync_calls)));
 	json_set(calls, "flush_tlb_mm_range",
 		 num_or_null(c->hook_ok[H_FLUSH_TLB_MM_RANGE], SUM(flush_tlb_mm_range_calls)));
+	/* calls counted but left out of the flush_tlb_mm_range histograms: ftmr_calls was full */
+	json_set(calls, "flush_tlb_mm_range_not_timed",
+		 num_or_null(c->hook_ok[H_FLUSH_TLB_MM_RANGE], SUM(ftmr_full)));
 	h = json_set(m, "hist", json_object());
 	json_set(h, "flush_tlb_mm_range_ns",
 		 hist_json_sel(c, hs, LT_H_FLUSH_TLB_MM_RANGE, "ns", c->hook_ok[H_FLUSH_TLB_MM_RANGE]));

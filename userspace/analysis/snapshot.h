@@ -25,8 +25,11 @@ struct lt_cb_count {
 
 /* one sender's requests in a rep (issue 16): cause, task, where in the kernel */
 #define LT_SENDER_FRAME 96
+/* how far a sender's row was folded: the finest table with room (bpf/lazytlb.h) */
+enum lt_fold { LT_FOLD_NONE, LT_FOLD_TGID, LT_FOLD_CAUSE };
 struct lt_sender {
 	uint32_t cause, tgid;
+	enum lt_fold folded;                   /* NONE: per task; TGID: per comm (tgid 0); CAUSE: per cause */
 	char comm[16];
 	char callsite[LT_SENDER_FRAME];        /* the first frame outside the IPI plumbing */
 	uint64_t requests, to_idle, to_nohz_full;
@@ -63,6 +66,7 @@ struct lt_trace_info {
 	bool membarrier_args;                  /* membarrier traced with its arguments (kernel skips) */
 	bool senders, stacks;                  /* requests counted by sender; their stacks kept */
 	const char *sender_cpus;               /* senders: only requests to these CPUs (NULL: all) */
+	unsigned int sender_rows[3];           /* senders' table sizes: per task, folded, stacks */
 	uint64_t race_window_ns;
 	const char *btf_custom_path;           /* NULL: /sys/kernel/btf/vmlinux */
 	const struct kconfig *kconfig;

@@ -5,6 +5,7 @@
  * result file the same way, whichever kernel or architecture wrote it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lib/cli.h"
 #include "result/names.h"
@@ -231,58 +232,87 @@ static void callbacks_table(FILE *f, const struct json *res)
 }
 
 /* Who sent them: requests per (cause, task, callsite) summed over reps, top 10 (all of them
- * are in the result file, metrics.ipi.senders) */
+ * are in the result file, metrics.ipi.senders); rows folded without their tgid show it as *. */
 static void senders_table(FILE *f, const struct json *res)
 {
-	struct { const char *cause, *comm, *site; __u64 tgid, n, idle, nohz; } t[128];
+	struct srow { const char *cause, *comm, *site, *folded; __u64 tgid, n, idle, nohz; } *t = NULL;
 	const struct json *reps = json_get(res, "reps");
 	const char *cpus = json_as_string(json_path(res, "options.senders.target_cpus"));
-	size_t n = 0, more = 0;
+	size_t n = 0, cap = 0;
 
 	for (size_t r = 0; r < json_len(reps); r++) {
 		const struct json *ss = json_path(json_at(reps, r), "metrics.ipi.senders");
 
 		for (size_t i = 0; i < json_len(ss); i++) {
 			const struct json *e = json_at(ss, i);
-			const char *cause = json_as_string(json_get(e, "cause")) ?: "?";
-			const char *comm = json_as_string(json_get(e, "comm")) ?: "?";
-			const char *site = json_as_string(json_get(e, "callsite")) ?: "?";
-			__u64 tgid = json_as_u64(json_get(e, "tgid"));
+			struct srow x = { .cause = json_as_string(json_get(e, "cause")) ?: "?",
+					  .comm = json_as_string(json_get(e, "comm")) ?: "?",
+					  .site = json_as_string(json_get(e, "callsite")) ?: "?",
+					  .folded = json_as_string(json_get(e, "folded")) ?: "",
+					  .tgid = json_as_u64(json_get(e, "tgid")) };
 			size_t k;
 
 			for (k = 0; k < n; k++)
-				if (t[k].tgid == tgid && !strcmp(t[k].cause, cause) && !strcmp(t[k].comm, comm) &&
-				    !strcmp(t[k].site, site))
+				if (t[k].tgid == x.tgid && !strcmp(t[k].cause, x.cause) && !strcmp(t[k].comm, x.comm) &&
+				    !strcmp(t[k].site, x.site) && !strcmp(t[k].folded, x.folded))
 					break;
-			if (k == n && n == sizeof(t) / sizeof(t[0])) {
-				more++;
-				continue;
+			if (k == n && n == cap) {
+				struct srow *m = realloc(t, (cap = cap ? 2 * cap : 256) * sizeof(*t));
+
+				if (!m)
+					break;
+				t = m;
 			}
 			if (k == n)
-				t[n++] = (typeof(t[0])){ cause, comm, site, tgid, 0, 0, 0 };
+				t[n++] = x;
 			t[k].n += json_as_u64(json_get(e, "requests"));
 			t[k].idle += json_as_u64(json_get(e, "to_idle"));
 			t[k].nohz += json_as_u64(json_get(e, "to_nohz_full"));
 		}
 	}
-	if (!n)
-		return;
-	fprintf(f, "  senders%s%s (top 10 of %zu%s):\n    %10s %8s %8s  %-16s %-22s %s\n", cpus ? " to CPUs " : "",
-		cpus ? cpus : "", n, more ? "+" : "", "requests", "to idle", "to nohz", "cause", "task[tgid]", "callsite");
+	if (n)
+		fprintf(f, "  senders%s%s (top 10 of %zu):\n    %10s %8s %8s  %-16s %-22s %s\n", cpus ? " to CPUs " : "",
+			cpus ? cpus : "", n, "requests", "to idle", "to nohz", "cause", "task[tgid]", "callsite");
 	for (size_t i = 0; i < n && i < 10; i++) {
 		size_t best = i;
-		char task[40];
+		char task[40], tgid[24];
 
 		for (size_t k = i + 1; k < n; k++)
 			if (t[k].n > t[best].n)
 				best = k;
-		typeof(t[0]) tmp = t[i];
+		struct srow tmp = t[i];
 		t[i] = t[best];
 		t[best] = tmp;
-		snprintf(task, sizeof(task), "%s[%llu]", t[i].comm, (unsigned long long)t[i].tgid);
+		snprintf(tgid, sizeof(tgid), "%llu", (unsigned long long)t[i].tgid);
+		snprintf(task, sizeof(task), "%s[%s]", t[i].comm, t[i].folded[0] ? "*" : tgid);
 		fprintf(f, "    %10llu %8llu %8llu  %-16s %-22s %s\n", (unsigned long long)t[i].n,
 			(unsigned long long)t[i].idle, (unsigned long long)t[i].nohz, t[i].cause, task, t[i].site);
 	}
+	free(t);
+}
+
+/* What a full table made coarser or left out, each with its number (0s are not printed): the
+ * senders' folds in one line, then any count a table could not take */
+static void losses_lines(FILE *f, const struct json *res)
+{
+	static const struct { const char *path, *what; } lost[] = {
+		{ "metrics.ipi.senders_not_counted", "requests not counted by sender (no sender table had room)" },
+		{ "metrics.ipi.callbacks_not_counted", "queued calls not counted by callback (its table was full)" },
+		{ "metrics.calls.flush_tlb_mm_range_not_timed", "flush_tlb_mm_range calls not timed (table full)" },
+	};
+	__u64 tgid = 0, cause = 0, stack = 0, sent = 0, v;
+
+	rep_sum(res, "metrics.ipi.senders_folded_tgid", &tgid);
+	rep_sum(res, "metrics.ipi.senders_folded_cause", &cause);
+	rep_sum(res, "metrics.ipi.senders_folded_stack", &stack);
+	rep_sum(res, "metrics.ipi.sent", &sent);
+	if (tgid || cause || stack)
+		fprintf(f, "  senders folded (tables full): %llu of %llu requests per comm+callsite without the tgid, "
+			   "%llu per cause only; %llu without their stack\n", (unsigned long long)tgid,
+			(unsigned long long)sent, (unsigned long long)cause, (unsigned long long)stack);
+	for (size_t i = 0; i < sizeof(lost) / sizeof(lost[0]); i++)
+		if (rep_sum(res, lost[i].path, &v) && v)
+			fprintf(f, "  %llu %s\n", (unsigned long long)v, lost[i].what);
 }
 
 /* our counts beside the /proc/interrupts rows this kernel has (x86: CAL, TLB, RES; powerpc:
@@ -447,6 +477,7 @@ void summary_print(FILE *f, const struct json *res)
 	cause_state_table(f, res);
 	callbacks_table(f, res);
 	senders_table(f, res);
+	losses_lines(f, res);
 	section(f, "IPIs received (checked against /proc/interrupts)");
 	ground_truth(f, res);
 

@@ -17,7 +17,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: lazytlb probes [--json] [--btf FILE] [-v]\n"
-		   "       lazytlb probes --cost [-d SECONDS] [--json] [-- COMMAND ARGS...]\n\n"
+		   "       lazytlb probes --cost [-d SECONDS] [--json] [--no-senders] [-- COMMAND ARGS...]\n\n"
 		   "List every hook lazytlb uses, the variant attached on this kernel (tp_btf, raw_tp,\n"
 		   "tracepoint, fentry, kprobe) and, for each variant not used, why; then how context\n"
 		   "tracking and the target state guest are read.\n"
@@ -96,7 +96,8 @@ int cmd_probes(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' }, { "btf", required_argument, NULL, 'B' },
 		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
-		{ "cost", no_argument, NULL, 'C' },     { "duration", required_argument, NULL, 'd' }, {}
+		{ "cost", no_argument, NULL, 'C' },     { "duration", required_argument, NULL, 'd' },
+		{ "no-senders", no_argument, NULL, 'N' }, {}
 	};
 	double secs = 2;
 	bool cost = false;
@@ -114,6 +115,7 @@ int cmd_probes(int argc, char **argv)
 		switch (opt) {
 		case 'J': json = true; break;
 		case 'C': cost = true; break;
+		case 'N': o.no_senders = true; break; /* what counting by sender costs */
 		case 'd':
 			if (!lt_parse_double(optarg, &secs) || secs <= 0 || secs > 3600)
 				return lt_err(LT_EXIT_USAGE, "bad duration '%s' (seconds, > 0)", optarg);

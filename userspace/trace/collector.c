@@ -67,6 +67,32 @@ static bool guest_pf_vcpu_forced(void)
 	return e && !strcmp(e, "pf_vcpu");
 }
 
+/* The senders' table sizes. Per-CPU rows cost ~104 B + 24 B per possible CPU each (memlock,
+ * docs/senders.md): past 64 possible CPUs the per-task and folded tables shrink so that their
+ * values stay near 6 MiB (512 and 128 rows at 512 CPUs and more); a full table folds, it does
+ * not drop. LAZYTLB_SENDER_ROWS=N shrinks them further, to N rows per task, N/4 folded and
+ * N/2 stacks, so that a short test fills every level (tests/t_soak.sh). */
+static void sender_tables(struct collector *c)
+{
+	const char *e = getenv("LAZYTLB_SENDER_ROWS");
+	unsigned long n = e ? strtoul(e, NULL, 10) : 0;
+	unsigned int *r = c->info.sender_rows, cpus = c->info.nr_possible ?: 1;
+
+	r[0] = LT_MAX_SENDERS;
+	if (cpus > 64)
+		r[0] = LT_MAX_SENDERS * 64 / cpus > 512 ? LT_MAX_SENDERS * 64 / cpus : 512;
+	r[1] = r[0] / 4 < LT_MAX_SENDERS_FOLDED ? r[0] / 4 : LT_MAX_SENDERS_FOLDED;
+	r[2] = LT_MAX_SENDER_STACKS;
+	if (n >= 4 && n < r[0]) {
+		r[0] = n;
+		r[1] = n / 4 < r[1] ? n / 4 : r[1];
+		r[2] = n / 2 < r[2] ? n / 2 : r[2];
+	}
+	bpf_map__set_max_entries(c->skel->maps.senders, r[0]);
+	bpf_map__set_max_entries(c->skel->maps.senders_folded, r[1]);
+	bpf_map__set_max_entries(c->skel->maps.sender_stacks, r[2]);
+}
+
 _Static_assert(LT_SYS_MAX_CPUS == LT_MAX_CPUS, "the /proc readers and the BPF masks take as many CPUs");
 
 static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
@@ -76,6 +102,7 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	const char *fn;
 
 	memset(cfg, 0, sizeof(*cfg));
+	sender_tables(c);
 	q[0].name = "generic_smp_call_function_single_interrupt";
 	q[1].name = "context_tracking";
 	q[2].name = "__per_cpu_offset";

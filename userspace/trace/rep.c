@@ -56,6 +56,8 @@ static int read_together(struct collector *c, struct irq_snapshot *irq, struct l
 			 struct sender_rows **snd, uint64_t *edge)
 {
 	struct irq_snapshot *after = malloc(sizeof(*after));
+	const struct senders_fds fds = { bpf_map__fd(c->skel->maps.senders), bpf_map__fd(c->skel->maps.senders_folded),
+					 bpf_map__fd(c->skel->maps.sender_causes) };
 	int rc = 0;
 
 	*edge = 0;
@@ -64,7 +66,7 @@ static int read_together(struct collector *c, struct irq_snapshot *irq, struct l
 		/* the senders right after the counters: the same window but for microseconds */
 		rc = read_percpu(c, bpf_map__fd(c->skel->maps.counters), 0, ctr, sizeof(*ctr));
 		if (!rc && snd) /* refilled in place: a free here is a munmap, a TLB flush in run's mm */
-			senders_read(bpf_map__fd(c->skel->maps.senders), c->info.nr_possible, snd);
+			senders_read(&fds, c->info.nr_possible, snd);
 		if (rc || !after || irq_snapshot_read(after) || !(*edge = ipi_rows_moved(irq, after)))
 			break;
 		if (i < 19)

@@ -9,20 +9,47 @@
 #include "lib/kallsyms.h"
 #include "senders.h"
 
+/* rows of the three tables, each with its level: the finest that had room (enum lt_fold) */
+#define SENDER_ROWS_MAX (LT_MAX_SENDERS + LT_MAX_SENDERS_FOLDED + LT_NR_CAUSES)
 struct sender_rows {
 	size_t n;
 	struct row {
 		struct lt_sender_key k;
 		struct lt_sender_val v;
-	} r[LT_MAX_SENDERS];
+		enum lt_fold level;
+	} r[SENDER_ROWS_MAX];
 };
 
-int senders_read(int map_fd, unsigned int nr_possible, struct sender_rows **rows)
+/* the row of `key` summed over CPUs (vals: a buffer of nr_possible values) */
+static void add_row(struct sender_rows *r, int fd, const void *key, enum lt_fold level, unsigned int nr_possible,
+		    struct lt_sender_val *vals)
+{
+	struct row *w = &r->r[r->n];
+
+	if (r->n >= SENDER_ROWS_MAX || bpf_map_lookup_elem(fd, key, vals))
+		return;
+	memset(w, 0, sizeof(*w));
+	if (level == LT_FOLD_CAUSE)
+		w->k.cause = *(const __u32 *)key;
+	else
+		w->k = *(const struct lt_sender_key *)key;
+	w->level = level;
+	for (unsigned int cpu = 0; cpu < nr_possible; cpu++) {
+		w->v.requests += vals[cpu].requests;
+		w->v.to_idle += vals[cpu].to_idle;
+		w->v.to_nohz_full += vals[cpu].to_nohz_full;
+	}
+	if (level != LT_FOLD_CAUSE || w->v.requests) /* the per-cause array has every cause */
+		r->n++;
+}
+
+int senders_read(const struct senders_fds *fd, unsigned int nr_possible, struct sender_rows **rows)
 {
 	struct sender_rows *r = *rows ?: calloc(1, sizeof(*r));
 	struct lt_sender_val *vals = calloc(nr_possible, sizeof(*vals));
 	struct lt_sender_key key, next;
-	void *prev = NULL;
+	const int hashes[] = { fd->task, fd->folded };
+	void *prev;
 
 	if (!r || !vals) {
 		if (r != *rows)
@@ -32,22 +59,13 @@ int senders_read(int map_fd, unsigned int nr_possible, struct sender_rows **rows
 	}
 	*rows = r;
 	r->n = 0;
-	while (r->n < LT_MAX_SENDERS && !bpf_map_get_next_key(map_fd, prev, &next)) {
-		struct row *w = &r->r[r->n];
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(map_fd, &key, vals))
-			continue;
-		memset(w, 0, sizeof(*w));
-		w->k = key;
-		for (unsigned int cpu = 0; cpu < nr_possible; cpu++) {
-			w->v.requests += vals[cpu].requests;
-			w->v.to_idle += vals[cpu].to_idle;
-			w->v.to_nohz_full += vals[cpu].to_nohz_full;
+	for (int level = LT_FOLD_NONE; level <= LT_FOLD_TGID; level++)
+		for (prev = NULL; !bpf_map_get_next_key(hashes[level], prev, &next); prev = &key) {
+			key = next;
+			add_row(r, hashes[level], &key, level, nr_possible, vals);
 		}
-		r->n++;
-	}
+	for (__u32 cause = 0; cause < LT_NR_CAUSES; cause++)
+		add_row(r, fd->cause, &cause, LT_FOLD_CAUSE, nr_possible, vals);
 	free(vals);
 	return 0;
 }
@@ -150,7 +168,8 @@ size_t senders_delta(const struct sender_rows *begin, const struct sender_rows *
 		struct lt_sender_val v = end->r[i].v;
 
 		for (size_t j = 0; begin && j < begin->n; j++)
-			if (!memcmp(&begin->r[j].k, &end->r[i].k, sizeof(struct lt_sender_key))) {
+			if (begin->r[j].level == end->r[i].level &&
+			    !memcmp(&begin->r[j].k, &end->r[i].k, sizeof(struct lt_sender_key))) {
 				v.requests -= begin->r[j].v.requests;
 				v.to_idle -= begin->r[j].v.to_idle;
 				v.to_nohz_full -= begin->r[j].v.to_nohz_full;
@@ -165,7 +184,13 @@ size_t senders_delta(const struct sender_rows *begin, const struct sender_rows *
 		s[k].requests = v.requests;
 		s[k].to_idle = v.to_idle;
 		s[k].to_nohz_full = v.to_nohz_full;
-		symbolize(&s[k], stack_fd, end->r[i].k.stack, ks, stacks);
+		s[k].folded = end->r[i].level;
+		if (s[k].folded == LT_FOLD_CAUSE) {
+			snprintf(s[k].comm, sizeof(s[k].comm), "(any)");
+			snprintf(s[k].callsite, sizeof(s[k].callsite), "(any: folded per cause)");
+		} else {
+			symbolize(&s[k], stack_fd, end->r[i].k.stack, ks, stacks);
+		}
 		k++;
 	}
 	qsort(s, k, sizeof(*s), by_requests_desc);

@@ -14,9 +14,15 @@
 
 struct sender_rows; /* the map's contents at one moment, summed over CPUs */
 
-/* The map's rows into *rows (allocated when NULL, else refilled in place: the rows are
- * ~200 KiB, and a free of that is a munmap) */
-int senders_read(int map_fd, unsigned int nr_possible, struct sender_rows **rows);
+/* the tables a request is counted in, finest first: per (cause, task, stack); per (cause, comm,
+ * stack) when that is full; per cause when both are */
+struct senders_fds {
+	int task, folded, cause;
+};
+
+/* The tables' rows into *rows (allocated when NULL, else refilled in place: the rows are
+ * ~300 KiB, and a free of that is a munmap) */
+int senders_read(const struct senders_fds *fd, unsigned int nr_possible, struct sender_rows **rows);
 void senders_rows_free(struct sender_rows *r);
 /* The rep's senders: end minus begin, most requests first, symbolized (stacks kept when asked).
  * *out is malloc'ed (senders_free); returns the count, or 0. */
