@@ -77,7 +77,9 @@ deps:
 deps-deb: deps
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS)
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/$(ARCH)/vmlinux.h | check-tools
+# every bpf/ header too, not only through the .d file: an object built before dependency files
+# (or with its .d lost) must not keep a stale skeleton
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/$(ARCH)/vmlinux.h $(wildcard bpf/*.h) | check-tools
 	@mkdir -p $(dir $@)
 	$(call msg,CLANG,$<)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
