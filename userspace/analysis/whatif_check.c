@@ -65,6 +65,9 @@ static struct wc_est est(const double *v, size_t n)
 	struct wc_est e = { s.mean, s.mean, s.mean, s.n };
 	double h;
 
+	if (!n) /* not counted on that kernel: no estimate, not 0 */
+		return (struct wc_est){ NAN, NAN, NAN, 0 };
+
 	if (s.n >= 2) {
 		h = t_quantile(WC_Z, (double)s.n - 1) * s.sd / sqrt((double)s.n);
 		e.lo = s.mean - h, e.hi = s.mean + h;
@@ -203,7 +206,10 @@ static void explain(struct wc_check *c)
 	if (c->kept[0].mean > 0 && !c->lost)
 		note(c, "kept_on_purpose: %.3g IPIs/op the filter must not skip, %.3g/op on the patched kernel",
 		     c->kept[0].mean, c->kept[1].mean);
-	if (!(c->pred.mean > 0))
+	if (!isfinite(c->sent[0].mean) || !isfinite(c->sent[1].mean) || !isfinite(c->pred.mean))
+		note(c, "the IPIs of this cause or the what-if were not counted on one of the kernels (probe "
+			"unavailable, or no rep with workload ops): nothing to check");
+	else if (!(c->pred.mean > 0))
 		note(c, "nothing predicted: the check is that the patched kernel sends as many of these IPIs per op");
 }
 
@@ -398,6 +404,8 @@ void wc_print_text(FILE *f, const struct lt_result *u, const struct lt_result *p
 		if (isfinite(k->ratio.mean))
 			fprintf(f, "  %-44s %8.4f  [%.4f, %.4f]  %s\n", "actual / predicted", k->ratio.mean, k->ratio.lo,
 				k->ratio.hi, k->agrees ? "agrees" : "DIFFERS");
+		else if (!isfinite(k->diff.mean))
+			fprintf(f, "  %-44s %8s  NOT CHECKED\n", "actual / predicted", "n/a");
 		else
 			fprintf(f, "  %-44s %8.4f  [%.4f, %.4f]  %s\n", "actual - predicted (nothing predicted)",
 				k->diff.mean, k->diff.lo, k->diff.hi, k->agrees ? "agrees" : "DIFFERS");
