@@ -148,6 +148,17 @@ static int parse(int argc, char **argv, struct ab *a)
 		if (strchr(a->k[i], '/') || !vm_exists("%s/kernels-config/%s.kcfg", vm_root, a->k[i]))
 			return lt_err(LT_EXIT_USAGE, "unknown kernel '%s': no %s/kernels-config/%s.kcfg (lazytlb vm list)",
 				      a->k[i], vm_root, a->k[i]);
+	/* a custom kernel is built, not fetched: say so before booting the other one */
+	for (int i = 0; i < 2; i++) {
+		struct kcfg k;
+
+		if ((c = vm_kcfg_load(a->k[i], &k)))
+			return c;
+		if (!strncmp(kcfg_get(&k, "source") ? kcfg_get(&k, "source") : "", "custom:", 7) &&
+		    !vm_exists("%s/cache/kernels/%s/kernel", vm_root, a->k[i]))
+			return lt_err(LT_EXIT_FAIL, "%s: custom kernel not built: vm/build-custom.sh %s (or make custom-kernels)",
+				      a->k[i], a->k[i]);
+	}
 	return a->whatif[0] ? 0 : whatif_of_b(a);
 }
 
