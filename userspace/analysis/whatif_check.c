@@ -198,7 +198,8 @@ static void explain(struct wc_check *c)
 		     c->unknown.mean);
 	if (c->race.mean > 0)
 		note(c, "race_exposed: %.3g skips/op (all causes of this filter) were followed by the target "
-			"switching to the mm within the race window: a patch that reads the target later may send those",
+			"switching to the mm within the race window: no IPI either way (the what-if and the patch "
+			"both decide at the send), but skips whose safety rests on the patch's ordering",
 		     c->race.mean);
 	if (isfinite(cu) && isfinite(cp) && cu > 0 && fabs(cp - cu) > 0.1 * cu)
 		note(c, "%s per op moved from %.3g to %.3g: coalesced or extra calls move the drop, not the filter",
