@@ -12,7 +12,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 mk() { python3 "$HERE/make_result.py" --scenario exit-other-mm --workload exit-lazy "$@" || fail "make_result.py $*"; }
 command -v python3 >/dev/null || skip "needs python3"
 [ -x "$LAZYTLB" ] || fail "$LAZYTLB not built"
-cd "$TMP"
+cd "$TMP" || exit 1
 W=metrics.whatif.curr-mm-differs.by_cause.shoot_lazy
 S=metrics.ipi.by_cause.shoot_lazy
 # mkcase FILE SEED OPS SENT SKIP KEPT FAILS: per-rep lists; seen = sent, no unknown targets
