@@ -77,6 +77,19 @@ for kc in "$ROOT"/kernels-config/custom-*.kcfg; do
 			grep -qx 'kernel_warnings: 0' "$TMP/w-$k/vm-run.txt" ||
 				fail "$k: the guest kernel warned: $(grep first_warning "$TMP/w-$k/vm-run.txt")"
 		done
+		# each ran the kernel built for it; the patched one has table-sync-mm.patch's function
+		python3 - "$TMP" "$a" "$b" "$scn" "$ROOT/cache/kernels" "$(kcfg "$b" build_patches)" <<'PY2' || exit 1
+import json, sys
+t, a, b, scn, cache, patches = sys.argv[1:]; bad = 0
+for k in (a, b):
+    d = json.load(open(f"{t}/w-{k}/{scn}.json"))
+    rel = open(f"{cache}/{k}/release").read().strip()
+    if d["kernel"]["release"] != rel: print(f"{k}: runs {d['kernel']['release']}, built {rel}"); bad += 1
+    ts = [p for p in d["probes"] if p["name"] == "table_sync"]
+    want = "tlb_remove_table_sync_mm" if k == b and "table-sync-mm.patch" in patches else "tlb_remove_table_sync_one"
+    if ts and ts[0]["target"] and ts[0]["target"] != want: print(f"{k}: table_sync hooked {ts[0]['target']}, want {want}"); bad += 1
+sys.exit(1 if bad else 0)
+PY2
 		"$LAZYTLB" whatif-check "$TMP/w-$a/$scn.json" "$TMP/w-$b/$scn.json" "${wargs[@]}" > "$TMP/wc.txt" 2>&1
 		rc=$?
 		sed "s/^/  /" "$TMP/wc.txt"
