@@ -269,11 +269,15 @@ void wc_check(struct wc_check *c, const struct lt_result *u, const struct lt_res
 
 		snprintf(path, sizeof(path), "metrics.ipi.by_cause.%s", lt_cause_names[cause]);
 		ns = per_op(r[k], path, s);
-		snprintf(path, sizeof(path), "%s.skip", base);
-		nk = per_op(r[k], path, q);
-		for (size_t i = 0; i < ns && i < nk; i++)
-			s[i] -= q[i];
-		c->needed[k] = est(s, ns < nk ? ns : nk);
+		/* unknown targets are the patch's to decide: neither needed nor skippable here */
+		for (int j = 0; j < 2; j++) {
+			snprintf(path, sizeof(path), "%s.%s", base, j ? "unknown" : "skip");
+			nk = per_op(r[k], path, q);
+			for (size_t i = 0; i < ns && i < nk; i++)
+				s[i] -= q[i];
+			ns = ns < nk ? ns : nk;
+		}
+		c->needed[k] = est(s, ns);
 		if (k == 1 && c->needed[1].hi < c->needed[0].lo && c->needed[1].mean < 0.9 * c->needed[0].mean)
 			c->lost = true;
 		free(s), free(q);
@@ -368,14 +372,20 @@ struct json *wc_json(const struct lt_result *u, const struct lt_result *p, const
 	return o;
 }
 
+/* a difference of per-op means that is 0 up to rounding prints as 0, not -0.0000 */
+static double z(double x)
+{
+	return fabs(x) < 1e-12 ? 0.0 : x;
+}
+
 static void row(FILE *f, const char *what, struct wc_est e, bool ci)
 {
 	if (!isfinite(e.mean))
 		fprintf(f, "  %-44s %8s\n", what, "n/a");
 	else if (ci)
-		fprintf(f, "  %-44s %8.4f  [%.4f, %.4f]\n", what, e.mean, e.lo, e.hi);
+		fprintf(f, "  %-44s %8.4f  [%.4f, %.4f]\n", what, z(e.mean), z(e.lo), z(e.hi));
 	else
-		fprintf(f, "  %-44s %8.4f\n", what, e.mean);
+		fprintf(f, "  %-44s %8.4f\n", what, z(e.mean));
 }
 
 static void pair_row(FILE *f, const char *what, struct wc_est a, struct wc_est b)
@@ -383,7 +393,7 @@ static void pair_row(FILE *f, const char *what, struct wc_est a, struct wc_est b
 	if (!isfinite(a.mean) || !isfinite(b.mean))
 		fprintf(f, "  %-44s %8s  (not counted on this kernel)\n", what, "n/a");
 	else
-		fprintf(f, "  %-44s %8.4f -> %.4f\n", what, a.mean, b.mean);
+		fprintf(f, "  %-44s %8.4f -> %.4f\n", what, z(a.mean), z(b.mean));
 }
 
 void wc_print_text(FILE *f, const struct lt_result *u, const struct lt_result *p, const struct wc_check *c,
@@ -411,7 +421,7 @@ void wc_print_text(FILE *f, const struct lt_result *u, const struct lt_result *p
 			fprintf(f, "  %-44s %8.4f  [%.4f, %.4f]  %s\n", "actual - predicted (nothing predicted)",
 				k->diff.mean, k->diff.lo, k->diff.hi, k->agrees ? "agrees" : "DIFFERS");
 		pair_row(f, "kept_on_purpose/op", k->kept[0], k->kept[1]);
-		pair_row(f, "needed/op (IPIs the filter keeps)", k->needed[0], k->needed[1]);
+		pair_row(f, "needed/op (sent - skip - unknown)", k->needed[0], k->needed[1]);
 		fprintf(f, "  %-44s %8s\n", "lost what it must keep", k->lost ? "YES" : "no");
 		row(f, "left for the what-if on the patched/op", k->residual, false);
 		row(f, "unknown/op (unpatched)", k->unknown, false);

@@ -27,7 +27,7 @@ static void usage(FILE *f)
 		"             (Welch-Satterthwaite degrees of freedom); agrees when it holds 1 (when\n"
 		"             nothing is predicted: when actual - predicted's interval holds 0)\n"
 		"  kept       kept_on_purpose IPIs (the filter holds but the kernel needs them) and\n"
-		"             needed IPIs (sent - skip) on both: lost when the patched kernel sends\n"
+		"             needed IPIs (sent - skip - unknown) on both: lost when the patched kernel sends\n"
 		"             significantly fewer (Welch, --alpha), or the workload failed more\n"
 		"and notes that explain a mismatch: targets the what-if could not read, race_exposed\n"
 		"skips, what the patched kernel still sends that the what-if would skip, calls per op\n"
