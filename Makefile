@@ -127,7 +127,7 @@ vm-prepare: all vm-cache
 # patched, per arch (vm/build-custom.sh; cached in cache/kernels/NAME, rebuilt only when their
 # inputs change). Not in CI: the first kernel of an arch takes ~15-20 min on 2 CPUs, the others
 # of the arch an incremental rebuild. The sorted names build each twin before the kernels that
-# carry a what-if patch over it (NAME-currmm, NAME-tablesync). CUSTOM="NAME..." picks some.
+# carry what-if patches over it (NAME-whatif). CUSTOM="NAME..." picks some.
 CUSTOM ?= $(sort $(basename $(notdir $(wildcard kernels-config/custom-*.kcfg))))
 .PHONY: custom-kernels
 custom-kernels: all vm-cache

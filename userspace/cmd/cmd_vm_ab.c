@@ -44,7 +44,7 @@ static void usage(FILE *f)
 		"examples:\n"
 		"  lazytlb vm ab debian-6.1-ppc64el debian-6.12-ppc64el exit-lazy\n"
 		"  lazytlb vm ab debian-6.12-amd64 debian-sid-amd64 tlbflush -r 3 -o /tmp/ab\n"
-		"  lazytlb vm ab custom-6.12-amd64-shootdown custom-6.12-amd64-shootdown-currmm exit-other-mm\n"
+		"  lazytlb vm ab custom-6.12-amd64-shootdown custom-6.12-amd64-shootdown-whatif exit-other-mm\n"
 		"  Exit: 0 both ran and compared; 1 a guest or a step failed (one line); 2 usage.\n");
 }
 

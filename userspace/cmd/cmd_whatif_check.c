@@ -43,7 +43,7 @@ static void usage(FILE *f)
 		"examples:\n"
 		"  lazytlb whatif-check a/exit-other-mm.json b/exit-other-mm.json -w curr-mm-differs:shoot_lazy\n"
 		"  lazytlb whatif-check --json u/collapse.json p/collapse.json -w redundant-table-sync:table_sync\n"
-		"  lazytlb vm ab custom-6.12-amd64-shootdown custom-6.12-amd64-shootdown-currmm exit-other-mm\n"
+		"  lazytlb vm ab custom-6.12-amd64-shootdown custom-6.12-amd64-shootdown-whatif exit-other-mm\n"
 		"\n"
 		"Exit: 0 every check agrees and nothing was lost; 1 one does not (the output says which);\n"
 		"2 usage or bad input.\n");
