@@ -1,5 +1,7 @@
-# lazytlb - top-level build. `make` builds build/lazytlb; `make test` runs the tests;
-# `make deps` installs the Debian packages the build and tests need.
+# lazytlb - top-level build. `make` builds build/lazytlb (it never installs anything: a missing
+# tool is one line naming it); `make deps` installs the Debian packages the build and tests need
+# (root); `make test` runs the tests; `make install`, `make deb`, `make static`: docs/install.md.
+# V=1 shows the commands instead of one "CC file" line each.
 #
 # Cross/static builds (the qemu kernel matrix): make ARCH=powerpc STATIC=1 \
 #   CROSS_COMPILE=powerpc64le-linux-gnu- SYSROOT=cache/sysroot-ppc64el BUILD=build-ppc64le
@@ -10,14 +12,26 @@ BUILD ?= build
 CROSS_COMPILE ?=
 CC := $(CROSS_COMPILE)gcc
 CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
 BPFTOOL ?= bpftool
 STATIC ?=
 SYSROOT ?=
-GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# the revision: git's, else a REVISION file (a source tarball), else "unknown"
+GIT := $(shell git describe --always --dirty 2>/dev/null || cat REVISION 2>/dev/null || echo unknown)
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-7s %s\n' '$(1)' '$(2)';
+endif
 
 CFLAGS ?= -O2 -g
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -std=gnu11 -D_GNU_SOURCE -I$(BUILD) -I. -Iuserspace \
 	  -DLT_GIT='"$(GIT)"' -DLT_ARCH='"$(ARCH)"'
+# dependency files: each object is rebuilt when a header it includes changes, and only then
+DEPFLAGS = -MMD -MP -MF $(@:.o=.d)
 LDLIBS := -lbpf -lelf -lz -lm -lpthread
 TRIPLET := $(shell $(CC) -dumpmachine 2>/dev/null)
 ifneq ($(SYSROOT),)
@@ -33,20 +47,26 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 USER_SRCS := $(wildcard userspace/*.c userspace/*/*.c bench/*.c)
-USER_HDRS := $(wildcard userspace/*/*.h bench/*.h bpf/lazytlb.h bpf/lt_names.h)
 USER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(USER_SRCS))
+GEN_OBJS := $(BUILD)/obj/bench/scenarios_builtin.o $(BUILD)/obj/userspace/analysis/plot_templates.o
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf/$(ARCH) -Ibpf -Wall -Wno-unused-function
 
-DEPS_PKGS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev gnuplot-nox linux-perf bpftrace \
-	     libxml2-utils python3 file bc libclang-rt-14-dev librsvg2-bin
+DEPS_PKGS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev gnuplot-nox tmux linux-perf bpftrace \
+	     libxml2-utils python3 file bc libclang-rt-14-dev librsvg2-bin man-db
+# what `make deb` and `make deb-check` need besides (make deps-deb)
+DEB_PKGS := debhelper dpkg-dev lintian debootstrap
 
-.PHONY: all deps test bench-overhead clean check-deps
-all: check-deps $(BUILD)/lazytlb
+.PHONY: all deps deps-deb test bench-overhead clean check-tools
+all: $(BUILD)/lazytlb
 
-# The build installs what is missing (Debian), so a fresh machine needs only `make`.
-check-deps:
-	@command -v $(CLANG) >/dev/null && command -v $(BPFTOOL) >/dev/null && \
-	  [ -e /usr/include/bpf/libbpf.h ] && [ -e /usr/include/gelf.h ] || $(MAKE) --no-print-directory deps
+# What the build needs, checked before anything is compiled: one line naming what is missing.
+BUILD_TOOLS := $(CC) $(CLANG) $(LLVM_STRIP) $(BPFTOOL)
+BUILD_HEADERS := bpf/libbpf.h gelf.h zlib.h
+check-tools:
+	@missing=; for t in $(BUILD_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	for h in $(BUILD_HEADERS); do [ -e $(SYSROOT)/usr/include/$$h ] || [ -e $(SYSROOT)/usr/include/$(TRIPLET)/$$h ] || \
+	  missing="$$missing $(SYSROOT)/usr/include/$$h"; done; \
+	[ -z "$$missing" ] || { echo "make: missing$$missing: run 'make deps' (as root) first"; exit 1; }
 
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get)"; exit 1; fi
@@ -54,23 +74,70 @@ deps:
 	apt-get update -qq || echo "make deps: apt-get update reported errors (continuing)"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS_PKGS)
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/lazytlb.h bpf/lt_names.h $(wildcard bpf/*.bpf.h) bpf/$(ARCH)/vmlinux.h
+deps-deb: deps
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS)
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/$(ARCH)/vmlinux.h | check-tools
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-	llvm-strip -g $@
+	$(call msg,CLANG,$<)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
 
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
-	$(BPFTOOL) gen skeleton $< > $@
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/%.o: %.c $(SKELS) $(USER_HDRS)
+# The skeletons are generated headers: every object waits for them on the first build, the
+# dependency files say which objects use them afterwards.
+$(BUILD)/obj/%.o: %.c | $(SKELS) check-tools
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/lazytlb: $(USER_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The objects that print the revision rebuild when it changes (not on every build).
+$(BUILD)/gen/git-rev: FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(GIT)" ] || echo "$(GIT)" > $@
+$(patsubst %.c,$(BUILD)/obj/%.o,$(shell grep -l LT_GIT $(USER_SRCS))): $(BUILD)/gen/git-rev
+.PHONY: FORCE
+
+$(BUILD)/lazytlb: $(USER_OBJS) $(GEN_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(USER_OBJS:.o=.d) $(GEN_OBJS:.o=.d) $(BPF_OBJS:.o=.d)
+
+# C unit tests (tests/run.sh builds each with this rule): the binary's objects but main.o, and
+# the same flags as the binary
+LIB_OBJS := $(filter-out $(BUILD)/obj/userspace/main.o,$(USER_OBJS)) $(GEN_OBJS)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
 test: all
 	@bash tests/run.sh
+
+# ---- install: the binary (scenarios and gnuplot templates are built into it), a man page per
+# command and subcommand generated from its --help (tools/man.sh), bash completion. `lazytlb vm`
+# needs a source tree and its cache/ (kernels, images): not installed, its man page says so.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+.PHONY: man install uninstall
+man: $(BUILD)/man/lazytlb.1
+$(BUILD)/man/lazytlb.1: $(BUILD)/lazytlb tools/man.sh tools/help2roff.awk
+	$(call msg,GEN,$(BUILD)/man/)
+	$(Q)rm -rf $(BUILD)/man && sh tools/man.sh $(BUILD)/lazytlb $(BUILD)/man
+install: all man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(BUILD)/lazytlb $(DESTDIR)$(BINDIR)/lazytlb
+	install -m 644 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 tools/lazytlb.bash-completion $(DESTDIR)$(BASHCOMPDIR)/lazytlb
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/lazytlb $(DESTDIR)$(MANDIR)/man1/lazytlb.1 $(DESTDIR)$(MANDIR)/man1/lazytlb-*.1 \
+	      $(DESTDIR)$(BASHCOMPDIR)/lazytlb
 
 # one kind of test: the C unit tests, the host tests (root), the qemu guest tests
 .PHONY: test-unit test-host test-vm
@@ -85,8 +152,31 @@ bench-overhead: all
 bench-scale: all vm-initramfs
 	@bash tests/bench-scale.sh
 
+# boot and record times and the collector's memory in big guests (docs/vm.md): out/bench-bigvm/
+.PHONY: bench-bigvm
+bench-bigvm: all vm-initramfs
+	@bash tests/bench-bigvm.sh
+
 clean:
 	rm -rf $(BUILD)
+
+# ---- packages: the static binaries (the qemu matrix's guests run them too) and a Debian package
+# built by dpkg-buildpackage (debian/), moved from ../ to out/deb/ with lintian's verdict;
+# `make deb-check` installs it in fresh bookworm and trixie chroots (tests/deb-check.sh).
+DEB_OUT ?= out/deb
+.PHONY: static deb deb-check
+static: static-x86_64 static-ppc64le
+deb:
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null || \
+	  { echo "make deb: needs dpkg-dev, debhelper and lintian: run 'make deps-deb' (as root) first"; exit 1; }
+	@# the revision for a build from the source package, where no .git is
+	@git describe --always --dirty > REVISION.tmp 2>/dev/null && mv REVISION.tmp REVISION || rm -f REVISION.tmp
+	dpkg-buildpackage -us -uc
+	@v=$$(dpkg-parsechangelog -S Version); mkdir -p $(DEB_OUT) && \
+	  mv ../lazytlb_$$v* ../lazytlb-dbgsym_$$v* $(DEB_OUT)/ && ls $(DEB_OUT)/*$$v* && \
+	  echo "lintian:" && lintian --info --display-info $(DEB_OUT)/lazytlb_$${v}_*.changes; true
+deb-check:
+	bash tests/deb-check.sh $(DEB_OUT)/lazytlb_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb
 
 # ---- qemu kernel matrix (kernels-config/README.md): static guest binaries, kernels, initramfs ----
 PPC_SYSROOT ?= cache/sysroot-ppc64el
@@ -134,16 +224,23 @@ custom-kernels: all vm-cache
 	bash vm/setup-host.sh
 	bash vm/build-custom.sh $(CUSTOM)
 
-# ---- built-in scenarios: bench/scenarios/*.scn and *.suite compiled into the binary ----
-# (bench/scenario.c reads them by name, so `lazytlb run NAME` needs only the binary)
+# ---- built into the binary, so that it runs alone: bench/scenarios/*.scn and *.suite
+# (bench/scenario.c reads them by name: `lazytlb run NAME` needs only the binary) and the gnuplot
+# templates plots/NAME.gp (`lazytlb plot` falls back on them when no plots/ directory is found)
 SCN_FILES := $(sort $(wildcard bench/scenarios/*.scn bench/scenarios/*.suite))
-$(BUILD)/gen/scenarios_builtin.c: $(SCN_FILES) bench/gen_scenarios.sh
+PLOT_FILES := $(sort $(wildcard plots/*.gp))
+$(BUILD)/gen/bench/scenarios_builtin.c: $(SCN_FILES) bench/gen_scenarios.sh
 	@mkdir -p $(dir $@)
-	sh bench/gen_scenarios.sh $(SCN_FILES) > $@.tmp && mv $@.tmp $@
-$(BUILD)/obj/bench/scenarios_builtin.o: $(BUILD)/gen/scenarios_builtin.c bench/scenario.h bench/workload.h
+	$(call msg,GEN,$@)
+	$(Q)sh bench/gen_scenarios.sh $(SCN_FILES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/userspace/analysis/plot_templates.c: $(PLOT_FILES) tools/embed.sh
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
-$(BUILD)/lazytlb: $(BUILD)/obj/bench/scenarios_builtin.o
+	$(call msg,GEN,$@)
+	$(Q)sh tools/embed.sh analysis/plot.h "struct plot_template" plot_templates $(PLOT_FILES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/%.o: $(BUILD)/gen/%.c | check-tools
+	@mkdir -p $(dir $@)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # ---- the main job: the default suite on the running kernel, summary and plots ----
 RESULTS ?= results
@@ -168,17 +265,22 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Wno-unknown-warning-option \
 	$(filter-out -O2 -g,$(CFLAGS))
 FUZZ_SRCS := $(filter-out userspace/main.c,$(USER_SRCS))
-FUZZ_OBJS := $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_SRCS)) build-fuzz/obj/scenarios_builtin.o
+FUZZ_OBJS := $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_SRCS)) build-fuzz/obj/bench/scenarios_builtin.o \
+	     build-fuzz/obj/userspace/analysis/plot_templates.o
 FUZZERS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 .PHONY: fuzz fuzz-build
-build-fuzz/obj/%.o: %.c $(SKELS) $(USER_HDRS)
+build-fuzz/obj/%.o: %.c | $(SKELS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
-build-fuzz/obj/scenarios_builtin.o: $(BUILD)/gen/scenarios_builtin.c
+	$(call msg,CC,$<)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(DEPFLAGS) -c $< -o $@
+build-fuzz/obj/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+	$(call msg,CC,$<)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(DEPFLAGS) -c $< -o $@
+-include $(FUZZ_OBJS:.o=.d)
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
-	$(CLANG) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer $(filter-out -O2 -g,$(CFLAGS)) -Wno-unknown-warning-option \
+	$(call msg,LD,$@)
+	$(Q)$(CLANG) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer $(filter-out -O2 -g,$(CFLAGS)) -Wno-unknown-warning-option \
 		-o $@ $^ $(LDLIBS)
 fuzz-build: $(FUZZERS)
 fuzz: fuzz-build

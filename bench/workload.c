@@ -206,7 +206,7 @@ struct wl_ctx *wl_open(const char *name, const char *cpulist, unsigned int threa
 	memset(c, 0, sizeof(*c));
 	c->wl = w;
 	if (choose_cpus(c, cpulist, err, errlen) ||
-	    wl_params_parse(w, c->p, c->with_params, &c->nr_with_params, params, nparams, err, errlen))
+	    wl_params_parse(w->name, w->params, c->p, c->with_params, &c->nr_with_params, params, nparams, err, errlen))
 		goto fail;
 	c->threads = threads ? threads : w->default_threads ? w->default_threads(c->nr_cpus) : c->nr_cpus;
 	if (c->threads > WL_MAX_THREADS / 2) {
@@ -554,4 +554,29 @@ void wl_print(struct wl_ctx *c, FILE *f)
 	}
 	if (c->wl->print)
 		c->wl->print(c, f);
+}
+
+/* params of c's workload, by key: a key not in its table is a bug in the workload */
+static const struct wl_param_val *param(const struct wl_ctx *c, const char *key)
+{
+	for (size_t i = 0; i < WL_MAX_PARAMS && c->p[i].d; i++)
+		if (!strcmp(c->p[i].d->key, key))
+			return &c->p[i];
+	fprintf(stderr, "workload %s: no param table entry '%s'\n", c->wl->name, key);
+	abort();
+}
+
+uint64_t wl_u64(const struct wl_ctx *c, const char *key)
+{
+	return param(c, key)->u;
+}
+
+int wl_choice(const struct wl_ctx *c, const char *key)
+{
+	return param(c, key)->choice;
+}
+
+const char *wl_str(const struct wl_ctx *c, const char *key)
+{
+	return param(c, key)->val;
 }

@@ -21,11 +21,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "lib/json.h"
+#include "wl_params.h"
 
 #define WL_MAX_CPUS 8192
 #define WL_MAX_THREADS 1024
 #define WL_MAX_COUNTERS 8
-#define WL_MAX_PARAMS 16
 
 /* ---------------- the API for commands ---------------- */
 
@@ -58,13 +58,11 @@ struct wl_ctx *wl_open(const char *name, const char *cpulist, unsigned int threa
 /* Check name and params without setting anything up (scenario files): 0 or -1 and err. */
 int wl_check_params(const char *name, char *const *params, size_t nparams, char *err, size_t errlen);
 /*
- * with=A+B (nohz-victim): the names, at most WL_MAX_WITH, and the "with.*" params of one of
- * them: "NAME.KEY=VALUE" goes to NAME only, "KEY=VALUE" to every listed workload that has
- * KEY (to the first when none has it, so that its wl_open names the bad key). out[] points
- * into with[]. 0, or -1 with err.
+ * with=A+B (nohz-victim, wl_with_split): the "with.*" params of one of them: "NAME.KEY=VALUE"
+ * goes to NAME only, "KEY=VALUE" to every listed workload that has KEY (to the first when
+ * none has it, so that its wl_open names the bad key). out[] points into with[]. 0, or -1
+ * with err.
  */
-#define WL_MAX_WITH 4
-int wl_with_split(const char *list, char names[WL_MAX_WITH][32], size_t *n, char *err, size_t errlen);
 int wl_with_params(const char *list, const char *name, char *const *with, size_t nwith, char **out, size_t *nout,
 		   char *err, size_t errlen);
 /* One measured run of duration_s (ends early on wl_interrupt()). hooks may be NULL.
@@ -83,28 +81,7 @@ void wl_close(struct wl_ctx *c);               /* NULL-safe */
 void wl_interrupt(void);
 bool wl_interrupted(void);
 
-/* ---------------- what a workload implements ---------------- */
-
-enum wl_param_type {
-	WL_P_U64,  /* unsigned integer */
-	WL_P_SIZE, /* bytes, with an optional K/M/G suffix */
-	WL_P_ENUM, /* one of choices, "a|b|c"; parsed into .choice */
-	WL_P_STR,  /* free text */
-};
-
-struct wl_param_desc {
-	const char *key;
-	enum wl_param_type type;
-	const char *def;     /* default as text; NULL: unset */
-	const char *choices; /* WL_P_ENUM */
-	const char *help;
-};
-
-/* The companion threads some workloads place on the other CPUs (wl_companion). */
-#define WL_PARAMS_OTHERS(def)                                                               \
-	{ "others", WL_P_ENUM, def, "sleep|busy",                                            \
-	  "what the threads on the other CPUs do: nap (CPU idle, mm lazy) or spin in user mode" }, \
-	{ "nap_us", WL_P_U64, "1000", NULL, "length of one nap of others=sleep, microseconds" }
+/* ---------------- what a workload implements (its params: wl_params.h) ---------------- */
 
 struct workload {
 	const char *name, *summary;
@@ -138,12 +115,6 @@ struct wl_thread {
 	pthread_t tid;
 } __attribute__((aligned(64)));
 
-struct wl_param_val {
-	const struct wl_param_desc *d;
-	char *val;   /* NULL: unset */
-	uint64_t u;  /* WL_P_U64, WL_P_SIZE */
-	int choice;  /* WL_P_ENUM: index in choices */
-};
 
 struct wl_ctx {
 	/* the stop flag, on its own line: read in every worker's loop */
@@ -170,11 +141,6 @@ struct wl_ctx {
 	char err[256];
 };
 
-/* wl_params.c, for wl_open: parse "KEY=VALUE" params into p (in the order of w->params; the
- * with.KEY=VALUE ones into with); 0 on success, else -1 with the reason in err */
-int wl_params_parse(const struct workload *w, struct wl_param_val *p, char **with, size_t *nwith,
-		    char *const *params, size_t nparams, char *err, size_t errlen);
-void wl_params_free(struct wl_param_val *p, char **with, size_t nwith);
 
 /* params of c's workload, by key (the key must be in its table) */
 uint64_t wl_u64(const struct wl_ctx *c, const char *key);

@@ -15,10 +15,13 @@ set grid noxtics noytics
 unset key
 set cbrange [0:*]
 
+set style textbox opaque fc rgb 'white' noborder margins 2,1
+
 eval svg(OUT)
-# "pixels": one rectangle per cell; a plain image is embedded in the SVG as a bitmap that
-# viewers scale with smoothing (rsvg blurred the cells into each other and the n/a row)
-plot DATA matrix rowheaders using 1:2:3 with image pixels notitle
+# one rectangle per cell: `with image` draws nothing for a single file (one row), and its SVG
+# bitmap is scaled with smoothing by viewers; the rate is printed in each cell up to 16 CPUs
+plot DATA matrix rowheaders using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder fc palette notitle, \
+     DATA matrix rowheaders using 1:2:(NCPU <= 16 && $3 == $3 ? sprintf('%.3g', $3) : '') with labels boxed notitle
 eval png(OUT)
 replot
 unset output

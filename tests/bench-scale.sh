@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make bench-scale: what each BPF program costs per event at 1, 2, 4 and 8 CPUs (issue 17).
+# make bench-scale: what each BPF program costs per event at 1, 2, 4 and 8 CPUs (issue 17);
+# CPUS="2 128" BIG=yes: at 2 and 128, both under single-threaded TCG.
 #
 # One qemu guest per CPU count (`lazytlb vm run KERNEL --smp N`, TCG), each recording the
 # same workloads twice: with lazytlb's programs, and with the same hooks' empty programs
@@ -17,6 +18,8 @@ KERNEL=${KERNEL:-debian-6.12-amd64}
 CPUS=${CPUS:-1 2 4 8}
 SECS=${SECS:-3}
 OUT=${OUT:-out/bench-scale}
+# BIG=yes|no: vm run --big for every count (the same TCG mode at 2 and 128 CPUs); default: auto
+BIG=${BIG:-}
 [ -x "$LAZYTLB" ] || { echo "bench-scale: $LAZYTLB not built (make)"; exit 1; }
 mkdir -p "$OUT"
 # idle-lazy: every CPU switches to idle and back (sched_switch, cpu_idle, lazy grabs and
@@ -28,7 +31,7 @@ cmd="for w in idle-lazy tlbflush; do
 done"
 for n in $CPUS; do
 	echo "bench-scale: $KERNEL with $n CPUs ..."
-	"$LAZYTLB" vm run "$KERNEL" --smp "$n" --timeout 900 -o "$OUT/smp$n" --cmd "$cmd" > "$OUT/smp$n.log" 2>&1 ||
+	"$LAZYTLB" vm run "$KERNEL" --smp "$n" ${BIG:+--big "$BIG"} --timeout 1800 -o "$OUT/smp$n" --cmd "$cmd" > "$OUT/smp$n.log" 2>&1 ||
 		{ echo "bench-scale: vm run with $n CPUs failed: $(tail -n 1 "$OUT/smp$n.log")"; exit 1; }
 done
 python3 tests/scale_report.py "$OUT" $CPUS

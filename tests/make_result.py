@@ -23,6 +23,7 @@ import json
 import math
 import os
 import random
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "checks"))
@@ -84,55 +85,15 @@ HISTS = {
     "metrics.lazy.handback.mm_count": ("refs", 3, 0.3, 50),
 }
 
-SUB_BITS = 2
-SUB = 1 << SUB_BITS
-
-
-def bucket(v):
-    """lt_hist_bucket() of bpf/lazytlb.h"""
-    if v < SUB:
-        return v
-    e = v.bit_length() - 1
-    return (e - SUB_BITS + 1) * SUB + ((v >> (e - SUB_BITS)) & (SUB - 1))
-
-
-def bucket_lo(i):
-    if i < SUB:
-        return i
-    e = i // SUB + SUB_BITS - 1
-    return (1 << e) + ((i % SUB) << (e - SUB_BITS))
-
-
-def bucket_hi(i):
-    if i < SUB:
-        return i + 1
-    e = i // SUB + SUB_BITS - 1
-    return bucket_lo(i) + (1 << (e - SUB_BITS))
-
-
-def percentile(counts, total, vmin, vmax, q):
-    """hist_percentile() of userspace/result/hist.c"""
-    rank, seen = q * total, 0
-    for i in sorted(counts):
-        n = counts[i]
-        if seen + n >= rank:
-            v = bucket_lo(i) + (bucket_hi(i) - bucket_lo(i)) * ((rank - seen) / n)
-            return float(min(max(v, vmin), vmax))
-        seen += n
-    return float(vmax)
+# the binary that counts them: its own bucket and percentile maths, not a copy of it here
+LAZYTLB = os.environ.get("LAZYTLB") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "lazytlb")
 
 
 def make_hist(rng, unit, median, sigma, n):
     vals = [max(0, int(round(rng.lognormvariate(math.log(median), sigma)))) for _ in range(n)]
-    counts = {}
-    for v in vals:
-        counts[bucket(v)] = counts.get(bucket(v), 0) + 1
-    h = {"unit": unit, "count": n, "sum": sum(vals), "min": min(vals) if vals else 0,
-         "max": max(vals) if vals else 0}
-    for name, q in (("p50", .5), ("p90", .9), ("p99", .99), ("p999", .999)):
-        h[name] = percentile(counts, n, h["min"], h["max"], q) if n else 0.0
-    h["buckets"] = [[bucket_lo(i), bucket_hi(i), counts[i]] for i in sorted(counts)]
-    return h
+    out = subprocess.run([LAZYTLB, "schema", "--hist", unit], input=" ".join(map(str, vals)),
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
 
 
 def put(tree, path, value):

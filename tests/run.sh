@@ -38,14 +38,13 @@ result() { # name rc log: one line, with the test's seconds (CI keeps to a time 
 	t_start=$(date +%s)
 }
 
-objs=$(ls $BUILD/obj/userspace/*/*.o $BUILD/obj/bench/*.o 2>/dev/null)
 for src in tests/unit/*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
 	want "$name" || continue
 	log="$logdir/$name.log"
-	if ! gcc -O1 -g -Wall -std=gnu11 -D_GNU_SOURCE -I$BUILD -I. -Iuserspace -DLT_GIT='"test"' -DLT_ARCH='"x86"' \
-		-o "$BUILD/tests/$name" "$src" $objs -lbpf -lelf -lz -lm -lpthread >"$log" 2>&1; then
+	# the Makefile's rule: the binary's own flags and objects
+	if ! make -s --no-print-directory BUILD="$BUILD" "$BUILD/tests/$name" >"$log" 2>&1; then
 		result "$name" 1 "$log"; continue
 	fi
 	timeout 300 "$BUILD/tests/$name" >>"$log" 2>&1

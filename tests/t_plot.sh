@@ -49,6 +49,63 @@ for p in $hists ipi_by_cause ipi_by_target_state ipi_received_per_cpu; do
 	done
 done
 [ -e out/refcount_atomics_scaling.png ] && fail "scaling plot without a scaling axis"
+# one file alone: its per-CPU heat map still has its cells (gnuplot's `with image` drew none)
+"$LAZYTLB" plot -o one a.json > log 2>&1 || fail "plot of one file: $(cat log)"
+read -r w h colours big blue red <<<"$(png one/ipi_received_per_cpu.png)"
+[ "$big" -ge 2 ] || fail "one file: $big heat cells in ipi_received_per_cpu.png"
+# the IPI flow: a picture per file, drawn (heat cells), its cells the files' own rates
+for p in ipi_flow_1 ipi_flow_2; do
+	xmllint --noout out/$p.svg || fail "$p.svg does not parse"
+	read -r w h colours big blue red <<<"$(png out/$p.png)"
+	[ "$big" -ge 2 ] || fail "$p.png: $big heat cells"
+	echo "ok out/$p.png: $w x $h, $colours colours, $big areas"
+done
+python3 - a.json b.json out <<'PY' || fail "plot data do not match the files"
+import json, re, sys
+bad = 0
+def ok(what, cond):
+    global bad
+    print(("ok   " if cond else "FAIL ") + what); bad += not cond
+docs = [json.load(open(f)) for f in sys.argv[1:3]]; out = sys.argv[3]
+def rate(d, *path):
+    s = secs = 0
+    for r in d["reps"]:
+        v = r["metrics"]
+        for k in path: v = v[k]
+        s += v; secs += r["duration_ns"] / 1e9
+    return s / secs
+for i, d in enumerate(docs, 1):
+    cs = d["reps"][0]["metrics"]["ipi"]["by_cause_state"]
+    want = {(c, st): rate(d, "ipi", "by_cause_state", c, st) for c in cs for st in cs[c]}
+    causes = sorted({c for (c, st), v in want.items() if v > 0}, key=lambda c: -sum(want[c, s] for s in cs[c]))[:8]
+    blocks = open(f"{out}/ipi_flow_{i}.dat").read().split("\n\n\n")
+    labels = {int(l.split()[0]): l.split('"')[1] for l in blocks[1].strip().splitlines()}
+    ok(f"flow {i}: a row per cause with requests, most first", [labels[y].split(" <- ")[0] for y in sorted(labels, reverse=True)] == causes)
+    states = list(next(iter(cs.values())))
+    for l in blocks[0].splitlines():
+        if l.startswith("#"): continue
+        x, y, v = l.split()[:3]
+        w = want[labels[int(y)].split(" <- ")[0], states[int(x)]]
+        if not (v == "nan" and w == 0 or abs(float(v) - w) <= 1e-6 * w):
+            ok(f"flow {i}: cell {labels[int(y)]} x {states[int(x)]}: {v} vs {w}", False)
+# the CDFs: each series rises to 100 %, never falls; its p50/p99 marks sit at 50 and 99
+text = "".join(l for l in open(f"{out}/hist_ipi_latency_ns.dat") if not l.startswith("#"))
+blocks = [b for b in text.split("\n\n\n") if b.strip()]
+series = [b for b in blocks if b.lstrip().startswith('"bound"')]
+ok("a CDF per file", len(series) == 2)
+marks = [b for b in blocks if b.lstrip().startswith('"at"')]
+for b in series:
+    y = [float(l.split()[1]) for l in b.strip().splitlines()[1:]]
+    ok("CDF rises from 0 to 100 and never falls", y[0] == 0 and abs(y[-1] - 100) < 1e-9 and all(a <= c for a, c in zip(y, y[1:])))
+ok("p50 and p99 marked per series", len(marks) == len(series) and
+   all([l.split()[1] for l in m.strip().splitlines()[1:]] == ["50", "99"] for m in marks))
+# legends: the stacked bars' parts are the causes some file has
+head = open(f"{out}/ipi_by_cause.dat").read().splitlines()[1].split()[1:]
+have = [c for c in docs[0]["reps"][0]["metrics"]["ipi"]["by_cause"]
+        if any(r["metrics"]["ipi"]["by_cause"][c] for d in docs for r in d["reps"])]
+ok(f"ipi_by_cause parts {head} = causes with IPIs {have}", head == have)
+sys.exit(1 if bad else 0)
+PY
 [ -s out/common.gp ] || fail "common.gp not copied"
 
 # the heatmap says which file could not measure per-CPU IPIs
@@ -61,7 +118,7 @@ grep -q '"6.1.0-test  p50' out/hist_ipi_latency_ns.dat || fail "hist data: no ke
 for img in $(grep -o '([a-z_]*\.svg)' out/report.md | tr -d '()'); do
 	[ -s out/$img ] || fail "report.md links missing $img"
 done
-[ "$(grep -c '^!\[' out/report.md)" = 8 ] || fail "report.md: $(grep -c '^!\[' out/report.md) images, want 8"
+[ "$(grep -c '^!\[' out/report.md)" = 10 ] || fail "report.md: $(grep -c '^!\[' out/report.md) images, want 10"
 grep -q '^## Comparison' out/report.md || fail "report.md: no comparison"
 grep -q '| metrics.ipi.sent/s |' out/report.md || fail "report.md: no compare rows"
 # files of different scenarios (`make run`) are never compared: a section each, key numbers
@@ -74,6 +131,16 @@ grep -q '^## Scenario `ctxsw`' mix/report.md && grep -q '^Key numbers of' mix/re
 	fail "report.md: no key-numbers section for the lone ctxsw file"
 [ "$(grep -c '^## Comparison' mix/report.md)" = 1 ] && grep -q '^## Comparison: scenario `tlbflush`' mix/report.md &&
 	grep -q '^2 files of this scenario' mix/report.md || fail "report.md: not one comparison of the two tlbflush files"
+python3 - mix-a.json mix/report.md <<'PY' || fail "report.md: key numbers differ from the file"
+import json, re, statistics, sys
+d = json.load(open(sys.argv[1])); md = open(sys.argv[2]).read()
+sec = md.split("## Scenario `ctxsw`")[1].split("\n## ")[0]
+want = statistics.mean(r["metrics"]["ipi"]["sent"] / (r["duration_ns"] / 1e9) for r in d["reps"])
+m = re.search(r"^\| IPI requests, all causes \| ([0-9.e+]+)", sec, re.M)
+print(f"key number IPI requests/s: report {m and m.group(1)}, file {want:.4g}")
+sys.exit(0 if m and abs(float(m.group(1)) - want) <= 5e-4 * want + 1e-9 else 1)
+PY
+grep -c '^Not plotted' mix/report.md | grep -qx '[01]' || fail "report.md: more than one not-plotted line"
 sed -n '/^## Scenario `ctxsw`/,/^## Comparison/p' mix/report.md | grep -q 'mix-b\|mix-c\|%change' &&
 	fail "report.md: the ctxsw section names the tlbflush files"
 # ... and their plots: a set per scenario in its own directory, linked from its own section

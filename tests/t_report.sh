@@ -35,6 +35,37 @@ if total("metrics.calls.membarrier") < 100: print("FAIL: too few membarrier call
 if len(d["reps"]) != 2 or f"{len(d['reps'])} rep(s)" not in text.splitlines()[0]: print("FAIL: reps"); bad += 1
 sys.exit(1 if bad else 0)
 PY
+# rows that cannot exist on this architecture and lazy TLB scheme are left out; the probes that
+# could not attach are listed when they cost a figure (which one is said), all of them with -v
+"$LAZYTLB" report -v "$f" > "$TMP/report-v.txt" || fail "report -v failed"
+python3 - "$f" "$TMP/report.txt" "$TMP/report-v.txt" <<'PY' || exit 1
+import json, re, sys
+d = json.load(open(sys.argv[1])); text = open(sys.argv[2]).read(); verbose = open(sys.argv[3]).read(); bad = 0
+def ok(what, cond):
+    global bad
+    print(("ok   " if cond else "FAIL ") + what); bad += not cond
+arch = "powerpc" if d["host"]["arch"].startswith("ppc") else "x86" if d["host"]["arch"] in ("x86_64", "i686") else None
+refcount = d["kernel"]["lazy_tlb_scheme"] == "refcount"
+if arch == "x86":
+    # row labels only: a sender's comm may well be qemu-system-ppc
+    ok("x86: no powerpc rows", not re.search(r"^  (moved off by exit flush|exit-flush-lazy calls|tlbie)", text, re.M))
+if arch == "powerpc":
+    ok("powerpc: no tlb_flush tracepoint section", "TLB flushes (tlb_flush tracepoint)" not in text)
+if refcount:
+    ok("refcount kernel: no shoot-lazy rows", "shoot-lazy" not in text)
+lost = text.split("Figures lost on this kernel")[1] if "Figures lost on this kernel" in text else ""
+for p in d["probes"]:
+    if p["mode"] != "unavailable":
+        continue
+    variants = [r.split(": ", 1)[1] for r in p["reason"].split("; ") if ": " in r]
+    free = (all(v.startswith("not needed") or v.endswith(" only") for v in variants)
+            or (p["name"] == "shoot_lazy" and refcount) or (p["name"] == "exit_flush_lazy" and arch == "x86"))
+    listed = bool(re.search(r"^  [^\n]+: ([a-z_]+, )*" + p["name"] + r"(,|$)", lost, re.M))
+    ok(f"probe {p['name']}: {'not ' if free else ''}in the figures-lost list", listed != free)
+    ok(f"probe {p['name']}: listed with -v", re.search(r"\b" + p["name"] + r"\b", verbose) is not None)
+ok("no 'not needed:' probe without -v", "not needed:" not in text)
+sys.exit(1 if bad else 0)
+PY
 # bad input: one line on stderr, exit 2, nothing on stdout
 printf '{"schema": "lazytlb-result/1", "reps": [' > "$TMP/trunc.json"
 echo '{"schema": "other/1"}' > "$TMP/other.json"

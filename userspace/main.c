@@ -2,10 +2,12 @@
 /* main.c - `lazytlb <command>`: dispatch to the subcommands of cli.h. */
 #include <stdio.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 #include "lib/cli.h"
 
 static const struct lt_command commands[] = {
 	{ "record", "trace lazy-TLB activity for a duration or a command, write a result file", cmd_record },
+	{ "top", "a live per-CPU view: IPIs by cause, wakeups, top senders", cmd_top },
 	{ "probes", "list each hook and the probe variant chosen on this kernel", cmd_probes },
 	{ "run", "run a scenario or suite: warmup, reps, the collector around each rep", cmd_run },
 	{ "workload", "run one bench workload alone (no tracing)", cmd_workload },
@@ -32,6 +34,15 @@ static void usage(FILE *f)
 		   "  lazytlb compare base.json new.json  # did the patch change anything?\n");
 }
 
+/* The libbpf of the run (the shared library, or the one linked into a static binary) may
+ * differ from the headers the build saw: both are printed. */
+static void version(void)
+{
+	printf("lazytlb %s (git %s, %s)\n", LT_VERSION, LT_GIT, LT_ARCH);
+	printf("libbpf %u.%u (built with %d.%d)\n", libbpf_major_version(), libbpf_minor_version(),
+	       LIBBPF_MAJOR_VERSION, LIBBPF_MINOR_VERSION);
+}
+
 int main(int argc, char **argv)
 {
 	static char progbuf[64];
@@ -45,7 +56,7 @@ int main(int argc, char **argv)
 		return LT_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("lazytlb %s (%s)\n", LT_VERSION, LT_GIT);
+		version();
 		return LT_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -5,6 +5,9 @@ echo "release: $(uname -r)"
 echo "machine: $(uname -m)"
 echo "cmdline: $(cat /proc/cmdline)"
 echo "nr_cpus: $(grep -c ^processor /proc/cpuinfo)"
+# possible: what nr_cpu_ids and per-CPU data are sized for (qemu -smp N,maxcpus=M: M)
+echo "cpus_possible: $(cat /sys/devices/system/cpu/possible)"
+echo "cpus_online: $(cat /sys/devices/system/cpu/online)"
 yn() { if [ -e "$1" ]; then echo yes; else echo no; fi; }
 echo "btf_sysfs: $(yn /sys/kernel/btf/vmlinux)"
 echo "kprobe_pmu: $(yn /sys/bus/event_source/devices/kprobe)"

@@ -2,7 +2,8 @@
 # vm/initramfs.sh ARCH - the guest initramfs for ARCH (x86_64 | ppc64le):
 # cache/initramfs/ARCH.cpio.gz with busybox (Debian busybox-static of that architecture),
 # build-ARCH/lazytlb (the static binary, `make static-ARCH`; left out with a warning when it
-# has not been built), /init (vm/init) and /bin/lt-guest-info (vm/guest-info.sh).
+# has not been built), /init (vm/init) and /bin/lt-guest-info (vm/guest-info.sh),
+# /bin/lt-collector-mem (tests/collector-mem.sh).
 # cache/initramfs/ARCH.manifest says what went in. Rebuilt only when an input changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ esac
 out=cache/initramfs/$arch.cpio.gz
 bin=build-$arch/lazytlb
 mkdir -p cache/initramfs cache/debs
-inputs=(vm/init vm/guest-info.sh vm/initramfs.sh)
+inputs=(vm/init vm/guest-info.sh vm/initramfs.sh tests/collector-mem.sh)
 [ -e "$bin" ] && inputs+=("$bin")
 if [ -e "$out" ] && [ -e "$out.manifest" ]; then
 	fresh=1
@@ -45,7 +46,8 @@ mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,root,out,etc,usr/bin,usr/sbin,lib}
 cp "$bb/bin/busybox" "$root/bin/busybox"
 cp vm/init "$root/init"
 cp vm/guest-info.sh "$root/bin/lt-guest-info"
-chmod 755 "$root/init" "$root/bin/lt-guest-info"
+cp tests/collector-mem.sh "$root/bin/lt-collector-mem"
+chmod 755 "$root/init" "$root/bin/lt-guest-info" "$root/bin/lt-collector-mem"
 if [ -e "$bin" ]; then
 	if ! file "$bin" | grep -q 'statically linked'; then
 		echo "vm/initramfs.sh: $bin is not statically linked (make static-$arch)" >&2; exit 1

@@ -10,12 +10,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "result/compare_input.h"
 
 /* A gnuplot variable the script sets before the template's text. */
 struct plot_var {
 	char key[16];
-	char val[512];
+	char val[1024];
 	bool is_string; /* quoted in the script */
 };
 
@@ -44,8 +45,19 @@ void plot_jobs_free(struct plot_jobs *jobs);
 
 /* The directory holding common.gp and the templates: override if given, else
  * $LAZYTLB_PLOTS, else plots/ beside or above the executable, else
- * /usr/share/lazytlb/plots. NULL (after lt_err) if none has common.gp. */
+ * /usr/share/lazytlb/plots, else the copy built into the binary (plot_builtin_dir).
+ * NULL (after lt_err) if none has common.gp. */
 const char *plot_find_templates(const char *override, char *buf, size_t len);
+
+/* the plots/ templates as built in (tools/embed.sh), so that a binary copied alone plots */
+struct plot_template {
+	const char *name, *text;
+};
+extern const struct plot_template plot_templates[];
+extern const size_t nr_plot_templates;
+/* The built-in templates written to a new private directory under $TMPDIR (removed at exit)
+ * into buf. 0, or an errno. */
+int plot_builtin_dir(char *buf, size_t len);
 /* Write dir/NAME.gp (and dir/common.gp) and, if run, have gnuplot draw
  * NAME.svg and NAME.png (w x h pixels) in dir. 0 or an exit code after lt_err. */
 int plot_render(const struct plot_job *j, const char *dir, const char *tmpl_dir, unsigned int w,
@@ -56,6 +68,9 @@ int plot_render(const struct plot_job *j, const char *dir, const char *tmpl_dir,
  * dir itself for one: plots never mix scenarios. 0 or an exit code after lt_err. */
 int plot_scenarios(const struct lt_result *r, size_t n, const char *dir, const char *tmpl_dir, unsigned int w,
 		   unsigned int h, bool render, struct plot_jobs *jobs);
+
+/* report.md's key numbers of a scenario one file ran (plot_keys.c) */
+void plot_key_numbers(FILE *f, const struct lt_result *r);
 
 /* dir/report.md: the files, then per scenario its description, plots and key numbers or
  * comparison. */

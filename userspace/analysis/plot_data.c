@@ -13,48 +13,8 @@
 #include <unistd.h>
 #include "lib/cli.h"
 #include "plot.h"
+#include "plot_int.h"
 #include "stats.h"
-
-static struct plot_job *job_new(struct plot_jobs *jobs, const char *name, const char *tmpl, const char *section)
-{
-	struct plot_job *j;
-
-	if (jobs->n == jobs->cap) {
-		jobs->cap = jobs->cap ? jobs->cap * 2 : 8;
-		jobs->v = realloc(jobs->v, jobs->cap * sizeof(*jobs->v));
-		if (!jobs->v)
-			abort();
-	}
-	j = &jobs->v[jobs->n++];
-	memset(j, 0, sizeof(*j));
-	snprintf(j->name, sizeof(j->name), "%s", name);
-	j->tmpl = tmpl;
-	j->section = section;
-	return j;
-}
-
-static void __attribute__((format(printf, 4, 5)))
-job_var(struct plot_job *j, const char *key, bool is_string, const char *fmt, ...)
-{
-	struct plot_var *v;
-	va_list ap;
-
-	if (j->nvars >= PLOT_MAX_VARS)
-		abort(); /* a programming error: raise PLOT_MAX_VARS */
-	v = &j->vars[j->nvars++];
-	snprintf(v->key, sizeof(v->key), "%s", key);
-	v->is_string = is_string;
-	va_start(ap, fmt);
-	vsnprintf(v->val, sizeof(v->val), fmt, ap);
-	va_end(ap);
-}
-
-static void note(struct plot_jobs *jobs, const char *what)
-{
-	size_t len = strlen(jobs->notes);
-
-	snprintf(jobs->notes + len, sizeof(jobs->notes) - len, "%s%s", len ? "; " : "", what);
-}
 
 /* NAME from a metric path: "metrics.hist.finish_task_switch_ns.lazy_drop"
  * -> "hist_finish_task_switch_ns_lazy_drop" (file-name safe). */
@@ -65,37 +25,6 @@ static void safe_name(char *buf, size_t len, const char *prefix, const char *pat
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		      *p == '-' || *p == '_'))
 			*p = '_';
-}
-
-/* A label as a double-quoted gnuplot data field (no '"' inside). */
-static void put_label(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++)
-		fputc(*s == '"' ? '\'' : *s, f);
-	fputc('"', f);
-}
-
-static FILE *dat_open(const char *dir, const char *name, const char *what)
-{
-	char path[4200];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s.dat", dir, name);
-	f = fopen(path, "w");
-	if (!f) {
-		lt_err(LT_EXIT_FAIL, "%s: %m", path);
-		return NULL;
-	}
-	fprintf(f, "# lazytlb plot data: %s\n", what);
-	return f;
-}
-
-static int dat_close(FILE *f, const char *dir, const char *name)
-{
-	if (fclose(f))
-		return lt_err(LT_EXIT_FAIL, "%s/%s.dat: write error", dir, name);
-	return 0;
 }
 
 /* Last component of a dotted path. */
@@ -128,88 +57,146 @@ static void row_label(FILE *f, const struct lt_result *r, const char *root)
 
 	snprintf(label, sizeof(label), "%s%s", r->label,
 		 rep_lookup(json_at(r->reps, 0), root, &node) == LOOKUP_OK ? "" : " (n/a)");
-	put_label(f, label);
+	plot_put_label(f, label);
 }
 
 /* ---------------------------------------------------------- histograms */
 
-/* Width of bucket i in octaves, log2(hi/lo); the [0, 1) bucket counts as one. */
-static double bucket_octaves(unsigned int i)
-{
-	double lo = (double)hist_bucket_lo(i), hi = (double)hist_bucket_hi(i);
+/* What each histogram measures, for a reader: its title and the axis quantity */
+static const struct hist_title {
+	const char *path, *title, *axis;
+} hist_titles[] = {
+	{ "metrics.hist.ipi_latency_ns", "IPI latency: send to the handler on the target", "latency" },
+	{ "metrics.hist.ipi_latency_by_target.idle", "IPI latency to CPUs idle at the send (C-state exit included)", "latency" },
+	{ "metrics.hist.ipi_latency_by_target.not_idle", "IPI latency to CPUs busy at the send", "latency" },
+	{ "metrics.hist.flush_tlb_mm_range_ns", "Time in flush_tlb_mm_range (a TLB flush, all CPUs)", "time per call" },
+	{ "metrics.hist.flush_tlb_mm_range_by_path.ipi", "flush_tlb_mm_range calls that sent TLB-flush IPIs", "time per call" },
+	{ "metrics.hist.flush_tlb_mm_range_by_path.broadcast", "flush_tlb_mm_range calls flushed by INVLPGB broadcast", "time per call" },
+	{ "metrics.hist.flush_tlb_mm_range_by_path.no_ipi", "flush_tlb_mm_range calls without an IPI", "time per call" },
+	{ "metrics.hist.finish_task_switch_ns.lazy_drop", "finish_task_switch dropping a lazy mm reference", "time per switch" },
+	{ "metrics.hist.finish_task_switch_ns.other", "finish_task_switch without a lazy mm drop", "time per switch" },
+	{ "metrics.hist.nohz_interruption_ns", "nohz_full CPU interrupted: time in the IPI handler", "time per IPI" },
+	{ "metrics.hist.defer_delay_ns", "Defer to kernel entry: how long a deferred IPI would wait", "delay" },
+};
 
-	return lo > 0 ? log2(hi / lo) : 1;
+static const struct hist_title *hist_title(const char *path)
+{
+	for (size_t i = 0; i < sizeof(hist_titles) / sizeof(hist_titles[0]); i++)
+		if (!strcmp(hist_titles[i].path, path))
+			return &hist_titles[i];
+	return NULL;
 }
 
-/* One block per file with events: rows (bucket lower bound, % of events per
- * octave, % of events) from the first non-empty bucket to the last, framed by
- * zero rows so `with steps` draws closed outlines. A 0 lower bound becomes 0.5
- * to live on a log axis. */
+/* v in unit "ns" as a reader writes it: 850 ns, 20.7 us, 1.2 ms; other units as they are */
+static void human_value(char *buf, size_t len, double v, const char *unit)
+{
+	if (strcmp(unit, "ns"))
+		snprintf(buf, len, "%.4g %s", v, unit);
+	else if (v < 1e3)
+		snprintf(buf, len, "%.0f ns", v);
+	else if (v < 1e6)
+		snprintf(buf, len, "%.3g us", v / 1e3);
+	else if (v < 1e9)
+		snprintf(buf, len, "%.3g ms", v / 1e6);
+	else
+		snprintf(buf, len, "%.3g s", v / 1e9);
+}
+
+/* One block per file with events: its cumulative distribution, rows (value, % of events at
+ * or below it, events in the bucket ending there) from the first non-empty bucket's lower
+ * bound (0 %) to the last one's upper bound (100 %). A 0 bound becomes 0.5 to live on a log
+ * axis. The block's header names the series with its p50 and p99. */
 static void hist_block(FILE *f, const struct lt_hist *h, const char *label, const char *unit)
 {
-	char title[256];
-	int prev = -1;
+	char title[256], p50[32], p99[32];
+	double cum = 0;
+	bool first = true;
 
-	snprintf(title, sizeof(title), "%s  p50 %.0f  p99 %.0f %s", label, hist_percentile(h, 0.5),
-		 hist_percentile(h, 0.99), unit);
+	human_value(p50, sizeof(p50), hist_percentile(h, 0.5), unit);
+	human_value(p99, sizeof(p99), hist_percentile(h, 0.99), unit);
+	snprintf(title, sizeof(title), "%s  p50 %s  p99 %s  (%llu events)", label, p50, p99,
+		 (unsigned long long)h->count);
 	fputs("\"bound\" ", f);
-	put_label(f, title);
-	fputs(" \"pct\"\n", f);
+	plot_put_label(f, title);
+	fputs(" \"count\"\n", f);
 	for (unsigned int i = 0; i < LT_HIST_NR_BUCKETS; i++) {
-		double pct = 100.0 * (double)h->buckets[i] / (double)h->count;
-
 		if (!h->buckets[i])
 			continue;
-		/* the outline rises from 0 at the first bucket, and drops to 0
-		 * over empty buckets between two non-empty ones */
-		if (prev < 0)
+		if (first)
 			fprintf(f, "%.17g 0 0\n", fmax(0.5, (double)hist_bucket_lo(i)));
-		for (unsigned int k = (unsigned int)prev + 1; prev >= 0 && k < i; k++)
-			fprintf(f, "%.17g 0 0\n", fmax(0.5, (double)hist_bucket_lo(k)));
-		fprintf(f, "%.17g %.17g %.17g\n", fmax(0.5, (double)hist_bucket_lo(i)), pct / bucket_octaves(i), pct);
-		prev = (int)i;
+		first = false;
+		cum += (double)h->buckets[i];
+		fprintf(f, "%.17g %.17g %llu\n", fmax(0.5, (double)hist_bucket_hi(i)), 100.0 * cum / (double)h->count,
+			(unsigned long long)h->buckets[i]);
 	}
-	fprintf(f, "%.17g 0 0\n\n\n", (double)hist_bucket_hi((unsigned int)prev));
+	fputs("\n\n", f);
+}
+
+/* The markers block of a file: its p50 and p99 on the curve, with their values as labels */
+static void hist_marks(FILE *f, const struct lt_hist *h, const char *unit)
+{
+	static const double q[] = { 0.5, 0.99 };
+
+	fputs("\"at\" \"pct\" \"label\"\n", f);
+	for (size_t k = 0; k < 2; k++) {
+		char v[32];
+
+		human_value(v, sizeof(v), hist_percentile(h, q[k]), unit);
+		fprintf(f, "%.17g %g \"p%g %s\"\n", fmax(0.5, hist_percentile(h, q[k])), 100 * q[k], 100 * q[k], v);
+	}
+	fputs("\n\n", f);
 }
 
 static int plot_hist(const struct lt_result *r, size_t n, const char *dir, const char *path,
 		     struct plot_jobs *jobs)
 {
 	const char *unit = metric_hist_unit(r, n, path);
+	const struct hist_title *t = hist_title(path);
+	struct lt_hist *h = calloc(n, sizeof(*h));
 	char name[96], what[4200];
 	struct plot_job *j;
 	size_t blocks = 0;
 	FILE *f;
 
+	if (!h)
+		abort();
 	safe_name(name, sizeof(name), "hist_", path + strlen("metrics.hist."));
-	snprintf(what, sizeof(what), "%s merged over reps, one block per file", path);
-	f = dat_open(dir, name, what);
-	if (!f)
+	snprintf(what, sizeof(what), "%s merged over reps: per file its CDF, then per file its p50/p99 marks", path);
+	f = plot_dat_open(dir, name, what);
+	if (!f) {
+		free(h);
 		return LT_EXIT_FAIL;
+	}
 	for (size_t i = 0; i < n; i++) {
-		struct lt_hist h;
-
-		if (metric_hists(&r[i], path, &h, NULL) != LOOKUP_OK || !h.count) {
+		if (metric_hists(&r[i], path, &h[i], NULL) != LOOKUP_OK || !h[i].count) {
 			fprintf(f, "# %s: no events or not measured\n", r[i].label);
+			h[i].count = 0;
 			continue;
 		}
-		hist_block(f, &h, r[i].label, unit);
+		hist_block(f, &h[i], r[i].label, unit);
 		blocks++;
 	}
-	if (dat_close(f, dir, name))
+	for (size_t i = 0; i < n; i++)
+		if (h[i].count)
+			hist_marks(f, &h[i], unit);
+	free(h);
+	if (plot_dat_close(f, dir, name))
 		return LT_EXIT_FAIL;
 	if (!blocks) { /* nothing to draw: no data file left without its image */
 		snprintf(what, sizeof(what), "%s/%s.dat", dir, name);
 		unlink(what);
-		snprintf(what, sizeof(what), "%s: no events in any file", path);
-		note(jobs, what);
+		snprintf(what, sizeof(what), "%s (no events)", t ? t->title : path);
+		plot_note(jobs, what);
 		return 0;
 	}
-	j = job_new(jobs, name, "hist.gp", "Latency histograms");
-	job_var(j, "N", false, "%zu", blocks);
-	job_var(j, "TITLE", true, "%s (merged over reps)", path);
-	job_var(j, "UNIT", true, "%s", *unit ? unit : "value");
-	snprintf(j->caption, sizeof(j->caption), "`%s`: events per octave of the log axis (density), per file, merged over reps.", path);
+	j = plot_job_new(jobs, name, "hist.gp", "Latency distributions");
+	plot_job_var(j, "N", false, "%zu", blocks);
+	plot_job_var(j, "TITLE", true, "%s", t ? t->title : path);
+	plot_job_var(j, "UNIT", true, "%s", *unit ? unit : "value");
+	plot_job_var(j, "XLABEL", true, "%s", t ? t->axis : leaf(path));
+	snprintf(j->caption, sizeof(j->caption),
+		 "%s: the share of events at or below each value (a CDF; log axis), p50 and p99 marked, per file, "
+		 "merged over reps (`%s`).", t ? t->title : path, path);
 	return 0;
 }
 
@@ -222,43 +209,59 @@ static int plot_stacked(const struct lt_result *r, size_t n, const char *dir, co
 	size_t parts = 0;
 	struct plot_job *j;
 	char what[300];
+	double *rate;
+	bool *drawn;
 	FILE *f;
 
 	metrics_collect(r, n, root, &l);
+	rate = calloc(n * (l.n ? l.n : 1), sizeof(*rate));
+	drawn = calloc(l.n ? l.n : 1, sizeof(*drawn));
+	if (!rate || !drawn)
+		abort();
+	/* only the parts some file has: a legend of what is drawn */
 	for (size_t k = 0; k < l.n; k++)
-		parts += l.v[k].kind == MK_COUNTER;
+		for (size_t i = 0; l.v[k].kind == MK_COUNTER && i < n; i++) {
+			rate[i * l.n + k] = mean_rate(&r[i], &l.v[k]);
+			drawn[k] = drawn[k] || rate[i * l.n + k] > 0;
+		}
+	for (size_t k = 0; k < l.n; k++)
+		parts += drawn[k];
+	f = NULL;
 	if (!parts) {
-		snprintf(what, sizeof(what), "%s: not measured in any file", root);
-		note(jobs, what);
-		metric_list_free(&l);
-		return 0;
+		snprintf(what, sizeof(what), "%s: not measured, or 0, in every file", root);
+		plot_note(jobs, what);
+	} else {
+		snprintf(what, sizeof(what), "%s, mean per-second rate over reps (the parts not 0 in some file)", root);
+		f = plot_dat_open(dir, name, what);
 	}
-	snprintf(what, sizeof(what), "%s, mean per-second rate over reps", root);
-	f = dat_open(dir, name, what);
-	if (!f) {
-		metric_list_free(&l);
-		return LT_EXIT_FAIL;
-	}
-	fputs("file", f);
-	for (size_t k = 0; k < l.n; k++)
-		if (l.v[k].kind == MK_COUNTER)
-			fprintf(f, " %s", leaf(l.v[k].path));
-	fputc('\n', f);
-	for (size_t i = 0; i < n; i++) {
-		row_label(f, &r[i], root);
+	if (f) {
+		fputs("file", f);
 		for (size_t k = 0; k < l.n; k++)
-			if (l.v[k].kind == MK_COUNTER)
-				fprintf(f, " %.17g", mean_rate(&r[i], &l.v[k]));
+			if (drawn[k])
+				fprintf(f, " %s", leaf(l.v[k].path));
 		fputc('\n', f);
+		for (size_t i = 0; i < n; i++) {
+			row_label(f, &r[i], root);
+			for (size_t k = 0; k < l.n; k++)
+				if (drawn[k])
+					fprintf(f, " %.17g", rate[i * l.n + k]);
+			fputc('\n', f);
+		}
 	}
 	metric_list_free(&l);
-	if (dat_close(f, dir, name))
+	free(rate);
+	free(drawn);
+	if (!parts)
+		return 0;
+	if (!f || plot_dat_close(f, dir, name))
 		return LT_EXIT_FAIL;
-	j = job_new(jobs, name, "stacked.gp", "IPIs");
-	job_var(j, "NCOLS", false, "%zu", parts + 1);
-	job_var(j, "TITLE", true, "%s", title);
-	job_var(j, "YLABEL", true, "IPIs per second");
-	snprintf(j->caption, sizeof(j->caption), "`%s`: mean per-second rate over reps, stacked per file.", root);
+	j = plot_job_new(jobs, name, "stacked.gp", "IPIs");
+	plot_job_var(j, "NCOLS", false, "%zu", parts + 1);
+	plot_job_var(j, "TITLE", true, "%s", title);
+	plot_job_var(j, "YLABEL", true, "IPI requests per second");
+	snprintf(j->caption, sizeof(j->caption),
+		 "%s: mean per-second rate over reps, stacked per file; parts that are 0 in every file are left out "
+		 "(`%s`).", title, root);
 	return 0;
 }
 
@@ -280,11 +283,11 @@ static int plot_heatmap(const struct lt_result *r, size_t n, const char *dir, st
 			ncpu = cpu + 1;
 	}
 	if (!ncpu) {
-		note(jobs, "metrics.ipi.received_per_cpu: not measured in any file");
+		plot_note(jobs, "metrics.ipi.received_per_cpu: not measured in any file");
 		metric_list_free(&l);
 		return 0;
 	}
-	f = dat_open(dir, name, "IPIs received per second on each CPU (columns), one row per file, last file first");
+	f = plot_dat_open(dir, name, "IPIs received per second on each CPU (columns), one row per file, last file first");
 	if (!f) {
 		metric_list_free(&l);
 		return LT_EXIT_FAIL;
@@ -303,14 +306,15 @@ static int plot_heatmap(const struct lt_result *r, size_t n, const char *dir, st
 		fputc('\n', f);
 	}
 	metric_list_free(&l);
-	if (dat_close(f, dir, name))
+	if (plot_dat_close(f, dir, name))
 		return LT_EXIT_FAIL;
-	j = job_new(jobs, name, "heatmap.gp", "IPIs received per CPU");
-	job_var(j, "NCPU", false, "%zu", ncpu);
-	job_var(j, "NROWS", false, "%zu", n);
-	job_var(j, "TITLE", true, "IPIs received per CPU (mean per second over reps)");
-	snprintf(j->caption, sizeof(j->caption), "`%s`: blank where a file has no such CPU or did not measure it.",
-		 root);
+	j = plot_job_new(jobs, name, "heatmap.gp", "IPIs received per CPU");
+	plot_job_var(j, "NCPU", false, "%zu", ncpu);
+	plot_job_var(j, "NROWS", false, "%zu", n);
+	plot_job_var(j, "TITLE", true, "IPIs received per CPU (mean per second over reps)");
+	snprintf(j->caption, sizeof(j->caption),
+		 "IPIs each CPU received per second (mean over reps), a row per file; blank where a file has no "
+		 "such CPU or did not measure it (`%s`).", root);
 	return 0;
 }
 
@@ -394,11 +398,11 @@ static int plot_scaling(const struct lt_result *r, size_t n, const char *dir, st
 		}
 		npts = out;
 	}
-	f = npts ? dat_open(dir, name, "lazy mm refcount atomics per second against x, one block per kernel") : NULL;
+	f = npts ? plot_dat_open(dir, name, "lazy mm refcount atomics per second against x, one block per kernel") : NULL;
 	for (size_t i = 0; f && i < npts; i++) {
 		if (!i || strcmp(pts[i].series, pts[i - 1].series)) {
 			fputs(i ? "\n\n\"x\" " : "\"x\" ", f);
-			put_label(f, pts[i].series);
+			plot_put_label(f, pts[i].series);
 			fputs(" \"stddev\"\n", f);
 			series++;
 		}
@@ -406,16 +410,16 @@ static int plot_scaling(const struct lt_result *r, size_t n, const char *dir, st
 	}
 	free(pts);
 	if (!npts) {
-		note(jobs, "refcount atomics scaling: metrics.lazy.refcount_atomics not measured");
+		plot_note(jobs, "refcount atomics scaling: metrics.lazy.refcount_atomics not measured");
 		return 0;
 	}
-	if (dat_close(f, dir, name))
+	if (plot_dat_close(f, dir, name))
 		return LT_EXIT_FAIL;
-	j = job_new(jobs, name, "scaling.gp", "Scaling");
-	job_var(j, "N", false, "%zu", series);
-	job_var(j, "TITLE", true, "lazy mm refcount atomics vs %s", strcmp(axis, "host.nr_cpus") ? "threads" : "CPUs");
-	job_var(j, "XLABEL", true, "%s", axis);
-	job_var(j, "YLABEL", true, "refcount atomics per second");
+	j = plot_job_new(jobs, name, "scaling.gp", "Scaling");
+	plot_job_var(j, "N", false, "%zu", series);
+	plot_job_var(j, "TITLE", true, "lazy mm refcount atomics vs %s", strcmp(axis, "host.nr_cpus") ? "threads" : "CPUs");
+	plot_job_var(j, "XLABEL", true, "%s", strcmp(axis, "host.nr_cpus") ? "threads" : "CPUs");
+	plot_job_var(j, "YLABEL", true, "refcount atomics per second");
 	snprintf(j->caption, sizeof(j->caption),
 		 "`metrics.lazy.refcount_atomics` per second (mean and stddev over reps) against `%s`.", axis);
 	return 0;
@@ -434,12 +438,14 @@ int plot_data_write(const struct lt_result *r, size_t n, const char *dir, struct
 			ret = plot_hist(r, n, dir, hists.v[k].path, jobs);
 	metric_list_free(&hists);
 	if (!ret)
-		ret = plot_stacked(r, n, dir, "metrics.ipi.by_cause", "ipi_by_cause", "IPIs by cause", jobs);
+		ret = plot_stacked(r, n, dir, "metrics.ipi.by_cause", "ipi_by_cause", "IPI requests by cause", jobs);
 	if (!ret)
 		ret = plot_stacked(r, n, dir, "metrics.ipi.by_target_state", "ipi_by_target_state",
-				   "IPIs by target CPU state at send", jobs);
+				   "IPI requests by the target CPU's state at the send", jobs);
 	if (!ret)
 		ret = plot_heatmap(r, n, dir, jobs);
+	if (!ret)
+		ret = plot_flow(r, n, dir, jobs);
 	if (!ret)
 		ret = plot_scaling(r, n, dir, jobs);
 	return ret;

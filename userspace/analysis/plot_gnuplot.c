@@ -54,9 +54,10 @@ const char *plot_find_templates(const char *override, char *buf, size_t len)
 		}
 	}
 	snprintf(buf, len, "/usr/share/lazytlb/plots");
-	if (has_common(buf))
+	if (has_common(buf) || !plot_builtin_dir(buf, len))
 		return buf;
-	lt_err(LT_EXIT_FAIL, "gnuplot templates not found (looked in %s%s); use --templates DIR", tried, buf);
+	lt_err(LT_EXIT_FAIL, "gnuplot templates not found (looked in %s/usr/share/lazytlb/plots; the built-in copy: %m); "
+	       "use --templates DIR", tried);
 	return NULL;
 }
 

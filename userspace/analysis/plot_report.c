@@ -89,6 +89,34 @@ static void scenario_plots(FILE *f, const char *name, const struct plot_jobs *jo
 	}
 }
 
+/* The scenarios, each with its files (label, kernel, scheme, reps) */
+static void overview(FILE *f, const struct lt_result *r, size_t n)
+{
+	bool *done = calloc(n ? n : 1, sizeof(*done));
+	struct lt_result *grp = calloc(n ? n : 1, sizeof(*grp));
+
+	fprintf(f, "| scenario | file | kernel | arch | CPUs | lazy TLB | reps |\n|---|---|---|---|---:|---|---:|\n");
+	for (size_t i = 0; done && grp && i < n; i++) {
+		size_t k;
+
+		if (done[i])
+			continue;
+		k = scenario_group(r, n, i, done, grp);
+		for (size_t j = 0; j < k; j++) {
+			const struct json *cpus = json_path(grp[j].doc, "host.nr_cpus");
+			char nc[24] = "?";
+
+			if (json_is_number(cpus))
+				snprintf(nc, sizeof(nc), "%.0f", json_as_double(cpus));
+			fprintf(f, "| %s | `%s` | %s | %s | %s | %s | %zu |\n", j ? "" : result_str(&grp[j], "scenario.name", "?"),
+				grp[j].path, result_str(&grp[j], "kernel.release", "?"), result_str(&grp[j], "host.arch", "?"), nc,
+				result_str(&grp[j], "kernel.lazy_tlb_scheme", "?"), grp[j].nreps);
+		}
+	}
+	free(done);
+	free(grp);
+}
+
 /* One section per scenario, in the order the files came */
 static void scenario_sections(FILE *f, const struct lt_result *r, size_t n, const struct cmp_opts *opts,
 			      const struct plot_jobs *jobs, const char *ext)
@@ -105,18 +133,21 @@ static void scenario_sections(FILE *f, const struct lt_result *r, size_t n, cons
 			continue;
 		k = scenario_group(r, n, i, done, grp);
 		fprintf(f, k > 1 ? "\n## Comparison: scenario `%s`\n\n" : "\n## Scenario `%s`\n\n", name);
-		fprintf(f, "%s.\n", result_str(&r[i], "scenario.description", "(no description)"));
-		scenario_plots(f, name, jobs, ext);
-		cmp_table_build(&t, grp, k, opts);
+		fprintf(f, "What it measures: %s.\n", result_str(&r[i], "scenario.description", "(no description)"));
 		if (k > 1) {
+			/* the comparison: only among the files of this scenario */
+			cmp_table_build(&t, grp, k, opts);
 			fprintf(f, "\n%zu files of this scenario, each against the first.\n", k);
 			cmp_print_files(f, &t, CMP_MARKDOWN);
-			cmp_print_rows(f, &t, CMP_MARKDOWN);
-		} else {
-			fprintf(f, "\nKey numbers of `%s` (per second of each rep, mean over reps):\n", grp[0].label);
 			cmp_print_section(f, &t, CMP_MARKDOWN, SEC_HEADLINE);
+			scenario_plots(f, name, jobs, ext);
+			fprintf(f, "\n### Every metric\n");
+			cmp_print_rows(f, &t, CMP_MARKDOWN);
+			cmp_table_free(&t);
+		} else {
+			plot_key_numbers(f, &grp[0]);
+			scenario_plots(f, name, jobs, ext);
 		}
-		cmp_table_free(&t);
 	}
 	free(grp);
 	free(done);
@@ -126,7 +157,6 @@ int plot_report_write(const char *dir, const struct lt_result *r, size_t n, cons
 		      const char *image_ext)
 {
 	struct cmp_opts opts = { .alpha = 0.05, .ks_min_d = 0.05 };
-	struct cmp_table t;
 	char path[4200];
 	FILE *f;
 	int ret = 0;
@@ -135,16 +165,15 @@ int plot_report_write(const char *dir, const struct lt_result *r, size_t n, cons
 	f = fopen(path, "w");
 	if (!f)
 		return lt_err(LT_EXIT_FAIL, "%s: %m", path);
-	cmp_table_build(&t, r, n, &opts);
-
 	fprintf(f, "# lazytlb report\n\n"
-		   "Written by `lazytlb plot` from %zu result file%s. Beside each image are its data (`.dat`)\n"
-		   "and gnuplot script (`.gp`); `common.gp` holds the shared style.\n\n",
+		   "Written by `lazytlb plot` from %zu result file%s: a section per scenario, what it measures,\n"
+		   "its key numbers and its plots; files are compared only with files of the same scenario.\n"
+		   "Beside each image are its data (`.dat`) and gnuplot script (`.gp`); `common.gp` holds the\n"
+		   "shared style.\n\n",
 		n, n == 1 ? "" : "s");
-	cmp_print_files(f, &t, CMP_MARKDOWN);
+	overview(f, r, n);
 	if (jobs->notes[0])
-		fprintf(f, "\nNot plotted: %s.\n", jobs->notes);
-	cmp_table_free(&t);
+		fprintf(f, "\nNot plotted where a scenario's files have no data: %s.\n", jobs->notes);
 	scenario_sections(f, r, n, &opts, jobs, image_ext);
 	if (fclose(f))
 		ret = lt_err(LT_EXIT_FAIL, "%s: write error", path);

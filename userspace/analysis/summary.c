@@ -9,37 +9,23 @@
 #include "lib/cli.h"
 #include "result/names.h"
 #include "summary.h"
+#include "summary_int.h"
 #include "result/hist.h"
+#include "result/reps.h"
 
-/* Sum of a metric over reps ("metrics.lazy.grabs"); false if null/absent in any rep */
 static bool rep_sum(const struct json *res, const char *path, __u64 *out)
 {
-	const struct json *reps = json_get(res, "reps");
+	uint64_t v;
+	bool ok = reps_sum(res, path, &v);
 
-	*out = 0;
-	if (!json_len(reps))
-		return false;
-	for (size_t i = 0; i < json_len(reps); i++) {
-		const struct json *v = json_path(json_at(reps, i), path);
-
-		if (!v || !json_is_number(v))
-			return false;
-		*out += json_as_u64(v);
-	}
-	return true;
-}
-
-static double total_seconds(const struct json *res)
-{
-	__u64 ns;
-
-	return rep_sum(res, "duration_ns", &ns) && ns ? (double)ns / 1e9 : 0;
+	*out = v;
+	return ok;
 }
 
 /* one row "  label    count    rate/s", or n/a when the probe was unavailable */
 static void row(FILE *f, const struct json *res, const char *label, const char *path)
 {
-	double secs = total_seconds(res);
+	double secs = reps_seconds(res);
 	__u64 v;
 
 	if (!rep_sum(res, path, &v)) {
@@ -362,7 +348,7 @@ static void whatif_table(FILE *f, const struct json *res)
 					 "race_exposed", "skip_idle", "skip_nohz_full" };
 	const char *const *filters = lt_filter_names;
 	const struct json *w = json_path(json_at(json_get(res, "reps"), 0), "metrics.whatif");
-	double secs = total_seconds(res);
+	double secs = reps_seconds(res);
 	char p[128];
 
 	if (!w || json_type(w) != JSON_OBJECT) {
@@ -409,9 +395,7 @@ static void whatif_table(FILE *f, const struct json *res)
 
 void summary_print(FILE *f, const struct json *res)
 {
-	const struct json *probes = json_get(res, "probes");
 	const char *sch = json_as_string(json_path(res, "kernel.lazy_tlb_scheme"));
-	bool any_missing = false;
 
 	fprintf(f, "lazytlb %s on %s (%s), %llu CPUs, lazy TLB scheme: %s (%s), %zu rep(s), %.2f s\n",
 		json_as_string(json_path(res, "scenario.name")) ?: "?",
@@ -419,7 +403,7 @@ void summary_print(FILE *f, const struct json *res)
 		json_as_string(json_path(res, "host.arch")) ?: "?",
 		(unsigned long long)json_as_u64(json_path(res, "host.nr_cpus")), sch ? sch : "unknown",
 		json_as_string(json_path(res, "kernel.scheme_source")) ?: "?", json_len(json_get(res, "reps")),
-		total_seconds(res));
+		reps_seconds(res));
 
 	section(f, "Context switches");
 	row(f, res, "user -> user", "metrics.switch.user_to_user");
@@ -432,7 +416,8 @@ void summary_print(FILE *f, const struct json *res)
 	row(f, res, "grabs", "metrics.lazy.grabs");
 	row(f, res, "drops", "metrics.lazy.drops");
 	row(f, res, "exit_mm grabs", "metrics.lazy.exit_grabs");
-	row(f, res, "moved off by exit flush (ppc)", "metrics.lazy.exit_flush_switches");
+	if (summary_on_arch(res, "powerpc"))
+		row(f, res, "moved off by exit flush", "metrics.lazy.exit_flush_switches");
 	row(f, res, "dropped by a helper's exec", "metrics.lazy.exec_drops");
 	row(f, res, "taken by CPU hotplug (online)", "metrics.lazy.hotplug_grabs");
 	row(f, res, "dropped by CPU hotplug (offline)", "metrics.lazy.hotplug_drops");
@@ -444,9 +429,14 @@ void summary_print(FILE *f, const struct json *res)
 
 	section(f, "mm teardown");
 	row(f, res, "__mmdrop", "metrics.mmdrop.mmdrop");
-	row(f, res, "shoot-lazy calls", "metrics.mmdrop.shoot_lazy_calls");
-	row(f, res, "shoot-lazy IPIs", "metrics.mmdrop.shoot_lazy_ipis");
-	row(f, res, "exit-flush-lazy calls", "metrics.mmdrop.exit_flush_lazy_calls");
+	/* shoot-lazies: MMU_LAZY_TLB_SHOOTDOWN kernels (powerpc 64s, 6.4+); the exit flush:
+	 * powerpc radix (exit_lazy_flush_tlb) */
+	if (!summary_refcount(res)) {
+		row(f, res, "shoot-lazy calls", "metrics.mmdrop.shoot_lazy_calls");
+		row(f, res, "shoot-lazy IPIs", "metrics.mmdrop.shoot_lazy_ipis");
+	}
+	if (summary_on_arch(res, "powerpc"))
+		row(f, res, "exit-flush-lazy calls", "metrics.mmdrop.exit_flush_lazy_calls");
 	row(f, res, "membarrier(2) calls", "metrics.calls.membarrier");
 	row(f, res, "tlb_remove_table_sync_one", "metrics.calls.tlb_remove_table_sync_one");
 
@@ -465,13 +455,16 @@ void summary_print(FILE *f, const struct json *res)
 	row(f, res, "idle exits without an IPI", "metrics.wakeups.idle_without_ipi");
 	cause_rows(f, res, "metrics.wakeups.nohz_full_by_cause", "nohz_full disturbances by");
 
-	section(f, "TLB flushes (tlb_flush tracepoint)");
-	row(f, res, "task switch", "metrics.tlb_flush.by_reason.task_switch");
-	row(f, res, "remote shootdown (received)", "metrics.tlb_flush.by_reason.remote_shootdown");
-	row(f, res, "local shootdown", "metrics.tlb_flush.by_reason.local_shootdown");
-	row(f, res, "local mm shootdown", "metrics.tlb_flush.by_reason.local_mm_shootdown");
-	row(f, res, "remote send IPI", "metrics.tlb_flush.by_reason.remote_send_ipi");
-	remote_flush_rows(f, res);
+	/* the tlb_flush tracepoint is x86's alone (arch/x86/mm/tlb.c; 5.10-6.18) */
+	if (summary_on_arch(res, "x86")) {
+		section(f, "TLB flushes (tlb_flush tracepoint)");
+		row(f, res, "task switch", "metrics.tlb_flush.by_reason.task_switch");
+		row(f, res, "remote shootdown (received)", "metrics.tlb_flush.by_reason.remote_shootdown");
+		row(f, res, "local shootdown", "metrics.tlb_flush.by_reason.local_shootdown");
+		row(f, res, "local mm shootdown", "metrics.tlb_flush.by_reason.local_mm_shootdown");
+		row(f, res, "remote send IPI", "metrics.tlb_flush.by_reason.remote_send_ipi");
+		remote_flush_rows(f, res);
+	}
 
 	section(f, "What-if: IPIs each proposed filter would have skipped");
 	whatif_table(f, res);
@@ -486,14 +479,5 @@ void summary_print(FILE *f, const struct json *res)
 	if (*(json_as_string(json_path(res, "host.nohz_full")) ?: ""))
 		print_hist(f, res, "metrics.hist.nohz_interruption_ns", "nohz_full CPU interrupted by an IPI");
 
-	for (size_t i = 0; i < json_len(probes); i++) {
-		const struct json *p = json_at(probes, i);
-
-		if (strcmp(json_as_string(json_get(p, "mode")) ?: "", "unavailable"))
-			continue;
-		if (!any_missing)
-			section(f, "Probes unavailable on this kernel (their metrics are n/a)");
-		any_missing = true;
-		fprintf(f, "  %-26s %s\n", json_as_string(json_get(p, "name")), json_as_string(json_get(p, "reason")));
-	}
+	summary_probes(f, res, lt_verbose);
 }

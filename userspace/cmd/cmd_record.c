@@ -74,7 +74,7 @@ static void usage(FILE *f)
 		"      --stacks            senders: keep each sender's full kernel stack in the result\n"
 		"      --no-senders        do not count IPIs by sender (task and kernel callsite)\n"
 		"  -q, --quiet             no summary\n"
-		"  -v, --verbose           libbpf messages\n\n"
+		"  -v, --verbose           libbpf messages; the summary lists every probe not attached\n\n"
 		"examples:\n"
 		"  lazytlb record -d 10                      # whole machine, 10 s\n"
 		"  lazytlb record --whatif -o r.json -- lazytlb workload tlbflush -d 2\n"

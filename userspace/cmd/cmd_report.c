@@ -14,11 +14,13 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: lazytlb report FILE...\n"
+	fprintf(f, "usage: lazytlb report [-v] FILE...\n"
 		   "  Prints the text summary of each lazytlb result file (schema lazytlb-result/1): context\n"
 		   "  switches, lazy mm references, mm teardown, IPIs by cause and target state and against\n"
 		   "  /proc/interrupts, idle and nohz_full wakeups by cause, TLB flushes, what-if counts and\n"
-		   "  the latency histograms, summed over the file's reps.\n"
+		   "  the latency histograms, summed over the file's reps. Rows that cannot exist on the\n"
+		   "  file's architecture and lazy TLB scheme are left out; the probes that could not attach\n"
+		   "  are listed with the figures they cost (-v, --verbose: the others too).\n"
 		   "  A file that is not a result (corrupt JSON, another schema, no reps) is one line on\n"
 		   "  stderr naming it, and exit status 2; nothing is printed for any file then.\n"
 		   "examples:\n"
@@ -28,13 +30,18 @@ static void usage(FILE *f)
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' },
+						  { "verbose", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 } };
 	struct lt_result *r;
 	size_t n;
 	int c, rc;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hv", longopts, NULL)) != -1) {
+		if (c == 'v') {
+			lt_verbose = true;
+			continue;
+		}
 		if (c == 'h') {
 			usage(stdout);
 			return LT_EXIT_OK;

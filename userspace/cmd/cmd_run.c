@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "result/reps.h"
 #include "lib/signals.h"
 #include "lib/clock.h"
 #include "lib/cli.h"
@@ -53,7 +54,7 @@ static void usage(FILE *f)
 		"                         scaling plot (ctxsw pairs threads: threads=2..8:2)\n"
 		"      --no-senders       do not count IPIs by sender (task and kernel callsite)\n"
 		"      --stacks           keep each sender's full kernel stack in the results\n"
-		"      --target-cpus CPUS count senders of the IPIs to these CPUs only\n"
+		"      --target-cpus CPUS  count senders of the IPIs to these CPUs only\n"
 		"      --btf FILE         BTF for a kernel without /sys/kernel/btf/vmlinux\n"
 		"  -l, --list             list built-in scenarios and suites\n"
 		"  -q, --quiet            no progress line, no summary\n"
@@ -100,23 +101,6 @@ static void progress(struct run_state *rs, const char *what)
 	fprintf(stderr, "\r\033[K%s: %s  [%.0f s elapsed, ETA %.0f s]", rs->label, what, el, eta > 0 ? eta : 0);
 }
 
-/* per-second rate of a metric summed over reps, NAN if null anywhere */
-static double rate(const struct json *res, const char *path)
-{
-	const struct json *reps = json_get(res, "reps");
-	double sum = 0, secs = 0;
-
-	for (size_t i = 0; i < json_len(reps); i++) {
-		const struct json *v = json_path(json_at(reps, i), path);
-
-		if (!v || !json_is_number(v))
-			return NAN;
-		sum += json_as_double(v);
-		secs += json_as_double(json_path(json_at(reps, i), "duration_ns")) / 1e9;
-	}
-	return secs > 0 ? sum / secs : NAN;
-}
-
 static void summary_table(FILE *f, struct json **results, size_t n)
 {
 	static const struct { const char *head, *path; } cols[] = {
@@ -149,7 +133,7 @@ static void summary_table(FILE *f, struct json **results, size_t n)
 		}
 		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
 			const struct json *est = json_path(results[i], "refcount_cost.est_cpu_ns_per_s");
-			double r = cols[c].path ? rate(results[i], cols[c].path)
+			double r = cols[c].path ? reps_rate(results[i], cols[c].path)
 						: est && json_is_number(est) ? json_as_double(est) : NAN;
 
 			if (isnan(r))

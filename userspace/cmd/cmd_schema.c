@@ -6,10 +6,12 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "lib/cli.h"
 #include "result/compare_input.h"
 #include "lib/json.h"
 #include "result/names.h"
+#include "result/hist.h"
 
 static const struct {
 	const char *key, *title;
@@ -27,16 +29,45 @@ static const struct {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: lazytlb schema [--json]\n"
+		   "       lazytlb schema --hist UNIT < VALUES\n"
 		   "  The result file schema's id and the names it uses for IPI causes, target states,\n"
 		   "  tlb_flush reasons and what-if filters, each with what it means.\n"
+		   "  --hist UNIT: the result file's histogram object (buckets, percentiles) of the\n"
+		   "  non-negative integers on standard input, counted as the tracer counts them\n"
+		   "  (what tests and other tools use instead of redoing the bucket maths).\n"
 		   "examples:\n"
+		   "  seq 1 1000 | lazytlb schema --hist ns\n"
 		   "  lazytlb schema\n"
 		   "  lazytlb schema --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"causes\"])'\n");
 }
 
+static int hist_of_stdin(const char *unit)
+{
+	struct lt_hist *h = calloc(1, sizeof(*h));
+	unsigned long long v;
+	struct json *j;
+	int n;
+
+	if (!h)
+		return lt_err(LT_EXIT_FAIL, "out of memory");
+	while ((n = scanf("%llu", &v)) == 1)
+		hist_add(h, v);
+	if (n != EOF) {
+		free(h);
+		return lt_err(LT_EXIT_USAGE, "--hist: standard input has something else than non-negative integers");
+	}
+	j = hist_to_json(h, unit);
+	json_write(stdout, j, true);
+	json_free(j);
+	free(h);
+	return LT_EXIT_OK;
+}
+
 int cmd_schema(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "json", no_argument, NULL, 'J' }, { "help", no_argument, NULL, 'h' }, {} };
+	static const struct option longopts[] = { { "json", no_argument, NULL, 'J' }, { "help", no_argument, NULL, 'h' },
+						  { "hist", required_argument, NULL, 'H' }, {} };
+	const char *hist_unit = NULL;
 	bool as_json = false;
 	int c;
 
@@ -44,6 +75,8 @@ int cmd_schema(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'J')
 			as_json = true;
+		else if (c == 'H')
+			hist_unit = optarg;
 		else if (c == 'h')
 			return usage(stdout), LT_EXIT_OK;
 		else
@@ -51,6 +84,8 @@ int cmd_schema(int argc, char **argv)
 	}
 	if (optind < argc)
 		return lt_err(LT_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+	if (hist_unit)
+		return hist_of_stdin(hist_unit);
 	if (as_json) {
 		struct json *o = json_object();
 

@@ -114,7 +114,16 @@ static void usage_run(FILE *f)
 		"  or out/vm/KERNEL/cmd), next to console.log, qemu.cmd and vm-run.txt.\n"
 		"  --nohz-full  boot with the kcfg's cmdline_nohz_full line (CPU 1 nohz_full)\n"
 		"  --timeout S  kill qemu after S seconds (default: the kcfg's timeout, else 300)\n"
-		"  --smp N      N vCPUs instead of the kcfg's (under TCG more vCPUs than host CPUs share them)\n"
+		"  --smp N      N vCPUs instead of the kcfg's (x86_64 up to 255, ppc64le up to 1024; under TCG\n"
+		"               more vCPUs than host CPUs share them)\n"
+		"  --maxcpus M  M possible CPUs, N of them online (qemu -smp N,maxcpus=M: the kernel sizes its\n"
+		"               per-CPU data and nr_cpu_ids for M)\n"
+		"  --big auto|yes|no  the settings of a big guest (default auto: yes above " VM_STR(VM_BIG_SMP) " vCPUs):\n"
+		"               single-threaded TCG, watchdogs and RCU stall reports off, lpj= (no delay\n"
+		"               calibration), memory 1 GiB + 8 MiB per vCPU, --boot-timeout 60 + 4 s per vCPU,\n"
+		"               --timeout at least that + 300 + 4 s per vCPU, no guest modules (vhost-owner\n"
+		"               and guest-tlbflush need them) (vm-run.txt: big, and why)\n"
+		"  --memory MIB guest memory instead of the kcfg's (or the big guest's)\n"
 		"  --append ARGS  add ARGS to the kernel command line (e.g. mitigations=off)\n"
 		"  --boot-timeout S  a guest that has not started /init after S seconds, or whose console\n"
 		"               is silent for S seconds after (its init says alive every 10 s), hung (default 60)\n"
@@ -141,6 +150,8 @@ static int parse_run_opts(int argc, char **argv, struct vm_run *r)
 		{ "append", required_argument, NULL, 'a' },  { "boot-timeout", required_argument, NULL, 'b' },
 		{ "no-config", no_argument, NULL, 'C' },     { "help", no_argument, NULL, 'h' },
 		{ "smp", required_argument, NULL, 's' },      { "boots", required_argument, NULL, 'B' },
+		{ "maxcpus", required_argument, NULL, 'M' },  { "big", required_argument, NULL, 'G' },
+		{ "memory", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -163,11 +174,13 @@ static int parse_run_opts(int argc, char **argv, struct vm_run *r)
 		case 't':
 			if (!lt_parse_u64(optarg, &r->timeout) || !r->timeout || r->timeout > 86400)
 				return lt_err(LT_EXIT_USAGE, "bad --timeout '%s' (seconds, 1..86400)", optarg);
+			r->timeout_set = true;
 			break;
 		case 'c': r->cmd = optarg; break;
 		case 'b':
 			if (!lt_parse_u64(optarg, &r->boot_timeout) || !r->boot_timeout || r->boot_timeout > 86400)
 				return lt_err(LT_EXIT_USAGE, "bad --boot-timeout '%s' (seconds, 1..86400)", optarg);
+			r->boot_timeout_set = true;
 			break;
 		case 'a':
 			if (strlen(optarg) > 256 || strpbrk(optarg, "\n\r"))
@@ -181,9 +194,32 @@ static int parse_run_opts(int argc, char **argv, struct vm_run *r)
 				return lt_err(LT_EXIT_USAGE, "bad --boots '%s' (1..%d)", optarg, VM_BOOTS_MAX);
 			break;
 		case 's':
-			if (!lt_parse_u64(optarg, &r->smp_n) || !r->smp_n || r->smp_n > 64)
-				return lt_err(LT_EXIT_USAGE, "bad --smp '%s' (CPUs, 1..64)", optarg);
+			if (!lt_parse_u64(optarg, &r->smp_n) || !r->smp_n || r->smp_n > VM_SMP_MAX)
+				return lt_err(LT_EXIT_USAGE, "bad --smp '%s' (CPUs, 1..%d)", optarg, VM_SMP_MAX);
 			break;
+		case 'M':
+			if (!lt_parse_u64(optarg, &r->maxcpus_n) || !r->maxcpus_n || r->maxcpus_n > VM_SMP_MAX)
+				return lt_err(LT_EXIT_USAGE, "bad --maxcpus '%s' (CPUs, 1..%d)", optarg, VM_SMP_MAX);
+			break;
+		case 'G':
+			if (!strcmp(optarg, "auto"))
+				r->big = VM_BIG_AUTO;
+			else if (!strcmp(optarg, "yes"))
+				r->big = VM_BIG_YES;
+			else if (!strcmp(optarg, "no"))
+				r->big = VM_BIG_NO;
+			else
+				return lt_err(LT_EXIT_USAGE, "bad --big '%s' (auto, yes or no)", optarg);
+			break;
+		case 'm': {
+			uint64_t mib;
+
+			if (!lt_parse_u64(optarg, &mib) || mib < 64 || mib > 65536)
+				return lt_err(LT_EXIT_USAGE, "bad --memory '%s' (MiB, 64..65536)", optarg);
+			vm_snprintf(r->mem, sizeof(r->mem), "%llu", (unsigned long long)mib);
+			r->mem_set = true;
+			break;
+		}
 		case 'v': lt_verbose = true; break;
 		case 'h': usage_run(stdout); return -1;
 		default: usage_run(stderr); return LT_EXIT_USAGE;
@@ -316,8 +352,10 @@ static int make_initrd(struct vm_run *r)
 	vm_snprintf(cfgpath, sizeof(cfgpath), "%s/config", r->kdir);
 	vm_snprintf(moddir, sizeof(moddir), "%s/modules", r->kdir); /* vm/guest-modules.sh */
 	vm_snprintf(r->initrd, sizeof(r->initrd), "%s/initrd.img", r->dir);
+	/* a big guest boots without the modules (vhost_net, kvm_amd): loading kvm_amd set up each of
+	 * 128 vCPUs by IPI and took 44 s of a TCG guest; only vhost-owner and guest-tlbflush use them */
 	rc = vm_write_initrd(r->initrd, r->base, env, envlen, r->with_btf ? r->btf : NULL,
-			     r->no_config ? NULL : cfgpath, r->rel, moddir);
+			     r->no_config ? NULL : cfgpath, r->rel, r->big_on ? NULL : moddir);
 	free(env);
 	return rc;
 }
@@ -387,6 +425,9 @@ static void write_vm_run_txt(const struct vm_run *r, const struct vm_boot *b, co
 	fprintf(vf, "status: %s\nwall_s: %.2f\nguest_init_s: %.2f\nguest_rc: %d\nfiles: %d\nqemu_exit: %d\n", verdict,
 		b->wall, o->guest_init_s, o->guest_rc, o->nfiles,
 		WIFEXITED(b->status) ? WEXITSTATUS(b->status) : 128 + WTERMSIG(b->status));
+	fprintf(vf, "big: %s\nmemory_mib: %s\nboot_timeout_s: %llu\ntimeout_s: %llu\nmachine: %s\nappend: %s\n",
+		r->big_why, r->mem, (unsigned long long)r->boot_timeout, (unsigned long long)r->timeout, r->machine_line,
+		r->append);
 	fprintf(vf, "boots: %d\nkernel_warnings: %d\n", boots, o->warnings);
 	for (int i = 0; i + 1 < boots; i++)
 		fprintf(vf, "boot_%d: %s (console.boot-%d.log)\n", i + 1, retried[i], i + 1);
@@ -413,6 +454,8 @@ static int vm_run(int argc, char **argv)
 		r.timeout = 300;
 	if (strcmp(kcfg_get(&r.k, "arch"), "x86_64") && strcmp(kcfg_get(&r.k, "arch"), "ppc64le"))
 		return lt_err(LT_EXIT_USAGE, "%s.kcfg: arch '%s' is not x86_64 or ppc64le", r.kname, kcfg_get(&r.k, "arch"));
+	if ((rc = vm_scale_apply(&r)))
+		return rc;
 	if ((rc = prepare_images(&r)) || (rc = prepare_outdir(&r)) || (rc = make_initrd(&r)) || (rc = vm_qemu_argv(&r)))
 		return rc;
 	vm_snprintf(logpath, sizeof(logpath), "%s/console.log", r.dir);
@@ -482,10 +525,15 @@ static void usage(FILE *f)
 		   "       lazytlb vm run KERNEL SCENARIO [-o DIR] [--nohz-full] [--timeout S] [-v] [-- RUN-OPTIONS]\n"
 		   "       lazytlb vm run KERNEL --cmd CMD [-o DIR] [--nohz-full] [--timeout S] [-v]\n"
 		   "       lazytlb vm ab KERNEL_A KERNEL_B SCENARIO [-o DIR] [-r N] [-d S] [-- RUN-OPTIONS]\n"
+		   "       lazytlb vm sweep KERNEL... SCENARIO --smp LIST [-o DIR] [-r N] [-d S] [-- RUN-OPTIONS]\n"
 		   "       lazytlb vm kcfg KERNEL [KEY]   (a kcfg as lazytlb reads it: one KEY, or all)\n"
 		   "  The qemu kernel matrix: kernels-config/*.kcfg (see kernels-config/README.md).\n"
-		   "  `lazytlb vm run --help`, `lazytlb vm ab --help` for details.\n"
-		   "  Prepare the images with `make vm-prepare` (or vm/fetch.sh KERNEL; vm/initramfs.sh ARCH).\n");
+		   "  `lazytlb vm run --help`, `lazytlb vm ab --help`, `lazytlb vm sweep --help` for details.\n"
+		   "  Prepare the images with `make vm-prepare` (or vm/fetch.sh KERNEL; vm/initramfs.sh ARCH).\n"
+		   "  `lazytlb vm` runs in a source tree (kernels-config/, vm/, and cache/ for the kernels and\n"
+		   "  images): $LAZYTLB_ROOT, else the tree the binary was built in (TREE/build/lazytlb), else\n"
+		   "  the current directory. `make install` and the Debian package install none of it: run\n"
+		   "  `make vm-prepare` in a clone and `lazytlb vm` there, or set LAZYTLB_ROOT to it.\n");
 }
 
 int cmd_vm(int argc, char **argv)
@@ -493,12 +541,13 @@ int cmd_vm(int argc, char **argv)
 	int rc;
 
 	if (argc < 2)
-		return lt_err(LT_EXIT_USAGE, "needs a subcommand: list, run, ab or kcfg (try lazytlb vm --help)");
+		return lt_err(LT_EXIT_USAGE, "needs a subcommand: list, run, ab, sweep or kcfg (try lazytlb vm --help)");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return LT_EXIT_OK;
 	}
-	if ((rc = vm_find_root()))
+	/* `vm SUB --help` is read where no tree is (an install, its man pages) */
+	if (!(argc > 2 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) && (rc = vm_find_root()))
 		return rc;
 	if (!strcmp(argv[1], "list"))
 		return vm_list();
@@ -506,7 +555,9 @@ int cmd_vm(int argc, char **argv)
 		return vm_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ab"))
 		return vm_ab(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sweep"))
+		return vm_sweep(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "kcfg"))
 		return vm_kcfg(argc - 1, argv + 1);
-	return lt_err(LT_EXIT_USAGE, "unknown vm command '%s': list, run, ab or kcfg (try lazytlb vm --help)", argv[1]);
+	return lt_err(LT_EXIT_USAGE, "unknown vm command '%s': list, run, ab, sweep or kcfg (try lazytlb vm --help)", argv[1]);
 }

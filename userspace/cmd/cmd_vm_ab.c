@@ -98,9 +98,7 @@ static int parse(int argc, char **argv, struct ab *a)
 	};
 	struct scenario scn;
 	char err[512];
-	uint64_t u;
-	double d;
-	int c, f, ca;
+	int c, rc, f, ca;
 
 	a->reps = "5", a->dur = "2";
 	for (int i = 1; i < argc; i++)
@@ -109,23 +107,14 @@ static int parse(int argc, char **argv, struct ab *a)
 			break;
 		}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:r:d:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:r:d:t:hw:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->outdir = optarg; break;
 		case 'r':
-			if (!lt_parse_u64(optarg, &u) || !u || u > 1000)
-				return lt_err(LT_EXIT_USAGE, "bad -r '%s' (reps, 1..1000)", optarg);
-			a->reps = optarg;
-			break;
 		case 'd':
-			if (!lt_parse_double(optarg, &d) || d <= 0 || d > 3600)
-				return lt_err(LT_EXIT_USAGE, "bad -d '%s' (seconds, > 0)", optarg);
-			a->dur = optarg;
-			break;
 		case 't':
-			if (!lt_parse_u64(optarg, &u) || !u || u > 86400)
-				return lt_err(LT_EXIT_USAGE, "bad --timeout '%s' (seconds, 1..86400)", optarg);
-			a->timeout = optarg;
+			if ((rc = vm_child_opt(c, optarg, &a->reps, &a->dur, &a->timeout)))
+				return rc;
 			break;
 		case 'p': a->parallel = true; break;
 		case 'w':
@@ -185,18 +174,6 @@ static pid_t start_run(struct ab *a, int i)
 	return pid;
 }
 
-static int wait_for(pid_t pid)
-{
-	int st;
-
-	if (pid < 0)
-		return -1;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 /* this binary's `compare` into DIR/compare.txt, then `plot -o DIR` */
 static int compare_and_plot(struct ab *a, const char *ra, const char *rb)
 {
@@ -215,14 +192,14 @@ static int compare_and_plot(struct ab *a, const char *ra, const char *rb)
 		_exit(127);
 	}
 	close(fd);
-	if ((rc = wait_for(pid)))
+	if ((rc = vm_wait_child(pid)))
 		return lt_err(LT_EXIT_FAIL, "lazytlb compare %s %s failed (exit %d)", ra, rb, rc);
 	pid = fork();
 	if (pid == 0) {
 		execl(a->self, a->self, "plot", "-o", a->dir, ra, rb, (char *)NULL);
 		_exit(127);
 	}
-	if ((rc = wait_for(pid)))
+	if ((rc = vm_wait_child(pid)))
 		return lt_err(LT_EXIT_FAIL, "lazytlb plot -o %s failed (exit %d)", a->dir, rc);
 	return 0;
 }
@@ -270,7 +247,7 @@ static int whatif_check(struct ab *a, const char *ra, const char *rb)
 			execv(a->self, argv);
 			_exit(127);
 		}
-		rc = wait_for(pid);
+		rc = vm_wait_child(pid);
 		if (rc != 0 && rc != 1) /* 1: a check disagrees, which the report says */
 			return lt_err(LT_EXIT_FAIL, "lazytlb whatif-check %s %s failed (exit %d)", ra, rb, rc);
 	}
@@ -306,10 +283,10 @@ int vm_ab(int argc, char **argv)
 	for (int i = 0; i < 2; i++) {
 		pid[i] = start_run(&a, i);
 		if (!a.parallel)
-			rc[i] = wait_for(pid[i]);
+			rc[i] = vm_wait_child(pid[i]);
 	}
 	for (int i = 0; a.parallel && i < 2; i++)
-		rc[i] = wait_for(pid[i]);
+		rc[i] = vm_wait_child(pid[i]);
 	for (int i = 0; i < 2; i++)
 		if (rc[i])
 			return lt_err(LT_EXIT_FAIL, "%s %s: vm run failed (exit %d; %s/console.log)", a.k[i], a.scen,

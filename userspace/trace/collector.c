@@ -471,6 +471,9 @@ void collector_close(struct collector *c)
 	ksym_table_free(c->ksyms);
 	free(c->ival_prev);
 	free(c->base);
+	free(c->ival_delta);
+	senders_rows_free(c->ival_snd);
+	senders_rows_free(c->ival_snd_now);
 	free(c);
 }
 

@@ -25,7 +25,9 @@ struct collector_opts {
 	bool no_senders;           /* do not count requests by sender (metrics.ipi.senders null) */
 	bool stacks;               /* keep each sender's kernel stack in the result */
 	const char *sender_cpus;   /* senders: only requests to these CPUs (cpulist; NULL all) */
+	bool interval_senders;     /* collector_interval() counts the interval's senders too (top) */
 };
+struct lt_counters;
 
 /* Load and attach. NULL with a one-line reason in err (not root, no BTF, ...). */
 struct collector *collector_open(const struct collector_opts *o, char *err, size_t errlen);
@@ -38,6 +40,10 @@ struct json *collector_rep_end(struct collector *c);
  * histograms, callbacks or senders; the rep itself is not touched. NULL if the maps cannot be
  * read. */
 struct json *collector_interval(struct collector *c);
+/* the last collector_interval()'s counter deltas, one element per possible CPU (*nr of them),
+ * for a per-CPU view (received IPIs and wakeups are counted on the receiving CPU); NULL before
+ * the first interval */
+const struct lt_counters *collector_interval_percpu(const struct collector *c, unsigned int *nr);
 /* The result document without reps: schema, tool, host, kernel, probes, and an
  * empty "reps" array to push rep objects into. The caller sets "scenario". */
 struct json *collector_result_new(struct collector *c);

@@ -50,6 +50,10 @@ struct collector {
 	struct irq_snapshot ival_irq;
 	uint64_t ival_edge;
 	__u64 ival_t;
+	/* ... the last interval's per-CPU deltas (top's per-CPU view), and with interval_senders
+	 * the senders map at the last interval's end and at this one's */
+	struct lt_counters *ival_delta;
+	struct sender_rows *ival_snd, *ival_snd_now;
 	/* senders: the map at rep start; kallsyms for their stacks (read at the first rep end) */
 	struct sender_rows *snd_base;
 	struct ksym_table *ksyms;

@@ -234,22 +234,37 @@ struct json *collector_interval(struct collector *c)
 	struct lt_hist *hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*hs));
 	struct irq_snapshot *irq = malloc(sizeof(*irq));
 	uint64_t ev_plus1 = c->info.ev_plus1, ev_zero = c->info.ev_zero;
+	bool snd = c->opts.interval_senders && c->info.senders;
+	struct sender_rows *tmp;
 	struct json *rep = NULL;
 	uint64_t edge = 0;
 	__u64 t;
 
 	if (!now || !hs || !irq || !c->ival_prev)
 		goto out;
-	if (read_together(c, irq, now, NULL, &edge))
+	if (read_together(c, irq, now, snd ? &c->ival_snd_now : NULL, &edge))
 		goto out;
 	t = lt_now_ns();
 	counters_delta(now, c->ival_prev, c->info.nr_possible, true);
 	{
-		/* no histograms, callbacks or senders in an interval: the rep has them */
+		/* no histograms or callbacks in an interval: the rep has them; senders for top only */
 		struct lt_snapshot snap = { .pc = now, .hs = hs, .duration_ns = t - c->ival_t, .irq_begin = &c->ival_irq,
 					    .irq_end = irq, .edge_ipis = c->ival_edge + edge };
+		struct lt_sender *sd = NULL;
 
+		if (snd) {
+			if (!c->ksyms)
+				c->ksyms = ksym_table_load();
+			/* the first interval starts at the rep's senders */
+			snap.nr_senders = senders_delta(c->ival_snd ?: c->snd_base, c->ival_snd_now,
+							bpf_map__fd(c->skel->maps.sender_stacks), c->ksyms, false, &sd);
+			snap.senders = sd;
+			tmp = c->ival_snd;
+			c->ival_snd = c->ival_snd_now;
+			c->ival_snd_now = tmp;
+		}
 		rep = metrics_rep_json(&c->info, &snap);
+		senders_free(sd, snap.nr_senders);
 	}
 	/* the scheme evidence is the rep's to count, once */
 	c->info.ev_plus1 = ev_plus1;
@@ -257,6 +272,9 @@ struct json *collector_interval(struct collector *c)
 	c->ival_irq = *irq;
 	c->ival_edge = edge;
 	c->ival_t = t;
+	free(c->ival_delta);
+	c->ival_delta = now;
+	now = NULL;
 out:
 	free(now);
 	free(hs);
@@ -264,3 +282,8 @@ out:
 	return rep;
 }
 
+const struct lt_counters *collector_interval_percpu(const struct collector *c, unsigned int *nr)
+{
+	*nr = c->info.nr_possible;
+	return c->ival_delta;
+}

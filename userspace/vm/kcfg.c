@@ -30,7 +30,7 @@ static int check(const struct kcfg *k, char *err, size_t errlen)
 	static const char *const required[] = { "name", "arch", "qemu", "memory", "smp", "cmdline" };
 	/* numbers qemu would reject after the kernel was fetched: say so at once */
 	static const struct { const char *key; uint64_t lo, hi; } nums[] = {
-		{ "smp", 1, 64 }, { "memory", 64, 65536 }, { "timeout", 1, 86400 },
+		{ "smp", 1, 1024 }, { "memory", 64, 65536 }, { "timeout", 1, 86400 },
 	};
 
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include "kcfg.h"
 
 /* vm/init's result block and its own lines */
@@ -30,6 +31,14 @@
 /* Default --boot-timeout: a boot that has not reached /init by then hung (seen once under TCG:
  * stuck at 1.3 s, unpacking the initramfs); boots reach it in 2-4 s here, 10 s when loaded. */
 #define VM_INIT_DEADLINE_S 60
+/* Big guests (vm_scale.c): more than VM_BIG_SMP vCPUs take its settings under --big auto;
+ * VM_SMP_MAX: the most vCPUs of any arch (the collector's LT_MAX_CPUS) */
+#define VM_BIG_SMP 16
+#define VM_SMP_MAX 1024
+#define VM_BIG_LPJ "8000000"
+#define VM_STR_(x) #x
+#define VM_STR(x) VM_STR_(x)
+enum { VM_BIG_AUTO, VM_BIG_YES, VM_BIG_NO };
 /* after a lockup report, how long to keep reading the console (the rest of the report) */
 #define VM_STALL_GRACE_S 5
 /* bytes of the last read kept to scan with the next: longer than INIT_MARK and the stall patterns */
@@ -45,8 +54,13 @@ const char *vm_btf_kind(const struct kcfg *k);            /* "sysfs" or "detache
 bool vm_exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vm_read_first_line(const char *path, char *buf, size_t len);
 int vm_ab(int argc, char **argv);                         /* cmd_vm_ab.c: `vm ab` */
+int vm_sweep(int argc, char **argv);                      /* cmd_vm_sweep.c: `vm sweep` */
 int vm_run_wait(char *const argv[]);                      /* in vm_root; exit status */
 int vm_mkdir_p(const char *dir);
+int vm_wait_child(pid_t pid);                             /* its exit status, -1 on error */
+/* -r N, -d S, --timeout S of `vm ab` and `vm sweep` (getopt's c, 'r' 'd' 't'), checked and
+ * kept as given for the child `vm run`: 0, an exit status (lt_err), or -1 for another c */
+int vm_child_opt(int c, const char *arg, const char **reps, const char **dur, const char **timeout);
 void *vm_slurp(const char *path, size_t *size);           /* malloc'd, NULL on error */
 void vm_sh_quote(FILE *f, const char *s);
 bool vm_sources_newer_than(const char *file);
@@ -81,11 +95,16 @@ struct vm_run {
 	int nextra;
 	bool nohz, keep, with_btf, no_config;
 	uint64_t timeout, boot_timeout, smp_n; /* smp_n: --smp, 0 = the kcfg's */
+	uint64_t maxcpus_n;                    /* --maxcpus: possible CPUs (hotpluggable), 0 = smp */
+	int big;                               /* --big: VM_BIG_AUTO, _YES, _NO */
+	bool big_on, mem_set, timeout_set, boot_timeout_set;
+	char big_why[96];                      /* "yes (auto: ...)", for vm-run.txt */
+	char machine_line[512];                /* machine before it is split into qargv */
 	uint64_t boots;                        /* --boots: at most this many */
 	struct kcfg k;
 	char dir[PATH_MAX], kdir[PATH_MAX + 64], base[PATH_MAX + 64], btf[PATH_MAX + 64];
 	char initrd[PATH_MAX + 64], kernel[PATH_MAX + 64], rel[128];
-	char machine[512], append[1024], smp[32], mem[32];
+	char machine[512], append[1024], smp[96], mem[32];
 	char *qargv[96];
 	int qn;
 };
@@ -98,6 +117,11 @@ struct vm_boot {
 	int status;                /* qemu's wait status */
 	int signal;                /* SIGINT/SIGTERM to us meanwhile, 0 none */
 };
+
+/* vm_scale.c */
+unsigned int vm_smp_max(const struct kcfg *k);            /* the most vCPUs for the kcfg's arch */
+int vm_scale_apply(struct vm_run *r);   /* r->smp, r->mem, big or not, deadlines; lt_err */
+void vm_scale_cmdline(struct vm_run *r); /* a big guest's r->machine and r->append */
 
 /* vm_boot.c */
 int vm_qemu_argv(struct vm_run *r);                       /* r->qargv, DIR/qemu.cmd; lt_err */

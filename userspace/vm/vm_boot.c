@@ -54,15 +54,12 @@ int vm_qemu_argv(struct vm_run *r)
 	if (!strcmp(kcfg_get(k, "arch"), "x86_64") && !strstr(r->append, "tsc=") &&
 	    !(r->more_append && strstr(r->more_append, "tsc=")))
 		append_arg(r, "tsc=reliable");
+	vm_scale_cmdline(r); /* a big guest's TCG mode and kernel parameters */
 	/* --append last: what follows a "--" in it goes to init as arguments */
 	if (r->more_append)
 		append_arg(r, r->more_append);
-	if (r->smp_n)
-		vm_snprintf(r->smp, sizeof(r->smp), "%llu", (unsigned long long)r->smp_n);
-	else
-		vm_snprintf(r->smp, sizeof(r->smp), "%s", kcfg_get(k, "smp"));
-	vm_snprintf(r->mem, sizeof(r->mem), "%s", kcfg_get(k, "memory"));
 	vm_snprintf(r->kernel, sizeof(r->kernel), "%s/kernel", r->kdir);
+	vm_snprintf(r->machine_line, sizeof(r->machine_line), "%s", r->machine);
 	r->qn = 0;
 	r->qargv[r->qn++] = (char *)kcfg_get(k, "qemu");
 	r->qn += split_args(r->machine, r->qargv + r->qn, 32);

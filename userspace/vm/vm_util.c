@@ -152,6 +152,43 @@ int vm_run_wait(char *const argv[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+int vm_wait_child(pid_t pid)
+{
+	int st;
+
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int vm_child_opt(int c, const char *arg, const char **reps, const char **dur, const char **timeout)
+{
+	uint64_t u;
+	double d;
+
+	switch (c) {
+	case 'r':
+		if (!lt_parse_u64(arg, &u) || !u || u > 1000)
+			return lt_err(LT_EXIT_USAGE, "bad -r '%s' (reps, 1..1000)", arg);
+		*reps = arg;
+		return 0;
+	case 'd':
+		if (!lt_parse_double(arg, &d) || d <= 0 || d > 3600)
+			return lt_err(LT_EXIT_USAGE, "bad -d '%s' (seconds, > 0)", arg);
+		*dur = arg;
+		return 0;
+	case 't':
+		if (!lt_parse_u64(arg, &u) || !u || u > 86400)
+			return lt_err(LT_EXIT_USAGE, "bad --timeout '%s' (seconds, 1..86400)", arg);
+		*timeout = arg;
+		return 0;
+	}
+	return -1;
+}
+
 int vm_mkdir_p(const char *dir)
 {
 	char p[PATH_MAX];
