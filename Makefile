@@ -228,8 +228,9 @@ vm-prepare: all vm-cache
 
 # The custom kernels of kernels-config/custom-*.kcfg: Debian linux-source-6.12 as shipped and
 # patched, per arch (vm/build-custom.sh; cached in cache/kernels/NAME, rebuilt only when their
-# inputs change). Not in CI: the first kernel of an arch takes ~15-20 min on 2 CPUs, the second
-# of the pair an incremental rebuild. CUSTOM="NAME..." picks some.
+# inputs change). Not in CI: the first kernel of an arch takes ~15-20 min on 2 CPUs, the others
+# of the arch an incremental rebuild. The sorted names build each twin before the kernels that
+# carry what-if patches over it (NAME-whatif). CUSTOM="NAME..." picks some.
 CUSTOM ?= $(sort $(basename $(notdir $(wildcard kernels-config/custom-*.kcfg))))
 .PHONY: custom-kernels
 custom-kernels: all vm-cache

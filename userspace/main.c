@@ -16,6 +16,7 @@ static const struct lt_command commands[] = {
 	{ "plot", "plot result files (gnuplot SVG/PNG) and write a report", cmd_plot },
 	{ "vm", "boot a kernel under qemu and run a scenario in it", cmd_vm },
 	{ "schema", "the result schema's names: causes, states, flush reasons, filters", cmd_schema },
+	{ "whatif-check", "a what-if's prediction against a kernel carrying the filter", cmd_whatif_check },
 };
 
 static void usage(FILE *f)
@@ -24,7 +25,7 @@ static void usage(FILE *f)
 		   "Measures what Linux's lazy TLB scheme costs: lazy mm references, IPIs by cause and\n"
 		   "target state, idle/nohz_full wakeups, and what-if counts for proposed filters.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nexamples:\n"
 		   "  lazytlb record -d 5                 # trace the whole machine for 5 s\n"
 		   "  lazytlb record -o r.json -- ./app   # trace for the life of ./app\n"

@@ -5,6 +5,8 @@
  * comparison (`compare`) and the plots with their report (`plot`) beside both results:
  *   DIR/a-KERNEL_A/SCENARIO.json  DIR/b-KERNEL_B/SCENARIO.json
  *   DIR/compare.txt  DIR/report.md  DIR/NAME.svg and NAME.png (the plots)
+ * and, when KERNEL_B carries a what-if filter (its kcfg's `whatif`, or --whatif), the check of
+ * the prediction on A against what B saves (`whatif-check`): DIR/whatif-check.txt and .json.
  * The steps are this binary's own commands run as children, so each is exactly what a user
  * would type by hand (the README shows both ways).
  */
@@ -18,6 +20,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "analysis/whatif_check.h"
 #include "bench/scenario.h"
 #include "lib/cli.h"
 #include "vm/vm.h"
@@ -26,7 +29,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: lazytlb vm ab KERNEL_A KERNEL_B SCENARIO [-o DIR] [-r N] [-d S] [--parallel]\n"
-		"                    [--timeout S] [-- RUN-OPTIONS]\n"
+		"                    [--timeout S] [--whatif FILTER:CAUSE] [-- RUN-OPTIONS]\n"
 		"  Boots KERNEL_A and KERNEL_B (lazytlb vm list) under qemu, one after the other, runs\n"
 		"  `lazytlb run SCENARIO -r N -d S [RUN-OPTIONS]` in each, then compares them: DIR gets\n"
 		"  a-KERNEL_A/SCENARIO.json, b-KERNEL_B/SCENARIO.json, compare.txt (lazytlb compare),\n"
@@ -35,19 +38,54 @@ static void usage(FILE *f)
 		"  -d S        seconds per rep (default 2)\n"
 		"  --parallel  boot both at once (faster; each guest then shares the host's CPUs)\n"
 		"  --timeout S per guest (default: the kcfg's)\n"
+		"  --whatif FILTER:CAUSE  B implements this what-if: check A's prediction against B\n"
+		"              (lazytlb whatif-check; default: KERNEL_B's kcfg key `whatif`)\n"
+		"              -> DIR/whatif-check.txt, DIR/whatif-check.json\n"
 		"examples:\n"
 		"  lazytlb vm ab debian-6.1-ppc64el debian-6.12-ppc64el exit-lazy\n"
 		"  lazytlb vm ab debian-6.12-amd64 debian-sid-amd64 tlbflush -r 3 -o /tmp/ab\n"
+		"  lazytlb vm ab custom-6.12-amd64-shootdown custom-6.12-amd64-shootdown-whatif exit-other-mm\n"
 		"  Exit: 0 both ran and compared; 1 a guest or a step failed (one line); 2 usage.\n");
 }
 
 struct ab {
 	const char *k[2], *scen, *outdir, *reps, *dur, *timeout;
+	char whatif[256]; /* space-separated FILTER:CAUSE pairs B implements */
 	bool parallel;
 	char **extra;
 	int nextra;
 	char dir[PATH_MAX], sub[2][PATH_MAX + 64], self[PATH_MAX];
 };
+
+/* the what-if filters KERNEL_B implements (kcfg `whatif`), checked here so that a typo fails
+ * before the guests boot; a B whose `twin` is not A is compared all the same, with a warning */
+static int whatif_of_b(struct ab *a)
+{
+	struct kcfg k;
+	const char *w, *twin;
+	char tok[128], err[256];
+	int f, ca, rc;
+
+	if ((rc = vm_kcfg_load(a->k[1], &k)))
+		return rc;
+	w = kcfg_get(&k, "whatif");
+	twin = kcfg_get(&k, "twin");
+	if (!w || !*w)
+		return 0;
+	for (const char *p = w; *p;) {
+		size_t n = strcspn(p, " \t");
+
+		vm_snprintf(tok, sizeof(tok), "%.*s", (int)n, p);
+		if (n && wc_parse_pair(tok, &f, &ca, err, sizeof(err)))
+			return lt_err(LT_EXIT_USAGE, "%s.kcfg: whatif: %s", a->k[1], err);
+		p += n + strspn(p + n, " \t");
+	}
+	if (twin && *twin && strcmp(twin, a->k[0]))
+		lt_warn("%s carries its what-if over %s, not %s: the check compares different kernels too", a->k[1],
+			twin, a->k[0]);
+	vm_snprintf(a->whatif, sizeof(a->whatif), "%s", w);
+	return 0;
+}
 
 static int parse(int argc, char **argv, struct ab *a)
 {
@@ -55,11 +93,12 @@ static int parse(int argc, char **argv, struct ab *a)
 		{ "output", required_argument, NULL, 'o' }, { "reps", required_argument, NULL, 'r' },
 		{ "duration", required_argument, NULL, 'd' }, { "parallel", no_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
+		{ "whatif", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct scenario scn;
 	char err[512];
-	int c, rc;
+	int c, rc, f, ca;
 
 	a->reps = "5", a->dur = "2";
 	for (int i = 1; i < argc; i++)
@@ -68,7 +107,7 @@ static int parse(int argc, char **argv, struct ab *a)
 			break;
 		}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:r:d:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:r:d:t:hw:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->outdir = optarg; break;
 		case 'r':
@@ -78,6 +117,11 @@ static int parse(int argc, char **argv, struct ab *a)
 				return rc;
 			break;
 		case 'p': a->parallel = true; break;
+		case 'w':
+			if (wc_parse_pair(optarg, &f, &ca, err, sizeof(err)))
+				return lt_err(LT_EXIT_USAGE, "--whatif: %s", err);
+			vm_snprintf(a->whatif, sizeof(a->whatif), "%s", optarg);
+			break;
 		case 'h': usage(stdout); return -1;
 		default: return lt_err(LT_EXIT_USAGE, "try lazytlb vm ab --help");
 		}
@@ -93,7 +137,18 @@ static int parse(int argc, char **argv, struct ab *a)
 		if (strchr(a->k[i], '/') || !vm_exists("%s/kernels-config/%s.kcfg", vm_root, a->k[i]))
 			return lt_err(LT_EXIT_USAGE, "unknown kernel '%s': no %s/kernels-config/%s.kcfg (lazytlb vm list)",
 				      a->k[i], vm_root, a->k[i]);
-	return 0;
+	/* a custom kernel is built, not fetched: say so before booting the other one */
+	for (int i = 0; i < 2; i++) {
+		struct kcfg k;
+
+		if ((c = vm_kcfg_load(a->k[i], &k)))
+			return c;
+		if (!strncmp(kcfg_get(&k, "source") ? kcfg_get(&k, "source") : "", "custom:", 7) &&
+		    !vm_exists("%s/cache/kernels/%s/kernel", vm_root, a->k[i]))
+			return lt_err(LT_EXIT_FAIL, "%s: custom kernel not built: vm/build-custom.sh %s (or make custom-kernels)",
+				      a->k[i], a->k[i]);
+	}
+	return a->whatif[0] ? 0 : whatif_of_b(a);
 }
 
 /* The child `vm run` of kernel i (not waited for) */
@@ -149,6 +204,57 @@ static int compare_and_plot(struct ab *a, const char *ra, const char *rb)
 	return 0;
 }
 
+static void print_file(const char *path)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+}
+
+/* `whatif-check` of the two results, text and JSON into DIR, the text to stdout too */
+static int whatif_check(struct ab *a, const char *ra, const char *rb)
+{
+	char *argv[40], out[2][PATH_MAX + 64], tok[8][128];
+	const char *p = a->whatif;
+	int n = 0, nt = 0, rc = 0;
+
+	for (int j = 0; j < 2; j++) {
+		n = 0;
+		argv[n++] = a->self, argv[n++] = "whatif-check", argv[n++] = (char *)ra, argv[n++] = (char *)rb;
+		vm_snprintf(out[j], sizeof(out[j]), "%s/whatif-check.%s", a->dir, j ? "json" : "txt");
+		argv[n++] = "-o", argv[n++] = out[j];
+		if (j)
+			argv[n++] = "--json";
+		for (p = a->whatif, nt = 0; *p && nt < 8;) {
+			size_t l = strcspn(p, " \t");
+
+			if (l) {
+				vm_snprintf(tok[nt], sizeof(tok[nt]), "%.*s", (int)l, p);
+				argv[n++] = "-w", argv[n++] = tok[nt++];
+			}
+			p += l + strspn(p + l, " \t");
+		}
+		argv[n] = NULL;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			execv(a->self, argv);
+			_exit(127);
+		}
+		rc = vm_wait_child(pid);
+		if (rc != 0 && rc != 1) /* 1: a check disagrees, which the report says */
+			return lt_err(LT_EXIT_FAIL, "lazytlb whatif-check %s %s failed (exit %d)", ra, rb, rc);
+	}
+	print_file(out[0]);
+	return 0;
+}
+
 int vm_ab(int argc, char **argv)
 {
 	struct ab a = {};
@@ -186,6 +292,8 @@ int vm_ab(int argc, char **argv)
 			return lt_err(LT_EXIT_FAIL, "%s %s: vm run failed (exit %d; %s/console.log)", a.k[i], a.scen,
 				      rc[i], a.sub[i]);
 	if ((rc[0] = compare_and_plot(&a, res[0], res[1])))
+		return rc[0];
+	if (a.whatif[0] && (rc[0] = whatif_check(&a, res[0], res[1])))
 		return rc[0];
 	printf("%s vs %s, %s: %s/compare.txt, %s/report.md\n", a.k[0], a.k[1], a.scen, a.dir, a.dir);
 	return LT_EXIT_OK;

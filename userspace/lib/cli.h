@@ -30,6 +30,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
+int cmd_whatif_check(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 
 extern const char *lt_prog; /* "lazytlb <cmd>", for messages */

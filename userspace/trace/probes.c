@@ -51,8 +51,10 @@ const struct hook_def lt_hooks[H_NR_HOOKS] = {
 				   { "flush_tlb_mm_range" }, FN_MODES, true },
 	[H_FINISH_TASK_SWITCH] = { NULL,
 				   { "finish_task_switch" }, FN_MODES, true },
+	/* tlb_remove_table_sync_mm: kernels-config/custom/table-sync-mm.patch moves khugepaged's
+	 * call (the one the redundant-table-sync what-if is about) there */
 	[H_TABLE_SYNC] = { NULL,
-			   { "tlb_remove_table_sync_one" }, FN_MODES },
+			   { "tlb_remove_table_sync_mm", "tlb_remove_table_sync_one" }, FN_MODES },
 	[H_MEMBARRIER] = { "syscalls/sys_enter_membarrier",
 			   { "__x64_sys_membarrier", "__se_sys_membarrier", "sys_membarrier" },
 			   { M_TRACEPOINT, M_FENTRY, M_KPROBE }, 3, true /* sys_exit_membarrier */,
