@@ -40,15 +40,19 @@ make --no-print-directory -s BUILD="$BUILD" install DESTDIR="$root" PREFIX=/usr 
 man1=$root/usr/share/man/man1
 # a page for the binary and for each command of main.c's table (read from the source, not the help)
 pages=lazytlb
-for c in $(sed -n 's/^\t{ "\([a-z-]*\)", ".*", cmd_.* },$/\1/p' userspace/main.c); do pages="$pages lazytlb-$c"; done
+declare -A page_args=([lazytlb]="") # a page's command words: a command's own name may hold a '-'
+for c in $(sed -n 's/^\t{ "\([a-z-]*\)", ".*", cmd_.* },$/\1/p' userspace/main.c); do
+	pages="$pages lazytlb-$c"; page_args[lazytlb-$c]=$c
+done
 [ "$(echo $pages | wc -w)" -ge 9 ] || fail "only $pages found in main.c's command table"
 pages="$pages lazytlb-vm-run lazytlb-vm-ab"
+page_args[lazytlb-vm-run]="vm run"; page_args[lazytlb-vm-ab]="vm ab"
 for p in $pages; do
 	[ -s "$man1/$p.1" ] || fail "no man page $p.1 (have: $(ls "$man1"))"
 done
 # each page renders without a groff warning, and has every word of its --help, in order
 for p in $pages; do
-	args=$(echo "${p#lazytlb}" | tr '-' ' ')
+	args=" ${page_args[$p]}"
 	# shellcheck disable=SC2086
 	"$LAZYTLB" $args --help > "$TMP/$p.help" 2>&1 || fail "lazytlb$args --help exited $?"
 	MANWIDTH=100 LC_ALL=C.UTF-8 man --warnings -l "$man1/$p.1" > "$TMP/$p.txt" 2> "$TMP/$p.err" ||

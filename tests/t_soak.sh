@@ -43,6 +43,9 @@ while kill -0 $pid 2>/dev/null; do
 	rss=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status 2>/dev/null)
 	mem=$(awk 'FNR == 1 { if (id != "") a[id] = m; id = ""; m = 0 } /^memlock:/ { m = $2 } /^map_id:/ { id = $2 }
 		END { if (id != "") a[id] = m; for (k in a) s += a[k]; print s + 0 }' /proc/$pid/fdinfo/* 2>/dev/null)
+	# only while the churn runs: once it exits, record reads the maps, kallsyms and builds the
+	# result, which is the end of a run, not growth during one
+	if pgrep -P $pid -f churn.sh >/dev/null; then seen=1; elif [ -n "${seen:-}" ]; then break; fi
 	[ -n "$rss" ] && echo "$SECONDS $rss ${mem:-0}" >> "$TMP/rss" # 0: exited meanwhile
 	sleep "$RSS_EVERY"
 done
