@@ -2,6 +2,7 @@
 # A short libFuzzer run of each harness (issue 11): the JSON reader with what reads result
 # files, and the kcfg reader, 12 s each from the seeds in tests/fuzz/corpus (make fuzz;
 # longer runs: make fuzz FUZZ_S=600). Fails on any crash or sanitizer report.
+# run.sh: lanes
 . "$(dirname "$0")/lib.sh"
 command -v clang > /dev/null || skip "skipped: no clang"
 cd "$(dirname "$0")/.."

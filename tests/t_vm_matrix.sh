@@ -4,6 +4,7 @@
 # delivered IPIs vs the guest's /proc/interrupts, the TLB cause vs the TLB row (x86), `other`
 # <= 10% and named, the scheme with and without the kernel config, __mmdrop vs the workload,
 # helper execs vs core dumps, hotplug references vs the CPU offlines and onlines.
+# run.sh: alone
 # Two guests at a time. A kernel not prepared (make vm-prepare) is reported and skipped; none
 # prepared skips the test. Adding a kernel is one kcfg: this test picks it up.
 # MATRIX="KERNEL..." limits it to those.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# run.sh: alone (shares of a vCPU's time in the guest are compared: another guest beside it skews them)
 # nohz_full (the host cannot show it), two runs: debian-6.12-amd64 booted with nohz_full=1 rcu_nocbs=1
 # (-smp 2), scenario nohz-full-victim: the clock-reading victim on CPU 1 while tlbflush and
 # membarrier (paced, with.rate) run on CPU 0 in the same process. Every bound below comes from

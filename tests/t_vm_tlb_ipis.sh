@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# run.sh: alone (its checks need a minimum of IPIs in a timed run: another guest beside it halves them)
 # The checks whose truth needs native TLB IPIs (tests/checks/{record_ipis,run_consistency,
 # whatif}), in debian-6.12-amd64 and debian-sid-amd64 guests (or LT_TLB_KERNELS): qemu TCG delivers remote flushes as IPIs on any
 # host, so they run, and must find TLB IPIs, whatever the host does (a paravirt host's TLB row
