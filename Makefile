@@ -158,7 +158,7 @@ soak: all
 	@rm -rf $(BUILD)/soak && mkdir -p $(BUILD)/soak/tests && cp $(BUILD)/lazytlb $(BUILD)/soak/lazytlb
 	@cp -r tests/t_soak.sh tests/lib.sh tests/check_schema.py tests/checks $(BUILD)/soak/tests/
 	@LAZYTLB=$(CURDIR)/$(BUILD)/soak/lazytlb SOAK_SECONDS=$(SOAK_SECONDS) SOAK_ROWS= \
-		SOAK_REPORT=$(CURDIR)/$(BUILD)/soak.json nice -n 10 bash $(BUILD)/soak/tests/t_soak.sh
+		SOAK_REPORT=$(CURDIR)/$(BUILD)/soak.json SOAK_NICE=10 bash $(BUILD)/soak/tests/t_soak.sh
 
 # ns/event of each BPF program at 1, 2, 4, 8 CPUs in qemu guests (issue 17): out/bench-scale/
 .PHONY: bench-scale
