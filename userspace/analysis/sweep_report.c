@@ -91,6 +91,7 @@ struct point {
 	char why[160];
 	char scheme[16], workload[32];
 	unsigned int smp;
+	double dur_s; /* each rep's duration (scenario.duration_s) */
 	size_t nreps;
 	double ops[SW_MAX_REPS];
 	double v[SW_MAX_REPS][NV]; /* NAN: not measured */
@@ -125,6 +126,8 @@ static void load_point(struct point *p, const char *path, unsigned int smp)
 	}
 	s = json_path(r, "kernel.lazy_tlb_scheme");
 	snprintf(p->scheme, sizeof(p->scheme), "%s", json_as_string(s) ? json_as_string(s) : "?");
+	s = json_path(r, "scenario.duration_s");
+	p->dur_s = s && json_is_number(s) ? json_as_double(s) : NAN;
 	s = json_path(r, "scenario.workload");
 	snprintf(p->workload, sizeof(p->workload), "%s", json_as_string(s) ? json_as_string(s) : "?");
 	for (size_t i = 0; i < json_len(reps) && p->nreps < SW_MAX_REPS; i++) {
@@ -197,8 +200,11 @@ static bool check(FILE *f, bool ok, const char *fmt, ...)
  *  - exit-lazy, shootdown kernels: the CPUs the freed mm was lazy on, counted by the sender at
  *    each request (its view of the target's last switch) and by the receiver on arrival
  *    (do_shoot_lazy_tlb's own test, kernel/fork.c 6.12), agree; and the shoot-lazy IPIs are
- *    those CPUs, but for the few that switched away after cleanup_lazy_tlbs read mm_cpumask
- *    (on_each_cpu_mask copies the mask before queueing, kernel/smp.c 6.12).
+ *    those CPUs, give or take a few: exit-lazy leaves every other CPU lazy on the child's mm
+ *    (its threads napped there), and cleanup_lazy_tlbs IPIs mm_cpumask (6.12 mainline) or,
+ *    on the custom x86 shootdown kernel, every online CPU (x86 clears a lazy CPU from
+ *    mm_cpumask while its active_mm stays: kernels-config/custom/x86-lazy-tlb-shootdown.patch),
+ *    so a CPU that ran something else at the exit (the parent) takes an IPI it did not need.
  */
 static void point_checks(FILE *f, const char *k, const char *scen, const struct point *p)
 {
@@ -243,10 +249,11 @@ static void point_path(char *buf, size_t len, const struct sweep_def *d, int k, 
 
 static void table(FILE *f, const struct sweep_def *d, int s, int k, struct point *pts)
 {
-	fprintf(f, "\n### %s: %s (%s)\n\n| vCPUs | ops |", d->scens[s], d->kernels[k], pts[0].ok ? pts[0].scheme : "?");
+	fprintf(f, "\n### %s: %s (%s)\n\n| vCPUs | reps x s | ops |", d->scens[s], d->kernels[k],
+		pts[0].ok ? pts[0].scheme : "?");
 	for (size_t c = 0; c < NTCOLS; c++)
 		fprintf(f, " %s |", col_head(c));
-	fprintf(f, "\n|---|---|");
+	fprintf(f, "\n|---|---|---|");
 	for (size_t c = 0; c < NTCOLS; c++)
 		fputs("---|", f);
 	fputc('\n', f);
@@ -260,7 +267,7 @@ static void table(FILE *f, const struct sweep_def *d, int s, int k, struct point
 		}
 		for (size_t i = 0; i < pt->nreps; i++)
 			ops += pt->ops[i];
-		fprintf(f, "| %u | %.0f |", d->smp[p], ops);
+		fprintf(f, "| %u | %zu x %g | %.0f |", d->smp[p], pt->nreps, pt->dur_s, ops);
 		for (size_t c = 0; c < NTCOLS; c++) {
 			double v = point_value(pt, tcols[c].v, tcols[c].den);
 
@@ -402,7 +409,7 @@ int sweep_report_write(const struct sweep_def *d, int *failed)
 		return lt_err(LT_EXIT_FAIL, "%s: %s", path, strerror(errno));
 	fprintf(f, "# Lazy TLB costs against vCPUs\n\n"
 		   "Each point is one qemu guest with that many vCPUs running the scenario(s), %s rep(s) of %s s "
-		   "(DIR/KERNEL/smpN/SCENARIO.json). Figures are per workload op (an exit, a munmap, a ping-pong "
+		   "unless its row says otherwise (DIR/KERNEL/smpN/SCENARIO.json). Figures are per workload op (an exit, a munmap, a ping-pong "
 		   "round) or per context switch, summed over the reps before dividing.\n\n"
 		   "**Counts are exact under TCG; times are not.** Every count here is the guest kernel's own events as "
 		   "the tracer saw them, and holds on hardware for the same code path. TCG runs every vCPU on the "
