@@ -228,6 +228,8 @@ int vm_sweep(int argc, char **argv)
 		vm_snprintf(w.dir, sizeof(w.dir), "%s", w.outdir);
 	else
 		vm_snprintf(w.dir, sizeof(w.dir), "out/vm/sweep/%s", w.scen[0]);
+	if (w.report_only && access(w.dir, R_OK | X_OK))
+		return lt_err(LT_EXIT_USAGE, "--report-only: %s: %s (no sweep there)", w.dir, strerror(errno));
 	if (!w.report_only)
 		failed = run_points(&w);
 	d = (struct sweep_def){ .dir = w.dir, .kernels = w.k, .nk = w.nk, .scens = w.scen, .ns = w.ns, .smp = w.smp,
