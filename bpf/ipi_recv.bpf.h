@@ -228,7 +228,7 @@ struct lt_tlbie_format {
 SEC("tracepoint/powerpc/tlbie")
 int ppc_tlbie__tracepoint(struct lt_tlbie_format *ctx) { return on_tlbie(ctx->local); }
 
-/* A shoot-lazy call run here for another CPU (kernel/fork.c do_shoot_lazy_tlb, 6.4-7.2: the
+/* A shoot-lazy call run here for another CPU (kernel/fork.c do_shoot_lazy_tlb, read in 6.12: the
  * csd's info is the mm being freed): was this CPU lazy on it, the test the callback itself
  * makes (current->active_mm == mm, current->mm NULL)? The receiver's count of the CPUs the mm
  * was lazy on, to set against the sender's (shoot_lazy_sent_lazy) and the IPIs. */
