@@ -153,10 +153,15 @@ static int parse(int argc, char **argv, struct sweep *w)
 
 		if (strchr(argv[i], '/') || vm_kcfg_load(argv[i], &k))
 			return LT_EXIT_USAGE; /* vm_kcfg_load said why */
-		for (int p = 0; p < w->np; p++)
+		for (int p = 0; p < w->np; p++) {
+			unsigned int nr = vm_kernel_nr_cpus(argv[i]);
+
+			if (nr && w->smp[p] > nr && !w->report_only)
+				return lt_err(LT_EXIT_USAGE, "--smp %u: %s was built with NR_CPUS=%u", w->smp[p], argv[i], nr);
 			if (w->smp[p] > vm_smp_max(&k))
 				return lt_err(LT_EXIT_USAGE, "--smp %u: %s (%s) takes at most %u vCPUs", w->smp[p], argv[i],
 					      kcfg_get(&k, "arch"), vm_smp_max(&k));
+		}
 		w->k[w->nk++] = argv[i];
 	}
 	return 0;
