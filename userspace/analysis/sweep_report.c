@@ -367,7 +367,7 @@ static int write_plot(const struct sweep_def *d, const struct sweep_plot *sp, st
 	plot_job_var(j, "XLABEL", true, "CPUs of the guest (qemu TCG)");
 	plot_job_var(j, "YLABEL", true, "%s", sp->ylabel);
 	plot_job_var(j, "LOGX", false, "2");
-	plot_job_var(j, "KEY", true, "below");
+	plot_job_var(j, "KEY", true, "below height 1");
 	return plot_render(j, d->dir, tmpl_dir, 900, 600, d->render);
 }
 
