@@ -14,13 +14,14 @@
 K=${LT_SCALE_KERNEL:-debian-6.12-amd64}
 N=${LT_SCALE_SMP:-132}
 GEN=${LT_SCALE_GEN:-100} SPIN=${LT_SCALE_SPIN:-130}
+SECS=${LT_SCALE_SECONDS:-2} # each workload's seconds; LT_SCALE_MIN: the fewest calls checked
 arch=$(kcfg "$K" arch)
 vm_prepared "$K" "$arch" || skip "skipped: $K not prepared: run make vm-prepare"
 [ "$SPIN" -lt "$N" ] && [ "$GEN" -lt "$N" ] || fail "LT_SCALE_GEN/SPIN ($GEN, $SPIN) must be below LT_SCALE_SMP ($N)"
 cmd="lt-guest-info > info.txt
-lazytlb record --whatif -q -o /out/r.json -- sh -c 'lazytlb workload tlbflush -C $GEN,$SPIN -t 2 -d 2 \
+lazytlb record --whatif -q -o /out/r.json -- sh -c 'lazytlb workload tlbflush -C $GEN,$SPIN -t 2 -d $SECS \
 	-p others=busy -p size=64K --json > /out/tlb.json &&
-	lazytlb workload membarrier -C $GEN,$SPIN -t 2 -d 2 -p others=busy -p rate=1000 --json > /out/mb.json'"
+	lazytlb workload membarrier -C $GEN,$SPIN -t 2 -d $SECS -p others=busy -p rate=1000 --json > /out/mb.json'"
 O=${LT_SCALE_OUT:-$TMP/g} # LT_SCALE_OUT: keep the guest's files there
 t0=$SECONDS
 "$LAZYTLB" vm run "$K" --smp "$N" -o "$O" --cmd "$cmd" ||
