@@ -228,6 +228,19 @@ struct lt_tlbie_format {
 SEC("tracepoint/powerpc/tlbie")
 int ppc_tlbie__tracepoint(struct lt_tlbie_format *ctx) { return on_tlbie(ctx->local); }
 
+/* A shoot-lazy call run here for another CPU (kernel/fork.c do_shoot_lazy_tlb, read in 6.12: the
+ * csd's info is the mm being freed): was this CPU lazy on it, the test the callback itself
+ * makes (current->active_mm == mm, current->mm NULL)? The receiver's count of the CPUs the mm
+ * was lazy on, to set against the sender's (shoot_lazy_sent_lazy) and the IPIs. */
+static __always_inline void shoot_lazy_arrived(struct lt_counters *c, void *csd)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u64 mm = (__u64)BPF_CORE_READ((struct __call_single_data *)csd, info);
+
+	if (mm && !BPF_CORE_READ(t, mm) && (__u64)BPF_CORE_READ(t, active_mm) == mm)
+		c->shoot_lazy_recv_lazy++;
+}
+
 static __always_inline int on_csd_entry(__u64 func, void *csd)
 {
 	if (cfg.empty) /* benchmark floor */
@@ -244,6 +257,8 @@ static __always_inline int on_csd_entry(__u64 func, void *csd)
 	if (!csd)
 		return 0; /* the sender's own CPU running the call locally */
 	c->csd_remote_by_cause[cause]++;
+	if (cause == LT_CAUSE_SHOOT_LAZY)
+		shoot_lazy_arrived(c, csd);
 	if (cause == LT_CAUSE_TLB_FLUSH && lt_have_flush_tlb_info()) {
 		info = BPF_CORE_READ((struct __call_single_data *)csd, info);
 		if (lt_flush_info_initiator(info) != (int)cpu)

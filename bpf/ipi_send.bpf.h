@@ -171,6 +171,11 @@ static __always_inline void on_request(__u32 cpu, __u32 cause, __u64 mm, __u32 f
 	st = target_state(cs, cpu, mm, &ct);
 	c->ipi_sent++;
 	c->ipi_cause_state[cause][st % LT_NR_STATES]++;
+	/* the sender's view of "a CPU the freed mm is lazy on": idle or a kernel thread whose
+	 * active_mm is the mm (what do_shoot_lazy_tlb tests on arrival, kernel/fork.c 6.12) */
+	if (cause == LT_CAUSE_SHOOT_LAZY && cs && mm && cs->active_mm == mm &&
+	    (cs->kind == LT_KIND_IDLE || cs->kind == LT_KIND_KTHREAD))
+		c->shoot_lazy_sent_lazy++;
 	if (cfg.senders)
 		sender_count(c, cpu, cause, st);
 	if (cfg.whatif)

@@ -152,6 +152,8 @@ struct lt_counters {
 	/* mm teardown */
 	__u64 mmdrop;                /* __mmdrop calls (or mm_struct frees, see probes) */
 	__u64 shoot_lazy_calls;      /* do_shoot_lazy_tlb executions, local and remote */
+	__u64 shoot_lazy_sent_lazy;  /* shoot-lazy requests to a CPU the sender saw lazy on the mm */
+	__u64 shoot_lazy_recv_lazy;  /* remote do_shoot_lazy_tlb runs that found the CPU lazy on the mm */
 	__u64 exit_flush_lazy_calls; /* do_exit_flush_lazy_tlb executions */
 	__u64 exit_flush_lazy_switches; /* ... that moved a lazy kthread or idle off the mm to init_mm */
 	__u64 membarrier_calls;      /* membarrier(2) syscalls */

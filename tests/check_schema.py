@@ -87,8 +87,16 @@ def check(path):
             c.get(d, m + "lazy.refcount_atomics", U64, nullable=True)
             for k in ("exit_grabs", "exit_flush_switches"): c.get(d, m + "lazy." + k, U64, nullable=True)
             c.hist(d, m + "lazy.sharing")
+            lz = d["reps"][i]["metrics"]["lazy"]
+            if "grabs_all" in lz:  # every site's grabs and drops; the atomics are their sum or 0
+                g, dr = c.get(d, m + "lazy.grabs_all", U64), c.get(d, m + "lazy.drops_all", U64)
+                a = lz.get("refcount_atomics")
+                if a is not None and isinstance(g, int) and isinstance(dr, int) and a not in (0, g + dr):
+                    c.err(m + "lazy.refcount_atomics", f"{a}: neither 0 nor grabs_all + drops_all {g + dr}")
         for k in ["mmdrop", "shoot_lazy_calls", "shoot_lazy_ipis", "exit_flush_lazy_calls"]:
             c.get(d, m + "mmdrop." + k, U64, nullable=True)
+        for k in ["shoot_lazy_ipis_to_lazy", "shoot_lazy_found_lazy"]:
+            if k in (d["reps"][i]["metrics"].get("mmdrop") or {}): c.get(d, m + "mmdrop." + k, U64, nullable=True)
         for k in ["sent", "hw_ipis"]: c.get(d, m + "ipi." + k, U64, nullable=True)
         if c.get(d, m + "ipi.by_cause", dict, nullable=True) is not None:
             for k in CAUSES: c.get(d, m + "ipi.by_cause." + k, U64)

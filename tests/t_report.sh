@@ -23,7 +23,7 @@ def shown(label):
     m = re.search(r"^  " + re.escape(label) + r"\s+(\d+)\s", text, re.M)
     return int(m.group(1)) if m else None
 rows = {"membarrier(2) calls": "metrics.calls.membarrier", "__mmdrop": "metrics.mmdrop.mmdrop",
-        "grabs": "metrics.lazy.grabs", "idle exits without an IPI": "metrics.wakeups.idle_without_ipi"}
+        "grabs at context switch": "metrics.lazy.grabs", "idle exits without an IPI": "metrics.wakeups.idle_without_ipi"}
 for c, v in d["reps"][0]["metrics"]["wakeups"]["idle_by_cause"].items():
     if total("metrics.wakeups.idle_by_cause." + c):
         rows["idle wakeups by " + c] = "metrics.wakeups.idle_by_cause." + c

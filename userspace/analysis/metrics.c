@@ -139,6 +139,11 @@ static struct json *mmdrop_json(const struct lt_trace_info *c, const struct lt_c
 		 json_string(c->hook_ok[H_SHOOT_LAZY] ? "do_shoot_lazy_tlb probe"
 			     : csd_exec ? "csd callbacks" : never ? "scheme: refcount kernels never shoot lazies"
 			     : "unavailable"));
+	/* the CPUs the freed mm was lazy on, counted both ways: by the sender at each request
+	 * (the target's last switch left it idle or in a kernel thread on the mm) and by the
+	 * receiver (do_shoot_lazy_tlb's own test, current->active_mm == mm, kernel/fork.c 6.12) */
+	json_set(o, "shoot_lazy_ipis_to_lazy", num_or_null(csd_q || never, SUM(shoot_lazy_sent_lazy)));
+	json_set(o, "shoot_lazy_found_lazy", num_or_null(csd_exec || never, SUM(shoot_lazy_recv_lazy)));
 	if (c->hook_ok[H_EXIT_FLUSH_LAZY])
 		json_set(o, "exit_flush_lazy_calls", json_u64(SUM(exit_flush_lazy_calls)));
 	else

@@ -107,7 +107,7 @@ struct json *metrics_lazy_json(struct lt_trace_info *c, const struct lt_counters
 {
 	struct json *o, *hb;
 	const char *src, *sch;
-	__u64 grabs, drops, exits, efl, execs, hpg, hpd, use, same, swaps;
+	__u64 grabs, drops, exits, efl, execs, hpg, hpd, use, same, swaps, all_g, all_d;
 	bool um = c->hook_ok[H_USE_MM] && c->hook_ok[H_UNUSE_MM], always;
 	bool hp = c->hook_ok[H_CPUHP] && c->hp_known;
 
@@ -156,11 +156,23 @@ struct json *metrics_lazy_json(struct lt_trace_info *c, const struct lt_counters
 	json_set(o, "hotplug_source", !hp ? json_null()
 				    : json_string(c->hp_wait_empty ? "finish_cpu, sched_cpu_wait_empty (no idle_task_exit)"
 								: "finish_cpu (idle_task_exit)"));
-	/* refcount kernels: mmgrab_lazy_tlb at each grab (context switch, exit_mm, ppc exit flush,
-	 * hotplug, kthread_use_mm), mmdrop_lazy_tlb at each drop (context switch, ppc exit flush,
-	 * exec by a helper, hotplug, kthread_use_mm) */
-	json_set(o, "refcount_atomics", !sch ? json_null()
-		 : json_u64(strcmp(sch, "refcount") ? 0 : grabs + exits + drops + 2 * efl + execs + hpg + hpd + 2 * swaps));
+	/* Every lazy reference taken and given back, whatever the site (6.12: kernel/sched/core.c
+	 * context_switch mmgrab_lazy_tlb / finish_task_switch mmdrop_lazy_tlb_sched, kernel/exit.c
+	 * exit_mm mmgrab_lazy_tlb, powerpc radix_tlb.c exit_lazy_flush_tlb grab of init_mm + drop
+	 * of mm, fs/exec.c exec_mmap mmdrop_lazy_tlb, kernel/cpu.c finish_cpu mmdrop_lazy_tlb,
+	 * kernel/kthread.c kthread_use_mm mmdrop_lazy_tlb of the old active_mm and
+	 * kthread_unuse_mm mmgrab_lazy_tlb, counted as one of each per swap). Each is one atomic on
+	 * mm_count on a refcount kernel and none on a shootdown kernel (include/linux/sched/mm.h
+	 * 6.12: mmgrab_lazy_tlb and mmdrop_lazy_tlb call mmgrab/mmdrop only with
+	 * MMU_LAZY_TLB_REFCOUNT; before 6.4 they were plain mmgrab/mmdrop), so refcount_atomics
+	 * is their sum. grabs_all - drops_all is the change in references held (at most one per
+	 * CPU plus exiting tasks between exit_mm and their last switch): a missed site shows as an
+	 * imbalance that grows with the ops. */
+	all_g = grabs + exits + efl + hpg + swaps;
+	all_d = drops + efl + execs + hpd + swaps;
+	json_set(o, "grabs_all", json_u64(all_g));
+	json_set(o, "drops_all", json_u64(all_d));
+	json_set(o, "refcount_atomics", !sch ? json_null() : json_u64(strcmp(sch, "refcount") ? 0 : all_g + all_d));
 	json_set(o, "sharing", hist_json_sel(c, hs, LT_H_SHARING, "cpus", true));
 	json_set(o, "sharing_sample_period", json_u64(LT_SHARING_MIN_PERIOD * ((c->nr_cpu_ids + 63) / 64)));
 	hb = json_set(o, "handback", json_object());

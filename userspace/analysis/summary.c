@@ -443,8 +443,8 @@ void summary_print(FILE *f, const struct json *res)
 	row(f, res, "to idle", "metrics.switch.to_idle");
 
 	section(f, "Lazy mm references");
-	row(f, res, "grabs", "metrics.lazy.grabs");
-	row(f, res, "drops", "metrics.lazy.drops");
+	row(f, res, "grabs at context switch", "metrics.lazy.grabs");
+	row(f, res, "drops at context switch", "metrics.lazy.drops");
 	row(f, res, "exit_mm grabs", "metrics.lazy.exit_grabs");
 	if (summary_on_arch(res, "powerpc"))
 		row(f, res, "moved off by exit flush", "metrics.lazy.exit_flush_switches");
@@ -452,7 +452,9 @@ void summary_print(FILE *f, const struct json *res)
 	row(f, res, "taken by CPU hotplug (online)", "metrics.lazy.hotplug_grabs");
 	row(f, res, "dropped by CPU hotplug (offline)", "metrics.lazy.hotplug_drops");
 	row(f, res, "kthread_use_mm (grab + drop)", "metrics.lazy.use_mm_swaps");
-	row(f, res, "refcount atomics", "metrics.lazy.refcount_atomics");
+	row(f, res, "grabs, every site", "metrics.lazy.grabs_all");
+	row(f, res, "drops, every site", "metrics.lazy.drops_all");
+	row(f, res, "refcount atomics (grabs+drops)", "metrics.lazy.refcount_atomics");
 	row(f, res, "hand-backs with mm_count >= 2", "metrics.lazy.handback.mm_count_ge2");
 	row(f, res, "hand-backs with mm_count <= 1", "metrics.lazy.handback.mm_count_le1");
 	print_hist(f, res, "metrics.lazy.sharing", "CPUs sharing the mm at a lazy op");

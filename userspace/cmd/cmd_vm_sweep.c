@@ -3,8 +3,9 @@
  * cmd_vm_sweep.c - `lazytlb vm sweep KERNEL... SCENARIO --smp 2,8,32,128`: one scenario at
  * each vCPU count of each kernel, in one command. Each point is this binary's own `vm run
  * KERNEL SCENARIO --smp N` (a child, exactly what a user would type), its result in
- * DIR/KERNEL/smpN/SCENARIO.json; DIR/report.md then has one table per kernel of the lazy-TLB
- * costs per workload op against the CPUs.
+ * DIR/KERNEL/smpN/SCENARIO.json (several scenarios, comma-separated, run in the same guest);
+ * DIR/report.md then has, per scenario, the lazy-TLB costs per workload op against the CPUs,
+ * the identities checked at every point and the scaling plots (analysis/sweep_report.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "analysis/sweep_report.h"
 #include "bench/scenario.h"
 #include "lib/cli.h"
 #include "lib/json.h"
@@ -22,33 +24,45 @@
 
 #define SWEEP_MAX_POINTS 16
 #define SWEEP_MAX_KERNELS 8
+#define SWEEP_MAX_SCENARIOS 8
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: lazytlb vm sweep KERNEL... SCENARIO --smp LIST [-o DIR] [-r N] [-d S] [--timeout S]\n"
-		"                       [-- RUN-OPTIONS]\n"
+		"usage: lazytlb vm sweep KERNEL... SCENARIO[,SCENARIO...] --smp LIST [-o DIR] [-r N] [-d S]\n"
+		"                       [--timeout S] [--report-only] [--no-render] [-- RUN-OPTIONS]\n"
 		"  Runs `lazytlb vm run KERNEL SCENARIO --smp N -- -r N -d S [RUN-OPTIONS]` for each kernel\n"
-		"  and each N of LIST, one guest at a time, into DIR/KERNEL/smpN/, then writes DIR/report.md:\n"
-		"  per kernel, each point's IPIs by cause, shoot-lazy IPIs, refcount atomics and lazy\n"
-		"  grabs + drops per workload op (an exit, a switch, a munmap: the scenario's op) against\n"
-		"  the vCPUs. Guests above 16 vCPUs get the big-guest settings (lazytlb vm run --help).\n"
-		"  Default DIR: out/vm/sweep/SCENARIO.\n"
-		"  --smp LIST  vCPU counts, comma-separated (e.g. 2,8,32,128; at most %d)\n"
-		"  -r N        reps per point (default 3)\n"
-		"  -d S        seconds per rep (default 2)\n"
-		"  --timeout S per guest (default: vm run's)\n"
+		"  and each N of LIST, one guest at a time (several scenarios: one guest runs them all), into\n"
+		"  DIR/KERNEL/smpN/, then writes DIR/report.md: per scenario and kernel the IPIs by cause,\n"
+		"  shoot-lazy and exit-flush IPIs with the lazy CPUs they reach (counted by sender and\n"
+		"  receiver), refcount atomics, lazy grabs and drops of every site, per op or per context\n"
+		"  switch, against the vCPUs; the identities checked at each point (refcount atomics = grabs +\n"
+		"  drops, grabs balance drops, shoot-lazy IPIs = the CPUs the freed mm was lazy on); and the\n"
+		"  scaling plots (exit-lazy, ctxsw, tlbflush-munmap), every kernel on one plot. Guests above 16\n"
+		"  vCPUs get the big-guest settings (lazytlb vm run --help). Default DIR: out/vm/sweep/SCENARIO.\n"
+		"  --smp LIST     vCPU counts, comma-separated (e.g. 2,8,32,128; at most %d)\n"
+		"  -r N           reps per point (default 3)\n"
+		"  -d S           seconds per rep (default 2)\n"
+		"  --timeout S    per guest (default: vm run's)\n"
+		"  --report-only  run nothing: write DIR/report.md from the results already there\n"
+		"  --no-render    write the plots' data and gnuplot scripts, do not run gnuplot\n"
 		"examples:\n"
-		"  lazytlb vm sweep custom-6.12-amd64-refcount custom-6.12-amd64-shootdown exit-lazy --smp 2,8,32\n"
+		"  lazytlb vm sweep debian-6.12-amd64 custom-6.12-amd64-shootdown exit-lazy,ctxsw,tlbflush-munmap \\\n"
+		"      --smp 2,8,32 -r 3 -d 1\n"
 		"  lazytlb vm sweep debian-6.12-ppc64el ctxsw --smp 2,8 -r 1 -o /tmp/sw\n"
-		"  Counts are exact under TCG; times are not hardware times (N vCPUs share the host's CPUs).\n"
-		"  Exit: 0 every point ran; 1 a guest failed (the report has the points that ran); 2 usage.\n",
+		"  Counts are exact under TCG; times are not hardware times (N vCPUs share the host's CPUs):\n"
+		"  the report has no ns; those come from the host's atomic-cost model (lazytlb run atomic-cost).\n"
+		"  Exit: 0 every point ran and every check held; 1 a guest failed or a check failed (the report\n"
+		"  has the points that ran); 2 usage.\n",
 		SWEEP_MAX_POINTS);
 }
 
 struct sweep {
-	const char *k[SWEEP_MAX_KERNELS], *scen, *outdir, *reps, *dur, *timeout;
-	int nk, np;
+	const char *k[SWEEP_MAX_KERNELS], *scen[SWEEP_MAX_SCENARIOS], *outdir, *reps, *dur, *timeout;
+	int nk, np, ns;
+	bool report_only, no_render;
+	char scen_buf[512];
+	const char *scen_list; /* as given, for messages */
 	unsigned int smp[SWEEP_MAX_POINTS];
 	char **extra;
 	int nextra;
@@ -71,16 +85,34 @@ static int parse_smp(const char *s, struct sweep *w)
 	return w->np ? 0 : lt_err(LT_EXIT_USAGE, "--smp needs at least one vCPU count");
 }
 
+/* SCENARIO[,SCENARIO...]: each must load (a typo fails before any guest boots) */
+static int parse_scenarios(const char *list, struct sweep *w)
+{
+	char *save = NULL, err[512];
+	struct scenario scn;
+
+	w->scen_list = list;
+	vm_snprintf(w->scen_buf, sizeof(w->scen_buf), "%s", list);
+	for (char *t = strtok_r(w->scen_buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (w->ns == SWEEP_MAX_SCENARIOS)
+			return lt_err(LT_EXIT_USAGE, "at most %d scenarios", SWEEP_MAX_SCENARIOS);
+		if (scenario_load(t, &scn, err, sizeof(err)))
+			return lt_err(LT_EXIT_USAGE, "%s", err);
+		scenario_free(&scn);
+		w->scen[w->ns++] = t;
+	}
+	return w->ns ? 0 : lt_err(LT_EXIT_USAGE, "needs a SCENARIO");
+}
+
 static int parse(int argc, char **argv, struct sweep *w)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' }, { "reps", required_argument, NULL, 'r' },
 		{ "duration", required_argument, NULL, 'd' }, { "smp", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
+		{ "report-only", no_argument, NULL, 'R' }, { "no-render", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct scenario scn;
-	char err[512];
 	int c, rc;
 
 	w->reps = "3", w->dur = "2";
@@ -103,6 +135,8 @@ static int parse(int argc, char **argv, struct sweep *w)
 			if ((rc = parse_smp(optarg, w)))
 				return rc;
 			break;
+		case 'R': w->report_only = true; break;
+		case 'N': w->no_render = true; break;
 		case 'h': usage(stdout); return -1;
 		default: return lt_err(LT_EXIT_USAGE, "try lazytlb vm sweep --help");
 		}
@@ -112,25 +146,29 @@ static int parse(int argc, char **argv, struct sweep *w)
 			      SWEEP_MAX_KERNELS);
 	if (!w->np)
 		return lt_err(LT_EXIT_USAGE, "needs --smp LIST (e.g. --smp 2,8,32,128)");
-	w->scen = argv[argc - 1];
-	if (scenario_load(w->scen, &scn, err, sizeof(err)))
-		return lt_err(LT_EXIT_USAGE, "%s", err);
-	scenario_free(&scn);
+	if ((rc = parse_scenarios(argv[argc - 1], w)))
+		return rc;
 	for (int i = optind; i < argc - 1; i++) {
 		struct kcfg k;
 
 		if (strchr(argv[i], '/') || vm_kcfg_load(argv[i], &k))
 			return LT_EXIT_USAGE; /* vm_kcfg_load said why */
-		for (int p = 0; p < w->np; p++)
+		for (int p = 0; p < w->np; p++) {
+			unsigned int nr = vm_kernel_nr_cpus(argv[i]);
+
+			if (nr && w->smp[p] > nr && !w->report_only)
+				return lt_err(LT_EXIT_USAGE, "--smp %u: %s was built with NR_CPUS=%u", w->smp[p], argv[i], nr);
 			if (w->smp[p] > vm_smp_max(&k))
 				return lt_err(LT_EXIT_USAGE, "--smp %u: %s (%s) takes at most %u vCPUs", w->smp[p], argv[i],
 					      kcfg_get(&k, "arch"), vm_smp_max(&k));
+		}
 		w->k[w->nk++] = argv[i];
 	}
 	return 0;
 }
 
-/* `vm run KERNEL SCENARIO --smp N -o SUB -- -r R -d S [extra]`, waited for: its exit status */
+/* `vm run KERNEL SCENARIO --smp N -o SUB -- -r R -d S [SCENARIO...] [extra]`, waited for: its
+ * exit status (the guest's `lazytlb run` takes the other scenarios as operands) */
 static int run_point(struct sweep *w, const char *kname, unsigned int n, const char *sub)
 {
 	char *argv[32 + 64], smp[16];
@@ -139,10 +177,12 @@ static int run_point(struct sweep *w, const char *kname, unsigned int n, const c
 
 	vm_snprintf(smp, sizeof(smp), "%u", n);
 	argv[m++] = w->self, argv[m++] = "vm", argv[m++] = "run", argv[m++] = (char *)kname;
-	argv[m++] = (char *)w->scen, argv[m++] = "--smp", argv[m++] = smp, argv[m++] = "-o", argv[m++] = (char *)sub;
+	argv[m++] = (char *)w->scen[0], argv[m++] = "--smp", argv[m++] = smp, argv[m++] = "-o", argv[m++] = (char *)sub;
 	if (w->timeout)
 		argv[m++] = "--timeout", argv[m++] = (char *)w->timeout;
 	argv[m++] = "--", argv[m++] = "-r", argv[m++] = (char *)w->reps, argv[m++] = "-d", argv[m++] = (char *)w->dur;
+	for (int j = 1; j < w->ns; j++)
+		argv[m++] = (char *)w->scen[j];
 	for (int j = 0; j < w->nextra && m < 32 + 62; j++)
 		argv[m++] = w->extra[j];
 	argv[m] = NULL;
@@ -154,90 +194,33 @@ static int run_point(struct sweep *w, const char *kname, unsigned int n, const c
 	return vm_wait_child(pid);
 }
 
-/* The report's columns: a metric of each rep (dotted path under reps.N.metrics), summed over
- * the reps and divided by the workload's ops */
-static const struct {
-	const char *head, *path, *path2;
-} cols[] = {
-	{ "IPIs", "ipi.sent", NULL },
-	{ "TLB-flush IPIs", "ipi.by_cause.tlb_flush", NULL },
-	{ "shoot-lazy IPIs", "mmdrop.shoot_lazy_ipis", NULL },
-	{ "exit-flush-lazy IPIs", "ipi.by_cause.exit_flush_lazy", NULL },
-	{ "membarrier IPIs", "ipi.by_cause.membarrier", NULL },
-	{ "refcount atomics", "lazy.refcount_atomics", NULL },
-	{ "lazy grabs + drops", "lazy.grabs", "lazy.drops" },
-};
-#define NCOLS (sizeof(cols) / sizeof(cols[0]))
-
-static double rep_metric(const struct json *rep, const char *path)
+/* every point of every kernel, one guest at a time: the number that failed */
+static int run_points(struct sweep *w)
 {
-	const struct json *m = json_get(rep, "metrics"), *v = m ? json_path(m, path) : NULL;
+	char sub[PATH_MAX + 128], res[PATH_MAX + 192];
+	int rc, failed = 0;
 
-	return v && json_is_number(v) ? json_as_double(v) : 0;
-}
-
-/* One table row for the result at path: "| N | ops | per op... |", or a row saying it is missing */
-static void report_row(FILE *f, const char *path, unsigned int n)
-{
-	char err[256];
-	struct json *r = json_parse_file(path, err, sizeof(err));
-	const struct json *reps = r ? json_get(r, "reps") : NULL;
-	double sum[NCOLS] = { 0 }, ops = 0;
-
-	if (!reps || !json_len(reps)) {
-		fprintf(f, "| %u | no result (%s) |%s\n", n, r ? "no reps" : err, "");
-		json_free(r);
-		return;
-	}
-	for (size_t i = 0; i < json_len(reps); i++) {
-		const struct json *rep = json_at(reps, i), *o = json_path(rep, "workload.ops");
-
-		ops += o && json_is_number(o) ? json_as_double(o) : 0;
-		for (size_t c = 0; c < NCOLS; c++)
-			sum[c] += rep_metric(rep, cols[c].path) + (cols[c].path2 ? rep_metric(rep, cols[c].path2) : 0);
-	}
-	fprintf(f, "| %u | %.0f |", n, ops);
-	for (size_t c = 0; c < NCOLS; c++)
-		fprintf(f, ops > 0 ? " %.3f |" : " - |", ops > 0 ? sum[c] / ops : 0);
-	fputc('\n', f);
-	json_free(r);
-}
-
-static int write_report(struct sweep *w)
-{
-	char path[PATH_MAX + 64], res[PATH_MAX + 192];
-	FILE *f;
-
-	vm_snprintf(path, sizeof(path), "%s/report.md", w->dir);
-	if (!(f = fopen(path, "w")))
-		return lt_err(LT_EXIT_FAIL, "%s: %s", path, strerror(errno));
-	fprintf(f, "# %s against vCPUs\n\nPer workload op (the scenario's op: an exit, a context switch, a munmap), "
-		   "summed over %s rep(s) of %s s per point. Counts are exact under qemu TCG; times there are not "
-		   "hardware times (the vCPUs share the host's CPUs), so this report has none: take ns costs from "
-		   "the host's atomic-cost model (`lazytlb run atomic-cost`).\n",
-		w->scen, w->reps, w->dur);
-	for (int k = 0; k < w->nk; k++) {
-		fprintf(f, "\n## %s\n\n| vCPUs | ops |", w->k[k]);
-		for (size_t c = 0; c < NCOLS; c++)
-			fprintf(f, " %s/op |", cols[c].head);
-		fprintf(f, "\n|---|---|");
-		for (size_t c = 0; c < NCOLS; c++)
-			fprintf(f, "---|");
-		fputc('\n', f);
+	for (int k = 0; k < w->nk; k++)
 		for (int p = 0; p < w->np; p++) {
-			vm_snprintf(res, sizeof(res), "%s/%s/smp%u/%s.json", w->dir, w->k[k], w->smp[p], w->scen);
-			report_row(f, res, w->smp[p]);
+			vm_snprintf(sub, sizeof(sub), "%s/%s/smp%u", w->dir, w->k[k], w->smp[p]);
+			for (int s = 0; s < w->ns; s++) {
+				vm_snprintf(res, sizeof(res), "%s/%s.json", sub, w->scen[s]);
+				unlink(res); /* never report a result of an earlier sweep */
+			}
+			fprintf(stderr, "%s: %s %s with %u vCPUs ...\n", lt_prog, w->k[k], w->scen_list, w->smp[p]);
+			if ((rc = run_point(w, w->k[k], w->smp[p], sub))) {
+				lt_warn("%s --smp %u: vm run failed (exit %d; %s/console.log)", w->k[k], w->smp[p], rc, sub);
+				failed++;
+			}
 		}
-	}
-	fclose(f);
-	return 0;
+	return failed;
 }
 
 int vm_sweep(int argc, char **argv)
 {
 	struct sweep w = {};
-	char sub[PATH_MAX + 128], res[PATH_MAX + 192];
-	int rc, failed = 0;
+	struct sweep_def d;
+	int rc, failed = 0, bad = 0;
 	ssize_t n;
 
 	if ((rc = parse(argc, argv, &w)))
@@ -249,24 +232,20 @@ int vm_sweep(int argc, char **argv)
 	if (w.outdir)
 		vm_snprintf(w.dir, sizeof(w.dir), "%s", w.outdir);
 	else
-		vm_snprintf(w.dir, sizeof(w.dir), "out/vm/sweep/%s", w.scen);
-	for (int k = 0; k < w.nk; k++)
-		for (int p = 0; p < w.np; p++) {
-			vm_snprintf(sub, sizeof(sub), "%s/%s/smp%u", w.dir, w.k[k], w.smp[p]);
-			vm_snprintf(res, sizeof(res), "%s/%s.json", sub, w.scen);
-			unlink(res); /* never report a result of an earlier sweep */
-			fprintf(stderr, "%s: %s %s with %u vCPUs ...\n", lt_prog, w.k[k], w.scen, w.smp[p]);
-			if ((rc = run_point(&w, w.k[k], w.smp[p], sub))) {
-				lt_warn("%s %s --smp %u: vm run failed (exit %d; %s/console.log)", w.k[k], w.scen, w.smp[p],
-					rc, sub);
-				failed++;
-			}
-		}
-	if ((rc = write_report(&w)))
+		vm_snprintf(w.dir, sizeof(w.dir), "out/vm/sweep/%s", w.scen[0]);
+	if (w.report_only && access(w.dir, R_OK | X_OK))
+		return lt_err(LT_EXIT_USAGE, "--report-only: %s: %s (no sweep there)", w.dir, strerror(errno));
+	if (!w.report_only)
+		failed = run_points(&w);
+	d = (struct sweep_def){ .dir = w.dir, .kernels = w.k, .nk = w.nk, .scens = w.scen, .ns = w.ns, .smp = w.smp,
+				.np = w.np, .reps = w.reps, .dur = w.dur, .render = !w.no_render };
+	if ((rc = sweep_report_write(&d, &bad)))
 		return rc;
 	if (failed)
 		return lt_err(LT_EXIT_FAIL, "%d of %d points failed; %s/report.md has the others", failed, w.nk * w.np,
 			      w.dir);
-	printf("%s: %d points, %s/report.md\n", w.scen, w.nk * w.np, w.dir);
+	if (bad)
+		return lt_err(LT_EXIT_FAIL, "%d check(s) failed: %s/report.md", bad, w.dir);
+	printf("%s: %d points, %s/report.md\n", w.scen_list, w.nk * w.np, w.dir);
 	return LT_EXIT_OK;
 }

@@ -120,6 +120,7 @@ struct vm_boot {
 
 /* vm_scale.c */
 unsigned int vm_smp_max(const struct kcfg *k);            /* the most vCPUs for the kcfg's arch */
+unsigned int vm_kernel_nr_cpus(const char *kname);       /* its CONFIG_NR_CPUS, 0 unknown */
 int vm_scale_apply(struct vm_run *r);   /* r->smp, r->mem, big or not, deadlines; lt_err */
 void vm_scale_cmdline(struct vm_run *r); /* a big guest's r->machine and r->append */
 

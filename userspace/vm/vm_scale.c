@@ -20,6 +20,7 @@
  *  - memory and the deadlines grow with the vCPUs: per-CPU areas, stacks and slabs; CPUs
  *    are brought up one after the other.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include "lib/cli.h"
@@ -32,6 +33,26 @@
 unsigned int vm_smp_max(const struct kcfg *k)
 {
 	return !strcmp(kcfg_get(k, "arch"), "x86_64") ? 255 : VM_SMP_MAX;
+}
+
+/* CONFIG_NR_CPUS of a prepared kernel (cache/kernels/NAME/config), 0 when unknown. A guest
+ * given more vCPUs brings up that many and no more: custom-6.12-amd64-shootdown (NR_CPUS=64,
+ * x86_64's default without MAXSMP) at --smp 128 said "setup_percpu: NR_CPUS:64
+ * nr_cpumask_bits:64 nr_cpu_ids:64" and ran 64 CPUs. */
+unsigned int vm_kernel_nr_cpus(const char *kname)
+{
+	char path[PATH_MAX + 128], line[256];
+	unsigned int n = 0;
+	FILE *f;
+
+	vm_snprintf(path, sizeof(path), "%s/cache/kernels/%s/config", vm_root, kname);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CONFIG_NR_CPUS=%u", &n) == 1)
+			break;
+	fclose(f);
+	return n;
 }
 
 /* The kernel parameters of a big guest. lpj: about what debian-6.12-amd64 derives from this
@@ -75,6 +96,13 @@ int vm_scale_apply(struct vm_run *r)
 	if (n > max)
 		return lt_err(LT_EXIT_USAGE, "--smp %llu: %s guests take at most %u vCPUs", (unsigned long long)n,
 			      kcfg_get(&r->k, "arch"), max);
+	uint64_t nr = vm_kernel_nr_cpus(r->kname);
+
+	if (nr && (r->maxcpus_n ? r->maxcpus_n : n) > nr)
+		return lt_err(LT_EXIT_USAGE, "--%s %llu: %s was built with NR_CPUS=%llu: its guest would run %llu CPUs",
+			      r->maxcpus_n ? "maxcpus" : "smp",
+			      (unsigned long long)(r->maxcpus_n ? r->maxcpus_n : n), r->kname, (unsigned long long)nr,
+			      (unsigned long long)nr);
 	if (r->maxcpus_n && (r->maxcpus_n < n || r->maxcpus_n > max))
 		return lt_err(LT_EXIT_USAGE, "--maxcpus %llu: from --smp (%llu) to %u on %s",
 			      (unsigned long long)r->maxcpus_n, (unsigned long long)n, max, kcfg_get(&r->k, "arch"));
