@@ -135,14 +135,33 @@ static __always_inline void hist_record(__u32 id, __u64 v)
 		lt_hist_add(h, v);
 }
 
+/* The cause of a callback. cb_causes is written once, before attaching, so a per-CPU cache of
+ * it never goes stale: a queued call and its handler read a scratch slot instead of hashing
+ * into the shared map (a handful of callbacks make up a storm). The slot is emptied before it
+ * is refilled: a program interrupting this one on this CPU sees no func or the new pair. */
 static __always_inline __u32 cause_of(__u64 func)
 {
-	__u32 *cause;
+	struct lt_scratch *s = scr();
+	struct lt_cause_slot *e;
+	__u32 *cause, r;
 
 	if (!func)
 		return LT_CAUSE_RESCHED;
+	e = s ? &s->causes[((func >> 4) * 0x9E3779B97F4A7C15ULL >> 60) & (LT_CAUSE_CACHE - 1)] : NULL;
+	if (e && *(volatile __u64 *)&e->func == func) {
+		r = *(volatile __u32 *)&e->cause;
+		return r < LT_NR_CAUSES ? r : LT_CAUSE_OTHER;
+	}
 	cause = bpf_map_lookup_elem(&cb_causes, &func);
-	return cause && *cause < LT_NR_CAUSES ? *cause : LT_CAUSE_OTHER;
+	r = cause && *cause < LT_NR_CAUSES ? *cause : LT_CAUSE_OTHER;
+	if (e) {
+		*(volatile __u64 *)&e->func = 0;
+		barrier();
+		*(volatile __u32 *)&e->cause = r;
+		barrier();
+		*(volatile __u64 *)&e->func = func;
+	}
+	return r;
 }
 
 /* the cause of a queued csd: its callback's, else irq_work by the csd type */
