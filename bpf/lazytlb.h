@@ -293,9 +293,9 @@ struct lt_scratch {
 	__u32 pad_snd;
 	__u64 sender_pid_tgid;   /* ... taken for this task, whose name is: */
 	__u64 sender_comm[2];
-	/* cb_causes by callback, direct-mapped (maps.bpf.h cause_of): 0 func, an empty slot */
+	/* cb_causes by callback, direct-mapped (maps.bpf.h cause_of): valid when check matches */
 	struct lt_cause_slot {
-		__u64 func;
+		__u64 func, check;
 		__u32 cause, pad;
 	} causes[LT_CAUSE_CACHE];
 	/* senders' stacks by (task name, callback), direct-mapped: ipi_send.bpf.h sender_stack() */
