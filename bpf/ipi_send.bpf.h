@@ -244,10 +244,7 @@ static __always_inline void on_queue(__u32 cpu, __u64 func, __u32 cause, const v
 	on_request(cpu, cause, request_mm(cause, info), freed);
 }
 
-/* btf: csd is the tracepoint's BTF-typed argument (tp_btf), read by a plain load, not a
- * helper call */
-static __always_inline int on_csd_queue(void *ctx, __u32 cpu, __u64 func, struct __call_single_data *csd,
-					bool btf)
+static __always_inline int on_csd_queue(void *ctx, __u32 cpu, __u64 func, void *csd)
 {
 	if (cfg.empty) /* benchmark floor */
 		return 0;
@@ -255,28 +252,27 @@ static __always_inline int on_csd_queue(void *ctx, __u32 cpu, __u64 func, struct
 
 	sender_stack(ctx, func);
 	if (csd)
-		info = btf ? csd->info : BPF_CORE_READ(csd, info);
+		info = BPF_CORE_READ((struct __call_single_data *)csd, info);
 	on_queue(cpu, func, csd_cause(func, csd), info);
 	return 0;
 }
 
 SEC("tp_btf/csd_queue_cpu")
-int BPF_PROG(csd_queue_cpu__tp_btf, unsigned int cpu, unsigned long callsite, void *func,
-	     struct __call_single_data *csd)
+int BPF_PROG(csd_queue_cpu__tp_btf, unsigned int cpu, unsigned long callsite, void *func, void *csd)
 {
-	return on_csd_queue(ctx, cpu, (__u64)func, csd, true);
+	return on_csd_queue(ctx, cpu, (__u64)func, csd);
 }
 
 SEC("raw_tp/csd_queue_cpu")
 int BPF_PROG(csd_queue_cpu__raw_tp, unsigned int cpu, unsigned long callsite, void *func, void *csd)
 {
-	return on_csd_queue(ctx, cpu, (__u64)func, csd, false);
+	return on_csd_queue(ctx, cpu, (__u64)func, csd);
 }
 
 SEC("tracepoint/csd/csd_queue_cpu")
 int csd_queue_cpu__tracepoint(struct trace_event_raw_csd_queue_cpu *ctx)
 {
-	return on_csd_queue(ctx, ctx->cpu, (__u64)ctx->func, ctx->csd, false);
+	return on_csd_queue(ctx, ctx->cpu, (__u64)ctx->func, ctx->csd);
 }
 
 /* the first hardware IPI raised towards `cpu` since its last vector entry: when, why,
