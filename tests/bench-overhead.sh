@@ -136,7 +136,7 @@ if has baseline && has lazytlb && has floor && has bpftrace; then
 	echo "storm: lazytlb / floor    = $(ratio S lazytlb floor)"
 	echo "storm: lazytlb / bpftrace = $(ratio S lazytlb bpftrace), target <= 0.5"
 fi
-echo "(pipe: perf bench sched pipe -l $LOOPS on CPU $PIN; storm: ${SECS} s tlbflush munmap + ${SECS} s membarrier, CPU 0 to a spinner on CPU 1; medians of $ROUNDS interleaved rounds; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "(pipe: perf bench sched pipe -l $LOOPS on CPU $PIN; storm: ${SECS} s tlbflush munmap + ${SECS} s membarrier, CPU 0 to a spinner on CPU 1; medians of $ROUNDS interleaved rounds; a ratio nan or negative: its denominator was within noise; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 # ns per event of each program, from the kernel's BPF stats (each run timed between two clock
 # reads), on each workload, ROUNDS_STATS times alternating lazytlb and its empty programs. An
