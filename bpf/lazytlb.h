@@ -40,7 +40,7 @@ struct lt_cb_key {
  * (userspace/trace/senders.c). Only requests to the CPUs of cfg.sender_cpus when it is set. */
 #define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack (--stacks) */
 #define LT_SENDER_CALLSITE_DEPTH 16 /* ... otherwise: enough to find the callsite */
-#define LT_SENDER_STACK_PERIOD 256  /* default cfg.stack_period */
+#define LT_SENDER_STACK_PERIOD 1024 /* default cfg.stack_period */
 #define LT_SENDER_BORROW 8          /* ... requests of one process on another's (same name) */
 #define LT_SENDER_CACHE 128         /* per-CPU cache of senders' stacks (a power of 2) */
 #define LT_CAUSE_CACHE 16           /* per-CPU cache of callback causes (a power of 2) */
