@@ -57,8 +57,11 @@ static __always_inline void sender_stack(void *ctx, __u64 func)
 
 	if (!cfg.senders || !(s = scr()))
 		return;
-	tgid = bpf_get_current_pid_tgid() >> 32;
+	s->sender_pid_tgid = bpf_get_current_pid_tgid();
+	tgid = s->sender_pid_tgid >> 32;
 	bpf_get_current_comm(comm.s, sizeof(comm.s));
+	s->sender_comm[0] = comm.w[0]; /* sender_count's key, this same task's */
+	s->sender_comm[1] = comm.w[1];
 	e = &s->snd[((comm.w[0] ^ comm.w[1] ^ (func >> 4)) * 0x9E3779B97F4A7C15ULL >> 57) & (LT_SENDER_CACHE - 1)];
 	if (e->left && e->func == func && e->comm[0] == comm.w[0] && e->comm[1] == comm.w[1]) {
 		if (e->tgid != tgid) { /* another process of that name: borrowed for a few requests */
@@ -122,11 +125,17 @@ static __always_inline void sender_count(struct lt_counters *c, __u32 cpu, __u32
 	struct lt_sender_key k = { .cause = cause };
 	struct lt_scratch *s = scr();
 	struct lt_sender_val *v;
+	__u64 id;
 
 	if (cfg.sender_cpus_set && !lt_mask_test((const __u64 *)cfg.sender_cpus, cpu))
 		return;
-	k.tgid = bpf_get_current_pid_tgid() >> 32;
-	bpf_get_current_comm(k.comm, sizeof(k.comm));
+	id = bpf_get_current_pid_tgid();
+	k.tgid = id >> 32;
+	if (s && s->sender_pid_tgid == id) { /* its name, as sender_stack() read it */
+		__builtin_memcpy(k.comm, s->sender_comm, sizeof(k.comm));
+	} else {
+		bpf_get_current_comm(k.comm, sizeof(k.comm));
+	}
 	if (s) {
 		k.stack = s->sender_stack;
 		c->senders_folded_stack += s->sender_stack_lost;
@@ -219,7 +228,7 @@ static __always_inline void on_queue(__u32 cpu, __u64 func, __u32 cause, const v
 
 		freed = lt_flush_info_freed_tables(lt_have_flush_tlb_info() ? info : NULL);
 		c->flush_freed_tables[freed % 3]++;
-		{ /* the flush_tlb_mm_range in flight on this task (if hooked) went by IPI */
+		if (cfg.ftmr) { /* the flush_tlb_mm_range in flight on this task went by IPI */
 			__u32 pid = (__u32)bpf_get_current_pid_tgid();
 			struct lt_ftmr *f = bpf_map_lookup_elem(&ftmr_calls, &pid);
 

@@ -214,6 +214,9 @@ static __always_inline int on_tlb_flush(int reason)
 	if (!c || !s)
 		return 0;
 	c->tlb_flush_reason[r % LT_NR_FLUSH_REASONS]++;
+	/* most flushes (each switch between two mms) neither open nor close a remote flush */
+	if (!s->rflush_open && r != LT_FR_REMOTE_SEND_IPI)
+		return 0;
 	/* x86 native_flush_tlb_multi (flush_tlb_others before 5.9) fires remote_send_ipi and
 	 * then queues the calls; the local flush (or the next flush) fires the next event on
 	 * this CPU. A flush that queued none: every target was lazy and the kernel's filter

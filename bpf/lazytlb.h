@@ -40,9 +40,10 @@ struct lt_cb_key {
  * (userspace/trace/senders.c). Only requests to the CPUs of cfg.sender_cpus when it is set. */
 #define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack (--stacks) */
 #define LT_SENDER_CALLSITE_DEPTH 16 /* ... otherwise: enough to find the callsite */
-#define LT_SENDER_STACK_PERIOD 256  /* default cfg.stack_period */
+#define LT_SENDER_STACK_PERIOD 1024 /* default cfg.stack_period */
 #define LT_SENDER_BORROW 8          /* ... requests of one process on another's (same name) */
 #define LT_SENDER_CACHE 128         /* per-CPU cache of senders' stacks (a power of 2) */
+#define LT_CAUSE_CACHE 16           /* per-CPU cache of callback causes (a power of 2) */
 /* Table sizes (docs/senders.md has the measurements behind them). When the per-task table is
  * full a request is counted per (cause, comm, stack) in senders_folded, and when that is full
  * too, per cause in sender_causes (an array: it cannot fill); each fold is counted. */
@@ -292,6 +293,13 @@ struct lt_scratch {
 	__u64 sender_ips[LT_SENDER_DEPTH]; /* and its frames */
 	__u32 sender_stack_lost; /* ... not kept: sender_stacks was full */
 	__u32 pad_snd;
+	__u64 sender_pid_tgid;   /* ... taken for this task, whose name is: */
+	__u64 sender_comm[2];
+	/* cb_causes by callback, direct-mapped (maps.bpf.h cause_of): valid when check matches */
+	struct lt_cause_slot {
+		__u64 func, check;
+		__u32 cause, pad;
+	} causes[LT_CAUSE_CACHE];
 	/* senders' stacks by (task name, callback), direct-mapped: ipi_send.bpf.h sender_stack() */
 	struct lt_sender_slot {
 		__u64 comm[2], func; /* the sending task's name, the callback */
@@ -352,6 +360,7 @@ struct lt_cfg {
 	__u64 ct_rq_delta;
 	__u32 ct_from_rq;
 	__u32 guest_pf_vcpu;     /* target state guest by PF_VCPU even where kvm_vcpu.mode is known */
+	__u32 ftmr;              /* flush_tlb_mm_range hooked: its calls in flight are in ftmr_calls */
 };
 
 #endif /* LAZYTLB_H */

@@ -135,14 +135,37 @@ static __always_inline void hist_record(__u32 id, __u64 v)
 		lt_hist_add(h, v);
 }
 
+/* The cause of a callback. cb_causes is written once, before attaching, so a per-CPU cache of
+ * it never goes stale: a queued call and its handler read a scratch slot instead of hashing
+ * into the shared map (a handful of callbacks make up a storm). A program that interrupts this
+ * one on this CPU may rewrite the slot between two of its stores or loads: the check word ties
+ * func and cause together, and a slot mixed from two writers reads as a miss. */
+#define LT_CAUSE_CHECK(func, cause) ((func) ^ ((__u64)(cause) + 1) * 0x9E3779B97F4A7C15ULL)
+
 static __always_inline __u32 cause_of(__u64 func)
 {
-	__u32 *cause;
+	struct lt_scratch *s = scr();
+	struct lt_cause_slot *e;
+	__u32 *cause, r;
 
 	if (!func)
 		return LT_CAUSE_RESCHED;
+	e = s ? &s->causes[((func >> 4) * 0x9E3779B97F4A7C15ULL >> 60) & (LT_CAUSE_CACHE - 1)] : NULL;
+	if (e) {
+		__u64 f = *(volatile __u64 *)&e->func, chk = *(volatile __u64 *)&e->check;
+
+		r = *(volatile __u32 *)&e->cause;
+		if (f == func && chk == LT_CAUSE_CHECK(func, r) && r < LT_NR_CAUSES)
+			return r;
+	}
 	cause = bpf_map_lookup_elem(&cb_causes, &func);
-	return cause && *cause < LT_NR_CAUSES ? *cause : LT_CAUSE_OTHER;
+	r = cause && *cause < LT_NR_CAUSES ? *cause : LT_CAUSE_OTHER;
+	if (e) {
+		e->func = func;
+		e->cause = r;
+		e->check = LT_CAUSE_CHECK(func, r);
+	}
+	return r;
 }
 
 /* the cause of a queued csd: its callback's, else irq_work by the csd type */

@@ -170,6 +170,7 @@ static void set_queue_cfg(struct collector *c)
 
 	cfg->calls_at_queue = c->st[H_CALL_MANY].mode >= 0 && c->st[H_CALL_SINGLE_QUEUE].mode >= 0;
 	cfg->cond_tlb_fn = c->st[H_COND_TLB].mode >= 0 ? probe_func_addr(c->env, H_COND_TLB) : 0;
+	cfg->ftmr = c->st[H_FLUSH_TLB_MM_RANGE].mode >= 0;
 }
 
 /* Open, choose variants, load, attach; one round. Returns 0, or 1 when a
