@@ -126,5 +126,5 @@ PY2
 done
 [ "$ran" -gt 0 ] || skip "skipped: custom kernels not built:$missing (make custom-kernels: about 35 min per arch pair on 2 CPUs)"
 [ -z "$missing" ] || echo "not built, not run:$missing"
-[ -z "$off" ] || echo "built, not run (CUSTOM_ARCHES=\"$arches\"; make test-patched runs every arch):$off"
+[ -z "$off" ] || echo "other arches, not run (CUSTOM_ARCHES=\"$arches\"; make test-patched runs every arch):$off"
 echo "ok: $ran custom pair(s) and what-if kernel(s)"
