@@ -103,16 +103,25 @@ static __always_inline void whatif_predicates(int *d, const struct lt_target *t,
  *    a lazy CPU may still walk them speculatively (x86 native_flush_tlb_multi, 4.19-7.2:
  *    lazy CPUs are skipped only when !info->freed_tables). Freed-ness unknown (no
  *    flush_tlb_info: powerpc) -> cannot tell.
- *  - shoot_lazy / exit_flush_lazy to a CPU lazy on the mm: moving those CPUs off the mm is
- *    what the call is for (kernel/fork.c cleanup_lazy_tlbs 6.4+, powerpc
- *    exit_flush_lazy_tlbs).
- * A CPU whose active_mm is another mm cannot walk this mm's tables: skipping it is safe.
+ *  - shoot_lazy to a CPU lazy on the mm: moving those CPUs off the mm is what the call is
+ *    for (kernel/fork.c cleanup_lazy_tlbs 6.4+).
+ *  - exit_flush_lazy to any CPU, whatever it runs: the handler also flushes the mm's PID
+ *    from that CPU's TLB (_tlbiel_pid) and drops it from mm_cpumask, and the caller then
+ *    flushes locally only (powerpc radix_tlb.c 6.12: exit_lazy_flush_tlb,
+ *    flush_type_needed returns FLUSH_TYPE_LOCAL, radix__tlb_flush's fullmm branch). An idle
+ *    CPU or one running another mm may still hold entries of the PID: skipping it is only
+ *    safe with a broadcast tlbie instead, which is no longer a filter.
+ * Otherwise a CPU whose active_mm is another mm cannot walk this mm's tables: skipping it is safe.
  */
 static __always_inline int whatif_kept(int f, const struct lt_target *t, __u32 cause, __u64 mm, __u32 freed)
 {
-	if (f >= LT_F_REDUNDANT_TABLE_SYNC || !t->ok || !mm || t->active_mm != mm)
+	if (f >= LT_F_REDUNDANT_TABLE_SYNC)
 		return 0;
-	if (cause == LT_CAUSE_SHOOT_LAZY || cause == LT_CAUSE_EXIT_FLUSH_LAZY)
+	if (cause == LT_CAUSE_EXIT_FLUSH_LAZY)
+		return 1;
+	if (!t->ok || !mm || t->active_mm != mm)
+		return 0;
+	if (cause == LT_CAUSE_SHOOT_LAZY)
 		return 1;
 	if (cause == LT_CAUSE_TLB_FLUSH)
 		return freed == 1 ? 1 : freed == 0 ? 0 : -1;
