@@ -158,14 +158,7 @@ static int parse_run_opts(int argc, char **argv, struct vm_run *r)
 
 	r->boot_timeout = VM_INIT_DEADLINE_S;
 	r->boots = VM_BOOTS_DEFAULT;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--")) {
-			r->extra = argv + i + 1;
-			r->nextra = argc - i - 1;
-			argc = i;
-			break;
-		}
-	}
+	argc = vm_split_extra(argc, argv, &r->extra, &r->nextra);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:t:c:vh", opts, NULL)) != -1) {
 		switch (c) {

@@ -101,11 +101,7 @@ static int parse(int argc, char **argv, struct ab *a)
 	int c, rc, f, ca;
 
 	a->reps = "5", a->dur = "2";
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			a->extra = argv + i + 1, a->nextra = argc - i - 1, argc = i;
-			break;
-		}
+	argc = vm_split_extra(argc, argv, &a->extra, &a->nextra);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:r:d:t:hw:", opts, NULL)) != -1) {
 		switch (c) {

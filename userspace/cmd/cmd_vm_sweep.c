@@ -116,11 +116,7 @@ static int parse(int argc, char **argv, struct sweep *w)
 	int c, rc;
 
 	w->reps = "3", w->dur = "2";
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			w->extra = argv + i + 1, w->nextra = argc - i - 1, argc = i;
-			break;
-		}
+	argc = vm_split_extra(argc, argv, &w->extra, &w->nextra);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:r:d:t:h", opts, NULL)) != -1) {
 		switch (c) {

@@ -61,6 +61,8 @@ int vm_wait_child(pid_t pid);                             /* its exit status, -1
 /* -r N, -d S, --timeout S of `vm ab` and `vm sweep` (getopt's c, 'r' 'd' 't'), checked and
  * kept as given for the child `vm run`: 0, an exit status (lt_err), or -1 for another c */
 int vm_child_opt(int c, const char *arg, const char **reps, const char **dur, const char **timeout);
+/* the arguments after "--" (the guest's `lazytlb run` options) split off: returns argc before it */
+int vm_split_extra(int argc, char **argv, char ***extra, int *nextra);
 void *vm_slurp(const char *path, size_t *size);           /* malloc'd, NULL on error */
 void vm_sh_quote(FILE *f, const char *s);
 bool vm_sources_newer_than(const char *file);

@@ -96,17 +96,15 @@ int vm_scale_apply(struct vm_run *r)
 	if (n > max)
 		return lt_err(LT_EXIT_USAGE, "--smp %llu: %s guests take at most %u vCPUs", (unsigned long long)n,
 			      kcfg_get(&r->k, "arch"), max);
-	uint64_t nr = vm_kernel_nr_cpus(r->kname);
+	uint64_t nr = vm_kernel_nr_cpus(r->kname), m = r->maxcpus_n ? r->maxcpus_n : n;
 
-	if (nr && (r->maxcpus_n ? r->maxcpus_n : n) > nr)
+	if (nr && m > nr)
 		return lt_err(LT_EXIT_USAGE, "--%s %llu: %s was built with NR_CPUS=%llu: its guest would run %llu CPUs",
-			      r->maxcpus_n ? "maxcpus" : "smp",
-			      (unsigned long long)(r->maxcpus_n ? r->maxcpus_n : n), r->kname, (unsigned long long)nr,
-			      (unsigned long long)nr);
+			      r->maxcpus_n ? "maxcpus" : "smp", (unsigned long long)m, r->kname,
+			      (unsigned long long)nr, (unsigned long long)nr);
 	if (r->maxcpus_n && (r->maxcpus_n < n || r->maxcpus_n > max))
 		return lt_err(LT_EXIT_USAGE, "--maxcpus %llu: from --smp (%llu) to %u on %s",
 			      (unsigned long long)r->maxcpus_n, (unsigned long long)n, max, kcfg_get(&r->k, "arch"));
-	uint64_t m = r->maxcpus_n ? r->maxcpus_n : n;
 
 	r->big_on = r->big == VM_BIG_YES || (r->big == VM_BIG_AUTO && n > VM_BIG_SMP);
 	/* x86: one socket of M cores. qemu's default for -smp 255 is 255 one-core sockets, and

@@ -164,6 +164,16 @@ int vm_wait_child(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+int vm_split_extra(int argc, char **argv, char ***extra, int *nextra)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			*extra = argv + i + 1, *nextra = argc - i - 1;
+			return i;
+		}
+	return argc;
+}
+
 int vm_child_opt(int c, const char *arg, const char **reps, const char **dur, const char **timeout)
 {
 	uint64_t u;
