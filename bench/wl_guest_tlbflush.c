@@ -7,12 +7,17 @@
  * forces a VM exit). Needs /dev/kvm: kvm_amd or kvm_intel with hardware or nested
  * virtualization (the qemu guests have it under TCG's SVM: vm/guest-modules.sh).
  *
- * The guest is 16-bit real-mode code at 0x1000: count cx down from 0xffff, `out` to port 0x10
- * (an exit to us, where the stop flag is read), again. Its own exits are the workload's
- * `vcpu_exits`; the rest of the time the CPU is in the guest.
+ * The guest is 16-bit real-mode code at 0x1000: spin until the TSC has moved 10^7 cycles
+ * (milliseconds: the host's TSC, under TCG too), `out` to port 0x10 (an exit to us, where the
+ * stop flag is read), again. Its own exits are the workload's `vcpu_exits`; the rest of the
+ * time the CPU is in the guest. A wait counted in instructions exited 4,000 times a second
+ * under TCG, and a TLB IPI that lands in an exit's way out reads IN_GUEST_MODE without forcing
+ * an exit of its own (10% of them), which `irq_exits` then cannot bound.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <linux/kvm.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -20,7 +25,7 @@
 #include <unistd.h>
 #include "workload.h"
 
-enum { C_MUNMAPS, C_VCPU_EXITS };
+enum { C_MUNMAPS, C_VCPU_EXITS, C_IRQ_EXITS };
 
 #define GUEST_MEM (64 << 10)
 #define GUEST_CODE 0x1000
@@ -35,8 +40,13 @@ struct guest {
 
 
 #ifdef __x86_64__
-/* mov cx, 0xffff; loop $; out 0x10, al; jmp 0x1000 */
-static const unsigned char guest_code[] = { 0xb9, 0xff, 0xff, 0xe2, 0xfe, 0xe6, 0x10, 0xeb, 0xf7 };
+/* 0: rdtsc; mov ebx, eax; 5: rdtsc; sub eax, ebx; cmp eax, 10000000; jb 5; out 0x10, al; jmp 0 */
+static const unsigned char guest_code[] = {
+	0x0f, 0x31, 0x66, 0x89, 0xc3,                   /* 0x00 */
+	0x0f, 0x31, 0x66, 0x29, 0xd8,                   /* 0x05 */
+	0x66, 0x3d, 0x80, 0x96, 0x98, 0x00, 0x72, 0xf3, /* 0x0a */
+	0xe6, 0x10, 0xeb, 0xea,                         /* 0x12 */
+};
 #endif
 
 static int guest_fail(struct wl_ctx *c, const char *what)
@@ -100,6 +110,26 @@ static int gt_setup(struct wl_ctx *c)
 	return vcpu_setup(c, g);
 }
 
+/*
+ * KVM's count of this VM's exits for a host interrupt (irq_exits: svm.c intr_interception,
+ * vmx.c handle_external_interrupt, 5.10-7.2), from the VM's debugfs directory (PID-FD, 5.10-7.2).
+ * An IPI to a CPU in guest mode forces one such exit, so the TLB IPIs a tracer sends to a guest
+ * are bounded by it. 0 without debugfs.
+ */
+static unsigned long long vm_irq_exits(const struct guest *g)
+{
+	char path[96], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d/irq_exits", (int)getpid(), g->vm);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return strtoull(buf, NULL, 10);
+}
+
 static void *vcpu_thread(struct wl_thread *t)
 {
 	struct guest *g = t->ctx->priv;
@@ -119,6 +149,7 @@ static void *vcpu_thread(struct wl_thread *t)
 		g->running = 1;
 	}
 	g->running = 1; /* the flusher must not wait on a vCPU that failed */
+	t->cnt[C_IRQ_EXITS] = vm_irq_exits(g); /* the VM's whole life: this thread ran all of it */
 	return NULL;
 }
 
@@ -168,7 +199,7 @@ static void gt_cleanup(struct wl_ctx *c)
 }
 
 static const struct wl_param_desc gt_params[] = { { NULL } };
-static const char *const gt_counters[] = { "munmaps", "vcpu_exits", NULL };
+static const char *const gt_counters[] = { "munmaps", "vcpu_exits", "irq_exits", NULL };
 
 const struct workload wl_guest_tlbflush = {
 	.name = "guest-tlbflush",

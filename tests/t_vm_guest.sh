@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# run.sh: alone (shares of a vCPU's time in the guest are compared: another guest beside it skews them)
 # Target state `guest` (issue 13), in x86 guests that load kvm_amd (vm/guest-modules.sh; TCG's
 # CPU has SVM with nested paging). guest-tlbflush: a KVM vCPU of the workload runs a tiny guest
 # on CPU 1 while CPU 0 unmaps a page per op, so each unmap's TLB-flush call goes to CPU 1, in
-# guest mode or not. Against the kernel's own account of CPU 1's time: /proc/stat's `guest`
-# ticks (a tick taken while PF_VCPU is set, kernel/sched/cputime.c 5.10-7.2) sample CPU 1's state
-# at the ticks as the calls sample it at their sends, so the share of CPU 1's ticks in the
-# guest and the share of its TLB-flush calls sent to a guest agree (10 points: ~300 ticks).
+# guest mode or not. Against KVM's own count: an IPI to a CPU in guest mode forces an exit for a
+# host interrupt (irq_exits, the workload reads it from the VM's debugfs), so the calls sent to a
+# guest are at most the VM's irq_exits, and the exits they leave over are CPU 1's other
+# interrupts at most (/proc/interrupts: ticks, resched, function calls beyond the flushes, which
+# CAL counts as well as TLB: smp_call_function_many_cond, 5.10-7.2). Time shares are not the oracle:
+# a call samples CPU 1 at the exit the previous call forced, not at a random time (6.12: 0.64
+# of the calls in a guest against 0.74 of the vCPU thread's ticks); they are printed.
 # Two kernels: 5.10 (calls counted by the fallback hooks; kvm_vcpu in vmlinux's BTF) and 6.12
 # (csd_queue_cpu; kvm_vcpu in the kvm module's BTF). matrix.py checks
 # that no scenario without a vCPU sees the state. LT_GUEST_KERNELS picks others. The first
 # kernel also runs the PF_VCPU fallback (LAZYTLB_GUEST_STATE=pf_vcpu): the flag is set by
-# guest_enter and cleared after the interrupt window that follows an exit, so it may run a
-# little late, within the same bound here.
+# guest_enter and cleared after the interrupt window that follows an exit, so a call in that
+# window reads `guest` without forcing an exit: the same bound holds (2% slack).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
 [ -x "$LAZYTLB" ] || skip "skipped: $LAZYTLB not built: run make"
@@ -68,8 +70,18 @@ rx = r["reps"][0]["procfs"]["interrupts_delta"]["per_cpu"]["TLB"][1]
 # CI, 6.12 made 1114 unmaps and 760 calls in its 3 s)
 ok(f"TLB-flush calls {calls} <= unmaps {ops}, and enough of them", 200 <= calls <= ops + 50)
 ok(f"TLB-flush calls {calls} = CPU 1's /proc/interrupts TLB {rx} (2%)", abs(calls - rx) <= 0.02 * rx + 5)
-share_t, share_c = guest_ticks / ticks, tlb["guest"] / max(calls, 1)
-ok(f"share of CPU 1 in a guest: ticks {share_t:.2f}, calls {share_c:.2f}", abs(share_t - share_c) <= 0.10)
+# each call read as `guest` forced an exit; every other exit is another interrupt of CPU 1
+g, exits = tlb["guest"], int(re.search(r"irq_exits=(\d+)", open(f"{d}/w.log").read()).group(1))
+pc = r["reps"][0]["procfs"]["interrupts_delta"]["per_cpu"]
+other = {row: v[1] for row, v in pc.items() if row not in ("TLB", "CAL", "ALL") and len(v) > 1 and v[1]}
+other["CAL-TLB"] = max(pc["CAL"][1] - pc["TLB"][1], 0)
+others = sum(other.values())
+print(f"CPU 1's other interrupts: {other}; workload: {open(f'{d}/w.log').read().strip()}")
+print(f"shares in a guest: CPU 1's ticks {guest_ticks / ticks:.2f}, calls {g / max(calls, 1):.2f}; "
+      f"irq_exits {exits}, CPU 1's other interrupts {others}")
+ok(f"calls to a guest {g} <= the VM's irq_exits {exits} (2%)", 0 < g <= exits * 1.02 + 5)
+ok(f"irq_exits {exits} - calls to a guest {g} <= CPU 1's other interrupts {others} (2%)",
+   exits - g <= others * 1.02 + 5)
 sys.exit(1 if bad else 0)
 PY
 	done
