@@ -74,6 +74,29 @@ static void test_bare_header(void)
 	CHECK(vm_tcg_artifact(&o) == NULL); /* after /init, not an int3: the run's verdict */
 }
 
+/* a call to 0 (6.12's header says "Oops: Oops: 0010") is TCG's; a kernel's NULL read is not */
+static void test_call_to_zero(void)
+{
+	const char *const call0[] = { BOOT, INIT, "[   28.053001] BUG: kernel NULL pointer dereference, address: 0000000000000000",
+				      "[   28.053002] #PF: supervisor instruction fetch in kernel mode",
+				      "[   28.053420] Oops: Oops: 0010 [#1] PREEMPT SMP NOPTI",
+				      "[   28.053500] CPU: 1 UID: 0 PID: 211 Comm: lazytlb Not tainted 6.12.95+deb12-amd64 #1",
+				      "[   28.053600] RIP: 0010:0x0", FATAL, NULL };
+	const char *const read0[] = { BOOT, INIT, "[   28.053420] Oops: Oops: 0000 [#1] PREEMPT SMP NOPTI",
+				      "[   28.053600] RIP: 0010:0x0", FATAL, NULL };
+	const char *const elsewhere[] = { BOOT, INIT, "[   28.053420] Oops: Oops: 0010 [#1] PREEMPT SMP NOPTI",
+					  "[   28.053600] RIP: 0010:0x0a01000", FATAL, NULL };
+	struct outcome o;
+
+	parse(&o, call0);
+	CHECK(!strcmp(o.panic_rip, "RIP: 0010:0x0"));
+	CHECK(vm_tcg_artifact(&o) != NULL);
+	parse(&o, read0);
+	CHECK(vm_tcg_artifact(&o) == NULL);
+	parse(&o, elsewhere);
+	CHECK(vm_tcg_artifact(&o) == NULL);
+}
+
 /* no panic in ordinary lines, brackets or not; a panic before /init is TCG's */
 static void test_not_panics(void)
 {
@@ -113,6 +136,7 @@ int main(void)
 		return perror("mkdtemp"), 1;
 	test_interleaved();
 	test_bare_header();
+	test_call_to_zero();
 	test_not_panics();
 	test_result_block();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);

@@ -74,6 +74,7 @@ int vm_write_initrd(const char *path, const char *base, const char *env, size_t 
 /* vm_console.c */
 struct outcome {
 	char panic[512];    /* first "Kernel panic"/"Oops" line */
+	char panic_rip[160];/* the first "RIP: " line after it (x86) */
 	bool begin, end;    /* result markers seen */
 	int guest_rc;       /* from LAZYTLB-RC, -1 if absent */
 	int nfiles;
