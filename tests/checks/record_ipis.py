@@ -16,11 +16,12 @@ if need_tlb: k.ok("remote TLB flushes went by IPI", native, why)
 # minimum counts that make 2% mean something; RES comes from the ctxsw phase's preemptions of
 # the spinner, fewer when the host is loaded (a guest beside a kernel build: 132, exact): 50
 # (7.2 sends few: 9 in a guest run, its wakeups set the lazy need-resched flag or queue a call
-# function; CAL's and TLB's minimums keep the check from being empty)
+# function; CAL's and TLB's minimums keep the check from being empty: 100, where the 2% and the
+# floor of 2 meet; a guest at host load 8 made 161 TLB IPIs in the 1.5 s phase)
 rows = [("CAL", vec["call_function"] + vec["call_function_single"], pf["CAL"], 200),
         ("RES", vec["reschedule"], pf["RES"], 0)]
 # (+ 5.10's runs of flush_tlb_func_remote by the flushing CPU itself, which the row counts)
-if native: rows.append(("TLB", m["ipi"]["tlb_remote_flush_received"] + (m["ipi"].get("tlb_local_runs") or 0), pf["TLB"], 200))
+if native: rows.append(("TLB", m["ipi"]["tlb_remote_flush_received"] + (m["ipi"].get("tlb_local_runs") or 0), pf["TLB"], 100))
 for name, ours, theirs, least in rows:
     dev = abs(ours - theirs) / max(theirs, 1)
     k.ok(f"{name} lazytlb {ours} vs /proc/interrupts {theirs}", theirs >= least and abs(ours - theirs) <= max(2, 0.02 * theirs) + rep["procfs"]["edge_ipis"],
@@ -34,7 +35,7 @@ if rc_by is None:
     print(f"note: calls run remotely not traced on {d['kernel']['release']} (no csd_function_entry): not compared")
 for cause in (("tlb_flush", "membarrier") if native else ("membarrier",)) if rc_by is not None else ():
     sent = m["ipi"]["by_cause"][cause]; run = rc_by[cause]
-    k.ok(f"{cause} queued {sent} = executed remotely {run}", sent >= 200 and abs(sent - run) <= max(2, 0.02 * sent))
+    k.ok(f"{cause} queued {sent} = executed remotely {run}", sent >= 100 and abs(sent - run) <= max(2, 0.02 * sent))
 # every remote flush either queued a TLB IPI or went without one (lazytlb's own accounting)
 rf = m["tlb_flush"].get("remote")
 if rf is not None:

@@ -32,11 +32,13 @@ for ops, cnt, m, _ in reps("exit-lazy"):
 for ops, cnt, m, r in reps("membarrier-busy"):
     calls, ipis, sh = m["calls"]["membarrier"], m["ipi"]["by_cause"]["membarrier"], share(r)
     k.ok("membarrier calls seen = workload's", abs(calls - ops) <= max(5, 0.01 * ops), f"workload {ops} seen {calls}")
-    # a call IPIs the peer when the peer is running on CPU 1. With the peer on its CPU, most
-    # calls do; when it shares CPU 1, far fewer than its time share (a call with nobody to IPI
-    # returns at once, so calls bunch up while the peer is off: 4-8% of calls at a 50% share)
-    lo = 0.5 * ops if sh >= 0.9 else (1 if sh >= 0.1 else 0)
-    k.ok("membarrier IPIs <= calls, and most calls IPI the peer when it had its CPU", lo <= ipis <= ops,
+    # a call IPIs the peer when the peer is running on CPU 1, so some do when it had its CPU;
+    # not in proportion to its time share: a call with nobody to IPI returns at once, so calls
+    # bunch up while the peer is off (4-8% of calls at a 50% share), and a call that IPIs waits
+    # for the peer's vCPU, which a loaded host runs late (a CI guest at host load 8: 92 of 574
+    # calls at a 97.9% share). The IPIs' own count is checked exactly against /proc elsewhere.
+    lo = 1 if sh >= 0.1 else 0
+    k.ok("membarrier IPIs <= calls, and some calls IPI the peer when it had its CPU", lo <= ipis <= ops,
          f"calls {ops} membarrier IPIs {ipis}, peer CPU share {sh:.1%}")
 for ops, cnt, m, _ in reps("idle-lazy"):
     # each sleep leaves the CPU to idle (a lazy drop at the wake) or to another user task; a
