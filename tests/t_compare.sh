@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # t_compare.sh - `lazytlb compare` on generated result files (tests/make_result.py):
 # same scenario -> no significant change; doubled IPIs -> significant; rates
-# across different durations; null metrics as n/a; formats; warnings; bad input
+# across different durations; per op (--per-op); null metrics as n/a; formats; warnings; bad input
 # and bad flags -> exit 2 with one line on stderr.
 . "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -153,6 +153,29 @@ cp out labels3.cmp
 # --- bad input: exactly one line on stderr naming the file, exit 2, nothing on stdout
 head -c 2000 base.json >truncated.json
 printf 'not json at all' >corrupt.json
+# --- per op: the same IPIs per op on a machine twice as slow are -50% per second, 0 per op
+ops=workload.ops=1000,1000,1000,1000,1000
+$MK -o op.json --seed 8 --set $ops --set metrics.ipi.by_cause.shoot_lazy=500,510,490,505,495
+$MK -o opslow.json --seed 9 --duration-s 20 --set $ops --set metrics.ipi.by_cause.shoot_lazy=498,507,493,503,499
+$MK -o opdouble.json --seed 10 --set $ops --set metrics.ipi.by_cause.shoot_lazy=1000,1012,988,1006,994
+$MK -o opnone.json --seed 11 --null workload.ops
+sl='row("metrics.ipi.by_cause.shoot_lazy", "headline")'
+run "$LAZYTLB" compare --json op.json opslow.json
+[ $rc = 0 ] && [ "$(cq out "round($sl['changes'][0]['change_pct']), $sl['changes'][0]['significant'], $sl['unit']")" = "(-50, True, '/s')" ] ||
+	fail "per second, a machine twice as slow: $(cq out "$sl['changes'][0], $sl['unit']")"
+run "$LAZYTLB" compare --per-op --json op.json opslow.json
+v=$(cq out "abs($sl['changes'][0]['change_pct']) < 3, $sl['changes'][0]['significant'], $sl['unit'], round($sl['values'][0]['mean'], 2)")
+[ $rc = 0 ] && [ "$v" = "(True, False, '/op', 0.5)" ] || fail "per op, a machine twice as slow: $v"
+run "$LAZYTLB" compare --per-op --json op.json opdouble.json
+v=$(cq out "round($sl['changes'][0]['change_pct']), $sl['changes'][0]['significant']")
+[ "$v" = "(100, True)" ] || fail "per op, twice the IPIs per op: $v"
+"$LAZYTLB" compare --per-op op.json opdouble.json 2>/dev/null | grep -q 'metrics.ipi.by_cause.shoot_lazy/op' ||
+	fail "per op: the text rows do not say /op"
+run "$LAZYTLB" compare --per-op op.json opnone.json
+[ $rc = 2 ] && [ "$(wc -l <err)" = 1 ] && grep -q 'opnone.json: reps.0.workload.ops' err && [ ! -s out ] ||
+	fail "--per-op without ops: rc $rc, $(cat err)"
+echo "ok --per-op: $(cat err)"
+
 sed 's#lazytlb-result/1#lazytlb-result/9#' base.json >wrongschema.json
 echo '[1, 2]' >array.json
 echo '{"schema": "lazytlb-result/1", "reps": []}' >noreps.json

@@ -182,8 +182,8 @@ static void change_cells(struct out *o, const struct cmp_row *r, size_t i)
 
 static void metric_name(char *buf, size_t len, const struct cmp_row *r)
 {
-	if (!strcmp(r->unit, "/s"))
-		snprintf(buf, len, "%s/s", r->metric);
+	if (!strcmp(r->unit, "/s") || !strcmp(r->unit, "/op"))
+		snprintf(buf, len, "%s%s", r->metric, r->unit);
 	else if (*r->unit)
 		snprintf(buf, len, "%s (%s)", r->metric, r->unit);
 	else

@@ -127,7 +127,7 @@ static void counter_p(const struct cmp_table *t, struct cmp_row *r, const struct
 
 static void add_scalar_row(struct cmp_table *t, enum cmp_section_id s, const struct metric *m)
 {
-	struct cmp_row *r = row_new(t, s, m->path, m->kind == MK_COUNTER ? "/s" : "", "welch");
+	struct cmp_row *r = row_new(t, s, m->path, m->kind == MK_COUNTER ? result_rate_unit(t->files) : "", "welch");
 	double *v = calloc(max_reps(t), sizeof(*v));
 	bool *pos = calloc(t->nfiles, sizeof(*pos)), *zero = calloc(t->nfiles, sizeof(*zero));
 
@@ -206,7 +206,7 @@ static void add_hist_rows(struct cmp_table *t, const char *path)
 	char name[600];
 
 	snprintf(name, sizeof(name), "%s.count", path);
-	row_new(t, SEC_HIST, name, "/s", "welch");
+	row_new(t, SEC_HIST, name, result_rate_unit(t->files), "welch");
 	for (size_t p = 0; p < NR_PCT; p++) {
 		snprintf(name, sizeof(name), "%s %s", path, percentiles[p].name);
 		row_new(t, SEC_HIST, name, unit, "welch");
@@ -224,7 +224,7 @@ static void add_hist_rows(struct cmp_table *t, const char *path)
 
 			/* a rep whose histogram is present but empty counts as rate 0 */
 			if (rep_lookup(rep, path, &h) == LOOKUP_OK)
-				v[n++] = (double)per_rep[k].count / (json_as_double(json_get(rep, "duration_ns")) / 1e9);
+				v[n++] = (double)per_rep[k].count / result_rep_exposure(f, k);
 		}
 		rate->val[i].status = st;
 		rate->val[i].s = stats_summarize(v, n);

@@ -22,7 +22,9 @@ static void usage(FILE *f)
 		"histogram percentiles, and the what-if filters. Each row reads\n"
 		"    base ±stddev%%   %%change *   new ±stddev%%   metric\n"
 		"Counters are turned into per-second rates with each rep's duration, so runs of\n"
-		"different length compare. A metric a kernel could not measure is shown as\n"
+		"different length compare; with --per-op, into counts per op of the rep's workload\n"
+		"(IPIs per exit, atomics per switch), which a loaded or slower machine moves less.\n"
+		"A metric a kernel could not measure is shown as\n"
 		"\"n/a (probe unavailable)\", never as 0.\n"
 		"\n"
 		"Significance (*):\n"
@@ -52,6 +54,8 @@ static void usage(FILE *f)
 		"  --alpha P          significance level (default 0.05)\n"
 		"  --ks-min-d D       smallest KS CDF gap marked significant (default 0.05; 0 = any)\n"
 		"  --no-fdr           judge each row's p alone, not the false-discovery-rate q\n"
+		"  --per-op           counters per workload op instead of per second (results of\n"
+		"                     `lazytlb run`: every rep needs workload.ops)\n"
 		"  --label A,B,...    the files' names in the tables (default: kernel release, then\n"
 		"                     scenario, scheme, file name where those are alike)\n"
 		"  -h, --help         this text\n"
@@ -64,7 +68,8 @@ static void usage(FILE *f)
 		"  lazytlb compare base.json patched.json\n"
 		"  lazytlb compare --markdown v6.1.json v6.6.json v6.8.json > report.md\n"
 		"  lazytlb compare --json base.json new.json | python3 -m json.tool\n"
-		"  lazytlb compare --csv --alpha 0.01 base.json new.json -o cmp.csv\n");
+		"  lazytlb compare --csv --alpha 0.01 base.json new.json -o cmp.csv\n"
+		"  lazytlb compare --per-op refcount/exit-lazy.json shootdown/exit-lazy.json\n");
 }
 
 /* Parsed command line. */
@@ -72,6 +77,7 @@ struct compare_args {
 	enum cmp_format fmt;
 	struct cmp_opts opts;
 	const char *output, *labels;
+	bool per_op;
 	char **files;
 	size_t nfiles;
 };
@@ -83,7 +89,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		{ "markdown", no_argument, NULL, 'M' }, { "output", required_argument, NULL, 'o' },
 		{ "alpha", required_argument, NULL, 'a' }, { "ks-min-d", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },     { "label", required_argument, NULL, 'L' },
-		{ "no-fdr", no_argument, NULL, 'F' },
+		{ "no-fdr", no_argument, NULL, 'F' },  { "per-op", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -93,6 +99,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		switch (c) {
 		case 'L': a->labels = optarg; break;
 		case 'F': a->opts.no_fdr = true; break;
+		case 'P': a->per_op = true; break;
 		case 'J': a->fmt = CMP_JSON; break;
 		case 'C': a->fmt = CMP_CSV; break;
 		case 'M': a->fmt = CMP_MARKDOWN; break;
@@ -135,7 +142,8 @@ int cmd_compare(int argc, char **argv)
 	ret = results_load(a.files, &a.nfiles, &files, false);
 	if (ret)
 		return ret;
-	if (a.labels && (ret = results_set_labels(files, a.nfiles, a.labels))) {
+	if ((a.labels && (ret = results_set_labels(files, a.nfiles, a.labels))) ||
+	    (a.per_op && (ret = results_per_op(files, a.nfiles)))) {
 		results_free(files, a.nfiles);
 		return ret;
 	}
