@@ -110,12 +110,13 @@ $(BUILD)/lazytlb: $(USER_OBJS) $(GEN_OBJS)
 -include $(USER_OBJS:.o=.d) $(GEN_OBJS:.o=.d) $(BPF_OBJS:.o=.d)
 
 # C unit tests (tests/run.sh builds each with this rule): the binary's objects but main.o, and
-# the same flags as the binary
+# the same flags as the binary; a test's own dependency file names the headers it reads
 LIB_OBJS := $(filter-out $(BUILD)/obj/userspace/main.o,$(USER_OBJS)) $(GEN_OBJS)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$<)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -O1 -MMD -MP -MF $@.d $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+-include $(wildcard $(BUILD)/tests/*.d)
 
 test: all
 	@bash tests/run.sh

@@ -88,9 +88,9 @@ static int calibrate(struct wl_ctx *c, struct nohz *s)
 	CPU_SET(s->victim, &one);
 	if (sched_getaffinity(0, sizeof(old), &old) || sched_setaffinity(0, sizeof(one), &one))
 		return wl_fail(c, "pin to CPU %d for calibration: %s", s->victim, strerror(errno));
-	t0 = prev = wl_now_ns();
+	t0 = prev = lt_now_ns();
 	do {
-		now = wl_now_ns();
+		now = lt_now_ns();
 		hist_add(&h, now - prev);
 		prev = now;
 	} while (now - t0 < CALIB_NS);
@@ -186,11 +186,11 @@ static void *victim(struct wl_thread *t)
 {
 	struct nohz *s = t->ctx->priv;
 	uint64_t thr = s->threshold;
-	uint64_t prev = wl_now_ns();
+	uint64_t prev = lt_now_ns();
 
 	while (!wl_stopped(t)) {
 		for (int i = 0; i < 256; i++) {
-			uint64_t now = wl_now_ns(), d = now - prev;
+			uint64_t now = lt_now_ns(), d = now - prev;
 
 			prev = now;
 			if (d > thr) {

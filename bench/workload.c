@@ -258,11 +258,6 @@ void wl_close(struct wl_ctx *c)
 
 /* ---------------- time, futexes, interrupts ---------------- */
 
-uint64_t wl_now_ns(void)
-{
-	return lt_now_ns();
-}
-
 void wl_sleep_ns(uint64_t ns)
 {
 	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000ULL), .tv_nsec = (long)(ns % 1000000000ULL) };
@@ -310,7 +305,7 @@ bool wl_sleep_until(uint64_t abs_ns)
 			       .tv_nsec = (long)(abs_ns % 1000000000ULL) };
 
 	while (!wl_interrupted()) {
-		if (wl_now_ns() >= abs_ns)
+		if (lt_now_ns() >= abs_ns)
 			return true;
 		/* absolute CLOCK_MONOTONIC timeout; wl_interrupt() wakes it */
 		syscall(SYS_futex, &intr_word, FUTEX_WAIT_BITSET_PRIVATE, 0, &ts, NULL, FUTEX_BITSET_MATCH_ANY);
@@ -433,7 +428,7 @@ static void wl_start(struct wl_ctx *c)
 {
 	if (c->hooks && c->hooks->begin && !c->failed)
 		c->hooks->begin(c->hooks->arg);
-	c->t_start = wl_now_ns();
+	c->t_start = lt_now_ns();
 	if (c->failed)
 		c->stop = 1;
 	__atomic_store_n(&c->go, 1, __ATOMIC_RELEASE);
@@ -449,7 +444,7 @@ int wl_go(struct wl_ctx *c)
 	wl_start(c);
 	if (!c->failed)
 		wl_sleep_until(c->t_start + c->duration_ns);
-	c->t_end = wl_now_ns();
+	c->t_end = lt_now_ns();
 	/* stop before the end hook: what the workload counts from here on is at most the call
 	 * each thread has in flight, whereas an end hook before the stop (the collector reading
 	 * its maps, building the rep) left the threads counting operations it no longer saw */

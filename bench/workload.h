@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "lib/clock.h"
 #include "lib/json.h"
 #include "wl_params.h"
 
@@ -182,7 +183,6 @@ void *wl_companion(struct wl_thread *t);
 int wl_go_leader(struct wl_ctx *c, void *(*fn)(struct wl_thread *));
 
 /* small shared helpers */
-uint64_t wl_now_ns(void);               /* CLOCK_MONOTONIC */
 void wl_sleep_ns(uint64_t ns);          /* nanosleep, restarted on EINTR */
 void wl_set_timerslack(void);           /* 1 ns: sleeps of N us last N us */
 int wl_futex_wait(int *addr, int val, const struct timespec *rel); /* 0 / -errno */
@@ -208,11 +208,11 @@ struct wl_pace {
 static inline void wl_pace_init(struct wl_pace *p, uint64_t rate)
 {
 	p->period_ns = rate ? 1000000000ULL / rate : 0;
-	p->next_ns = wl_now_ns();
+	p->next_ns = lt_now_ns();
 }
 static inline void wl_pace_wait(struct wl_pace *p, const struct wl_thread *t)
 {
-	uint64_t now = wl_now_ns();
+	uint64_t now = lt_now_ns();
 
 	if (!p->period_ns)
 		return;
@@ -220,7 +220,7 @@ static inline void wl_pace_wait(struct wl_pace *p, const struct wl_thread *t)
 	if (p->next_ns + p->period_ns < now)
 		p->next_ns = now;
 	while (now < p->next_ns && !wl_stopped(t))
-		now = wl_now_ns();
+		now = lt_now_ns();
 }
 
 /* Processes of their own mm spinning in user mode, one on each of the first `threads` CPUs

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make install/uninstall (DESTDIR), the man pages against --help, the completion, --version,
-# and that a missing build tool makes `make` say so instead of installing anything.
+# that a missing build tool makes `make` say so instead of installing anything, and that
+# objects rebuild on the headers they include (dependency files), quietly unless V=1.
 . "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 BUILD=$(basename "$(dirname "$LAZYTLB")")
@@ -32,6 +33,53 @@ dv=$(sed -n '1s/^lazytlb (\([^)]*\)).*/\1/p' debian/changelog)
 out=$(make --no-print-directory BUILD="$TMP/b" CLANG=no-such-clang 2>&1) && fail "make without clang succeeded"
 echo "$out" | grep -q "missing no-such-clang: run 'make deps'" || fail "make without clang said: $out"
 echo "$out" | grep -q apt-get && fail "make without clang ran apt-get: $out"
+
+# dependency files: with one header pretended new (make -n -W, nothing is touched) make
+# recompiles the sources that include it, directly or through other headers, and no other
+# source; the sources' own includes, read here, say which. The objects that print the revision
+# are left out: under -n, make cannot tell that the revision file stays as it is.
+deps_check() {
+	local hdr=$1 got want
+	got=$(make --no-print-directory -n -W "$hdr" BUILD="$BUILD" "$BUILD/lazytlb" |
+		sed -n 's/.* -c \([^ ]*\.c\) -o .*/\1/p' | sed "s|^$BUILD/gen/||" | sort)
+	want=$(python3 - "$hdr" "$BUILD" <<'PY'
+import glob, os, re, sys
+hdr, build = sys.argv[1], sys.argv[2]
+srcs = glob.glob("userspace/*.c") + glob.glob("userspace/*/*.c") + glob.glob("bench/*.c") + \
+       glob.glob(f"{build}/gen/**/*.c", recursive=True)
+def reaches(f, seen):
+    if f == hdr:
+        return True
+    seen.add(f)
+    for inc in re.findall(r'^\s*#\s*include "([^"]+)"', open(f).read(), re.M):
+        for base in (os.path.dirname(f), build, ".", "userspace"):
+            p = os.path.normpath(os.path.join(base, inc))
+            if os.path.exists(p):
+                if p not in seen and reaches(p, seen):
+                    return True
+                break
+    return False
+for s in srcs:
+    if "LT_GIT" not in open(s).read() and reaches(s, set()):
+        print(s.replace(f"{build}/gen/", ""))
+PY
+)
+	got=$(echo "$got" | while read -r f; do [ -z "$f" ] || grep -q LT_GIT "$f" 2>/dev/null || echo "$f"; done | sort)
+	want=$(echo "$want" | sort)
+	[ "$got" = "$want" ] || fail "a new $hdr: make recompiles [$(echo $got)], its includers are [$(echo $want)]"
+	echo "a new $hdr recompiles its $(echo "$want" | grep -c .) includers alone"
+}
+deps_check userspace/lib/clock.h
+deps_check userspace/result/hist.h
+# quiet by default (one line an object), V=1 shows the command: one small generated object in a
+# build directory of its own, built, then rebuilt with V=1
+gen=obj/bench/scenarios_builtin.o
+out=$(make --no-print-directory BUILD="$TMP/v" "$TMP/v/$gen" 2>&1) || fail "make $gen: $out"
+echo "$out" | grep -q "^  CC  *$TMP/v/gen/bench/scenarios_builtin.c$" || fail "make $gen said: $out"
+echo "$out" | grep -q -- ' -c ' && fail "make without V=1 showed the compiler's command: $out"
+out=$(make --no-print-directory BUILD="$TMP/v" V=1 -W bench/scenario.h "$TMP/v/$gen" 2>&1) || fail "make V=1 $gen: $out"
+echo "$out" | grep -q -- "-MMD .* -c $TMP/v/gen/bench/scenarios_builtin.c -o $TMP/v/$gen" ||
+	fail "make V=1 did not show the command: $out"
 
 make --no-print-directory -s BUILD="$BUILD" install DESTDIR="$root" PREFIX=/usr > "$TMP/install.log" 2>&1 ||
 	{ cat "$TMP/install.log"; fail "make install failed"; }

@@ -14,22 +14,13 @@
 #include "result/hist.h"
 #include "result/reps.h"
 
-static bool rep_sum(const struct json *res, const char *path, __u64 *out)
-{
-	uint64_t v;
-	bool ok = reps_sum(res, path, &v);
-
-	*out = v;
-	return ok;
-}
-
 /* one row "  label    count    rate/s", or n/a when the probe was unavailable */
 static void row(FILE *f, const struct json *res, const char *label, const char *path)
 {
 	double secs = reps_seconds(res);
-	__u64 v;
+	uint64_t v;
 
-	if (!rep_sum(res, path, &v)) {
+	if (!reps_sum(res, path, &v)) {
 		fprintf(f, "  %-34s %14s\n", label, "n/a (probe unavailable)");
 		return;
 	}
@@ -42,10 +33,10 @@ static void row(FILE *f, const struct json *res, const char *label, const char *
 static void remote_flush_rows(FILE *f, const struct json *res)
 {
 	const struct json *hv = json_get(json_get(res, "host"), "hypervisor");
-	__u64 with, without;
+	uint64_t with, without;
 
-	if (!rep_sum(res, "metrics.tlb_flush.remote.with_ipi", &with) ||
-	    !rep_sum(res, "metrics.tlb_flush.remote.without_ipi", &without))
+	if (!reps_sum(res, "metrics.tlb_flush.remote.with_ipi", &with) ||
+	    !reps_sum(res, "metrics.tlb_flush.remote.without_ipi", &without))
 		return;
 	row(f, res, "  of them by TLB IPIs", "metrics.tlb_flush.remote.with_ipi");
 	row(f, res, "  of them without IPI, mm running", "metrics.tlb_flush.remote.without_ipi");
@@ -69,10 +60,10 @@ static void cause_rows(FILE *f, const struct json *res, const char *path, const 
 
 	for (size_t i = 0; i < json_len(obj); i++) {
 		char p[256], label[128];
-		__u64 v;
+		uint64_t v;
 
 		snprintf(p, sizeof(p), "%s.%s", path, json_key_at(obj, i));
-		if (!rep_sum(res, p, &v) || !v)
+		if (!reps_sum(res, p, &v) || !v)
 			continue;
 		snprintf(label, sizeof(label), "%s %s", what, json_key_at(obj, i));
 		row(f, res, label, p);
@@ -153,10 +144,10 @@ static void cause_state_table(FILE *f, const struct json *res)
 {
 	const char *const *causes = lt_cause_names, *const *states = lt_state_names;
 	char path[128], zero[256] = "";
-	__u64 v, d;
+	uint64_t v, d;
 	bool have_d;
 
-	if (!rep_sum(res, "metrics.ipi.sent", &v)) {
+	if (!reps_sum(res, "metrics.ipi.sent", &v)) {
 		fprintf(f, "  n/a (probe unavailable)\n");
 		return;
 	}
@@ -166,9 +157,9 @@ static void cause_state_table(FILE *f, const struct json *res)
 	fputc('\n', f);
 	for (size_t c = 0; c < LT_NR_CAUSES; c++) {
 		snprintf(path, sizeof(path), "metrics.ipi.by_cause.%s", causes[c]);
-		rep_sum(res, path, &v);
+		reps_sum(res, path, &v);
 		snprintf(path, sizeof(path), "metrics.ipi.delivered_by_cause.%s", causes[c]);
-		have_d = rep_sum(res, path, &d);
+		have_d = reps_sum(res, path, &d);
 		if (!v && (!have_d || !d)) {
 			snprintf(zero + strlen(zero), sizeof(zero) - strlen(zero), "%s%s", *zero ? ", " : "", causes[c]);
 			continue;
@@ -180,7 +171,7 @@ static void cause_state_table(FILE *f, const struct json *res)
 			fprintf(f, " %9s", "n/a");
 		for (size_t s = 0; s < LT_NR_STATES; s++) {
 			snprintf(path, sizeof(path), "metrics.ipi.by_cause_state.%s.%s", causes[c], states[s]);
-			rep_sum(res, path, &v);
+			reps_sum(res, path, &v);
 			fprintf(f, " %9llu", (unsigned long long)v);
 		}
 		fputc('\n', f);
@@ -300,18 +291,18 @@ static void losses_lines(FILE *f, const struct json *res)
 		{ "metrics.ipi.callbacks_not_counted", "queued calls not counted by callback (its table was full)" },
 		{ "metrics.calls.flush_tlb_mm_range_not_timed", "flush_tlb_mm_range calls not timed (table full)" },
 	};
-	__u64 tgid = 0, cause = 0, stack = 0, sent = 0, v;
+	uint64_t tgid = 0, cause = 0, stack = 0, sent = 0, v;
 
-	rep_sum(res, "metrics.ipi.senders_folded_tgid", &tgid);
-	rep_sum(res, "metrics.ipi.senders_folded_cause", &cause);
-	rep_sum(res, "metrics.ipi.senders_folded_stack", &stack);
-	rep_sum(res, "metrics.ipi.sent", &sent);
+	reps_sum(res, "metrics.ipi.senders_folded_tgid", &tgid);
+	reps_sum(res, "metrics.ipi.senders_folded_cause", &cause);
+	reps_sum(res, "metrics.ipi.senders_folded_stack", &stack);
+	reps_sum(res, "metrics.ipi.sent", &sent);
 	if (tgid || cause || stack)
 		fprintf(f, "  senders folded (tables full): %llu of %llu requests per comm+callsite without the tgid, "
 			   "%llu per cause only; %llu without their stack\n", (unsigned long long)tgid,
 			(unsigned long long)sent, (unsigned long long)cause, (unsigned long long)stack);
 	for (size_t i = 0; i < sizeof(lost) / sizeof(lost[0]); i++)
-		if (rep_sum(res, lost[i].path, &v) && v)
+		if (reps_sum(res, lost[i].path, &v) && v)
 			fprintf(f, "  %llu %s\n", (unsigned long long)v, lost[i].what);
 }
 
@@ -331,18 +322,18 @@ static void ground_truth(FILE *f, const struct json *res)
 	char p[96];
 
 	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
-		__u64 ours, theirs, more = 0;
-		bool ok = rep_sum(res, g[i].ours, &ours);
+		uint64_t ours, theirs, more = 0;
+		bool ok = reps_sum(res, g[i].ours, &ours);
 
 		snprintf(p, sizeof(p), "procfs.interrupts_delta.%s", g[i].row);
-		if (!rep_sum(res, p, &theirs))
+		if (!reps_sum(res, p, &theirs))
 			continue; /* not a row of this kernel's /proc/interrupts */
 		if (g[i].row2) {
 			snprintf(p, sizeof(p), "procfs.interrupts_delta.%s", g[i].row2);
-			if (rep_sum(res, p, &more))
+			if (reps_sum(res, p, &more))
 				theirs += more;
 		}
-		if (ok && g[i].ours2 && rep_sum(res, g[i].ours2, &more))
+		if (ok && g[i].ours2 && reps_sum(res, g[i].ours2, &more))
 			ours += more;
 		if (!header)
 			fprintf(f, "  %-22s %14s %14s\n", "", "lazytlb", "/proc/interrupts");
@@ -387,19 +378,19 @@ static void whatif_table(FILE *f, const struct json *res)
 	}
 	fprintf(f, "  %-22s %9s %9s %9s %9s %9s %9s\n", "filter", "seen", "skip", "kept", "kernel", "unknown", "race");
 	for (size_t i = 0; i < LT_NR_FILTERS; i++) {
-		__u64 v[8];
+		uint64_t v[8];
 		bool ks, race;
 		char rs[24];
 
 		for (size_t j = 0; j < 8; j++) {
 			snprintf(p, sizeof(p), "metrics.whatif.%s.%s", filters[i], k[j]);
-			if (!rep_sum(res, p, &v[j]))
+			if (!reps_sum(res, p, &v[j]))
 				v[j] = 0;
 		}
 		snprintf(p, sizeof(p), "metrics.whatif.%s.kernel_skipped", filters[i]);
-		ks = rep_sum(res, p, &v[3]);
+		ks = reps_sum(res, p, &v[3]);
 		snprintf(p, sizeof(p), "metrics.whatif.%s.race_exposed", filters[i]);
-		race = rep_sum(res, p, &v[5]);
+		race = reps_sum(res, p, &v[5]);
 		snprintf(rs, sizeof(rs), "%llu", (unsigned long long)v[5]);
 		snprintf(p, sizeof(p), "%llu", (unsigned long long)v[3]);
 		fprintf(f, "  %-22s %9llu %9llu %9llu %9s %9llu %9s\n", filters[i], (unsigned long long)v[0],

@@ -22,14 +22,6 @@
 #include "lib/hotplug.h"
 #include "record_opts.h"
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
 static void on_child(int sig)
 {
 	(void)sig;
@@ -39,15 +31,10 @@ void record_install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_child };
 
-	lt_on_stop_signals(on_signal, NULL);
+	lt_on_stop_signals(NULL, NULL);
 	/* a handler (no SA_RESTART) so that a child's exit ends record's sleep at once */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
-}
-
-bool record_stop_requested(void)
-{
-	return stop_requested;
 }
 
 static void usage(FILE *f)
@@ -209,7 +196,7 @@ static bool command_done(pid_t pid, int *status)
 {
 	pid_t r = waitpid(pid, status, WNOHANG);
 
-	if (stop_requested)
+	if (lt_stop_signal())
 		kill(pid, SIGINT); /* Ctrl-C: let the command stop, then report */
 	return r == pid || (r < 0 && errno != EINTR);
 }
@@ -247,7 +234,7 @@ static void record_wait(struct collector *c, const struct record_opts *ro, pid_t
 
 	for (;;) {
 		now = lt_now_s() - t0;
-		if (pid > 0 ? command_done(pid, status) : (stop_requested || now >= ro->duration_s))
+		if (pid > 0 ? command_done(pid, status) : (lt_stop_signal() || now >= ro->duration_s))
 			break;
 		if (ro->interval_s && now >= next) {
 			interval_out(c, ro, now, &header);

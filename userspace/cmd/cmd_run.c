@@ -27,15 +27,6 @@
 
 #define MAX_SCN SUITE_MAX
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-	wl_interrupt();
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -166,7 +157,7 @@ static struct json *run_scenario(struct run_state *rs, const struct scenario *s,
 	res = collector_result_new(rs->col);
 	json_set(res, "scenario", scenario_to_json(s));
 	reps = (struct json *)json_get(res, "reps");
-	if (s->warmup_s > 0 && !stop_requested) {
+	if (s->warmup_s > 0 && !lt_stop_signal()) {
 		progress(rs, "warmup");
 		if (wl_run(w, s->warmup_s, NULL)) {
 			snprintf(err, errlen, "%s: warmup: %s", s->name, wl_error(w));
@@ -174,7 +165,7 @@ static struct json *run_scenario(struct run_state *rs, const struct scenario *s,
 		}
 		rs->done_s += s->warmup_s;
 	}
-	for (unsigned int r = 0; r < s->reps && !stop_requested; r++) {
+	for (unsigned int r = 0; r < s->reps && !lt_stop_signal(); r++) {
 		struct json *wr, *wl;
 
 		snprintf(what, sizeof(what), "rep %u/%u", r + 1, s->reps);
@@ -196,7 +187,7 @@ static struct json *run_scenario(struct run_state *rs, const struct scenario *s,
 		rs->rep = NULL;
 	}
 	wl_close(w);
-	if (stop_requested && json_len(reps) < s->reps)
+	if (lt_stop_signal() && json_len(reps) < s->reps)
 		json_set((struct json *)json_get(res, "scenario"), "interrupted", json_bool(true));
 	collector_finalize(rs->col, res);
 	refcost_annotate(res, rs->model);
@@ -243,7 +234,7 @@ static int run_all(struct run_state *rs, struct scenario *scn, size_t n, const c
 	int rc = LT_EXIT_OK;
 	char err[512];
 
-	for (size_t i = 0; i < n && !stop_requested; i++) {
+	for (size_t i = 0; i < n && !lt_stop_signal(); i++) {
 		char label[128], base[128], path[4096];
 		const struct json *skipped;
 		int werr;
@@ -390,7 +381,7 @@ int cmd_run(int argc, char **argv)
 	if (mkdir(outdir, 0755) && errno != EEXIST)
 		return lt_err(LT_EXIT_FAIL, "cannot create %s: %s", outdir, strerror(errno));
 
-	lt_on_stop_signals(on_signal, NULL);
+	lt_on_stop_signals(wl_interrupt, NULL);
 	co.quiet = !lt_verbose;
 	rs.col = collector_open(&co, err, sizeof(err));
 	if (!rs.col)
@@ -408,7 +399,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "\r\033[K");
 	if (!quiet)
 		summary_table(stdout, results, n);
-	if (stop_requested) {
+	if (lt_stop_signal()) {
 		lt_warn("interrupted: the result files written so far are complete");
 		rc = rc ? rc : LT_EXIT_FAIL;
 	}
@@ -416,7 +407,7 @@ int cmd_run(int argc, char **argv)
 		lt_warn("%zu of %zu scenario(s) skipped on this kernel (their result files say why)", nskipped, n);
 		rc = LT_EXIT_SKIPPED;
 	}
-	if (sweep && !stop_requested && (rc == LT_EXIT_OK || rc == LT_EXIT_SKIPPED))
+	if (sweep && !lt_stop_signal() && (rc == LT_EXIT_OK || rc == LT_EXIT_SKIPPED))
 		sweep_plot(outdir, scn, n, quiet);
 	for (size_t i = 0; i < n; i++) {
 		json_free(results[i]);

@@ -19,6 +19,7 @@
 #include "lib/cli.h"
 #include "lib/clock.h"
 #include "lib/procfs.h"
+#include "lib/signals.h"
 #include "trace/collector.h"
 #include "analysis/top_view.h"
 #include "record_opts.h"
@@ -156,7 +157,7 @@ static bool wait_key(struct term *t, double until)
 	char buf[64];
 	ssize_t n;
 
-	while (!record_stop_requested() && (left = until - lt_now_s()) > 0) {
+	while (!lt_stop_signal() && (left = until - lt_now_s()) > 0) {
 		if (poll(&p, 1, (int)(left * 1e3) + 1) <= 0 || !(p.revents & POLLIN))
 			continue;
 		n = read(STDIN_FILENO, buf, sizeof(buf));
@@ -213,7 +214,7 @@ static int top_loop(struct collector *c, const struct top_opts *o, struct top_fr
 		unsigned int nr;
 		struct json *rep;
 
-		if (wait_key(&t, end) || record_stop_requested())
+		if (wait_key(&t, end) || lt_stop_signal())
 			break;
 		rep = collector_interval(c);
 		pc = collector_interval_percpu(c, &nr);

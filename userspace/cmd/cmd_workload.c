@@ -38,12 +38,6 @@ static void usage(FILE *f)
 	list(f);
 }
 
-static void on_sigint(int sig)
-{
-	(void)sig;
-	wl_interrupt();
-}
-
 /* The result when there is none to give: what failed, for --json readers. */
 static void print_error_json(const char *name, const char *msg)
 {
@@ -70,7 +64,7 @@ static int run(const char *name, const char *cpus, unsigned int threads, char **
 			print_error_json(name, err);
 		return lt_err(rc, "%s", err);
 	}
-	lt_on_stop_signals(on_sigint, NULL);
+	lt_on_stop_signals(wl_interrupt, NULL);
 
 	if (wl_run(c, duration, NULL)) {
 		snprintf(err, sizeof(err), "%s: %s", name, wl_error(c));

@@ -20,8 +20,8 @@ struct record_opts {
 
 /* 0 ok, -1 --help printed, else an exit code after a one-line error */
 int record_parse_opts(int argc, char **argv, struct record_opts *ro);
-/* SIGINT/SIGTERM/SIGHUP set a flag instead of killing us, so we detach first */
+/* the stop signals (lib/signals.h) set a flag instead of killing us, so we detach first; a
+ * child's exit ends a sleep at once */
 void record_install_signals(void);
-bool record_stop_requested(void);
 
 #endif

@@ -81,8 +81,6 @@ int vm_qemu_argv(struct vm_run *r)
 	return 0;
 }
 
-static volatile sig_atomic_t got_signal;
-static void on_signal(int sig) { got_signal = sig; }
 
 static pid_t spawn_qemu(struct vm_run *r, int pfd[2])
 {
@@ -127,8 +125,8 @@ static void watch_console(struct vm_run *r, pid_t pid, int in, int lfd, const ch
 			kill(pid, SIGKILL);
 			break;
 		}
-		if ((b->stall_at && lt_now_s() - b->stall_at > VM_STALL_GRACE_S) || got_signal || left <= 0) {
-			b->timed_out = !b->stall_at && !got_signal;
+		if ((b->stall_at && lt_now_s() - b->stall_at > VM_STALL_GRACE_S) || lt_stop_signal() || left <= 0) {
+			b->timed_out = !b->stall_at && !lt_stop_signal();
 			kill(pid, SIGKILL);
 			break;
 		}
@@ -174,13 +172,13 @@ int vm_boot_once(struct vm_run *r, const char *logpath, struct vm_boot *b)
 	if (pid < 0)
 		return lt_err(LT_EXIT_FAIL, "fork: %s", strerror(errno));
 	close(pfd[1]);
-	lt_on_stop_signals(on_signal, &saved);
+	lt_on_stop_signals(NULL, &saved);
 	watch_console(r, pid, pfd[0], lfd, logpath, b);
 	while (waitpid(pid, &b->status, 0) < 0 && errno == EINTR)
 		;
 	close(pfd[0]);
 	close(lfd);
 	lt_restore_signals(&saved);
-	b->signal = got_signal;
+	b->signal = lt_stop_signal();
 	return 0;
 }
