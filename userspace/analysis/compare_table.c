@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compare_table.h"
+#include "result/reps.h"
+
+/* counters per second, or per workload op (compare --per-op: results_per_op) */
+#define RATE_UNIT(t) ((t)->files[0].per_op ? "/op" : "/s")
 
 /* Headline: lazy mm refcount traffic, IPIs by cause, wakeups, and what the
  * workload achieved; each root expands to every leaf under it. */
@@ -127,7 +131,7 @@ static void counter_p(const struct cmp_table *t, struct cmp_row *r, const struct
 
 static void add_scalar_row(struct cmp_table *t, enum cmp_section_id s, const struct metric *m)
 {
-	struct cmp_row *r = row_new(t, s, m->path, m->kind == MK_COUNTER ? result_rate_unit(t->files) : "", "welch");
+	struct cmp_row *r = row_new(t, s, m->path, m->kind == MK_COUNTER ? RATE_UNIT(t) : "", "welch");
 	double *v = calloc(max_reps(t), sizeof(*v));
 	bool *pos = calloc(t->nfiles, sizeof(*pos)), *zero = calloc(t->nfiles, sizeof(*zero));
 
@@ -206,7 +210,7 @@ static void add_hist_rows(struct cmp_table *t, const char *path)
 	char name[600];
 
 	snprintf(name, sizeof(name), "%s.count", path);
-	row_new(t, SEC_HIST, name, result_rate_unit(t->files), "welch");
+	row_new(t, SEC_HIST, name, RATE_UNIT(t), "welch");
 	for (size_t p = 0; p < NR_PCT; p++) {
 		snprintf(name, sizeof(name), "%s %s", path, percentiles[p].name);
 		row_new(t, SEC_HIST, name, unit, "welch");
@@ -224,7 +228,7 @@ static void add_hist_rows(struct cmp_table *t, const char *path)
 
 			/* a rep whose histogram is present but empty counts as rate 0 */
 			if (rep_lookup(rep, path, &h) == LOOKUP_OK)
-				v[n++] = (double)per_rep[k].count / result_rep_exposure(f, k);
+				v[n++] = (double)per_rep[k].count / reps_exposure(rep, f->per_op);
 		}
 		rate->val[i].status = st;
 		rate->val[i].s = stats_summarize(v, n);

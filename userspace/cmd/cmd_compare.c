@@ -6,10 +6,12 @@
  * stats.c for the tests) and compare_output.c (formats).
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/cli.h"
 #include "analysis/compare_table.h"
+#include "result/reps.h"
 
 static void usage(FILE *f)
 {
@@ -70,6 +72,20 @@ static void usage(FILE *f)
 		"  lazytlb compare --json base.json new.json | python3 -m json.tool\n"
 		"  lazytlb compare --csv --alpha 0.01 base.json new.json -o cmp.csv\n"
 		"  lazytlb compare --per-op refcount/exit-lazy.json shootdown/exit-lazy.json\n");
+}
+
+/* Counters per op of each rep's workload from now on (--per-op; reps_exposure): every rep needs
+ * workload.ops > 0, else one line naming the file and LT_EXIT_USAGE. */
+static int results_per_op(struct lt_result *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < r[i].nreps; k++)
+			if (isnan(reps_exposure(json_at(r[i].reps, k), true)))
+				return lt_err(LT_EXIT_USAGE, "%s: reps.%zu.workload.ops is missing or 0: --per-op "
+					      "needs results of `lazytlb run` whose workload counted ops", r[i].path, k);
+		r[i].per_op = true;
+	}
+	return 0;
 }
 
 /* Parsed command line. */

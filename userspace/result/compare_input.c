@@ -6,6 +6,7 @@
 #include <string.h>
 #include "lib/cli.h"
 #include "compare_input.h"
+#include "reps.h"
 
 #define PATH_MAX_LEN 512
 
@@ -506,35 +507,6 @@ void metric_list_free(struct metric_list *l)
 
 /* ------------------------------------------------------ per-rep values */
 
-int results_per_op(struct lt_result *r, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; k < r[i].nreps; k++) {
-			const struct json *ops = json_path(json_at(r[i].reps, k), "workload.ops");
-
-			if (!json_is_number(ops) || !(json_as_double(ops) > 0))
-				return lt_err(LT_EXIT_USAGE, "%s: reps.%zu.workload.ops is missing or 0: --per-op "
-					      "needs results of `lazytlb run` whose workload counted ops", r[i].path, k);
-		}
-		r[i].per_op = true;
-	}
-	return 0;
-}
-
-double result_rep_exposure(const struct lt_result *r, size_t k)
-{
-	const struct json *rep = json_at(r->reps, k);
-
-	if (r->per_op)
-		return json_as_double(json_path(rep, "workload.ops"));
-	return json_as_double(json_get(rep, "duration_ns")) / 1e9;
-}
-
-const char *result_rate_unit(const struct lt_result *r)
-{
-	return r->per_op ? "/op" : "/s";
-}
-
 /* Folds per-rep lookups into the file's status: any value wins over nulls,
  * any null (probe unavailable) over absence. */
 static enum lookup fold_status(enum lookup acc, enum lookup l)
@@ -556,7 +528,7 @@ enum lookup metric_values(const struct lt_result *r, const struct metric *m, dou
 		st = fold_status(st, l);
 		if (l != LOOKUP_OK)
 			continue;
-		out[(*n)++] = m->kind == MK_COUNTER ? json_as_double(v) / result_rep_exposure(r, k) : json_as_double(v);
+		out[(*n)++] = m->kind == MK_COUNTER ? json_as_double(v) / reps_exposure(rep, r->per_op) : json_as_double(v);
 	}
 	return st;
 }
@@ -576,7 +548,7 @@ enum lookup metric_total(const struct lt_result *r, const struct metric *m, doub
 		if (l != LOOKUP_OK)
 			continue;
 		*sum += json_as_double(v);
-		*secs += result_rep_exposure(r, k);
+		*secs += reps_exposure(rep, r->per_op);
 	}
 	return st;
 }

@@ -32,12 +32,6 @@ struct lt_result {
  * when keep_skipped, else left out with a warning (*n shrinks; none left is an error). */
 int results_load(char *const *paths, size_t *n, struct lt_result **out, bool keep_skipped);
 void results_free(struct lt_result *r, size_t n);
-/* Counters per op of each rep's workload from now on (compare --per-op): every rep needs
- * workload.ops > 0, else one line naming the file and LT_EXIT_USAGE. */
-int results_per_op(struct lt_result *r, size_t n);
-/* What rep k's counters are divided by: its ops with per_op, else its seconds; and the unit */
-double result_rep_exposure(const struct lt_result *r, size_t k);
-const char *result_rate_unit(const struct lt_result *r);
 /* --label A,B,...: one name per file, in order. 0, or LT_EXIT_USAGE after one line. */
 int results_set_labels(struct lt_result *r, size_t n, const char *csv);
 /* Short kernel name of file i: kernel.release, plus host.arch when the files'

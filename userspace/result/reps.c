@@ -33,3 +33,11 @@ double reps_rate(const struct json *res, const char *path)
 
 	return reps_sum(res, path, &v) && secs > 0 ? (double)v / secs : NAN;
 }
+
+double reps_exposure(const struct json *rep, bool per_op)
+{
+	const struct json *v = per_op ? json_path(rep, "workload.ops") : json_get(rep, "duration_ns");
+	double x = json_is_number(v) ? json_as_double(v) : NAN;
+
+	return !(x > 0) ? NAN : per_op ? x : x / 1e9;
+}

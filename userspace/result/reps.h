@@ -14,5 +14,8 @@ bool reps_sum(const struct json *res, const char *path, uint64_t *out);
 double reps_seconds(const struct json *res);
 /* reps_sum per traced second; NAN where reps_sum is false */
 double reps_rate(const struct json *res, const char *path);
+/* what one rep's counters are divided by: its workload's ops (per_op), else its seconds; NAN
+ * when that is missing or not positive */
+double reps_exposure(const struct json *rep, bool per_op);
 
 #endif
