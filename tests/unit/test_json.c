@@ -246,8 +246,8 @@ static void test_errors(void)
 		/* what json-c's strict mode lets through, refused after the parse */
 		{ "1e999", "NaN, infinities and numbers out of double range are not JSON" },
 		{ "NaN", "NaN, infinities and numbers out of double range are not JSON" },
-		{ "[-Infinity]", "NaN, infinities and numbers out of double range are not JSON" },
-		{ "{\"a\":[1,{\"b\":Infinity}]}", "NaN, infinities and numbers out of double range are not JSON" },
+		{ "[-Infinity]", "0: NaN, infinities and numbers out of double range are not JSON" },
+		{ "{\"a\":[1,{\"b\":Infinity}]}", "a.1.b: NaN, infinities and numbers out of double range are not JSON" },
 		{ "\"\\u0000\"", "\\u0000 is not supported (strings are NUL-terminated)" },
 		{ "\"\xc0\xaf\"", "invalid UTF-8 in a string" },     /* overlong '/' */
 		{ "\"\xed\xa0\x80\"", "invalid UTF-8 in a string" }, /* encoded surrogate */

@@ -227,38 +227,80 @@ static bool utf8_ok(const unsigned char *s)
 	return true;
 }
 
-/* What strict json-c accepts and json.h does not; also moves parsed doubles to our printer
- * (json-c would print a parsed double as its input text). Returns the reason, or NULL. */
-static const char *check_tree(jc_object *o)
-{
-	const char *why = NULL;
+/* Where check_tree() stopped: the reason and the path to the value */
+struct tree_err {
+	const char *why;
+	int depth;
+	struct {
+		const char *key; /* NULL: array index idx */
+		size_t idx;
+	} at[JSON_MAX_DEPTH + 1];
+};
 
+static bool tree_fail(struct tree_err *e, int depth, const char *why)
+{
+	e->why = why;
+	e->depth = depth;
+	return false;
+}
+
+/* What strict json-c accepts and json.h does not; also moves parsed doubles to our printer
+ * (json-c would print a parsed double as its input text). */
+static bool check_tree(jc_object *o, struct tree_err *e, int depth)
+{
 	switch (json_object_get_type(o)) {
 	case json_type_double:
 		if (!isfinite(json_object_get_double(o)))
-			return "NaN, infinities and numbers out of double range are not JSON";
+			return tree_fail(e, depth, "NaN, infinities and numbers out of double range are not JSON");
 		json_object_set_serializer(o, json_write_double, NULL, NULL);
-		return NULL;
+		return true;
 	case json_type_string:
 		if (strlen(json_object_get_string(o)) != (size_t)json_object_get_string_len(o))
-			return "\\u0000 is not supported (strings are NUL-terminated)";
+			return tree_fail(e, depth, "\\u0000 is not supported (strings are NUL-terminated)");
 		if (!utf8_ok((const unsigned char *)json_object_get_string(o)))
-			return "invalid UTF-8 in a string";
-		return NULL;
+			return tree_fail(e, depth, "invalid UTF-8 in a string");
+		return true;
 	case json_type_array:
-		for (size_t i = 0; !why && i < json_object_array_length(o); i++)
-			why = check_tree(json_object_array_get_idx(o, i));
-		return why;
+		for (size_t i = 0; i < json_object_array_length(o); i++) {
+			if (!check_tree(json_object_array_get_idx(o, i), e, depth + 1)) {
+				e->at[depth].key = NULL;
+				e->at[depth].idx = i;
+				return false;
+			}
+		}
+		return true;
 	case json_type_object: {
 		struct json_object_iterator it = json_object_iter_begin(o), end = json_object_iter_end(o);
 
-		for (; !why && !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
-			why = check_tree(json_object_iter_peek_value(&it));
-		return why;
+		for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+			if (!check_tree(json_object_iter_peek_value(&it), e, depth + 1)) {
+				e->at[depth].key = json_object_iter_peek_name(&it);
+				return false;
+			}
+		}
+		return true;
 	}
 	default:
-		return NULL;
+		return true;
 	}
+}
+
+/* "reps.0.duration_ns: <why>", the path as json_path() takes it */
+static void tree_error(const struct tree_err *e, char *err, size_t errlen)
+{
+	size_t off = 0;
+
+	if (!err || !errlen)
+		return;
+	err[0] = '\0';
+	for (int d = 0; d < e->depth && off < errlen; d++) {
+		int n = e->at[d].key ? snprintf(err + off, errlen - off, "%s%s", d ? "." : "", e->at[d].key)
+				     : snprintf(err + off, errlen - off, "%s%zu", d ? "." : "", e->at[d].idx);
+
+		off += n > 0 ? (size_t)n : 0;
+	}
+	if (off < errlen)
+		snprintf(err + off, errlen - off, "%s%s", e->depth ? ": " : "", e->why);
 }
 
 /* "line L column C: " for byte offset off, and the byte there when it is the culprit */
@@ -291,7 +333,7 @@ struct json *json_parse(const char *text, size_t len, char *err, size_t errlen)
 	struct json_tokener *tok;
 	enum json_tokener_error e;
 	jc_object *o;
-	const char *why;
+	struct tree_err te;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -327,10 +369,8 @@ struct json *json_parse(const char *text, size_t len, char *err, size_t errlen)
 		json_object_put(o);
 		return NULL;
 	}
-	why = check_tree(o);
-	if (why) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s", why);
+	if (!check_tree(o, &te, 0)) {
+		tree_error(&te, err, errlen);
 		json_object_put(o);
 		return NULL;
 	}
