@@ -32,7 +32,7 @@ CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -std=gnu11 
 	  -DLT_GIT='"$(GIT)"' -DLT_ARCH='"$(ARCH)"'
 # dependency files: each object is rebuilt when a header it includes changes, and only then
 DEPFLAGS = -MMD -MP -MF $(@:.o=.d)
-LDLIBS := -lbpf -lelf -lz -lm -lpthread
+LDLIBS := -lbpf -ljson-c -lelf -lz -lm -lpthread
 TRIPLET := $(shell $(CC) -dumpmachine 2>/dev/null)
 ifneq ($(SYSROOT),)
 CFLAGS += -I$(SYSROOT)/usr/include -I$(SYSROOT)/usr/include/$(TRIPLET)
@@ -51,7 +51,7 @@ USER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(USER_SRCS))
 GEN_OBJS := $(BUILD)/obj/bench/scenarios_builtin.o $(BUILD)/obj/userspace/analysis/plot_templates.o
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf/$(ARCH) -Ibpf -Wall -Wno-unused-function
 
-DEPS_PKGS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev gnuplot-nox tmux linux-perf bpftrace \
+DEPS_PKGS := clang llvm bpftool libbpf-dev libjson-c-dev libelf-dev zlib1g-dev gnuplot-nox tmux linux-perf bpftrace \
 	     libxml2-utils python3 file bc libclang-rt-14-dev librsvg2-bin man-db stress-ng
 # what `make deb` and `make deb-check` need besides (make deps-deb)
 DEB_PKGS := debhelper dpkg-dev lintian debootstrap
@@ -61,7 +61,7 @@ all: $(BUILD)/lazytlb
 
 # What the build needs, checked before anything is compiled: one line naming what is missing.
 BUILD_TOOLS := $(CC) $(CLANG) $(LLVM_STRIP) $(BPFTOOL)
-BUILD_HEADERS := bpf/libbpf.h gelf.h zlib.h
+BUILD_HEADERS := bpf/libbpf.h json-c/json.h gelf.h zlib.h
 check-tools:
 	@missing=; for t in $(BUILD_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	for h in $(BUILD_HEADERS); do [ -e $(SYSROOT)/usr/include/$$h ] || [ -e $(SYSROOT)/usr/include/$(TRIPLET)/$$h ] || \

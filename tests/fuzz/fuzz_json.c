@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fuzz_json.c - libFuzzer harness for the JSON reader and what reads result files.
+ * fuzz_json.c - libFuzzer harness for the JSON reader (json-c's strict tokener and the checks
+ * json_io.c adds; json-c itself is not instrumented) and what reads result files.
  * Each input is parsed (json_parse); a document that parses is written back compactly and
  * must parse again to the same text (the writer and reader agree). Then, as `lazytlb report`
  * does with a file, the input goes through results_load (schema, reps, histograms) and,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * json.h - the one JSON module: a small DOM that `record`/`run` build and
- * serialise, and that `compare`/`plot`/tests parse. Numbers keep their u64
- * exactness: an integer literal that fits in u64 is stored as such.
+ * json.h - the one JSON module: the document that `record`/`run` build and serialise, and
+ * that `compare`/`plot`/tests parse; json-c underneath (json.c, json_io.c). Numbers keep
+ * their u64 exactness: an integer literal that fits in u64 is stored as such.
  */
 #ifndef LT_JSON_H
 #define LT_JSON_H
@@ -33,7 +33,9 @@ void json_free(struct json *j);
 
 /* reading */
 enum json_type json_type(const struct json *j);
-const struct json *json_get(const struct json *obj, const char *key); /* NULL if absent */
+/* JSON null is NULL: json_get() cannot tell a null value from an absent key, json_has() can */
+const struct json *json_get(const struct json *obj, const char *key); /* NULL if absent or null */
+bool json_has(const struct json *j, const char *key); /* object key, or array index "3", present */
 const struct json *json_path(const struct json *root, const char *dotted); /* "a.b.c", "reps.0.x" */
 size_t json_len(const struct json *j);                      /* array or object size */
 const struct json *json_at(const struct json *arr, size_t i); /* array element or object value */

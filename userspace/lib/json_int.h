@@ -1,36 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * json_int.h - the JSON value type and the constructors that json.c (values, accessors),
- * json_parse.c (the reader) and json_write.c (the writer) share. Not for other files:
- * they see struct json through json.h only.
+ * json_int.h - what json.c (values, accessors) and json_io.c (reader, writer) share: a
+ * struct json is a json-c json_object, and doubles print through one serializer. Not for
+ * other files: they see struct json through json.h only.
  */
 #ifndef LT_JSON_INT_H
 #define LT_JSON_INT_H
 
+/* json-c and json.h both name json_object, json_bool and json_type (json.h's ~130 call sites
+ * came first): inside the JSON module json-c's are jc_object, jc_bool and jc_type. json-c's
+ * macros that name its struct (json_object_object_foreach) do not work here: iterate with
+ * json_object_iter_*. */
+#define json_object jc_object
+#define json_bool jc_bool
+#define json_type jc_type
+#include <json-c/json.h>
+#undef json_object
+#undef json_bool
+#undef json_type
 #include "json.h"
 
 #define JSON_MAX_DEPTH 256
 
-struct json {
-	enum json_type type;
-	union {
-		bool b;
-		uint64_t u;
-		int64_t i;
-		double d;
-		char *s;
-		struct {
-			struct json **vals;
-			char **keys; /* objects only */
-			size_t n, cap;
-		} c;
-	};
-};
+static inline jc_object *J(const struct json *j)
+{
+	return (jc_object *)j;
+}
 
-void *json_xrealloc(void *p, size_t n);           /* aborts on out of memory */
-char *json_xstrdup(const char *s);
-struct json *json_node(enum json_type t);
-struct json *json_string_take(char *s);           /* takes ownership of s */
-void json_container_append(struct json *c, char *key, struct json *val);
+/* json-c's own double format is %.17g ("0.10000000000000001"); ours is the shortest
+ * text that reads back bit-exact, and null for NaN and infinities */
+json_object_to_json_string_fn json_write_double;
 
 #endif

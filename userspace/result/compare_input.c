@@ -99,9 +99,9 @@ enum lookup rep_lookup(const struct json *rep, const char *path, const struct js
 			return LOOKUP_ABSENT;
 		memcpy(key, p, len);
 		key[len] = '\0';
-		j = json_type(j) == JSON_ARRAY ? json_path(j, key) : json_get(j, key);
-		if (!j)
+		if (!json_has(j, key))
 			return LOOKUP_ABSENT;
+		j = json_type(j) == JSON_ARRAY ? json_path(j, key) : json_get(j, key);
 		if (!dot)
 			break;
 		p = dot + 1;
