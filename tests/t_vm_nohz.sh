@@ -84,14 +84,15 @@ def ok(c, msg):
     global bad
     print(("ok   " if c else "FAIL ") + msg); bad += not c
 kern = ("text_patching", "kernel_tlb_flush")
+kt = ks = 0
 for i, r in enumerate(d["reps"]):
     m = r["metrics"]; w = m["whatif"]["defer-to-kernel-entry"]; bc = w["by_cause"]
     dist = m["wakeups"]["nohz_full_by_cause"]; h = w["delay_ns"]
     skip = sum(bc[c]["skip"] for c in kern); victim = sum(dist[c] for c in kern)
     print(f"rep {i}: kernel-only IPIs {[m['ipi']['by_cause'][c] for c in kern]}, disturbances of the victim {[dist[c] for c in kern]},"
           f" defer skip {[bc[c]['skip'] for c in kern]}, delays {h['count']} (max {h['max']} ns)")
-    for c in kern:
-        ok(dist[c] > 0, f"rep {i}: {c} IPIs disturbed the victim ({dist[c]})")
+    ok(dist["text_patching"] > 0, f"rep {i}: text_patching IPIs disturbed the victim ({dist['text_patching']})")
+    kt += dist["kernel_tlb_flush"]; ks += m["ipi"]["by_cause"]["kernel_tlb_flush"]
     ok(abs(skip - victim) <= 0.05 * victim + 3, f"rep {i}: defer skip {skip} = kernel-only disturbances {victim}")
     others = sum(v["skip"] + v["kept_on_purpose"] for c, v in bc.items() if c not in kern)
     ok(others == 0, f"rep {i}: nothing of another cause deferred ({others})")
@@ -100,6 +101,10 @@ for i, r in enumerate(d["reps"]):
        f"rep {i}: every deferred IPI was to the nohz_full CPU in user mode ({w['skip_nohz_full']}) or idle ({w['skip_idle']}) of {skip}")
     ok(1 <= h["count"] <= skip, f"rep {i}: {h['count']} delays, one per batch of deferred IPIs (<= {skip})")
     ok(h["max"] <= r["duration_ns"] + 1e9, f"rep {i}: longest delay {h['max']} ns within the rep (+1 s warmup)")
+# a purge waits for 64 MiB of lazily freed vmalloc on 2 CPUs (lazy_max_pages, mm/vmalloc.c
+# 6.12) and IPIs every CPU: 1 in a whole quiet run here, none in a loaded host's slower churn.
+# So: where the run sent any, they disturbed the victim (its CPU is always among them).
+ok(kt > 0 or ks == 0, f"kernel_tlb_flush IPIs disturbed the victim in the run ({kt} of {ks} sent)")
 sys.exit(1 if bad else 0)
 PY
 echo "ok"
