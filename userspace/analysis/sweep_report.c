@@ -97,6 +97,7 @@ struct point {
 	bool ok;
 	char why[160];
 	char scheme[16], workload[32];
+	bool broadcast; /* cleanup_lazy_tlbs IPIs every online CPU (point_checks) */
 	unsigned int smp, cpus; /* vCPUs asked, CPUs the guest ran (host.nr_cpus) */
 	double dur_s; /* each rep's duration (scenario.duration_s) */
 	size_t nreps;
@@ -133,6 +134,8 @@ static void load_point(struct point *p, const char *path, unsigned int smp)
 	}
 	s = json_path(r, "kernel.lazy_tlb_scheme");
 	snprintf(p->scheme, sizeof(p->scheme), "%s", json_as_string(s) ? json_as_string(s) : "?");
+	s = json_path(r, "host.arch");
+	p->broadcast = !strcmp(p->scheme, "shootdown") && json_as_string(s) && !strcmp(json_as_string(s), "x86_64");
 	s = json_path(r, "host.nr_cpus");
 	p->cpus = s && json_is_number(s) ? (unsigned int)json_as_u64(s) : 0;
 	s = json_path(r, "scenario.duration_s");
@@ -216,6 +219,11 @@ static bool check(FILE *f, bool ok, const char *fmt, ...)
  *    so a CPU that ran something else at the exit (the parent) takes an IPI it did not need,
  *    and so does every CPU at the teardown of an mm not the workload's (a guest shell's
  *    child: mm teardowns above the exits), each at most one IPI per other online CPU.
+ *    On that broadcast kernel (any x86 shootdown kernel: 6.12 arch/x86/Kconfig selects no
+ *    MMU_LAZY_TLB_SHOOTDOWN, only the patch does) the IPIs are exactly one per other online
+ *    CPU per teardown, lazy or not: at 128 vCPUs the child's mm was often lazy on few CPUs by
+ *    its __mmdrop (1 and 77 of 127), so there the IPIs are checked against the teardowns and
+ *    the lazy CPUs against the IPIs.
  */
 static void point_checks(FILE *f, const char *k, const char *scen, const struct point *p)
 {
@@ -237,6 +245,16 @@ static void point_checks(FILE *f, const char *k, const char *scen, const struct 
 		check(f, !isnan(x[V_SHOOT_TO]) && fabs(x[V_SHOOT_TO] - x[V_SHOOT_FOUND]) <= 0.02 * x[V_SHOOT_FOUND] + 2,
 		      "%s %s %u vCPUs rep %zu: CPUs lazy on the freed mm, sender %.0f = receiver %.0f (2%% + 2)", k, scen,
 		      p->smp, i, x[V_SHOOT_TO], x[V_SHOOT_FOUND]);
+		if (p->broadcast) {
+			double all = (isnan(x[V_MMDROP]) ? 0 : x[V_MMDROP]) * (p->cpus - 1.0);
+
+			check(f, x[V_SHOOT_FOUND] <= x[V_SHOOT] && fabs(x[V_SHOOT] - all) <= 0.02 * all + 2,
+			      "%s %s %u vCPUs rep %zu: shoot-lazy IPIs %.0f = %.0f mm teardowns x %u other CPUs "
+			      "(broadcast, 2%% + 2), %.0f of them found the CPU lazy (%.3f vs %.3f per exit)",
+			      k, scen, p->smp, i, x[V_SHOOT], x[V_MMDROP], p->cpus - 1, x[V_SHOOT_FOUND],
+			      x[V_SHOOT] / x[V_OPS], x[V_SHOOT_FOUND] / x[V_OPS]);
+			continue;
+		}
 		other = fmax(0, (isnan(x[V_MMDROP]) ? 0 : x[V_MMDROP]) - x[V_OPS]) * (p->cpus - 1.0);
 		check(f, x[V_SHOOT_FOUND] <= x[V_SHOOT] && x[V_SHOOT] - x[V_SHOOT_FOUND] <= other + 0.02 * x[V_SHOOT] + 2,
 		      "%s %s %u vCPUs rep %zu: shoot-lazy IPIs %.0f = CPUs found lazy %.0f (+ %.0f for %.0f other mm "

@@ -36,9 +36,9 @@ unsigned int vm_smp_max(const struct kcfg *k)
 }
 
 /* CONFIG_NR_CPUS of a prepared kernel (cache/kernels/NAME/config), 0 when unknown. A guest
- * given more vCPUs brings up that many and no more: custom-6.12-amd64-shootdown (NR_CPUS=64,
- * x86_64's default without MAXSMP) at --smp 128 said "setup_percpu: NR_CPUS:64
- * nr_cpumask_bits:64 nr_cpu_ids:64" and ran 64 CPUs. */
+ * given more vCPUs brings up that many and no more: custom-6.12-amd64-shootdown built with
+ * NR_CPUS=64 (x86_64_defconfig's, before kernels-config/custom/nr-cpus-x86_64.config) at
+ * --smp 128 said "setup_percpu: NR_CPUS:64 nr_cpumask_bits:64 nr_cpu_ids:64" and ran 64 CPUs. */
 unsigned int vm_kernel_nr_cpus(const char *kname)
 {
 	char path[PATH_MAX + 128], line[256];
