@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6, the custom pairs: the same Debian linux-source-6.12 built as shipped and patched
+# The custom pairs: the same Debian linux-source-6.12 built as shipped and patched
 # (kernels-config/custom-*.kcfg, make custom-kernels), booted under qemu, exit-lazy + ctxsw:
 #  - each kernel runs the release it was built as, the result's scheme is the kcfg's, read
 #    from its own /proc/config.gz, and the guest kernel did not WARN (the x86 shootdown patch
@@ -23,6 +23,26 @@
 # CUSTOM_ARCHES: the arches whose kernels run (default x86_64: the ppc64le guests cost CI
 # about as much again; make test-patched runs both)
 arches=${CUSTOM_ARCHES:-x86_64}
+# the what-if kernels against their twins: one boot per kernel runs all its whatif_scenarios
+# (WHATIF_REPS reps of WHATIF_SECONDS s, default 5 x 1 s on x86_64, 5 x 2 s on ppc64le: TCG
+# runs the powerpc exit workloads at ~6 ops/s); one boot, not one per scenario, saves a boot
+# and a collector load per scenario
+run_scns() { # KERNEL SCENARIOS DIR SECONDS
+	"$LAZYTLB" vm run "$1" -o "$3" --timeout 900 \
+		--cmd "lazytlb run $2 -r ${WHATIF_REPS:-5} -d $4 -w 0.2 -o /out > run.log 2>&1" ||
+		fail "$1 $2: vm run failed (console: $(tail -n 3 "$3/console.log" 2>/dev/null); run: $(tail -n 3 "$3/run.log" 2>/dev/null))"
+	grep -qx 'kernel_warnings: 0' "$3/vm-run.txt" ||
+		fail "$1: the guest kernel warned: $(grep first_warning "$3/vm-run.txt")"
+}
+# the what-if scenarios of the kernels whose twin is KERNEL (on ARCH), for its one boot
+twin_scns() { # KERNEL ARCH
+	local kc
+	for kc in "$ROOT"/kernels-config/custom-*.kcfg; do
+		[ "$(kcfg "$(basename "$kc" .kcfg)" twin)" = "$1" ] || continue
+		kcfg "$(basename "$kc" .kcfg)" whatif_scenarios | tr ' ' '\n' | grep -vx 'exit-lazy\|ctxsw'
+	done | sort -u | tr '\n' ' '
+}
+secs_of() { echo "${WHATIF_SECONDS:-$([ "$1" = ppc64le ] && echo 2 || echo 1)}"; }
 ran=0 missing= off=
 for pair in amd64:x86_64 ppc64el:ppc64le; do
 	a=custom-6.12-${pair%%:*}-refcount b=custom-6.12-${pair%%:*}-shootdown arch=${pair#*:}
@@ -31,11 +51,10 @@ for pair in amd64:x86_64 ppc64el:ppc64le; do
 		missing="$missing $a/$b"
 		continue
 	fi
+	# one boot per kernel: a kernel that is a what-if kernel's twin also runs the what-if
+	# scenarios here, and the what-if loop below reuses them
 	for k in "$a" "$b"; do
-		"$LAZYTLB" vm run "$k" exit-lazy -o "$TMP/$k" --timeout 600 -- ctxsw -r 3 -d 1 -w 0.2 ||
-			fail "$k: vm run failed (console: $(tail -n 3 "$TMP/$k/console.log" 2>/dev/null))"
-		grep -qx 'kernel_warnings: 0' "$TMP/$k/vm-run.txt" ||
-			fail "$k: the guest kernel warned: $(grep first_warning "$TMP/$k/vm-run.txt")"
+		run_scns "$k" "exit-lazy ctxsw $(twin_scns "$k" "$arch")" "$TMP/w-$k" "$(secs_of "$arch")"
 	done
 	python3 - "$TMP" "$a" "$b" "$ROOT/cache/kernels" <<'PY' || exit 1
 import json, sys
@@ -43,7 +62,7 @@ t, a, b, cache = sys.argv[1:]; bad = 0
 for k, scheme in ((a, "refcount"), (b, "shootdown")):
     rel = open(f"{cache}/{k}/release").read().strip()
     for scn in ("exit-lazy", "ctxsw"):
-        d = json.load(open(f"{t}/{k}/{scn}.json")); kern = d["kernel"]
+        d = json.load(open(f"{t}/w-{k}/{scn}.json")); kern = d["kernel"]
         print(f"{k} {scn}: {kern['release']} scheme {kern['lazy_tlb_scheme']} ({kern['scheme_source']}: {kern.get('config_source')})")
         if kern["release"] != rel: print(f"  runs {kern['release']}, built {rel}"); bad += 1
         if kern["lazy_tlb_scheme"] != scheme or kern["scheme_source"] != "config" or kern.get("config_source") != "/proc/config.gz":
@@ -64,21 +83,10 @@ for k, scheme in ((a, "refcount"), (b, "shootdown")):
                     print("  curr-mm-differs: seen != shoot-lazy IPIs sent, or skips more than seen"); bad += 1
 sys.exit(1 if bad else 0)
 PY
-	vm_compare_marks "$TMP/$a/exit-lazy.json" "$TMP/$b/exit-lazy.json" \
+	vm_compare_marks "$TMP/w-$a/exit-lazy.json" "$TMP/w-$b/exit-lazy.json" \
 		metrics.lazy.refcount_atomics metrics.mmdrop.shoot_lazy_calls
 	ran=$((ran + 1))
 done
-# the what-if kernels against their twins: one boot per kernel runs all its whatif_scenarios
-# (WHATIF_REPS reps of WHATIF_SECONDS s, default 5 x 1 s on x86_64, 5 x 2 s on ppc64le: TCG
-# runs the powerpc exit workloads at ~6 ops/s); one boot, not one per scenario, saves a boot
-# and a collector load per scenario
-run_scns() { # KERNEL SCENARIOS DIR SECONDS
-	"$LAZYTLB" vm run "$1" -o "$3" --timeout 900 \
-		--cmd "lazytlb run $2 -r ${WHATIF_REPS:-5} -d $4 -w 0.2 -o /out > run.log 2>&1" ||
-		fail "$1 $2: vm run failed (console: $(tail -n 3 "$3/console.log" 2>/dev/null); run: $(tail -n 3 "$3/run.log" 2>/dev/null))"
-	grep -qx 'kernel_warnings: 0' "$3/vm-run.txt" ||
-		fail "$1: the guest kernel warned: $(grep first_warning "$3/vm-run.txt")"
-}
 for kc in "$ROOT"/kernels-config/custom-*.kcfg; do
 	b=$(basename "$kc" .kcfg) a=$(kcfg "$b" twin) w=$(kcfg "$b" whatif) arch=$(kcfg "$b" arch)
 	[ -n "$a" ] && [ -n "$w" ] || continue
@@ -89,9 +97,11 @@ for kc in "$ROOT"/kernels-config/custom-*.kcfg; do
 	fi
 	wargs=()
 	for p in $w; do wargs+=(-w "$p"); done
-	secs=${WHATIF_SECONDS:-$([ "$arch" = ppc64le ] && echo 2 || echo 1)}
+	secs=$(secs_of "$arch")
 	scns=$(kcfg "$b" whatif_scenarios)
-	for k in "$a" "$b"; do run_scns "$k" "$scns" "$TMP/w-$k" "$secs"; done
+	for k in "$a" "$b"; do
+		[ -f "$TMP/w-$k/vm-run.txt" ] || run_scns "$k" "$scns" "$TMP/w-$k" "$secs"
+	done
 	for scn in $scns; do
 		# each ran the kernel built for it; the patched one has table-sync-mm.patch's function
 		python3 - "$TMP" "$a" "$b" "$scn" "$ROOT/cache/kernels" "$(kcfg "$b" build_patches)" <<'PY2' || exit 1
