@@ -70,6 +70,29 @@ static void usage(FILE *f)
 		"  lazytlb record -I 1000 -d 60                 # a line a second, like perf stat -I\n");
 }
 
+int collector_opt(int opt, const char *arg, struct collector_opts *c)
+{
+	uint64_t mask[LT_SYS_MAX_CPUS / 64];
+	char err[512];
+
+	switch (opt) {
+	case 'T':
+		if (lt_cpulist_arg(arg, mask, LT_SYS_MAX_CPUS, err, sizeof(err)))
+			return lt_err(LT_EXIT_USAGE, "--target-cpus: %s", err);
+		c->sender_cpus = arg;
+		return -1;
+	case 'B':
+		if (lt_btf_file_arg(arg, err, sizeof(err)))
+			return lt_err(LT_EXIT_USAGE, "%s", err);
+		c->btf_custom_path = arg;
+		return -1;
+	case 'v':
+		lt_verbose = true;
+		return -1;
+	}
+	return 0;
+}
+
 int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 {
 	static const struct option longopts[] = {
@@ -85,7 +108,7 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 		{}
 	};
 	char err[512];
-	int opt;
+	int opt, rc;
 
 	memset(ro, 0, sizeof(*ro));
 	ro->duration_s = 5;
@@ -128,11 +151,6 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 			if (!lt_parse_u64(optarg, &ro->copts.race_window_ns) || !ro->copts.race_window_ns)
 				return lt_err(LT_EXIT_USAGE, "bad race window '%s' (nanoseconds, > 0)", optarg);
 			break;
-		case 'B':
-			if (lt_btf_file_arg(optarg, err, sizeof(err)))
-				return lt_err(LT_EXIT_USAGE, "%s", err);
-			ro->copts.btf_custom_path = optarg;
-			break;
 		case 'E':
 			ro->copts.empty = true;
 			break;
@@ -142,14 +160,6 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 		case 's':
 			ro->copts.stats = true;
 			break;
-		case 'T': {
-			uint64_t mask[LT_SYS_MAX_CPUS / 64];
-
-			if (lt_cpulist_arg(optarg, mask, LT_SYS_MAX_CPUS, err, sizeof(err)))
-				return lt_err(LT_EXIT_USAGE, "--target-cpus: %s", err);
-			ro->copts.sender_cpus = optarg;
-			break;
-		}
 		case 'K':
 			ro->copts.stacks = true;
 			break;
@@ -159,14 +169,13 @@ int record_parse_opts(int argc, char **argv, struct record_opts *ro)
 		case 'q':
 			ro->quiet = true;
 			break;
-		case 'v':
-			lt_verbose = true;
-			break;
 		case 'h':
 			usage(stdout);
 			return -1;
 		default:
-			return lt_err(LT_EXIT_USAGE, "unknown or incomplete option '%s' (try --help)", argv[optind - 1]);
+			if ((rc = collector_opt(opt, optarg, &ro->copts)) >= 0)
+				return rc ? rc : lt_err(LT_EXIT_USAGE, "unknown or incomplete option '%s' (try --help)",
+							argv[optind - 1]);
 		}
 	}
 	ro->argv = argv + optind;

@@ -59,10 +59,8 @@ static int parse_opts(int argc, char **argv, struct top_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },           { "help", no_argument, NULL, 'h' },
 		{}
 	};
-	uint64_t mask[1024 / 64];
-	char err[512];
 	double ms;
-	int opt;
+	int opt, rc;
 
 	memset(o, 0, sizeof(*o));
 	o->interval_s = 1;
@@ -70,11 +68,6 @@ static int parse_opts(int argc, char **argv, struct top_opts *o)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "I:d:vh", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'T':
-			if (lt_cpulist_arg(optarg, mask, 1024, err, sizeof(err)))
-				return lt_err(LT_EXIT_USAGE, "--target-cpus: %s", err);
-			o->copts.sender_cpus = optarg;
-			break;
 		case 'I':
 			if (!lt_parse_double(optarg, &ms) || ms < 100 || ms > 3600e3)
 				return lt_err(LT_EXIT_USAGE, "bad interval '%s' (milliseconds, 100 to 3600000)", optarg);
@@ -84,19 +77,13 @@ static int parse_opts(int argc, char **argv, struct top_opts *o)
 			if (!lt_parse_double(optarg, &o->duration_s) || o->duration_s <= 0 || o->duration_s > 86400)
 				return lt_err(LT_EXIT_USAGE, "bad duration '%s' (seconds, > 0)", optarg);
 			break;
-		case 'B':
-			if (lt_btf_file_arg(optarg, err, sizeof(err)))
-				return lt_err(LT_EXIT_USAGE, "%s", err);
-			o->copts.btf_custom_path = optarg;
-			break;
-		case 'v':
-			lt_verbose = true;
-			break;
 		case 'h':
 			usage(stdout);
 			return -1;
 		default:
-			return lt_err(LT_EXIT_USAGE, "unknown or incomplete option '%s' (try --help)", argv[optind - 1]);
+			if ((rc = collector_opt(opt, optarg, &o->copts)) >= 0)
+				return rc ? rc : lt_err(LT_EXIT_USAGE, "unknown or incomplete option '%s' (try --help)",
+							argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

@@ -18,6 +18,9 @@ struct record_opts {
 	int argc;
 };
 
+/* The collector's options that record, run and top share (--target-cpus, --btf, -v): -1 taken,
+ * 0 not one of them, else an exit code after a one-line error */
+int collector_opt(int opt, const char *arg, struct collector_opts *c);
 /* 0 ok, -1 --help printed, else an exit code after a one-line error */
 int record_parse_opts(int argc, char **argv, struct record_opts *ro);
 /* the stop signals (lib/signals.h) set a flag instead of killing us, so we detach first; a
