@@ -174,7 +174,7 @@ soak: all
 	@LAZYTLB=$(CURDIR)/$(BUILD)/soak/lazytlb SOAK_SECONDS=$(SOAK_SECONDS) SOAK_ROWS= \
 		SOAK_REPORT=$(CURDIR)/$(BUILD)/soak.json SOAK_NICE=10 bash $(BUILD)/soak/tests/t_soak.sh
 
-# ns/event of each BPF program at 1, 2, 4, 8 CPUs in qemu guests (issue 17): out/bench-scale/
+# ns/event of each BPF program at 1, 2, 4, 8 CPUs in qemu guests: out/bench-scale/
 .PHONY: bench-scale
 bench-scale: all vm-initramfs
 	@bash tests/bench-scale.sh

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * wl_kernel_ipis.c - IPIs about kernel addresses only, from the first CPU, known by
- * construction (what defer-to-kernel-entry would hold back, issue 15):
+ * construction (what defer-to-kernel-entry would hold back):
  *  - text patching: a BPF program loaded, attached to a tracepoint nobody uses, detached and
  *    unloaded (what=bpf), or that tracepoint switched on and off in tracefs (what=tracefs):
  *    each flip of its static key rewrites kernel text and syncs every other online CPU (x86

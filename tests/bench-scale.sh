@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench-scale: what each BPF program costs per event at 1, 2, 4 and 8 CPUs (issue 17);
+# make bench-scale: what each BPF program costs per event at 1, 2, 4 and 8 CPUs;
 # CPUS="2 128" BIG=yes: at 2 and 128, both under single-threaded TCG.
 #
 # One qemu guest per CPU count (`lazytlb vm run KERNEL --smp N`, TCG), each recording the

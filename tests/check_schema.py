@@ -103,7 +103,7 @@ def check(path):
             for k in STATES: c.get(d, m + "ipi.by_target_state." + k, U64)
             for ca in CAUSES:
                 for st in STATES: c.get(d, f"{m}ipi.by_cause_state.{ca}.{st}", U64)
-        if "senders" in (r["metrics"].get("ipi") or {}):  # since issue 16; older files lack it
+        if "senders" in (r["metrics"].get("ipi") or {}):  # older files lack it
             for j, x in enumerate(c.get(d, m + "ipi.senders", list, nullable=True) or []):
                 for key in ("comm", "callsite"): c.get(x, key, str)
                 for key in ("tgid", "requests", "to_idle", "to_nohz_full"): c.get(x, key, U64)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# The house drawn from the code's own includes (issue 12): each directory of userspace/ and
+# The house drawn from the code's own includes: each directory of userspace/ and
 # bench/ is a floor, and an #include may only reach the same floor or one below. Checks: no
 # include goes up, no cycle between files, no file of userspace/ or bench/ over 600 lines, no
 # function over 120. `--draw` prints the floors with their rooms (files) and the include counts

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every row of docs/bad-inputs.md (issue 11): the command, its exit status, its one stderr line
+# Every row of docs/bad-inputs.md: the command, its exit status, its one stderr line
 # (exact, or a prefix where the row ends in …); afterwards no lazytlb BPF program is loaded and
 # the row's output file is absent (error rows) or a complete result (rows that exit 0).
 . "$(dirname "$0")/lib.sh"

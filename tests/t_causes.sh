@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 13, on the host: loads whose IPIs have a known cause get it named, each against a
+# On the host: loads whose IPIs have a known cause get it named, each against a
 # count of its own, and `other` stays <= 10% of the calls queued:
 #  - perf bench sched messaging (wakeup-heavy): remote wakeups (sched_ttwu_pending) > 0;
 #  - toggling a tracepoint nobody uses, 40 times on and off: every static-key flip patches

@@ -58,7 +58,7 @@ assert r["values"][0]["n"] == 3 and r["values"][1]["n"] == 3, r["values"]
 assert r["changes"][0]["p_value"] is not None, r["changes"]
 tested = [r for r in rows.values() if r["test"] and r["changes"] and r["changes"][0]["p_value"] is not None]
 print(len(tested), "of", len(rows), "rows tested")
-# two runs of one kernel, back to back: no row may be marked (issue 16: hundreds of rows at
+# two runs of one kernel, back to back: no row may be marked (hundreds of rows at
 # p < 0.05 used to mark ~5% by chance, and KS over merged events marked run-to-run drift)
 sig = [(m, r["changes"][0]["change_pct"], r["changes"][0]["q_value"]) for m, r in rows.items()
        if r["changes"] and r["changes"][0]["significant"]]

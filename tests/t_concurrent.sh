@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Two `lazytlb record` at once (issue 11): each loads its own programs and maps, so both must
+# Two `lazytlb record` at once: each loads its own programs and maps, so both must
 # count what happened in their own windows. Record A traces 4 s of the machine while record B
 # traces a membarrier + ctxsw command started 1 s into A: each one's function-call and
 # reschedule IPIs match the /proc/interrupts deltas of its own window (2%), B's membarrier

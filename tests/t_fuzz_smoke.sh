@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A short libFuzzer run of each harness (issue 11): the JSON reader with what reads result
+# A short libFuzzer run of each harness: the JSON reader with what reads result
 # files, and the kcfg reader, 12 s each from the seeds in tests/fuzz/corpus (make fuzz;
 # longer runs: make fuzz FUZZ_S=600). Fails on any crash or sanitizer report.
 # run.sh: lanes

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The structure (issue 12), from the code's own includes: floors main > cmd > trace/vm/bench >
+# The structure, from the code's own includes: floors main > cmd > trace/vm/bench >
 # analysis > result > lib > bpf, includes only downwards, no include cycle, no file of
 # userspace/ or bench/ over 600 lines, no function over 120 (tests/layers.py; --draw prints it).
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Noise, measured (issue 16): each rep says what else ran on the measured CPUs, and compare
+# Noise, measured: each rep says what else ran on the measured CPUs, and compare
 # marks a change the noise could explain with ~ instead of calling it significant.
 #  1. Real: a spinner pinned on CPU 1, outside lazytlb; `record -C 1` of a command that reads
 #     the spinner's CPU time (/proc/PID/stat) at its start and end: the rep's others_cpu_s is at

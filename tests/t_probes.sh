@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 2 check: `lazytlb probes` reports, for each hook, the variant attached
+# `lazytlb probes` reports, for each hook, the variant attached
 # or why each variant is unavailable. On a kernel without kprobes (this dev
 # machine and CI: CONFIG_KPROBES off, fentry EPERM), the fentry and kprobe
 # variants are reported unavailable with the reason, the tracepoints attached.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `lazytlb record -I MS` (issue 16): one line or JSON object per interval, flushed as written,
+# `lazytlb record -I MS`: one line or JSON object per interval, flushed as written,
 # then the usual result; the intervals partition the recording, so their counts add up to the
 # result's (and, where remote flushes go by IPI, the TLB IPIs to the workload's own count of
 # zaps); Ctrl-C ends it with the result file written and nothing left attached.

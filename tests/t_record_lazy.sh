@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 2 check: a workload with a known number of sleep/wake cycles on CPU 1 yields a lazy
+# a workload with a known number of sleep/wake cycles on CPU 1 yields a lazy
 # grab and drop on that CPU for each cycle whose sleep left the CPU to idle or a kthread, and
 # refcount_atomics equals grabs + drops + exit_grabs on this refcount kernel. On a busy machine a sleep
 # hands CPU 1 to another user task instead (no lazy switch: a CI run beside other tests saw

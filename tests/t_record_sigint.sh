@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 2 check: Ctrl-C (SIGINT) during `record` stops it cleanly: it reports,
+# Ctrl-C (SIGINT) during `record` stops it cleanly: it reports,
 # writes its result, and leaves no BPF program attached (bpftool prog show
 # before and after).
 . "$(dirname "$0")/lib.sh"

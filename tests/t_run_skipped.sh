@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Partial success is not failure (issue 11): a scenario this kernel cannot run is skipped with
+# Partial success is not failure: a scenario this kernel cannot run is skipped with
 # its reason, the others run and write their results, and `run` exits 3. Construction: the
 # built-in nohz-full-victim needs its victim CPU (the last) to be nohz_full, which this host is
 # not booted with; idle-lazy runs anywhere.

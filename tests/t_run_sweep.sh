@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `lazytlb run ctxsw --sweep threads=2..4:2` (issue 16): one result per point, each saying its
+# `lazytlb run ctxsw --sweep threads=2..4:2`: one result per point, each saying its
 # point (scenario.sweep, scenario.threads) and run with that many threads (the workload's own
 # result), then DIR/plots/report.md with the refcount-atomics scaling plot over those points.
 . "$(dirname "$0")/lib.sh"

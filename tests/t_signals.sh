@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ctrl-C and SIGTERM at random moments (issue 11): 12 tries (LT_SIGNAL_TRIES; each
+# Ctrl-C and SIGTERM at random moments: 12 tries (LT_SIGNAL_TRIES; each
 # command x signal twice, a fresh random seed per run) spread over every phase of three
 # commands (probing, loading, attaching, tracing, a workload or a command running, writing
 # the result): `record -d 1.5`, `record -- workload tlbflush -d 1`, `run idle-lazy -r 2 -d 0.5`.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Target state `guest` (issue 13), in x86 guests that load kvm_amd (vm/guest-modules.sh; TCG's
+# Target state `guest`, in x86 guests that load kvm_amd (vm/guest-modules.sh; TCG's
 # CPU has SVM with nested paging). guest-tlbflush: a KVM vCPU of the workload runs a tiny guest
 # on CPU 1 while CPU 0 unmaps a page per op, so each unmap's TLB-flush call goes to CPU 1, in
 # guest mode or not. Against KVM's own count: an IPI to a CPU in guest mode forces an exit for a

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CPU hotplug during `record` (issue 11), in a debian-6.12-amd64 guest (the host's CPUs are not
+# CPU hotplug during `record`, in a debian-6.12-amd64 guest (the host's CPUs are not
 # ours to unplug). Record 1: membarrier IPIs to CPU 1, CPU 1 offline, online again, IPIs again:
 # no crash, the result lists both changes in order, and lazytlb's function-call + reschedule
 # IPIs match /proc/interrupts (2%). Record 2: CPU 1 goes offline and stays so to the end:

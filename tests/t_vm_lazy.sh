@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6 checks, on real kernels booted under qemu (TCG):
+# Checks, on real kernels booted under qemu (TCG):
 #  - debian-6.1-ppc64el vs debian-6.12-ppc64el by `vm ab` (compare.txt, report.md, plots),
 #    exit-lazy + idle-lazy: hardware IPIs sent
 #    and received (in all, per CPU) match the guest's /proc/interrupts IPI line within 2%
@@ -7,7 +7,7 @@
 #    refcount with refcount atomics > 0; 6.12 says shootdown with refcount
 #    atomics 0 and shoot-lazy calls > 0; `lazytlb compare` marks both changes;
 #    on 6.12, exit-lazy: what-if curr-mm-differs reports the shoot-lazy IPIs it
-#    would skip, never more than were sent (issue 5);
+#    would skip, never more than were sent;
 #  - debian-6.1-amd64 (no ipi/csd tracepoints: IPIs from the irq_vectors and the
 #    flush_tlb_func fentry/kprobe fallbacks) tlbflush: CAL and TLB counts match
 #    the guest's /proc/interrupts deltas within 2%; calls counted where queued
@@ -76,7 +76,7 @@ for k, scheme in (("a-debian-6.1-ppc64el", "refcount"), ("b-debian-6.12-ppc64el"
             if scheme == "refcount" and (ip["sent"] + 2 + edge < ip["hw_sent"] or
                                          m["whatif"]["target-idle"]["seen"] != ip["sent"]):
                 print(f"  requests {ip['sent']} < hardware IPIs {ip['hw_sent']}, or != what-if seen"); bad += 1
-            # issue 5: curr-mm-differs on shoot-lazy IPIs, never more than were sent
+            # curr-mm-differs on shoot-lazy IPIs, never more than were sent
             if scheme == "shootdown" and scn == "exit-lazy":
                 w = m["whatif"]["curr-mm-differs"]["by_cause"]
                 print(f"    what-if curr-mm-differs: shoot_lazy {w['shoot_lazy']} (IPIs sent {m['mmdrop']['shoot_lazy_ipis']}),"

@@ -3,7 +3,7 @@
 # nohz_full (the host cannot show it), two runs: debian-6.12-amd64 booted with nohz_full=1 rcu_nocbs=1
 # (-smp 2), scenario nohz-full-victim: the clock-reading victim on CPU 1 while tlbflush and
 # membarrier (paced, with.rate) run on CPU 0 in the same process. Every bound below comes from
-# counters of the same rep, none from a constant tuned on one host (issue 11: under TCG one IPI
+# counters of the same rep, none from a constant tuned on one host (under TCG one IPI
 # costs the guest 5-100 us depending on the host). Per rep:
 #  - the guest's clocksource stayed tsc (a watchdog switch to hpet turns every clock read into
 #    a syscall: the victim then lives in the kernel; `vm run` boots x86 with tsc=reliable);
@@ -70,7 +70,7 @@ for i, r in enumerate(d["reps"]):
         if v < 0.98 * c - 2: no(f"victim saw {v} gaps >= {x} ns, the collector timed {c} IPI handlers that long")
 sys.exit(1 if bad else 0)
 PY
-# defer-to-kernel-entry (issue 15): the same guest, the victim on CPU 1 while CPU 0 loads,
+# defer-to-kernel-entry: the same guest, the victim on CPU 1 while CPU 0 loads,
 # attaches, detaches and unloads a BPF program (its tracepoint's static key flips: x86
 # text_poke_sync IPIs every CPU) and churns vmalloc (4 MiB BPF maps: lazy purges flush kernel
 # ranges on every CPU). Those IPIs are about kernel addresses

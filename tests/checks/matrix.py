@@ -189,7 +189,7 @@ for scn in ("tlbflush", "exit-lazy", "exit-other-mm"):
                   abs(taken - lz["drops"]) <= 0.02 * lz["drops"] + 10)
             mm = m["mmdrop"]["mmdrop"]
             ck.ok(f"{release} {scn} rep {i}: __mmdrop {mm} >= exits {exits}", mm is not None and mm >= 0.98 * exits - 2)
-# membarrier (issue 15): each private expedited call looks at every other online CPU and IPIs
+# membarrier: each private expedited call looks at every other online CPU and IPIs
 # those running the caller's mm (membarrier.c 5.10-7.2); each one left out is idle or a kthread
 # lazy on the mm (target-lazy) or runs another mm (curr-mm-differs), never both: the kernel's
 # skips and the IPIs add up to calls x (CPUs - 1), on every kernel, through csd_queue_cpu (6.3+)

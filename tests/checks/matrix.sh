@@ -7,7 +7,7 @@
 mkdir -p "$O" /tmp/noconfig
 mv /boot/config-* /tmp/noconfig/ 2>/dev/null
 btf=; [ -n "${LAZYTLB_BTF:-}" ] && btf="--btf $LAZYTLB_BTF"
-# helper-exec (issue 13): each core dump piped to a helper is one exec by a task without an
+# helper-exec: each core dump piped to a helper is one exec by a task without an
 # mm, whose exec_mmap drops the lazy mm it ran on; the workload needs core_pattern set so
 echo "|/bin/busybox true" > /proc/sys/kernel/core_pattern
 # cpu-hotplug: CPU 1 offline and back, the mm references hotplug moves (the guest's CPU to lose)

@@ -1,4 +1,4 @@
-# Check of whatif.sh's output (argv[1]), issue 15's cases whose truth is known by construction.
+# Check of whatif.sh's output (argv[1]), the cases whose truth is known by construction.
 # munmap runs: page tables freed by each munmap, so x86 IPIs every CPU in mm_cpumask whatever
 # CPU 1 does; the peer on CPU 1 naps (CPU 1 idle, holding the mm lazily) or spins in user mode.
 #  - An IPI to a CPU lazy on the mm of a table-freeing flush is required (it may walk the freed
