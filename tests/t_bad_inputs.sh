@@ -32,6 +32,7 @@ mk badval 's/^name .*/name = badval/; s/^smp .*/smp = lots/'
 mk badarch 's/^name .*/name = badarch/; s/^arch .*/arch = sparc/'
 mk renamed 's/^name .*/name = other/'
 mk big 's/^name .*/name = big/'
+mk bigppc 's/^name .*/name = bigppc/; s/^arch .*/arch = ppc64le/'
 mk nokern 's/^name .*/name = nokern/; s/^source .*/source = custom:none/'
 printf 'name = junk\nthis is not a kcfg line\n' > "$R/kernels-config/junk.kcfg"
 rows=0 bad=0

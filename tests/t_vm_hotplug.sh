@@ -13,10 +13,15 @@ k=debian-6.12-amd64
 vm_prepared "$k" x86_64 || skip "skipped: $k image not built: run make vm-prepare"
 cpu1=/sys/devices/system/cpu/cpu1/online
 mb='lazytlb workload membarrier -C 0-1 -t 2 -d 1 -p others=busy > /dev/null'
-"$LAZYTLB" vm run "$k" -o "$TMP/g" --timeout 300 --cmd "
+# a static program of the user's (--add), run from the guest's PATH: it reports the CPUs it saw
+printf '#include <stdio.h>\n#include <unistd.h>\nint main(int c, char **v) { printf("%%s %%ld\\n", v[1], sysconf(_SC_NPROCESSORS_ONLN)); return 0; }\n' > "$TMP/added.c"
+cc -static -O2 -o "$TMP/lt-added" "$TMP/added.c" || fail "cc -static (libc6-dev) failed"
+"$LAZYTLB" vm run "$k" -o "$TMP/g" --timeout 300 --add "$TMP/lt-added" --cmd "
+lt-added hello > added.txt || exit 1
 lazytlb record -q -o r1.json -- sh -c '$mb; echo 0 > $cpu1; sleep 0.5; echo 1 > $cpu1; sleep 0.3; $mb' || exit 1
 lazytlb record -q -o r2.json -- sh -c '$mb; echo 0 > $cpu1; sleep 0.5' || exit 1
 echo 1 > $cpu1" || fail "$k: vm run failed (console: $(tail -n 3 "$TMP/g/console.log" 2>/dev/null))"
+[ "$(cat "$TMP/g/added.txt")" = "hello 2" ] || fail "the --add program did not run as expected: $(cat "$TMP/g/added.txt")"
 python3 - "$TMP/g" <<'PY' || exit 1
 import json, sys
 bad = 0

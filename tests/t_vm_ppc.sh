@@ -19,9 +19,13 @@ done
 [ -z "$missing" ] || echo "not prepared, not booted:$missing"
 k=debian-6.1-ppc64el
 if vm_prepared $k ppc64le && [ -e "$ROOT/cache/kernels/$k/vmlinux.btf" ]; then
-	"$LAZYTLB" vm run $k -o "$TMP/btf" --timeout 240 \
-		--cmd 'echo "$LAZYTLB_BTF" > btf-path.txt; wc -c < "$LAZYTLB_BTF" > btf-size.txt; true' ||
+	# and a script of the user's (--add), run from the guest's PATH with its argument
+	printf '#!/bin/sh\necho "$1 $(uname -m)" > /out/added.txt\n' > "$TMP/lt-added.sh"
+	chmod +x "$TMP/lt-added.sh"
+	"$LAZYTLB" vm run $k -o "$TMP/btf" --timeout 240 --add "$TMP/lt-added.sh" \
+		--cmd 'echo "$LAZYTLB_BTF" > btf-path.txt; wc -c < "$LAZYTLB_BTF" > btf-size.txt; lt-added.sh hello' ||
 		fail "$k: vm run with the detached BTF failed"
+	[ "$(cat "$TMP/btf/added.txt")" = "hello ppc64le" ] || fail "$k: the --add script did not run: $(cat "$TMP/btf/added.txt")"
 	[ "$(cat "$TMP/btf/btf-path.txt")" = /boot/vmlinux.btf ] || fail "$k: LAZYTLB_BTF not set in the guest"
 	[ "$(cat "$TMP/btf/btf-size.txt")" = "$(stat -c %s "$ROOT/cache/kernels/$k/vmlinux.btf")" ] ||
 		fail "$k: the guest's BTF file differs in size from the host's"

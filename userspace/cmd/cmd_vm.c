@@ -107,7 +107,8 @@ static void usage_run(FILE *f)
 	fprintf(f,
 		"usage: lazytlb vm run KERNEL SCENARIO [-o DIR] [--nohz-full] [--append ARGS] [--timeout S] [-v]\n"
 		"                     [-- RUN-OPTIONS]\n"
-		"       lazytlb vm run KERNEL --cmd CMD [-o DIR] [--nohz-full] [--append ARGS] [--timeout S] [-v]\n"
+		"       lazytlb vm run KERNEL --cmd CMD [--add FILE]... [-o DIR] [--nohz-full] [--append ARGS]\n"
+		"                     [--timeout S] [-v]\n"
 		"  Boots KERNEL (lazytlb vm list) under qemu, runs `lazytlb run SCENARIO -o /out [RUN-OPTIONS]`\n"
 		"  in it (plus --btf for a kernel with a detached BTF), or the shell command CMD (run in /out,\n"
 		"  $OUT), and copies the files the guest left in /out to DIR (default out/vm/KERNEL/SCENARIO,\n"
@@ -130,6 +131,9 @@ static void usage_run(FILE *f)
 		"  --boots N    boot at most N times (1..9, default 3): see below; 1 never boots again\n"
 		"  --no-config  leave /boot/config-RELEASE out of the guest: the scheme then comes from the\n"
 		"               kernel version or kallsyms, as on a machine without its config\n"
+		"  --add FILE   put FILE into the guest's /add, which is on the PATH of --cmd (repeatable, up\n"
+		"               to 16): a script, data, or a statically linked program of the guest's arch\n"
+		"               (the guest has busybox and no C library), e.g. --add ./gen --cmd 'gen 100'\n"
 		"  --keep       keep DIR/initrd.img\n"
 		"  -v           show the console while it runs, and the commands run\n"
 		"  A panic or hang that is TCG's, not the run's (a panic before /init, an x86 \"Oops: int3\" of\n"
@@ -152,7 +156,7 @@ static int parse_run_opts(int argc, char **argv, struct vm_run *r)
 		{ "no-config", no_argument, NULL, 'C' },     { "help", no_argument, NULL, 'h' },
 		{ "smp", required_argument, NULL, 's' },      { "boots", required_argument, NULL, 'B' },
 		{ "maxcpus", required_argument, NULL, 'M' },  { "big", required_argument, NULL, 'G' },
-		{ "memory", required_argument, NULL, 'm' },
+		{ "memory", required_argument, NULL, 'm' },  { "add", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -214,6 +218,11 @@ static int parse_run_opts(int argc, char **argv, struct vm_run *r)
 			r->mem_set = true;
 			break;
 		}
+		case 'A':
+			if (r->nadd == VM_ADD_MAX)
+				return lt_err(LT_EXIT_USAGE, "--add: at most %d files", VM_ADD_MAX);
+			r->add[r->nadd++] = optarg;
+			break;
 		case 'v': lt_verbose = true; break;
 		case 'h': usage_run(stdout); return -1;
 		default: usage_run(stderr); return LT_EXIT_USAGE;
@@ -349,7 +358,7 @@ static int make_initrd(struct vm_run *r)
 	/* a big guest boots without the modules (vhost_net, kvm_amd): loading kvm_amd set up each of
 	 * 128 vCPUs by IPI and took 44 s of a TCG guest; only vhost-owner and guest-tlbflush use them */
 	rc = vm_write_initrd(r->initrd, r->base, env, envlen, r->with_btf ? r->btf : NULL,
-			     r->no_config ? NULL : cfgpath, r->rel, r->big_on ? NULL : moddir);
+			     r->no_config ? NULL : cfgpath, r->rel, r->big_on ? NULL : moddir, r->add, r->nadd);
 	free(env);
 	return rc;
 }
@@ -450,6 +459,15 @@ static int vm_run(int argc, char **argv)
 		return lt_err(LT_EXIT_USAGE, "%s.kcfg: arch '%s' is not x86_64 or ppc64le", r.kname, kcfg_get(&r.k, "arch"));
 	if ((rc = vm_scale_apply(&r)))
 		return rc;
+	for (int i = 0; i < r.nadd; i++) {
+		const char *bi = strrchr(r.add[i], '/') ? strrchr(r.add[i], '/') + 1 : r.add[i];
+
+		if ((rc = vm_add_check(r.add[i], kcfg_get(&r.k, "arch"))))
+			return rc;
+		for (int j = 0; j < i; j++)
+			if (!strcmp(bi, strrchr(r.add[j], '/') ? strrchr(r.add[j], '/') + 1 : r.add[j]))
+				return lt_err(LT_EXIT_USAGE, "--add %s: a second file named '%s' in /add", r.add[i], bi);
+	}
 	if ((rc = prepare_images(&r)) || (rc = prepare_outdir(&r)) || (rc = make_initrd(&r)) || (rc = vm_qemu_argv(&r)))
 		return rc;
 	vm_snprintf(logpath, sizeof(logpath), "%s/console.log", r.dir);

@@ -68,8 +68,13 @@ void vm_sh_quote(FILE *f, const char *s);
 bool vm_sources_newer_than(const char *file);
 
 /* vm_initrd.c */
+/* --add: the most files, and their size each; a file the guest can run on arch (an ELF of
+ * that machine, statically linked: the guest has no C library), or data: 0 or lt_err */
+#define VM_ADD_MAX 16
+#define VM_ADD_MAX_BYTES (256u << 20)
+int vm_add_check(const char *path, const char *arch);
 int vm_write_initrd(const char *path, const char *base, const char *env, size_t envlen, const char *btf,
-		    const char *config, const char *release, const char *moddir);
+		    const char *config, const char *release, const char *moddir, const char *const *add, int nadd);
 
 /* vm_console.c */
 struct outcome {
@@ -95,6 +100,8 @@ void vm_parse_console(const char *log, const char *dir, struct outcome *o);
 struct vm_run {
 	const char *outdir, *cmd, *more_append, *kname, *scen;
 	char **extra;              /* after "--": options of the guest's `lazytlb run` */
+	const char *add[VM_ADD_MAX]; /* --add: files into the guest's /add (on its PATH) */
+	int nadd;
 	int nextra;
 	bool nohz, keep, with_btf, no_config;
 	uint64_t timeout, boot_timeout, smp_n; /* smp_n: --smp, 0 = the kcfg's */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vm_initrd.c - the guest's initrd (vm.h): a small uncompressed newc cpio carrying
- * /lazytlb.env, the kernel config and a detached BTF, in front of the per-arch initramfs.
+ * /lazytlb.env, the kernel config, a detached BTF and the user's --add files, in front of the
+ * per-arch initramfs.
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -80,12 +82,87 @@ static int add_modules(FILE *f, const char *moddir)
 	return err;
 }
 
-/* initrd = [newc: /lazytlb.env, /boot/config-RELEASE, /boot/vmlinux.btf] + the per-arch initramfs
+/* The guest's initramfs has busybox and lazytlb, both static, and no C library or loader: a
+ * dynamically linked program would fail there with a bare "not found" from the shell. */
+int vm_add_check(const char *path, const char *arch)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	int want_machine = !strcmp(arch, "ppc64le") ? EM_PPC64 : EM_X86_64; /* both little endian */
+	Elf64_Ehdr eh;
+	struct stat st;
+	FILE *f;
+
+	if (stat(path, &st))
+		return lt_err(LT_EXIT_USAGE, "--add %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return lt_err(LT_EXIT_USAGE, "--add %s: not a regular file", path);
+	if ((unsigned long long)st.st_size > VM_ADD_MAX_BYTES)
+		return lt_err(LT_EXIT_USAGE, "--add %s: %lld bytes, more than %u MiB", path, (long long)st.st_size,
+			      VM_ADD_MAX_BYTES >> 20);
+	if (!*base || !vm_safe_relpath(base))
+		return lt_err(LT_EXIT_USAGE, "--add %s: the name '%s' cannot be a file in the guest's /add", path, base);
+	if (!(f = fopen(path, "rb")))
+		return lt_err(LT_EXIT_USAGE, "--add %s: %s", path, strerror(errno));
+	size_t n = fread(&eh, 1, sizeof(eh), f);
+	if (n < sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG)) {
+		fclose(f);
+		return 0; /* a script or data: busybox sh runs scripts */
+	}
+	bool le = eh.e_ident[EI_DATA] == ELFDATA2LSB;
+	uint16_t machine = le ? eh.e_machine : (uint16_t)((eh.e_machine >> 8) | (eh.e_machine << 8));
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || machine != want_machine || !le) {
+		fclose(f);
+		return lt_err(LT_EXIT_USAGE, "--add %s: an ELF file for another machine (e_machine %u, %s-bit, %s endian); "
+			      "the guest is %s", path, machine, eh.e_ident[EI_CLASS] == ELFCLASS64 ? "64" : "32",
+			      le ? "little" : "big", arch);
+	}
+	for (unsigned int i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+
+		if (fseek(f, (long)(eh.e_phoff + (uint64_t)i * eh.e_phentsize), SEEK_SET) || fread(&ph, sizeof(ph), 1, f) != 1)
+			break;
+		if (ph.p_type == PT_INTERP) {
+			fclose(f);
+			return lt_err(LT_EXIT_USAGE, "--add %s: dynamically linked; the guest has no C library: link it "
+				      "with -static", path);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* the --add files into add/, executable where the host's copy is */
+static int add_files(FILE *f, const char *const *add, int nadd)
+{
+	int err = 0;
+
+	if (!nadd)
+		return 0;
+	err |= cpio_entry(f, "add", S_IFDIR | 0755, NULL, 0);
+	for (int i = 0; i < nadd && !err; i++) {
+		const char *base = strrchr(add[i], '/') ? strrchr(add[i], '/') + 1 : add[i];
+		char dst[PATH_MAX];
+		struct stat st;
+		size_t sz;
+		void *buf = vm_slurp(add[i], &sz);
+
+		if (!buf || stat(add[i], &st)) {
+			free(buf);
+			return lt_err(LT_EXIT_FAIL, "--add %s: %s", add[i], strerror(errno));
+		}
+		vm_snprintf(dst, sizeof(dst), "add/%s", base);
+		err |= cpio_entry(f, dst, S_IFREG | ((st.st_mode & S_IXUSR) ? 0755 : 0644), buf, sz);
+		free(buf);
+	}
+	return err;
+}
+
+/* initrd = [newc: /lazytlb.env, /boot/config-RELEASE, /boot/vmlinux.btf, /add/NAME] + the per-arch initramfs
  * (gzip); the kernel unpacks concatenated archives in order, the uncompressed one first as with
  * early microcode. The config lets the collector read the lazy-TLB scheme from it (the Debian
  * kernels have no /proc/config.gz). */
 int vm_write_initrd(const char *path, const char *base, const char *env, size_t envlen, const char *btf,
-			const char *config, const char *release, const char *moddir)
+			const char *config, const char *release, const char *moddir, const char *const *add, int nadd)
 {
 	void *basebuf, *btfbuf = NULL, *cfgbuf = NULL;
 	size_t basesz, btfsz = 0, cfgsz = 0;
@@ -120,6 +197,14 @@ int vm_write_initrd(const char *path, const char *base, const char *env, size_t 
 	}
 	if (moddir)
 		err |= add_modules(f, moddir);
+	if (!err && (err = add_files(f, add, nadd)) > 0) {
+		fclose(f);
+		unlink(path);
+		free(basebuf);
+		free(btfbuf);
+		free(cfgbuf);
+		return err;
+	}
 	err |= cpio_entry(f, "TRAILER!!!", 0, NULL, 0);
 	while (!err && ftell(f) % 512) /* pad the archive like cpio does */
 		err |= fputc(0, f) == EOF;
