@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # make bench-scale: what each BPF program costs per event at 1, 2, 4 and 8 CPUs;
 # CPUS="2 128" BIG=yes: at 2 and 128, both under single-threaded TCG.
+# PIN=0,1: the workloads on those CPUs only, every other vCPU idle. Under one TCG thread an
+# idle vCPU takes no turns, so a program's run time is not charged other vCPUs' work, and
+# what grows with the count is the code's own (a mask walk, a shared line), not the host's
+# oversubscription.
 #
 # One qemu guest per CPU count (`lazytlb vm run KERNEL --smp N`, TCG), each recording the
 # same workloads twice: with lazytlb's programs, and with the same hooks' empty programs
@@ -20,14 +24,15 @@ SECS=${SECS:-3}
 OUT=${OUT:-out/bench-scale}
 # BIG=yes|no: vm run --big for every count (the same TCG mode at 2 and 128 CPUs); default: auto
 BIG=${BIG:-}
+PIN=${PIN:-}
 [ -x "$LAZYTLB" ] || { echo "bench-scale: $LAZYTLB not built (make)"; exit 1; }
 mkdir -p "$OUT"
 # idle-lazy: every CPU switches to idle and back (sched_switch, cpu_idle, lazy grabs and
 # drops on all CPUs at once); tlbflush: IPIs sent from and to every CPU
 wl="lazytlb workload"
 cmd="for w in idle-lazy tlbflush; do
-	lazytlb record -q --stats -o /out/\$w.json -- $wl \$w -d $SECS > /dev/null || exit 1
-	lazytlb record -q --stats --empty-programs -o /out/\$w-empty.json -- $wl \$w -d $SECS > /dev/null || exit 1
+	lazytlb record -q --stats -o /out/\$w.json -- $wl \$w ${PIN:+-C $PIN} -d $SECS > /dev/null || exit 1
+	lazytlb record -q --stats --empty-programs -o /out/\$w-empty.json -- $wl \$w ${PIN:+-C $PIN} -d $SECS > /dev/null || exit 1
 done"
 for n in $CPUS; do
 	echo "bench-scale: $KERNEL with $n CPUs ..."
