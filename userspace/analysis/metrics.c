@@ -368,7 +368,7 @@ static struct json *noise_json(const struct lt_trace_info *c, const struct lt_no
 	return o;
 }
 
-struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot *s)
+struct json *metrics_rep_json(const struct lt_trace_info *c, const struct lt_snapshot *s)
 {
 	const struct lt_counters *pc = s->pc;
 	const struct lt_hist *hs = s->hs;

@@ -70,9 +70,12 @@ struct lt_trace_info {
 	uint64_t race_window_ns;
 	const char *btf_custom_path;           /* NULL: /sys/kernel/btf/vmlinux */
 	const struct kconfig *kconfig;
-	/* lazy-scheme evidence over all reps, added to by metrics_rep_json(): hand-backs whose
-	 * mm_count went up by one while the CPU was lazy (refcount) or stayed (shootdown) */
-	uint64_t ev_plus1, ev_zero;
+};
+
+/* lazy-scheme evidence: hand-backs whose mm_count went up by one while the CPU was lazy
+ * (refcount) or stayed (shootdown); the caller sums it over the reps it keeps */
+struct lt_scheme_evidence {
+	uint64_t plus1, zero;
 };
 
 struct lt_snapshot {
@@ -92,8 +95,12 @@ struct lt_snapshot {
 /* The result document without reps (schema, tool, host, kernel, probes, options, "reps": []) */
 struct json *metrics_result_new(const struct lt_trace_info *t, struct json *probes);
 /* One rep object: {duration_ns, metrics, procfs} */
-struct json *metrics_rep_json(struct lt_trace_info *t, const struct lt_snapshot *s);
+struct json *metrics_rep_json(const struct lt_trace_info *t, const struct lt_snapshot *s);
+/* Add a rep's hand-back evidence to *ev (nothing when context switches were not traced) */
+void metrics_scheme_evidence(const struct lt_trace_info *t, const struct lt_snapshot *s,
+			     struct lt_scheme_evidence *ev);
 /* The scheme over all reps (the hand-back evidence cross-checks the kernel's own word) */
-void metrics_finalize_scheme(const struct lt_trace_info *t, struct json *result);
+void metrics_finalize_scheme(const struct lt_trace_info *t, const struct lt_scheme_evidence *ev,
+			     struct json *result);
 
 #endif

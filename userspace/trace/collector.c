@@ -529,5 +529,5 @@ void collector_finalize(struct collector *c, struct json *result)
 	json_set(ov, "stats_enabled", json_bool(c->stats_fd > 0));
 	json_set(ov, "programs", progs);
 	json_set(result, "overhead", ov);
-	metrics_finalize_scheme(&c->info, result);
+	metrics_finalize_scheme(&c->info, &c->ev, result);
 }

@@ -28,6 +28,7 @@ struct collector {
 	bool demoted[H_NR_HOOKS][M_NR_MODES];
 	char demote_why[H_NR_HOOKS][M_NR_MODES][200];
 	struct lt_trace_info info; /* what metrics.c needs to know of this collector */
+	struct lt_scheme_evidence ev; /* over all reps, not intervals */
 	uint64_t nohz_mask[LT_MAX_CPUS / 64];
 	struct kconfig *kconfig;
 	int stats_fd;

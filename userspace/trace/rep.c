@@ -168,6 +168,7 @@ static struct json *rep_json(struct collector *c, const struct lt_counters *pc, 
 		snap.senders = snd;
 	}
 	rep = metrics_rep_json(&c->info, &snap);
+	metrics_scheme_evidence(&c->info, &snap, &c->ev);
 	senders_free(snd, snap.nr_senders);
 	return rep;
 }
@@ -235,7 +236,6 @@ struct json *collector_interval(struct collector *c)
 	struct lt_counters *now = calloc(c->info.nr_possible, sizeof(*now));
 	struct lt_hist *hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*hs));
 	struct irq_snapshot *irq = malloc(sizeof(*irq));
-	uint64_t ev_plus1 = c->info.ev_plus1, ev_zero = c->info.ev_zero;
 	bool snd = c->opts.interval_senders && c->info.senders;
 	struct sender_rows *tmp;
 	struct json *rep = NULL;
@@ -268,9 +268,6 @@ struct json *collector_interval(struct collector *c)
 		rep = metrics_rep_json(&c->info, &snap);
 		senders_free(sd, snap.nr_senders);
 	}
-	/* the scheme evidence is the rep's to count, once */
-	c->info.ev_plus1 = ev_plus1;
-	c->info.ev_zero = ev_zero;
 	c->ival_irq = *irq;
 	c->ival_edge = edge;
 	c->ival_t = t;
