@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "snapshot.h"
+#include "metrics.h"
 #include "lib/json.h"
 
 /* CPU cpu is one of those reported on (-C) */

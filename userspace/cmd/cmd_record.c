@@ -17,6 +17,7 @@
 #include "lib/cli.h"
 #include "lib/procfs.h"
 #include "trace/collector.h"
+#include "analysis/metrics.h"
 #include "analysis/summary.h"
 #include "analysis/interval.h"
 #include "lib/hotplug.h"
@@ -204,10 +205,13 @@ static bool command_done(pid_t pid, int *status)
 /* One interval's line or JSON object */
 static void interval_out(struct collector *c, const struct record_opts *ro, double t_s, bool *header)
 {
-	struct json *rep = collector_interval(c), *iv;
+	struct lt_snapshot *snap = collector_interval(c);
+	struct json *rep, *iv;
 
-	if (!rep)
+	if (!snap)
 		return;
+	rep = metrics_rep_json(collector_info(c), snap);
+	lt_snapshot_free(snap);
 	iv = interval_json(rep, t_s);
 	if (ro->json) {
 		json_write(stdout, iv, false);
@@ -262,6 +266,8 @@ int cmd_record(int argc, char **argv)
 {
 	struct record_opts ro;
 	struct collector *c;
+	struct lt_snapshot *snap;
+	struct lt_scheme_evidence ev = {};
 	struct json *res, *rep, *sc, *wl, *hpj;
 	struct hotplug_watch *hp;
 	char err[512];
@@ -294,16 +300,17 @@ int cmd_record(int argc, char **argv)
 	} else {
 		record_wait(c, &ro, 0, &status);
 	}
-	rep = collector_rep_end(c);
+	snap = collector_rep_end(c);
 	hpj = hotplug_watch_stop(hp);
-	if (rep)
-		json_set(rep, "cpu_hotplug", hpj);
-	else
+	if (!snap) {
 		json_free(hpj);
-	if (!rep) {
 		collector_close(c);
 		return lt_err(LT_EXIT_FAIL, "cannot read the BPF maps");
 	}
+	rep = metrics_rep_json(collector_info(c), snap);
+	metrics_scheme_evidence(collector_info(c), snap, &ev);
+	lt_snapshot_free(snap);
+	json_set(rep, "cpu_hotplug", hpj);
 	res = collector_result_new(c);
 	sc = json_set(res, "scenario", json_object());
 	json_set(sc, "name", json_string(ro.argc ? "record-command" : "record"));
@@ -326,6 +333,7 @@ int cmd_record(int argc, char **argv)
 	json_set(wl, "ops_per_s", json_null());
 	json_push((struct json *)json_get(res, "reps"), rep);
 	collector_finalize(c, res);
+	metrics_finalize_scheme(collector_info(c), &ev, res);
 	collector_close(c); /* detach before printing: nothing stays attached */
 
 	if (ro.json)

@@ -21,6 +21,7 @@
 #include "lib/cli.h"
 #include "lib/procfs.h"
 #include "trace/collector.h"
+#include "analysis/metrics.h"
 #include "bench/refcost.h"
 #include "bench/scenario.h"
 #include "bench/workload.h"
@@ -62,7 +63,8 @@ static void usage(FILE *f)
 
 struct run_state {
 	struct collector *col;
-	struct json *rep;        /* the rep being measured */
+	struct lt_snapshot *snap; /* the rep just measured */
+	struct lt_scheme_evidence ev; /* over every rep of the run: the kernel's, not a scenario's */
 	struct json *model;      /* atomic-cost measured once, for refcount_cost */
 	bool progress;
 	double t_start, total_s, done_s;
@@ -80,7 +82,7 @@ static void hook_end(void *arg)
 {
 	struct run_state *rs = arg;
 
-	rs->rep = collector_rep_end(rs->col);
+	rs->snap = collector_rep_end(rs->col);
 }
 
 static void progress(struct run_state *rs, const char *what)
@@ -166,30 +168,34 @@ static struct json *run_scenario(struct run_state *rs, const struct scenario *s,
 		rs->done_s += s->warmup_s;
 	}
 	for (unsigned int r = 0; r < s->reps && !lt_stop_signal(); r++) {
-		struct json *wr, *wl;
+		struct json *rep, *wr, *wl;
 
 		snprintf(what, sizeof(what), "rep %u/%u", r + 1, s->reps);
 		progress(rs, what);
-		rs->rep = NULL;
-		if (wl_run(w, s->duration_s, &hooks) || !rs->rep) {
+		rs->snap = NULL;
+		if (wl_run(w, s->duration_s, &hooks) || !rs->snap) {
 			snprintf(err, errlen, "%s: rep %u: %s", s->name, r + 1,
-				 rs->rep ? wl_error(w) : "the collector could not read its maps");
-			json_free(rs->rep);
+				 rs->snap ? wl_error(w) : "the collector could not read its maps");
+			lt_snapshot_free(rs->snap);
 			goto fail;
 		}
+		rep = metrics_rep_json(collector_info(rs->col), rs->snap);
+		metrics_scheme_evidence(collector_info(rs->col), rs->snap, &rs->ev);
+		lt_snapshot_free(rs->snap);
+		rs->snap = NULL;
 		rs->done_s += s->duration_s;
 		wr = wl_result(w);
-		wl = json_set(rs->rep, "workload", json_object());
+		wl = json_set(rep, "workload", json_object());
 		json_set(wl, "ops", json_u64(wl_ops(w)));
 		json_set(wl, "ops_per_s", json_double(wl_duration_s(w) > 0 ? (double)wl_ops(w) / wl_duration_s(w) : 0));
 		json_set(wl, "result", wr); /* the workload's own counters and extras */
-		json_push(reps, rs->rep);
-		rs->rep = NULL;
+		json_push(reps, rep);
 	}
 	wl_close(w);
 	if (lt_stop_signal() && json_len(reps) < s->reps)
 		json_set((struct json *)json_get(res, "scenario"), "interrupted", json_bool(true));
 	collector_finalize(rs->col, res);
+	metrics_finalize_scheme(collector_info(rs->col), &rs->ev, res);
 	refcost_annotate(res, rs->model);
 	return res;
 fail:

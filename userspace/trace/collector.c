@@ -19,6 +19,7 @@
 #include "lib/cli.h"
 #include "lib/kallsyms.h"
 #include "lib/procfs.h"
+#include "analysis/metrics.h"
 #include "collector_int.h"
 #include "progs.h"
 #include "senders.h"
@@ -382,6 +383,11 @@ static void trace_info_fill(struct collector *c)
 	core_facts_apply(c);
 }
 
+const struct lt_trace_info *collector_info(const struct collector *c)
+{
+	return &c->info;
+}
+
 const char *collector_guest_state_source(const struct collector *c)
 {
 	return c->info.guest_source;
@@ -499,7 +505,6 @@ void collector_close(struct collector *c)
 	ksym_table_free(c->ksyms);
 	free(c->ival_prev);
 	free(c->base);
-	free(c->ival_delta);
 	senders_rows_free(c->ival_snd);
 	senders_rows_free(c->ival_snd_now);
 	free(c);
@@ -529,5 +534,4 @@ void collector_finalize(struct collector *c, struct json *result)
 	json_set(ov, "stats_enabled", json_bool(c->stats_fd > 0));
 	json_set(ov, "programs", progs);
 	json_set(result, "overhead", ov);
-	metrics_finalize_scheme(&c->info, &c->ev, result);
 }
