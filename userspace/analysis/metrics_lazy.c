@@ -49,7 +49,7 @@ static bool kernel_before(int maj, int min)
  *  kallsyms        no config: do_shoot_lazy_tlb is in the kernel only when SHOOTDOWN is set
  *                  (with REFCOUNT cleanup_lazy_tlbs returns first and the static callback is
  *                  dropped: absent on Debian's amd64 6.12 and 7.2, present on ppc64el 6.12, 7.2)
- * The hand-back evidence is only a cross-check (metrics_finalize_scheme warns).
+ * The hand-back evidence is only a cross-check (metrics_scheme_observed warns).
  */
 const char *metrics_scheme(const struct lt_trace_info *c, const char **source)
 {
@@ -77,20 +77,13 @@ void metrics_scheme_evidence(const struct lt_trace_info *c, const struct lt_snap
 	ev->zero += SUM(handback_delta_zero);
 }
 
-void metrics_finalize_scheme(const struct lt_trace_info *c, const struct lt_scheme_evidence *ev,
-			     struct json *result)
+const char *metrics_scheme_observed(const struct lt_trace_info *c, const struct lt_scheme_evidence *ev)
 {
-	struct json *k = (struct json *)json_get(result, "kernel");
-	const char *src, *sch = metrics_scheme(c, &src);
-	const char *obs = evidence_scheme(ev) ?: "unknown";
+	const char *src, *sch = metrics_scheme(c, &src), *obs = evidence_scheme(ev);
 
-	if (!k)
-		return;
-	json_set(k, "lazy_tlb_scheme", sch ? json_string(sch) : json_null());
-	json_set(k, "scheme_source", json_string(src));
-	json_set(k, "scheme_observed", json_string(obs));
-	if (strcmp(obs, "unknown") && strcmp(obs, sch))
+	if (obs && sch && strcmp(obs, sch))
 		lt_warn("the kernel is %s (%s) but mm_count at lazy hand-back looks like %s", sch, src, obs);
+	return obs ? obs : "unknown";
 }
 
 struct json *metrics_switch_json(const struct lt_trace_info *c, const struct lt_counters *pc, bool ok)

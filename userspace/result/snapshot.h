@@ -89,4 +89,15 @@ struct lt_snapshot {
 
 void lt_snapshot_free(struct lt_snapshot *s);
 
+/* what the programs cost, by the kernel's own accounting (BPF_ENABLE_STATS), since load */
+struct lt_prog_cost {
+	char name[128];
+	uint64_t run_cnt, run_time_ns;
+};
+struct lt_overhead {
+	bool stats_enabled;                    /* off: no programs listed */
+	struct lt_prog_cost *progs;            /* malloc'ed */
+	size_t nr_progs;
+};
+
 #endif

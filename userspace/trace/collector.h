@@ -28,6 +28,7 @@ struct collector_opts {
 	const char *sender_cpus;   /* senders: only requests to these CPUs (cpulist; NULL all) */
 	bool interval_senders;     /* collector_interval() counts the interval's senders too (top) */
 };
+struct lt_overhead;
 struct lt_snapshot;
 struct lt_trace_info;
 
@@ -44,12 +45,11 @@ struct lt_snapshot *collector_rep_end(struct collector *c);
 struct lt_snapshot *collector_interval(struct collector *c);
 /* what the snapshots are read against (hooks attached, CPUs reported on, options) */
 const struct lt_trace_info *collector_info(const struct collector *c);
-/* The result document without reps: schema, tool, host, kernel, probes, and an
- * empty "reps" array to push rep objects into. The caller sets "scenario". */
-struct json *collector_result_new(struct collector *c);
-/* Before writing a result: fill "overhead" (per-program run_cnt/run_time_ns
- * from BPF_ENABLE_STATS). */
-void collector_finalize(struct collector *c, struct json *result);
+/* Which variant of each hook attached, and why the others did not: the result's "probes" */
+struct json *collector_probes_json(const struct collector *c);
+/* The programs' run counts and times (BPF_ENABLE_STATS) into *ov (ov->progs is the caller's
+ * to free); 0, or -ENOMEM */
+int collector_overhead(const struct collector *c, struct lt_overhead *ov);
 /* Detach everything. Safe on NULL. */
 void collector_close(struct collector *c);
 /* how target state guest is read (a static string), NULL when it is not */
