@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * interval.h - `lazytlb record -I MS`: one compact record per interval (like `perf stat -I`),
- * computed from a rep object of that interval (the collector's collector_interval()).
+ * computed from a rep object of that interval (metrics_rep_json of collector_interval()'s snapshot).
  */
 #ifndef LT_INTERVAL_H
 #define LT_INTERVAL_H

@@ -1,25 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * metrics.c - map contents -> the result file (result-schema.md): the header
- * (tool, host, kernel, probes) and one rep's metrics. A metric whose hook did
- * not attach is null, never 0.
+ * metrics.c - a snapshot -> one rep object of the result file (result-schema.md).
+ * A metric whose hook did not attach is null, never 0. The header is
+ * metrics_header.c's.
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include "lib/cli.h"
 #include "metrics_int.h"
 #include "result/hist.h"
 #include "result/names.h"
-
-static const char *const config_keys[] = {
-	"CONFIG_MMU_LAZY_TLB_REFCOUNT", "CONFIG_MMU_LAZY_TLB_SHOOTDOWN", "CONFIG_NO_HZ_FULL",
-	"CONFIG_PREEMPT", "CONFIG_PREEMPT_VOLUNTARY", "CONFIG_PREEMPT_NONE", "CONFIG_PREEMPT_DYNAMIC",
-	"CONFIG_CONTEXT_TRACKING_USER", "CONFIG_MEMBARRIER", "CONFIG_KPROBES", "CONFIG_DEBUG_INFO_BTF",
-	"CONFIG_MMU_GATHER_RCU_TABLE_FREE", "CONFIG_PARAVIRT",
-};
 
 /* o[name] = { names[i]: histogram ids[i] } when ok, else null */
 static void hist_split_json(const struct lt_trace_info *c, const struct lt_hist *hs, struct json *o, const char *name,
@@ -29,61 +21,6 @@ static void hist_split_json(const struct lt_trace_info *c, const struct lt_hist 
 
 	for (int i = 0; ok && i < n; i++)
 		json_set(x, names[i], hist_json_sel(c, hs, (enum lt_hist_id)ids[i], "ns", true));
-}
-
-struct json *metrics_result_new(const struct lt_trace_info *c, struct json *probes)
-{
-	struct json *r = json_object(), *tool, *k, *cfg;
-	const char *src, *sch = metrics_scheme(c, &src);
-	struct utsname u;
-	char buf[4096];
-
-	json_set(r, "schema", json_string("lazytlb-result/1"));
-	tool = json_set(r, "tool", json_object());
-	json_set(tool, "version", json_string(LT_VERSION));
-	json_set(tool, "git", json_string(LT_GIT));
-	json_set(r, "host", host_json());
-	k = json_set(r, "kernel", json_object());
-	uname(&u);
-	json_set(k, "release", json_string(u.release));
-	read_line("/proc/cmdline", buf, sizeof(buf));
-	json_set(k, "cmdline", json_string(buf));
-	json_set(k, "lazy_tlb_scheme", sch ? json_string(sch) : json_null());
-	json_set(k, "scheme_source", json_string(src));
-	cfg = json_set(k, "config", json_object());
-	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
-		json_set(cfg, config_keys[i], json_string(kconfig_get(c->kconfig, config_keys[i])));
-	json_set(k, "config_source", json_string(kconfig_source(c->kconfig)));
-	/* `vm run` passes the package vm/fetch.sh resolved (PKG=VERSION) */
-	json_set(k, "package", getenv("LAZYTLB_KERNEL_PACKAGE") ? json_string(getenv("LAZYTLB_KERNEL_PACKAGE"))
-								 : json_null());
-	json_set(k, "btf", json_string(c->btf_custom_path ? c->btf_custom_path : "/sys/kernel/btf/vmlinux"));
-	json_set(k, "btf_source", json_string(c->btf_custom_path ? "custom" : "sysfs"));
-	/* without it a CPU running a user task is "user" whether in user mode or in a syscall */
-	json_set(k, "context_tracking", json_string(c->ct_source ? c->ct_source : "unavailable"));
-	if (!c->ct_source && c->ct_why[0])
-		json_set(k, "context_tracking_why", json_string(c->ct_why));
-	/* context_tracking and ipi.guest_state_source were checked against the load's CO-RE */
-	json_set(k, "core_probe", json_bool(c->core_facts_known));
-	json_set(r, "probes", probes);
-	{
-		struct json *opt = json_set(r, "options", json_object()), *sd;
-
-		json_set(opt, "whatif", json_bool(c->whatif));
-		sd = json_set(opt, "senders", json_object());
-		json_set(sd, "on", json_bool(c->senders));
-		json_set(sd, "stacks", json_bool(c->stacks));
-		json_set(sd, "target_cpus", c->sender_cpus ? json_string(c->sender_cpus) : json_null());
-		if (c->senders) { /* the tables' sizes: beyond them, requests are folded */
-			struct json *tr = json_set(sd, "table_rows", json_object());
-
-			json_set(tr, "task", json_u64(c->sender_rows[0]));
-			json_set(tr, "folded", json_u64(c->sender_rows[1]));
-			json_set(tr, "stacks", json_u64(c->sender_rows[2]));
-		}
-	}
-	json_set(r, "reps", json_array());
-	return r;
 }
 
 /* The hardware IPI sends of kernels without the ipi tracepoints: all three attached */
@@ -368,7 +305,7 @@ static struct json *noise_json(const struct lt_trace_info *c, const struct lt_no
 	return o;
 }
 
-struct json *metrics_rep_json(struct lt_trace_info *c, const struct lt_snapshot *s)
+struct json *metrics_rep_json(const struct lt_trace_info *c, const struct lt_snapshot *s)
 {
 	const struct lt_counters *pc = s->pc;
 	const struct lt_hist *hs = s->hs;

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "snapshot.h"
+#include "metrics.h"
 #include "lib/json.h"
 
 /* CPU cpu is one of those reported on (-C) */
@@ -27,10 +27,9 @@ static inline bool metrics_flush_calls_queued(const struct lt_trace_info *c)
 	       (c->hook_ok[H_CALL_MANY] && c->hook_ok[H_CALL_SINGLE_QUEUE] && c->hook_ok[H_COND_TLB]);
 }
 
-/* metrics_lazy.c: the scheme and its source (kernel.scheme_source), metrics.switch, metrics.lazy */
-const char *metrics_scheme(const struct lt_trace_info *c, const char **source);
+/* metrics_lazy.c: metrics.switch, metrics.lazy */
 struct json *metrics_switch_json(const struct lt_trace_info *c, const struct lt_counters *pc, bool ok);
-struct json *metrics_lazy_json(struct lt_trace_info *c, const struct lt_counters *pc, const struct lt_hist *hs,
+struct json *metrics_lazy_json(const struct lt_trace_info *c, const struct lt_counters *pc, const struct lt_hist *hs,
 			       bool ok);
 struct json *metrics_whatif_json(const struct lt_trace_info *c, const struct lt_counters *pc, const struct lt_hist *hs);
 

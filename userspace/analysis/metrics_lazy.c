@@ -14,18 +14,18 @@
 /*
  * The scheme a kernel runs, from its hand-backs (a kthread switching back to the user mm it
  * borrowed): refcount kernels took a reference when the CPU went lazy, so mm_count rose by one
- * since (ev_plus1); shootdown kernels did not (ev_zero). Another CPU grabbing or dropping the
+ * since (plus1); shootdown kernels did not (zero). Another CPU grabbing or dropping the
  * same mm in between flips a single sample (1 of 4 hand-backs in a 0.2 s record on this refcount
  * host), so name a scheme only from EVIDENCE_MIN samples with a 3:1 majority; NULL otherwise.
  */
 #define EVIDENCE_MIN 16
-static const char *evidence_scheme(const struct lt_trace_info *c)
+static const char *evidence_scheme(const struct lt_scheme_evidence *ev)
 {
-	if (c->ev_plus1 + c->ev_zero < EVIDENCE_MIN)
+	if (ev->plus1 + ev->zero < EVIDENCE_MIN)
 		return NULL;
-	if (c->ev_plus1 >= 3 * c->ev_zero)
+	if (ev->plus1 >= 3 * ev->zero)
 		return "refcount";
-	if (c->ev_zero >= 3 * c->ev_plus1)
+	if (ev->zero >= 3 * ev->plus1)
 		return "shootdown";
 	return NULL;
 }
@@ -49,7 +49,7 @@ static bool kernel_before(int maj, int min)
  *  kallsyms        no config: do_shoot_lazy_tlb is in the kernel only when SHOOTDOWN is set
  *                  (with REFCOUNT cleanup_lazy_tlbs returns first and the static callback is
  *                  dropped: absent on Debian's amd64 6.12 and 7.2, present on ppc64el 6.12, 7.2)
- * The hand-back evidence is only a cross-check (metrics_finalize_scheme warns).
+ * The hand-back evidence is only a cross-check (metrics_scheme_observed warns).
  */
 const char *metrics_scheme(const struct lt_trace_info *c, const char **source)
 {
@@ -65,26 +65,25 @@ const char *metrics_scheme(const struct lt_trace_info *c, const char **source)
 	return c->shoot_lazy_ksym ? "shootdown" : "refcount";
 }
 
-static const char *observed_scheme(const struct lt_trace_info *c)
+void metrics_scheme_evidence(const struct lt_trace_info *c, const struct lt_snapshot *s,
+			     struct lt_scheme_evidence *ev)
 {
-	const char *s = evidence_scheme(c);
+	const struct lt_counters *pc = s->pc;
 
-	return s ? s : "unknown";
+	/* the hand-backs are seen at context switches: metrics.lazy is null without them */
+	if (!c->hook_ok[H_SCHED_SWITCH])
+		return;
+	ev->plus1 += SUM(handback_delta_plus1);
+	ev->zero += SUM(handback_delta_zero);
 }
 
-void metrics_finalize_scheme(const struct lt_trace_info *c, struct json *result)
+const char *metrics_scheme_observed(const struct lt_trace_info *c, const struct lt_scheme_evidence *ev)
 {
-	struct json *k = (struct json *)json_get(result, "kernel");
-	const char *src, *sch = metrics_scheme(c, &src);
+	const char *src, *sch = metrics_scheme(c, &src), *obs = evidence_scheme(ev);
 
-	if (!k)
-		return;
-	json_set(k, "lazy_tlb_scheme", sch ? json_string(sch) : json_null());
-	json_set(k, "scheme_source", json_string(src));
-	json_set(k, "scheme_observed", json_string(observed_scheme(c)));
-	if (strcmp(observed_scheme(c), "unknown") && strcmp(observed_scheme(c), sch))
-		lt_warn("the kernel is %s (%s) but mm_count at lazy hand-back looks like %s", sch, src,
-			observed_scheme(c));
+	if (obs && sch && strcmp(obs, sch))
+		lt_warn("the kernel is %s (%s) but mm_count at lazy hand-back looks like %s", sch, src, obs);
+	return obs ? obs : "unknown";
 }
 
 struct json *metrics_switch_json(const struct lt_trace_info *c, const struct lt_counters *pc, bool ok)
@@ -103,7 +102,7 @@ struct json *metrics_switch_json(const struct lt_trace_info *c, const struct lt_
 	return o;
 }
 
-struct json *metrics_lazy_json(struct lt_trace_info *c, const struct lt_counters *pc, const struct lt_hist *hs, bool ok)
+struct json *metrics_lazy_json(const struct lt_trace_info *c, const struct lt_counters *pc, const struct lt_hist *hs, bool ok)
 {
 	struct json *o, *hb;
 	const char *src, *sch;
@@ -113,8 +112,6 @@ struct json *metrics_lazy_json(struct lt_trace_info *c, const struct lt_counters
 
 	if (!ok)
 		return json_null();
-	c->ev_plus1 += SUM(handback_delta_plus1);
-	c->ev_zero += SUM(handback_delta_zero);
 	sch = metrics_scheme(c, &src);
 	grabs = SUM(lazy_grabs);
 	drops = SUM(lazy_drops);

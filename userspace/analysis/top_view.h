@@ -45,8 +45,8 @@ struct top_frame {
 	double snd_total;                 /* requests per second to the watched CPUs, all senders */
 };
 
-/* Fill f from an interval's rep object (collector_interval) and its per-CPU counter deltas
- * (collector_interval_percpu: nr elements); only the CPUs in mask are shown */
+/* Fill f from an interval's rep object (metrics_rep_json of collector_interval's snapshot) and
+ * that snapshot's per-CPU counter deltas (nr elements); only the CPUs in mask are shown */
 void top_frame_fill(struct top_frame *f, const struct json *rep, const struct lt_counters *pc, unsigned int nr,
 		    const uint64_t *mask, const uint64_t *nohz_mask);
 /* Print a frame: with ansi, in place from the top-left corner in rows x cols (the busiest CPUs

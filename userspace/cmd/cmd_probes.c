@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "lib/cli.h"
 #include "trace/collector.h"
+#include "analysis/metrics.h"
 
 static void usage(FILE *f)
 {
@@ -27,11 +28,23 @@ static void usage(FILE *f)
 		   "  lazytlb probes --cost -- perf bench sched pipe -l 100000\n");
 }
 
+/* most expensive first; ties keep the object's order */
+static void sort_by_time(struct lt_prog_cost *p, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct lt_prog_cost x = p[i];
+		size_t j = i;
+
+		for (; j > 0 && p[j - 1].run_time_ns < x.run_time_ns; j--)
+			p[j] = p[j - 1];
+		p[j] = x;
+	}
+}
+
 /* Attached for secs or the command's life; then each program's cost, most expensive first */
 static int probes_cost(struct collector *c, double secs, char **cmd, int ncmd, bool json)
 {
-	struct json *res = collector_result_new(c);
-	const struct json *progs;
+	struct lt_overhead ov;
 	int rc = LT_EXIT_OK;
 
 	if (ncmd > 0) {
@@ -48,46 +61,36 @@ static int probes_cost(struct collector *c, double secs, char **cmd, int ncmd, b
 	} else {
 		usleep((useconds_t)(secs * 1e6));
 	}
-	collector_finalize(c, res);
-	collector_close(c);
-	progs = json_path(res, "overhead.programs");
-	if (!json_as_bool(json_path(res, "overhead.stats_enabled")))
-		rc = lt_err(LT_EXIT_FAIL, "the kernel's BPF stats could not be enabled: no costs");
-	else if (json)
-		json_write(stdout, json_get(res, "overhead"), true);
-	else {
-		bool *shown = calloc(json_len(progs) + 1, sizeof(*shown));
-
-		printf("%-40s %12s %10s %12s\n", "PROGRAM", "EVENTS", "NS/EVENT", "TOTAL MS");
-		for (size_t k = 0; shown && k < json_len(progs); k++) {
-			size_t best = SIZE_MAX;
-
-			for (size_t i = 0; i < json_len(progs); i++)
-				if (!shown[i] && (best == SIZE_MAX ||
-						  json_as_u64(json_get(json_at(progs, i), "run_time_ns")) >
-							  json_as_u64(json_get(json_at(progs, best), "run_time_ns"))))
-					best = i;
-			shown[best] = true;
-			const struct json *p = json_at(progs, best);
-			double ns = json_as_double(json_get(p, "ns_per_event"));
-
-			printf("%-40s %12llu %10.1f %12.3f\n", json_as_string(json_get(p, "name")),
-			       (unsigned long long)json_as_u64(json_get(p, "run_cnt")), ns == ns ? ns : 0.0,
-			       (double)json_as_u64(json_get(p, "run_time_ns")) / 1e6);
-		}
-		free(shown);
+	if (collector_overhead(c, &ov)) {
+		collector_close(c);
+		return lt_err(LT_EXIT_FAIL, "out of memory");
 	}
-	json_free(res);
+	collector_close(c);
+	if (!ov.stats_enabled) {
+		rc = lt_err(LT_EXIT_FAIL, "the kernel's BPF stats could not be enabled: no costs");
+	} else if (json) {
+		struct json *o = metrics_overhead_json(&ov);
+
+		json_write(stdout, o, true);
+		json_free(o);
+	} else {
+		sort_by_time(ov.progs, ov.nr_progs);
+		printf("%-40s %12s %10s %12s\n", "PROGRAM", "EVENTS", "NS/EVENT", "TOTAL MS");
+		for (size_t i = 0; i < ov.nr_progs; i++) {
+			const struct lt_prog_cost *p = &ov.progs[i];
+
+			printf("%-40s %12llu %10.1f %12.3f\n", p->name, (unsigned long long)p->run_cnt,
+			       p->run_cnt ? (double)p->run_time_ns / (double)p->run_cnt : 0.0, (double)p->run_time_ns / 1e6);
+		}
+	}
+	free(ov.progs);
 	return rc;
 }
 
 /* What is read by address rather than hooked, and how (docs/probes.md) */
-static void print_reads(const struct json *k, const char *guest)
+static void print_reads(const char *ct, const char *ct_why, const char *guest)
 {
-	const struct json *why = json_get(k, "context_tracking_why");
-
-	printf("\ncontext tracking: %s%s%s\n", json_as_string(json_get(k, "context_tracking")), why ? ": " : "",
-	       why ? json_as_string(why) : "");
+	printf("\ncontext tracking: %s%s%s\n", ct ? ct : "unavailable", !ct && ct_why[0] ? ": " : "", !ct ? ct_why : "");
 	printf("target state guest: %s\n", guest ? guest : "not read (no kvm_entry/kvm_exit tracepoints)");
 }
 
@@ -103,9 +106,9 @@ int cmd_probes(int argc, char **argv)
 	bool cost = false;
 	struct collector_opts o = { .quiet = true, .stats = true }; /* --cost reads them */
 	struct collector *c;
-	struct json *res;
-	const char *guest;
-	const struct json *probes;
+	struct json *probes;
+	const char *guest, *ct;
+	char ct_why[240];
 	bool json = false;
 	char err[512];
 	int opt;
@@ -138,10 +141,11 @@ int cmd_probes(int argc, char **argv)
 		return lt_err(LT_EXIT_FAIL, "%s", err);
 	if (cost)
 		return probes_cost(c, secs, argv + optind, argc - optind, json);
-	res = collector_result_new(c);
+	probes = collector_probes_json(c);
 	guest = collector_guest_state_source(c);
+	ct = collector_info(c)->ct_source;
+	snprintf(ct_why, sizeof(ct_why), "%s", collector_info(c)->ct_why);
 	collector_close(c);
-	probes = json_get(res, "probes");
 	if (json) {
 		json_write(stdout, probes, true);
 	} else {
@@ -164,8 +168,8 @@ int cmd_probes(int argc, char **argv)
 			if (first)
 				printf("\n");
 		}
-		print_reads(json_get(res, "kernel"), guest);
+		print_reads(ct, ct_why, guest);
 	}
-	json_free(res);
+	json_free(probes);
 	return LT_EXIT_OK;
 }

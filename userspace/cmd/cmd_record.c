@@ -17,6 +17,7 @@
 #include "lib/cli.h"
 #include "lib/procfs.h"
 #include "trace/collector.h"
+#include "analysis/metrics.h"
 #include "analysis/summary.h"
 #include "analysis/interval.h"
 #include "lib/hotplug.h"
@@ -213,10 +214,13 @@ static bool command_done(pid_t pid, int *status)
 /* One interval's line or JSON object */
 static void interval_out(struct collector *c, const struct record_opts *ro, double t_s, bool *header)
 {
-	struct json *rep = collector_interval(c), *iv;
+	struct lt_snapshot *snap = collector_interval(c);
+	struct json *rep, *iv;
 
-	if (!rep)
+	if (!snap)
 		return;
+	rep = metrics_rep_json(collector_info(c), snap);
+	lt_snapshot_free(snap);
 	iv = interval_json(rep, t_s);
 	if (ro->json) {
 		json_write(stdout, iv, false);
@@ -267,11 +271,35 @@ static void record_wait(struct collector *c, const struct record_opts *ro, pid_t
 		fprintf(stderr, "\r%60s\r", "");
 }
 
+/* What record ran: the command, or the whole system for the duration */
+static struct json *record_scenario(const struct record_opts *ro, const char *cpus, double secs, int status)
+{
+	struct json *sc = json_object();
+
+	json_set(sc, "name", json_string(ro->argc ? "record-command" : "record"));
+	json_set(sc, "workload", json_string(ro->argc ? ro->argv[0] : "system"));
+	json_set(sc, "params", json_object());
+	json_set(sc, "cpus", json_string(cpus));
+	json_set(sc, "duration_s", json_double(secs));
+	json_set(sc, "warmup_s", json_u64(0));
+	json_set(sc, "reps", json_u64(1));
+	if (ro->argc) {
+		struct json *cmd = json_set(sc, "command", json_array());
+
+		for (int i = 0; i < ro->argc; i++)
+			json_push(cmd, json_string(ro->argv[i]));
+		json_set(sc, "exit_status", WIFEXITED(status) ? json_u64((uint64_t)WEXITSTATUS(status)) : json_null());
+	}
+	return sc;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct record_opts ro;
 	struct collector *c;
-	struct json *res, *rep, *sc, *wl, *hpj;
+	struct lt_snapshot *snap;
+	static struct lt_header hdr; /* 17 KB */
+	struct json *res, *rep, *sc, *wl, *hpj, *reps;
 	struct hotplug_watch *hp;
 	char err[512];
 	int rc = LT_EXIT_OK, status = 0, werr;
@@ -303,38 +331,29 @@ int cmd_record(int argc, char **argv)
 	} else {
 		record_wait(c, &ro, 0, &status);
 	}
-	rep = collector_rep_end(c);
+	snap = collector_rep_end(c);
 	hpj = hotplug_watch_stop(hp);
-	if (rep)
-		json_set(rep, "cpu_hotplug", hpj);
-	else
+	if (!snap) {
 		json_free(hpj);
-	if (!rep) {
 		collector_close(c);
 		return lt_err(LT_EXIT_FAIL, "cannot read the BPF maps");
 	}
-	res = collector_result_new(c);
-	sc = json_set(res, "scenario", json_object());
-	json_set(sc, "name", json_string(ro.argc ? "record-command" : "record"));
-	json_set(sc, "workload", json_string(ro.argc ? ro.argv[0] : "system"));
-	json_set(sc, "params", json_object());
-	json_set(sc, "cpus", json_string(ro.copts.cpus ? ro.copts.cpus : json_as_string(json_path(res, "host.online_cpus"))));
-	json_set(sc, "duration_s", json_double(lt_now_s() - t0));
-	json_set(sc, "warmup_s", json_u64(0));
-	json_set(sc, "reps", json_u64(1));
-	if (ro.argc) {
-		struct json *cmd = json_set(sc, "command", json_array());
-
-		for (int i = 0; i < ro.argc; i++)
-			json_push(cmd, json_string(ro.argv[i]));
-		json_set(sc, "exit_status", WIFEXITED(status) ? json_u64((uint64_t)WEXITSTATUS(status)) : json_null());
-	}
+	rep = metrics_rep_json(collector_info(c), snap);
+	metrics_scheme_evidence(collector_info(c), snap, &hdr.ev);
+	lt_snapshot_free(snap);
+	json_set(rep, "cpu_hotplug", hpj);
 	/* `record` runs no workload of its own: its op count is not known */
 	wl = json_set(rep, "workload", json_object());
 	json_set(wl, "ops", json_null());
 	json_set(wl, "ops_per_s", json_null());
-	json_push((struct json *)json_get(res, "reps"), rep);
-	collector_finalize(c, res);
+	reps = json_array();
+	json_push(reps, rep);
+	metrics_header_read(&hdr);
+	hdr.probes = collector_probes_json(c);
+	collector_overhead(c, &hdr.overhead);
+	sc = record_scenario(&ro, ro.copts.cpus ? ro.copts.cpus : hdr.host.online_cpus, lt_now_s() - t0, status);
+	res = metrics_result_json(collector_info(c), &hdr, sc, reps);
+	metrics_header_release(&hdr);
 	collector_close(c); /* detach before printing: nothing stays attached */
 
 	if (ro.json)

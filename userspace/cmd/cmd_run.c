@@ -21,6 +21,7 @@
 #include "lib/cli.h"
 #include "lib/procfs.h"
 #include "trace/collector.h"
+#include "analysis/metrics.h"
 #include "bench/refcost.h"
 #include "bench/scenario.h"
 #include "bench/workload.h"
@@ -62,7 +63,9 @@ static void usage(FILE *f)
 
 struct run_state {
 	struct collector *col;
-	struct json *rep;        /* the rep being measured */
+	struct lt_snapshot *snap; /* the rep just measured */
+	/* the facts read once; the scheme evidence over every rep of the run (the kernel's) */
+	struct lt_header hdr;
 	struct json *model;      /* atomic-cost measured once, for refcount_cost */
 	bool progress;
 	double t_start, total_s, done_s;
@@ -80,7 +83,7 @@ static void hook_end(void *arg)
 {
 	struct run_state *rs = arg;
 
-	rs->rep = collector_rep_end(rs->col);
+	rs->snap = collector_rep_end(rs->col);
 }
 
 static void progress(struct run_state *rs, const char *what)
@@ -140,23 +143,22 @@ static void summary_table(FILE *f, struct json **results, size_t n)
 static struct json *run_scenario(struct run_state *rs, const struct scenario *s, char *err, size_t errlen)
 {
 	struct wl_hooks hooks = { hook_begin, hook_end, rs };
+	struct lt_header *h = &rs->hdr;
+	struct json *res, *sc, *reps;
 	struct wl_ctx *w;
-	struct json *res, *reps;
 	char what[128];
 
 	w = wl_open(s->workload, s->cpus, s->threads, s->params, s->nparams, err, errlen);
-	if (!w && errno == ENOTSUP) {
-		/* this kernel or machine cannot run it: a result that says why, no reps */
-		res = collector_result_new(rs->col);
-		json_set(res, "scenario", scenario_to_json(s));
-		json_set(json_set(res, "skipped", json_object()), "reason", json_string(err));
-		return res;
-	}
-	if (!w)
+	/* this kernel or machine cannot run it: a result that says why, no reps */
+	h->skipped = !w && errno == ENOTSUP;
+	if (!w && !h->skipped)
 		return NULL;
-	res = collector_result_new(rs->col);
-	json_set(res, "scenario", scenario_to_json(s));
-	reps = (struct json *)json_get(res, "reps");
+	sc = scenario_to_json(s);
+	reps = json_array();
+	if (h->skipped) {
+		snprintf(h->skip_reason, sizeof(h->skip_reason), "%s", err);
+		goto done;
+	}
 	if (s->warmup_s > 0 && !lt_stop_signal()) {
 		progress(rs, "warmup");
 		if (wl_run(w, s->warmup_s, NULL)) {
@@ -166,35 +168,44 @@ static struct json *run_scenario(struct run_state *rs, const struct scenario *s,
 		rs->done_s += s->warmup_s;
 	}
 	for (unsigned int r = 0; r < s->reps && !lt_stop_signal(); r++) {
-		struct json *wr, *wl;
+		struct json *rep, *wr, *wl;
 
 		snprintf(what, sizeof(what), "rep %u/%u", r + 1, s->reps);
 		progress(rs, what);
-		rs->rep = NULL;
-		if (wl_run(w, s->duration_s, &hooks) || !rs->rep) {
+		rs->snap = NULL;
+		if (wl_run(w, s->duration_s, &hooks) || !rs->snap) {
 			snprintf(err, errlen, "%s: rep %u: %s", s->name, r + 1,
-				 rs->rep ? wl_error(w) : "the collector could not read its maps");
-			json_free(rs->rep);
+				 rs->snap ? wl_error(w) : "the collector could not read its maps");
+			lt_snapshot_free(rs->snap);
 			goto fail;
 		}
+		rep = metrics_rep_json(collector_info(rs->col), rs->snap);
+		metrics_scheme_evidence(collector_info(rs->col), rs->snap, &h->ev);
+		lt_snapshot_free(rs->snap);
+		rs->snap = NULL;
 		rs->done_s += s->duration_s;
 		wr = wl_result(w);
-		wl = json_set(rs->rep, "workload", json_object());
+		wl = json_set(rep, "workload", json_object());
 		json_set(wl, "ops", json_u64(wl_ops(w)));
 		json_set(wl, "ops_per_s", json_double(wl_duration_s(w) > 0 ? (double)wl_ops(w) / wl_duration_s(w) : 0));
 		json_set(wl, "result", wr); /* the workload's own counters and extras */
-		json_push(reps, rs->rep);
-		rs->rep = NULL;
+		json_push(reps, rep);
 	}
 	wl_close(w);
 	if (lt_stop_signal() && json_len(reps) < s->reps)
-		json_set((struct json *)json_get(res, "scenario"), "interrupted", json_bool(true));
-	collector_finalize(rs->col, res);
-	refcost_annotate(res, rs->model);
+		json_set(sc, "interrupted", json_bool(true));
+	collector_overhead(rs->col, &h->overhead);
+done:
+	h->probes = collector_probes_json(rs->col);
+	res = metrics_result_json(collector_info(rs->col), h, sc, reps);
+	metrics_header_release(h);
+	if (!h->skipped)
+		refcost_annotate(res, rs->model);
 	return res;
 fail:
 	wl_close(w);
-	json_free(res);
+	json_free(sc);
+	json_free(reps);
 	return NULL;
 }
 
@@ -386,6 +397,7 @@ int cmd_run(int argc, char **argv)
 	rs.col = collector_open(&co, err, sizeof(err));
 	if (!rs.col)
 		return lt_err(LT_EXIT_FAIL, "%s", err);
+	metrics_header_read(&rs.hdr);
 	rs.progress = !quiet && isatty(STDERR_FILENO);
 	rs.t_start = lt_now_s();
 	/* the refcount cost model: ns per atomic inc/dec vs CPUs sharing the line */

@@ -21,6 +21,7 @@
 #include "lib/procfs.h"
 #include "lib/signals.h"
 #include "trace/collector.h"
+#include "analysis/metrics.h"
 #include "analysis/top_view.h"
 #include "record_opts.h"
 
@@ -197,21 +198,21 @@ static int top_loop(struct collector *c, const struct top_opts *o, struct top_fr
 	fflush(stdout);
 	for (;;) {
 		double end = o->duration_s > 0 && t0 + o->duration_s < next ? t0 + o->duration_s : next;
-		const struct lt_counters *pc;
-		unsigned int nr;
+		struct lt_snapshot *snap;
 		struct json *rep;
 
 		if (wait_key(&t, end) || lt_stop_signal())
 			break;
-		rep = collector_interval(c);
-		pc = collector_interval_percpu(c, &nr);
-		if (!rep || !pc) {
-			json_free(rep);
+		snap = collector_interval(c);
+		if (!snap) {
 			rc = LT_EXIT_FAIL;
 			break;
 		}
-		top_frame_fill(f, rep, pc, nr, mask, nohz);
+		/* received IPIs and wakeups are counted on the receiving CPU: the per-CPU view */
+		rep = metrics_rep_json(collector_info(c), snap);
+		top_frame_fill(f, rep, snap->pc, collector_info(c)->nr_possible, mask, nohz);
 		json_free(rep);
+		lt_snapshot_free(snap);
 		term_size(&rows, &cols);
 		top_frame_print(stdout, f, rows, cols, t.ansi);
 		if (o->duration_s > 0 && lt_now_s() - t0 >= o->duration_s - 1e-3)

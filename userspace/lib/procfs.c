@@ -371,33 +371,29 @@ static const char *detect_virt(void)
  * x86: the hypervisor's CPUID leaves (0x40000000: vendor; KVM's 0x40000001 EAX bit 9,
  * KVM_FEATURE_PV_TLB_FLUSH: the guest may hand remote flushes of preempted vCPUs to the
  * host, kvm_flush_tlb_multi). Says who can flush without an IPI; the per-flush count of
- * metrics.tlb_flush.remote says whether it did. null off x86 or on bare metal.
+ * metrics.tlb_flush.remote says whether it did. None off x86 or on bare metal.
  */
-static struct json *hypervisor_json(void)
+static void hypervisor_read(struct lt_host *h)
 {
+	h->hypervisor = false;
+	h->kvm_pv_tlb_flush = -1;
 #if defined(__x86_64__) || defined(__i386__)
 	unsigned int a, b, c, d;
-	char vendor[13];
-	struct json *o;
 
 	__cpuid(1, a, b, c, d);
 	if (!(c & (1U << 31))) /* CPUID.1:ECX.hypervisor */
-		return json_null();
+		return;
 	__cpuid(0x40000000, a, b, c, d);
-	memcpy(vendor, &b, 4), memcpy(vendor + 4, &c, 4), memcpy(vendor + 8, &d, 4);
-	vendor[12] = '\0';
+	memcpy(h->hv_vendor, &b, 4), memcpy(h->hv_vendor + 4, &c, 4), memcpy(h->hv_vendor + 8, &d, 4);
+	h->hv_vendor[12] = '\0';
 	/* padded to 12 bytes ("bhyve bhyve ", "Microsoft Hv") */
-	for (int i = 11; i >= 0 && (vendor[i] == ' ' || vendor[i] == '\0'); i--)
-		vendor[i] = '\0';
-	o = json_object();
-	json_set(o, "vendor", json_string(vendor));
-	if (!strcmp(vendor, "KVMKVMKVM") && a >= 0x40000001) {
+	for (int i = 11; i >= 0 && (h->hv_vendor[i] == ' ' || h->hv_vendor[i] == '\0'); i--)
+		h->hv_vendor[i] = '\0';
+	h->hypervisor = true;
+	if (!strcmp(h->hv_vendor, "KVMKVMKVM") && a >= 0x40000001) {
 		__cpuid(0x40000001, a, b, c, d);
-		json_set(o, "kvm_pv_tlb_flush", json_bool(a & (1U << 9)));
+		h->kvm_pv_tlb_flush = !!(a & (1U << 9));
 	}
-	return o;
-#else
-	return json_null();
 #endif
 }
 
@@ -416,33 +412,24 @@ static void cmdline_param(const char *key, char *out, size_t len)
 	}
 }
 
-struct json *host_json(void)
+void host_read(struct lt_host *h)
 {
-	struct json *h = json_object();
-	char buf[4096];
 	struct utsname u;
 
+	memset(h, 0, sizeof(*h));
 	uname(&u);
-	gethostname(buf, sizeof(buf));
-	json_set(h, "hostname", json_string(buf));
-	json_set(h, "arch", json_string(u.machine));
-	cpuinfo_field("model name", buf, sizeof(buf));
-	if (!buf[0])
-		cpuinfo_field("cpu\t", buf, sizeof(buf)); /* powerpc: "cpu : POWER9 (architected)" */
-	json_set(h, "cpu_model", json_string(buf));
-	json_set(h, "nr_cpus", json_u64(online_cpu_count()));
-	/* every CPU the kernel can name is traced: lazytlb refuses to start past max_cpus */
-	json_set(h, "nr_cpu_ids", json_u64(possible_cpu_ids()));
-	json_set(h, "max_cpus", json_u64(LT_SYS_MAX_CPUS));
-	read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
-	json_set(h, "online_cpus", json_string(buf));
-	read_line("/sys/devices/system/cpu/nohz_full", buf, sizeof(buf));
-	if (!strcmp(buf, "(null)"))
-		buf[0] = '\0';
-	json_set(h, "nohz_full", json_string(buf));
-	cmdline_param("isolcpus", buf, sizeof(buf));
-	json_set(h, "isolcpus", json_string(buf));
-	json_set(h, "virt", json_string(detect_virt()));
-	json_set(h, "hypervisor", hypervisor_json());
-	return h;
+	gethostname(h->hostname, sizeof(h->hostname) - 1);
+	snprintf(h->arch, sizeof(h->arch), "%s", u.machine);
+	cpuinfo_field("model name", h->cpu_model, sizeof(h->cpu_model));
+	if (!h->cpu_model[0])
+		cpuinfo_field("cpu\t", h->cpu_model, sizeof(h->cpu_model)); /* powerpc: "cpu : POWER9 (architected)" */
+	h->nr_cpus = online_cpu_count();
+	h->nr_cpu_ids = possible_cpu_ids();
+	read_line("/sys/devices/system/cpu/online", h->online_cpus, sizeof(h->online_cpus));
+	read_line("/sys/devices/system/cpu/nohz_full", h->nohz_full, sizeof(h->nohz_full));
+	if (!strcmp(h->nohz_full, "(null)"))
+		h->nohz_full[0] = '\0';
+	cmdline_param("isolcpus", h->isolcpus, sizeof(h->isolcpus));
+	h->virt = detect_virt();
+	hypervisor_read(h);
 }

@@ -65,7 +65,16 @@ void kconfig_free(struct kconfig *k);
 void read_line(const char *path, char *buf, size_t len);
 unsigned int online_cpu_count(void);
 unsigned int possible_cpu_ids(void); /* nr_cpu_ids: highest possible + 1 */
-/* host object of the schema */
-struct json *host_json(void);
+/* the machine, as a result's "host" records it */
+struct lt_host {
+	char hostname[256], arch[65], cpu_model[256];
+	unsigned int nr_cpus, nr_cpu_ids;      /* online; nr_cpu_ids (highest possible + 1) */
+	char online_cpus[4096], nohz_full[4096], isolcpus[4096]; /* cpulists ("" none) */
+	const char *virt;                      /* none | kvm | tcg | other */
+	bool hypervisor;                       /* x86 CPUID: we run under one, hv_vendor's */
+	char hv_vendor[13];
+	int kvm_pv_tlb_flush;                  /* KVM offers PV TLB flush: 1, 0; -1 not KVM's */
+};
+void host_read(struct lt_host *h);
 
 #endif

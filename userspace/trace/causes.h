@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "analysis/snapshot.h"
+#include "result/snapshot.h"
 
 struct ksym_table;
 

@@ -382,14 +382,19 @@ static void trace_info_fill(struct collector *c)
 	core_facts_apply(c);
 }
 
+const struct lt_trace_info *collector_info(const struct collector *c)
+{
+	return &c->info;
+}
+
 const char *collector_guest_state_source(const struct collector *c)
 {
 	return c->info.guest_source;
 }
 
-struct json *collector_result_new(struct collector *c)
+struct json *collector_probes_json(const struct collector *c)
 {
-	return metrics_result_new(&c->info, probes_json(c->st));
+	return probes_json(c->st);
 }
 
 struct collector *collector_open(const struct collector_opts *o, char *err, size_t errlen)
@@ -499,35 +504,35 @@ void collector_close(struct collector *c)
 	ksym_table_free(c->ksyms);
 	free(c->ival_prev);
 	free(c->base);
-	free(c->ival_delta);
 	senders_rows_free(c->ival_snd);
 	senders_rows_free(c->ival_snd_now);
 	free(c);
 }
 
-void collector_finalize(struct collector *c, struct json *result)
+int collector_overhead(const struct collector *c, struct lt_overhead *ov)
 {
-	struct json *ov = json_object(), *progs = json_array();
 	struct bpf_program *prog;
+	size_t n = 0;
 
+	memset(ov, 0, sizeof(*ov));
+	ov->stats_enabled = c->stats_fd > 0;
+	bpf_object__for_each_program(prog, c->skel->obj)
+		n++;
+	ov->progs = calloc(n ? n : 1, sizeof(*ov->progs));
+	if (!ov->progs)
+		return -ENOMEM;
 	bpf_object__for_each_program(prog, c->skel->obj) {
+		struct lt_prog_cost *p = &ov->progs[ov->nr_progs];
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
-		struct json *p;
 
 		if (c->stats_fd <= 0 || !bpf_program__autoload(prog) || prog == c->skel->progs.core_probe ||
 		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
 			continue;
-		p = json_object();
-		json_set(p, "name", json_string(bpf_program__name(prog)));
-		json_set(p, "run_cnt", json_u64(info.run_cnt));
-		json_set(p, "run_time_ns", json_u64(info.run_time_ns));
-		json_set(p, "ns_per_event", info.run_cnt ? json_double((double)info.run_time_ns / (double)info.run_cnt)
-							 : json_null());
-		json_push(progs, p);
+		snprintf(p->name, sizeof(p->name), "%s", bpf_program__name(prog));
+		p->run_cnt = info.run_cnt;
+		p->run_time_ns = info.run_time_ns;
+		ov->nr_progs++;
 	}
-	json_set(ov, "stats_enabled", json_bool(c->stats_fd > 0));
-	json_set(ov, "programs", progs);
-	json_set(result, "overhead", ov);
-	metrics_finalize_scheme(&c->info, result);
+	return 0;
 }

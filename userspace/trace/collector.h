@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * collector.h - the tracer as a library: load and attach the BPF programs
- * (choosing a variant per hook by probing), snapshot the per-CPU maps around
- * each rep, and turn the deltas into the result file's JSON (result-schema.md).
- * `lazytlb record` is one rep of this; `lazytlb run` loops it.
+ * (choosing a variant per hook by probing), and snapshot the per-CPU maps around
+ * each rep (result/snapshot.h). The commands turn the snapshots into the result
+ * file (analysis/metrics.h). `lazytlb record` is one rep of this; `lazytlb run`
+ * loops it.
  */
 #ifndef LT_COLLECTOR_H
 #define LT_COLLECTOR_H
@@ -27,30 +28,28 @@ struct collector_opts {
 	const char *sender_cpus;   /* senders: only requests to these CPUs (cpulist; NULL all) */
 	bool interval_senders;     /* collector_interval() counts the interval's senders too (top) */
 };
-struct lt_counters;
+struct lt_overhead;
+struct lt_snapshot;
+struct lt_trace_info;
 
 /* Load and attach. NULL with a one-line reason in err (not root, no BTF, ...). */
 struct collector *collector_open(const struct collector_opts *o, char *err, size_t errlen);
 /* Start of a rep: snapshot maps and /proc/interrupts. */
 int collector_rep_begin(struct collector *c);
-/* End of a rep: returns the rep object of the schema ({duration_ns, metrics, procfs});
- * the caller adds "workload": {ops, ops_per_s} if it ran one. */
-struct json *collector_rep_end(struct collector *c);
-/* record -I: the counters since the last interval (or the rep's start) as a rep object without
- * histograms, callbacks or senders; the rep itself is not touched. NULL if the maps cannot be
- * read. */
-struct json *collector_interval(struct collector *c);
-/* the last collector_interval()'s counter deltas, one element per possible CPU (*nr of them),
- * for a per-CPU view (received IPIs and wakeups are counted on the receiving CPU); NULL before
- * the first interval */
-const struct lt_counters *collector_interval_percpu(const struct collector *c, unsigned int *nr);
-/* The result document without reps: schema, tool, host, kernel, probes, and an
- * empty "reps" array to push rep objects into. The caller sets "scenario". */
-struct json *collector_result_new(struct collector *c);
-/* Before writing a result: fill "overhead" (per-program run_cnt/run_time_ns
- * from BPF_ENABLE_STATS) and, where the kernel config did not say, the lazy
- * scheme observed over all reps. */
-void collector_finalize(struct collector *c, struct json *result);
+/* End of a rep: its snapshot, the caller's to free (lt_snapshot_free); NULL if the maps
+ * cannot be read */
+struct lt_snapshot *collector_rep_end(struct collector *c);
+/* record -I, top: the counters since the last interval (or the rep's start), without
+ * histograms or callbacks, and senders only with interval_senders; the rep itself is not
+ * touched. The caller's to free; NULL if the maps cannot be read. */
+struct lt_snapshot *collector_interval(struct collector *c);
+/* what the snapshots are read against (hooks attached, CPUs reported on, options) */
+const struct lt_trace_info *collector_info(const struct collector *c);
+/* Which variant of each hook attached, and why the others did not: the result's "probes" */
+struct json *collector_probes_json(const struct collector *c);
+/* The programs' run counts and times (BPF_ENABLE_STATS) into *ov (ov->progs is the caller's
+ * to free); 0, or -ENOMEM */
+int collector_overhead(const struct collector *c, struct lt_overhead *ov);
 /* Detach everything. Safe on NULL. */
 void collector_close(struct collector *c);
 /* how target state guest is read (a static string), NULL when it is not */

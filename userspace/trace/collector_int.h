@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 #include "bpf/lazytlb.h"
-#include "analysis/snapshot.h"
+#include "result/snapshot.h"
 #include "lib/procfs.h"
 #include "causes.h"
 #include "collector.h"
@@ -33,9 +33,9 @@ struct collector {
 	int stats_fd;
 	struct lt_callback cbs[LT_MAX_CB_CAUSES]; /* named callbacks of this kernel (causes.c) */
 	size_t nr_cbs;
-	/* rep baseline of cb_counts, and the rep's deltas by callback (named) for metrics.c */
-	struct lt_cb_count cb_base[LT_MAX_CB_COUNTS], cb_rep[LT_MAX_CB_COUNTS];
-	size_t nr_cb_base, nr_cb_rep;
+	/* rep baseline of cb_counts */
+	struct lt_cb_count cb_base[LT_MAX_CB_COUNTS];
+	size_t nr_cb_base;
 	/* rep baseline */
 	struct lt_counters *base; /* [nr_possible] */
 	struct irq_snapshot irq_base;
@@ -50,9 +50,7 @@ struct collector {
 	struct irq_snapshot ival_irq;
 	uint64_t ival_edge;
 	__u64 ival_t;
-	/* ... the last interval's per-CPU deltas (top's per-CPU view), and with interval_senders
-	 * the senders map at the last interval's end and at this one's */
-	struct lt_counters *ival_delta;
+	/* ... and with interval_senders the senders map at the last interval's end and at this one's */
 	struct sender_rows *ival_snd, *ival_snd_now;
 	/* senders: the map at rep start; kallsyms for their stacks (read at the first rep end) */
 	struct sender_rows *snd_base;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rep.c - the collector around a rep: the maps, /proc/interrupts and /proc/stat read at its
- * start and end (or at each interval of record -I), turned into a struct lt_snapshot for
- * analysis/metrics.c. The BPF object's life is collector.c's.
+ * start and end (or at each interval of record -I), handed back as a struct lt_snapshot that
+ * the caller owns. The BPF object's life is collector.c's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -151,25 +151,24 @@ static void noise_read(struct collector *c, const struct irq_snapshot *irq_end, 
 	free(ct);
 }
 
-/* The rep's snapshot to its JSON; `end`: the senders map read right after the counters */
-static struct json *rep_json(struct collector *c, const struct lt_counters *pc, const struct lt_hist *hs,
-			     __u64 duration_ns, const struct irq_snapshot *irq_end, uint64_t edge_end,
-			     uint64_t hist_edge, struct sender_rows *end, const struct lt_noise *noise)
+/* A snapshot with its counters, histograms (zero) and /proc/interrupts at both edges
+ * allocated, the first edge copied from begin; NULL when out of memory */
+static struct lt_snapshot *snapshot_new(const struct collector *c, const struct irq_snapshot *begin)
 {
-	struct lt_snapshot snap = { .pc = pc, .hs = hs, .duration_ns = duration_ns, .irq_begin = &c->irq_base,
-				    .irq_end = irq_end, .edge_ipis = c->edge_base + edge_end, .hist_edge_ipis = hist_edge,
-				    .cbs = c->cb_rep, .nr_cbs = c->nr_cb_rep, .noise = *noise };
-	struct lt_sender *snd = NULL;
-	struct json *rep;
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
 
-	if (c->info.senders) {
-		snap.nr_senders = senders_delta(c->snd_base, end, bpf_map__fd(c->skel->maps.sender_stacks), c->ksyms,
-						c->opts.stacks, &snd);
-		snap.senders = snd;
+	if (!s)
+		return NULL;
+	s->pc = calloc(c->info.nr_possible, sizeof(*s->pc));
+	s->hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*s->hs));
+	s->irq_begin = malloc(sizeof(*s->irq_begin));
+	s->irq_end = malloc(sizeof(*s->irq_end));
+	if (!s->pc || !s->hs || !s->irq_begin || !s->irq_end) {
+		lt_snapshot_free(s);
+		return NULL;
 	}
-	rep = metrics_rep_json(&c->info, &snap);
-	senders_free(snd, snap.nr_senders);
-	return rep;
+	*s->irq_begin = *begin;
+	return s;
 }
 
 /* now -= base, per CPU (every field of lt_counters is a u64); with advance, base takes the
@@ -189,103 +188,82 @@ static void counters_delta(struct lt_counters *now, struct lt_counters *base, un
 	}
 }
 
-struct json *collector_rep_end(struct collector *c)
+struct lt_snapshot *collector_rep_end(struct collector *c)
 {
-	struct lt_counters *now = calloc(c->info.nr_possible, sizeof(*now));
-	struct lt_hist *hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*hs));
-	static struct irq_snapshot irq_end; /* 460 KB: not on the stack */
+	struct lt_snapshot *s = snapshot_new(c, &c->irq_base);
 	struct sender_rows *snd_end = NULL;
-	struct json *rep = NULL;
 	struct irq_snapshot *post = NULL;
-	struct lt_noise noise;
-	uint64_t edge_end = 0, hist_edge = 0;
+	uint64_t edge_end = 0;
 	__u64 t1 = lt_now_ns();
 
-	if (!now || !hs)
-		goto out;
-	if (read_together(c, &irq_end, now, c->info.senders ? &snd_end : NULL, &edge_end))
-		goto out;
+	if (!s)
+		return NULL;
+	if (read_together(c, s->irq_end, s->pc, c->info.senders ? &snd_end : NULL, &edge_end))
+		goto fail;
 	/* the histograms right after the counters: what lands between counts in them only */
 	for (__u32 id = 0; id < LT_NR_HISTS; id++)
-		if (read_percpu(c, bpf_map__fd(c->skel->maps.hists), id, hs + (size_t)id * c->info.nr_possible,
-					  sizeof(*hs)))
-			goto out;
+		if (read_percpu(c, bpf_map__fd(c->skel->maps.hists), id, s->hs + (size_t)id * c->info.nr_possible,
+				sizeof(*s->hs)))
+			goto fail;
 	if ((post = malloc(sizeof(*post))) && !irq_snapshot_read(post))
-		hist_edge = c->hist_edge_base + ipi_rows_moved(&irq_end, post);
+		s->hist_edge_ipis = c->hist_edge_base + ipi_rows_moved(s->irq_end, post);
 	free(post);
 	/* now, before this process reads kallsyms and names things: its CPU time is the rep's */
-	noise_read(c, &irq_end, (double)(t1 - c->t0) / 1e9, &noise);
+	noise_read(c, s->irq_end, (double)(t1 - c->t0) / 1e9, &s->noise);
 	for (size_t i = 0; i < (size_t)c->info.nr_possible * LT_NR_HISTS; i++)
-		hist_untear(&hs[i]);
-	c->nr_cb_rep = cb_counts_read(bpf_map__fd(c->skel->maps.cb_counts), c->info.nr_possible, c->cb_rep);
+		hist_untear(&s->hs[i]);
+	s->cbs = calloc(LT_MAX_CB_COUNTS, sizeof(*s->cbs));
+	if (!s->cbs)
+		goto fail;
+	s->nr_cbs = cb_counts_read(bpf_map__fd(c->skel->maps.cb_counts), c->info.nr_possible, s->cbs);
 	if (!c->ksyms)
 		c->ksyms = ksym_table_load();
-	c->nr_cb_rep = cb_counts_delta(c->cb_base, c->nr_cb_base, c->cb_rep, c->nr_cb_rep, c->ksyms);
-	counters_delta(now, c->base, c->info.nr_possible, false);
-	rep = rep_json(c, now, hs, t1 - c->t0, &irq_end, edge_end, hist_edge, snd_end, &noise);
-out:
+	s->nr_cbs = cb_counts_delta(c->cb_base, c->nr_cb_base, s->cbs, s->nr_cbs, c->ksyms);
+	counters_delta(s->pc, c->base, c->info.nr_possible, false);
+	s->duration_ns = t1 - c->t0;
+	s->edge_ipis = c->edge_base + edge_end;
+	if (c->info.senders)
+		s->nr_senders = senders_delta(c->snd_base, snd_end, bpf_map__fd(c->skel->maps.sender_stacks), c->ksyms,
+					      c->opts.stacks, &s->senders);
 	senders_rows_free(snd_end);
-	free(now);
-	free(hs);
-	return rep;
+	return s;
+fail:
+	senders_rows_free(snd_end);
+	lt_snapshot_free(s);
+	return NULL;
 }
 
-struct json *collector_interval(struct collector *c)
+struct lt_snapshot *collector_interval(struct collector *c)
 {
-	struct lt_counters *now = calloc(c->info.nr_possible, sizeof(*now));
-	struct lt_hist *hs = calloc((size_t)c->info.nr_possible * LT_NR_HISTS, sizeof(*hs));
-	struct irq_snapshot *irq = malloc(sizeof(*irq));
-	uint64_t ev_plus1 = c->info.ev_plus1, ev_zero = c->info.ev_zero;
+	struct lt_snapshot *s = c->ival_prev ? snapshot_new(c, &c->ival_irq) : NULL;
 	bool snd = c->opts.interval_senders && c->info.senders;
 	struct sender_rows *tmp;
-	struct json *rep = NULL;
 	uint64_t edge = 0;
 	__u64 t;
 
-	if (!now || !hs || !irq || !c->ival_prev)
-		goto out;
-	if (read_together(c, irq, now, snd ? &c->ival_snd_now : NULL, &edge))
-		goto out;
-	t = lt_now_ns();
-	counters_delta(now, c->ival_prev, c->info.nr_possible, true);
-	{
-		/* no histograms or callbacks in an interval: the rep has them; senders for top only */
-		struct lt_snapshot snap = { .pc = now, .hs = hs, .duration_ns = t - c->ival_t, .irq_begin = &c->ival_irq,
-					    .irq_end = irq, .edge_ipis = c->ival_edge + edge };
-		struct lt_sender *sd = NULL;
-
-		if (snd) {
-			if (!c->ksyms)
-				c->ksyms = ksym_table_load();
-			/* the first interval starts at the rep's senders */
-			snap.nr_senders = senders_delta(c->ival_snd ?: c->snd_base, c->ival_snd_now,
-							bpf_map__fd(c->skel->maps.sender_stacks), c->ksyms, false, &sd);
-			snap.senders = sd;
-			tmp = c->ival_snd;
-			c->ival_snd = c->ival_snd_now;
-			c->ival_snd_now = tmp;
-		}
-		rep = metrics_rep_json(&c->info, &snap);
-		senders_free(sd, snap.nr_senders);
+	if (!s)
+		return NULL;
+	if (read_together(c, s->irq_end, s->pc, snd ? &c->ival_snd_now : NULL, &edge)) {
+		lt_snapshot_free(s);
+		return NULL;
 	}
-	/* the scheme evidence is the rep's to count, once */
-	c->info.ev_plus1 = ev_plus1;
-	c->info.ev_zero = ev_zero;
-	c->ival_irq = *irq;
+	t = lt_now_ns();
+	counters_delta(s->pc, c->ival_prev, c->info.nr_possible, true);
+	/* no histograms or callbacks in an interval: the rep has them; senders for top only */
+	s->duration_ns = t - c->ival_t;
+	s->edge_ipis = c->ival_edge + edge;
+	if (snd) {
+		if (!c->ksyms)
+			c->ksyms = ksym_table_load();
+		/* the first interval starts at the rep's senders */
+		s->nr_senders = senders_delta(c->ival_snd ?: c->snd_base, c->ival_snd_now,
+					      bpf_map__fd(c->skel->maps.sender_stacks), c->ksyms, false, &s->senders);
+		tmp = c->ival_snd;
+		c->ival_snd = c->ival_snd_now;
+		c->ival_snd_now = tmp;
+	}
+	c->ival_irq = *s->irq_end;
 	c->ival_edge = edge;
 	c->ival_t = t;
-	free(c->ival_delta);
-	c->ival_delta = now;
-	now = NULL;
-out:
-	free(now);
-	free(hs);
-	free(irq);
-	return rep;
-}
-
-const struct lt_counters *collector_interval_percpu(const struct collector *c, unsigned int *nr)
-{
-	*nr = c->info.nr_possible;
-	return c->ival_delta;
+	return s;
 }

@@ -197,9 +197,3 @@ size_t senders_delta(const struct sender_rows *begin, const struct sender_rows *
 	return k;
 }
 
-void senders_free(struct lt_sender *s, size_t n)
-{
-	for (size_t i = 0; s && i < n; i++)
-		free(s[i].stack);
-	free(s);
-}

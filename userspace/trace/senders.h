@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "analysis/snapshot.h"
+#include "result/snapshot.h"
 
 struct sender_rows; /* the map's contents at one moment, summed over CPUs */
 
@@ -25,10 +25,9 @@ struct senders_fds {
 int senders_read(const struct senders_fds *fd, unsigned int nr_possible, struct sender_rows **rows);
 void senders_rows_free(struct sender_rows *r);
 /* The rep's senders: end minus begin, most requests first, symbolized (stacks kept when asked).
- * *out is malloc'ed (senders_free); returns the count, or 0. */
+ * *out is malloc'ed, each row's stack too (lt_snapshot_free frees them); returns the count, or 0. */
 size_t senders_delta(const struct sender_rows *begin, const struct sender_rows *end, int stack_fd,
 		     const struct ksym_table *ks, bool stacks, struct lt_sender **out);
-void senders_free(struct lt_sender *s, size_t n);
 /* Is this function IPI plumbing (not a callsite)? */
 bool sender_plumbing(const char *func);
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * snapshot.h - what the collector read, as plain data: the facts fixed while it runs
- * (struct lt_trace_info) and one rep's map contents (struct lt_snapshot). metrics.c turns
- * them into the result file (docs/result-schema.md) and knows nothing of libbpf or of the
- * collector, which fills them (trace/collector.c).
+ * (struct lt_trace_info) and one rep's or interval's map contents (struct lt_snapshot). The
+ * collector (trace/) fills them and hands them up; analysis/metrics.c derives the result
+ * file's figures from them (docs/result-schema.md) and knows nothing of libbpf.
  */
 #ifndef LT_SNAPSHOT_H
 #define LT_SNAPSHOT_H
@@ -23,7 +23,7 @@ struct lt_cb_count {
 	char name[128];
 };
 
-/* one sender's requests in a rep (issue 16): cause, task, where in the kernel */
+/* one sender's requests in a rep: cause, task, where in the kernel */
 #define LT_SENDER_FRAME 96
 /* how far a sender's row was folded: the finest table with room (bpf/lazytlb.h) */
 enum lt_fold { LT_FOLD_NONE, LT_FOLD_TGID, LT_FOLD_CAUSE };
@@ -38,7 +38,7 @@ struct lt_sender {
 	bool truncated;                        /* the stack filled all LT_SENDER_DEPTH frames: deeper ones lost */
 };
 
-/* what else ran on the measured CPUs during a rep (issue 16): CPU time not spent by lazytlb or
+/* what else ran on the measured CPUs during a rep: CPU time not spent by lazytlb or
  * the command it ran, steal time, interrupts other than IPIs */
 struct lt_noise {
 	bool known;
@@ -70,30 +70,34 @@ struct lt_trace_info {
 	uint64_t race_window_ns;
 	const char *btf_custom_path;           /* NULL: /sys/kernel/btf/vmlinux */
 	const struct kconfig *kconfig;
-	/* lazy-scheme evidence over all reps, added to by metrics_rep_json(): hand-backs whose
-	 * mm_count went up by one while the CPU was lazy (refcount) or stayed (shootdown) */
-	uint64_t ev_plus1, ev_zero;
 };
 
+/* one rep or interval, owning everything it points to (lt_snapshot_free) */
 struct lt_snapshot {
-	const struct lt_counters *pc;          /* [nr_possible]: the rep's deltas */
-	const struct lt_hist *hs;              /* [LT_NR_HISTS][nr_possible]: the rep's */
+	struct lt_counters *pc;                /* [nr_possible]: the rep's deltas */
+	struct lt_hist *hs;                    /* [LT_NR_HISTS][nr_possible]: the rep's (zero in an interval) */
 	uint64_t duration_ns;
-	const struct irq_snapshot *irq_begin, *irq_end;
+	struct irq_snapshot *irq_begin, *irq_end;
 	uint64_t edge_ipis;                    /* IPIs /proc saw land while an edge was read */
 	uint64_t hist_edge_ipis;               /* ... while the histograms were zeroed or read */
-	const struct lt_cb_count *cbs;         /* queued calls per callback, most first */
+	struct lt_cb_count *cbs;               /* queued calls per callback, most first */
 	size_t nr_cbs;
-	const struct lt_sender *senders;       /* requests per sender, most first */
+	struct lt_sender *senders;             /* requests per sender, most first */
 	size_t nr_senders;
 	struct lt_noise noise;
 };
 
-/* The result document without reps (schema, tool, host, kernel, probes, options, "reps": []) */
-struct json *metrics_result_new(const struct lt_trace_info *t, struct json *probes);
-/* One rep object: {duration_ns, metrics, procfs} */
-struct json *metrics_rep_json(struct lt_trace_info *t, const struct lt_snapshot *s);
-/* The scheme over all reps (the hand-back evidence cross-checks the kernel's own word) */
-void metrics_finalize_scheme(const struct lt_trace_info *t, struct json *result);
+void lt_snapshot_free(struct lt_snapshot *s);
+
+/* what the programs cost, by the kernel's own accounting (BPF_ENABLE_STATS), since load */
+struct lt_prog_cost {
+	char name[128];
+	uint64_t run_cnt, run_time_ns;
+};
+struct lt_overhead {
+	bool stats_enabled;                    /* off: no programs listed */
+	struct lt_prog_cost *progs;            /* malloc'ed */
+	size_t nr_progs;
+};
 
 #endif
