@@ -35,7 +35,7 @@ struct lt_cb_key {
 	__u32 pad;
 };
 
-/* Senders (issue 16): requests per (cause, sending task, kernel stack), counted on the sending
+/* Senders: requests per (cause, sending task, kernel stack), counted on the sending
  * CPU in a per-CPU hash; the stack's first frame outside the IPI plumbing is the callsite
  * (userspace/trace/senders.c). Only requests to the CPUs of cfg.sender_cpus when it is set. */
 #define LT_SENDER_DEPTH 24          /* kernel frames kept per sending stack (--stacks) */

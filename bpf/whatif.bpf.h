@@ -130,7 +130,7 @@ static __always_inline int whatif_kept(int f, const struct lt_target *t, __u32 c
 
 /* Every filter for one target of a request. A global function: the verifier checks it once,
  * not inlined into each sending program (the 6.1 verifier gave up on the arch-send fallback,
- * lt_arch_send_one, once the three filters of issue 15 were added: E2BIG). Scalars only. */
+ * lt_arch_send_one, once the three what-if filters were added: E2BIG). Scalars only. */
 #define LT_WHATIF_ARGS(cause, st, freed) ((cause) | (st) << 8 | (freed) << 16) /* 5 arguments at most */
 __noinline int whatif_eval(__u32 cpu, __u32 args, __u64 mm, int ct)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * senders.h - who sends the IPIs (issue 16): the BPF side counts requests per (cause, task,
+ * senders.h - who sends the IPIs: the BPF side counts requests per (cause, task,
  * kernel stack) in the senders map; this reads it around a rep and names each stack's
  * callsite, the first frame outside the IPI plumbing (smp_call_function*, the TLB-flush and
  * wakeup machinery, the tracer's own frames).
