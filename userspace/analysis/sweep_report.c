@@ -221,9 +221,8 @@ static bool check(FILE *f, bool ok, const char *fmt, ...)
  *    child: mm teardowns above the exits), each at most one IPI per other online CPU.
  *    On that broadcast kernel (any x86 shootdown kernel: 6.12 arch/x86/Kconfig selects no
  *    MMU_LAZY_TLB_SHOOTDOWN, only the patch does) the IPIs are exactly one per other online
- *    CPU per teardown, lazy or not: at 128 vCPUs the child's mm was often lazy on few CPUs by
- *    its __mmdrop (1 and 77 of 127), so there the IPIs are checked against the teardowns and
- *    the lazy CPUs against the IPIs.
+ *    CPU per teardown, lazy or not, while the mm may be lazy on few CPUs by its __mmdrop: so
+ *    there the IPIs are checked against the teardowns and the lazy CPUs against the IPIs.
  */
 static void point_checks(FILE *f, const char *k, const char *scen, const struct point *p)
 {

@@ -60,8 +60,7 @@ static const struct {
 	{ "nohz_csd_func", LT_CAUSE_NOHZ_KICK },
 	{ "nohz_full_kick_func", LT_CAUSE_NOHZ_KICK },
 	/* hrtick_start() for a remote rq (kernel/sched/core.c, all; SCHED_FEAT(HRTICK) is on by
-	 * default with CONFIG_HRTIMER_REARM_DEFERRED in 7.2, off before: 80 of 718 calls of a sid
-	 * amd64 guest's exit-lazy) */
+	 * default with CONFIG_HRTIMER_REARM_DEFERRED in 7.2, off before) */
 	{ "__hrtick_start", LT_CAUSE_HRTICK },
 	/* powerpc book3s64 serialize_against_pte_lookup (THP collapse; ppc 6.1, 6.12; gone in 7.2) */
 	{ "do_serialize", LT_CAUSE_POWERPC },

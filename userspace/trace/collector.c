@@ -446,8 +446,7 @@ struct collector *collector_open(const struct collector_opts *o, char *err, size
 	}
 	/* `run` measures its workload in this process's mm: a free() that gives memory back
 	 * (munmap of a large chunk, or a heap trim) is a TLB flush there, with the workload's
-	 * peer CPU in the mask. Keep freed memory (a loaded CI guest's rep saw 56 such flushes
-	 * beside 87 zaps while the edge reads retried) */
+	 * peer CPU in the mask, counted as the workload's. Keep freed memory instead. */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	libbpf_quiet = o->quiet;
