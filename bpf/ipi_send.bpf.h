@@ -118,6 +118,34 @@ static __always_inline struct lt_sender_val *sender_row(void *map, struct lt_sen
 	return bpf_map_lookup_elem(map, k);
 }
 
+/* The pinned row of `k` on this CPU (lazytlb.h struct lt_sender_pin), claimed when free; NULL
+ * when another key holds it. A program nested on this CPU between the read of a free slot and
+ * the claim can have its one request counted under the outer one's key: it stays counted. */
+static __always_inline struct lt_sender_val *sender_pin(const struct lt_sender_key *k)
+{
+	const __u64 *c = (const __u64 *)k->comm;
+	__u64 w0 = (__u64)k->tgid << 32 | k->cause;
+	__u64 h = ((w0 * 0x9E3779B97F4A7C15ULL) ^ k->stack ^ c[0] ^ (c[1] * 0xC2B2AE3D27D4EB4FULL)) * 0x9E3779B97F4A7C15ULL;
+	__u32 i = h >> 40 & (LT_SENDER_PINS - 1);
+	struct lt_sender_pin *p = bpf_map_lookup_elem(&sender_pins, &i);
+	const __u64 *pc;
+
+	h |= 1;
+	if (!p)
+		return NULL;
+	pc = (const __u64 *)p->k.comm;
+	if (p->check == h && p->k.cause == k->cause && p->k.tgid == k->tgid && p->k.stack == k->stack &&
+	    pc[0] == c[0] && pc[1] == c[1])
+		return &p->v;
+	if (p->check)
+		return NULL;
+	p->check = 1; /* claimed: a nested program sees it taken */
+	p->k = *k;
+	asm volatile("" ::: "memory"); /* the key before the check that makes it valid */
+	p->check = h;
+	return &p->v;
+}
+
 /* One request to `cpu` by the current task, with the stack sender_stack() took, counted at the
  * finest level a table has room for: (cause, task, stack); without the tgid; per cause. */
 static __always_inline void sender_count(struct lt_counters *c, __u32 cpu, __u32 cause, __u32 st)
@@ -140,7 +168,9 @@ static __always_inline void sender_count(struct lt_counters *c, __u32 cpu, __u32
 		k.stack = s->sender_stack;
 		c->senders_folded_stack += s->sender_stack_lost;
 	}
-	v = sender_row(&senders, &k);
+	v = cfg.sender_pins ? sender_pin(&k) : NULL;
+	if (!v)
+		v = sender_row(&senders, &k);
 	if (!v) {
 		k.tgid = 0;
 		v = sender_row(&senders_folded, &k);

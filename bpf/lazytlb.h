@@ -59,6 +59,18 @@ struct lt_sender_key {
 struct lt_sender_val {
 	__u64 requests, to_idle, to_nohz_full;
 };
+/* Pinned rows: the first key to claim a slot of this per-CPU direct-mapped table (the
+ * sender_pins map) keeps it for the whole record, so a sender that keeps sending is counted in
+ * one cache line of its own CPU instead of a hash lookup (bucket, element and per-CPU value) per
+ * request. A key whose slot is held by another goes to the tables above. Nothing is ever moved
+ * from a slot to a table: a request is counted in one place, and userspace adds the slots to
+ * the per-task rows of the same key (a flush at eviction would race with the reader). */
+#define LT_SENDER_PINS 64 /* a power of 2; 4 KiB per possible CPU */
+struct lt_sender_pin {
+	struct lt_sender_key k;
+	__u64 check; /* 0: free; else the key's hash, written after the key (claim complete) */
+	struct lt_sender_val v;
+};
 
 /* per filter and cause, per target of a request: seen; of those the predicate held for, skip
  * (the IPI was not needed), kept (needed all the same: the reason is the cause's, see
@@ -344,6 +356,8 @@ struct lt_cfg {
 	__u32 senders;           /* count requests by sender (senders map) */
 	__u32 sender_cpus_set;   /* ... only those to the CPUs of sender_cpus */
 	__u32 stack_period;      /* a task's sender stack is re-taken every Nth request (1: all) */
+	__u32 sender_pins;       /* count repeated senders in pinned per-CPU rows (sender_pins) */
+	__u32 pad_pins;
 	__u64 sender_cpus[LT_MASK_WORDS];
 	__u64 online_mask_addr;  /* &__cpu_online_mask (kallsyms), 0: use online_mask */
 	__u64 online_mask[LT_MASK_WORDS]; /* CPUs online at start (sysfs) */

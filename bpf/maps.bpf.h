@@ -90,6 +90,14 @@ struct {
 	__type(value, struct lt_sender_val);
 } senders_folded SEC(".maps");
 
+/* per-CPU rows pinned to the first sender key hashed to each (lazytlb.h struct lt_sender_pin) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_SENDER_PINS);
+	__type(key, __u32);
+	__type(value, struct lt_sender_pin);
+} sender_pins SEC(".maps");
+
 /* ... and what neither could, per cause: an array, it never fills */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -57,7 +57,7 @@ static int read_together(struct collector *c, struct irq_snapshot *irq, struct l
 {
 	struct irq_snapshot *after = malloc(sizeof(*after));
 	const struct senders_fds fds = { bpf_map__fd(c->skel->maps.senders), bpf_map__fd(c->skel->maps.senders_folded),
-					 bpf_map__fd(c->skel->maps.sender_causes) };
+					 bpf_map__fd(c->skel->maps.sender_causes), bpf_map__fd(c->skel->maps.sender_pins) };
 	int rc = 0;
 
 	*edge = 0;
