@@ -59,7 +59,7 @@ static __always_inline void sender_stack(void *ctx, __u64 func)
 		return;
 	s->sender_pid_tgid = bpf_get_current_pid_tgid();
 	tgid = s->sender_pid_tgid >> 32;
-	bpf_get_current_comm(comm.s, sizeof(comm.s));
+	lt_current_comm(comm.w);
 	s->sender_comm[0] = comm.w[0]; /* sender_count's key, this same task's */
 	s->sender_comm[1] = comm.w[1];
 	e = &s->snd[((comm.w[0] ^ comm.w[1] ^ (func >> 4)) * 0x9E3779B97F4A7C15ULL >> 57) & (LT_SENDER_CACHE - 1)];
@@ -162,7 +162,7 @@ static __always_inline void sender_count(struct lt_counters *c, __u32 cpu, __u32
 	if (s && s->sender_pid_tgid == id) { /* its name, as sender_stack() read it */
 		__builtin_memcpy(k.comm, s->sender_comm, sizeof(k.comm));
 	} else {
-		bpf_get_current_comm(k.comm, sizeof(k.comm));
+		lt_current_comm((__u64 *)k.comm);
 	}
 	if (s) {
 		k.stack = s->sender_stack;
@@ -224,8 +224,6 @@ static __always_inline void on_request(__u32 cpu, __u32 cause, __u64 mm, __u32 f
 /* the mm an IPI is about: from its argument where the callback says what it is */
 static __always_inline __u64 request_mm(__u32 cause, const void *info)
 {
-	struct task_struct *t;
-
 	switch (cause) {
 	case LT_CAUSE_TLB_FLUSH:
 		if (lt_have_flush_tlb_info())
@@ -238,8 +236,7 @@ static __always_inline __u64 request_mm(__u32 cause, const void *info)
 		break;
 	}
 	/* membarrier, table sync and others act on the sender's mm */
-	t = (struct task_struct *)bpf_get_current_task();
-	return (__u64)BPF_CORE_READ(t, mm);
+	return lt_current_mm();
 }
 
 /* a call with this callback, cause and argument queued for `cpu` */

@@ -357,7 +357,7 @@ struct lt_cfg {
 	__u32 sender_cpus_set;   /* ... only those to the CPUs of sender_cpus */
 	__u32 stack_period;      /* a task's sender stack is re-taken every Nth request (1: all) */
 	__u32 sender_pins;       /* count repeated senders in pinned per-CPU rows (sender_pins) */
-	__u32 pad_pins;
+	__u32 task_btf;          /* bpf_get_current_task_btf() and the kernel's BTF: fields read directly */
 	__u64 sender_cpus[LT_MASK_WORDS];
 	__u64 online_mask_addr;  /* &__cpu_online_mask (kallsyms), 0: use online_mask */
 	__u64 online_mask[LT_MASK_WORDS]; /* CPUs online at start (sysfs) */
