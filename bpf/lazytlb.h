@@ -27,6 +27,10 @@
 #define LT_MAX_CB_CAUSES 64
 #define LT_MAX_CB_COUNTS 512
 #define LT_CB_UNSEEN 1 /* cb_counts key of a hardware IPI whose queued call was not seen */
+/* a cb_causes value: the cause in the low byte, the callback's index + 1 in counters.cb_known
+ * above it (the loader's list: every named callback counted without a hash lookup) */
+#define LT_CB_KNOWN_SHIFT 8
+#define LT_CB_CAUSE_MASK 0xff
 
 /* key of cb_counts: a callback as it was counted (irq_work callbacks are told by csd type) */
 struct lt_cb_key {
@@ -178,6 +182,7 @@ struct lt_counters {
 	__u64 ipi_hw_sent;           /* hardware IPIs raised (ipi_send_cpu/ipi_send_cpumask targets) */
 	__u64 ipi_delivered_by_cause[LT_NR_CAUSES]; /* IPI interrupts received, by the cause of their send */
 	__u64 cb_counts_full;        /* queued calls not counted by callback: cb_counts was full */
+	__u64 cb_known[LT_MAX_CB_CAUSES]; /* queued calls per named callback (cb_causes' index) */
 	__u64 senders_full;          /* requests not counted by sender: no table could take them */
 	__u64 senders_folded_tgid;   /* ... counted per comm and stack: the senders map was full */
 	__u64 senders_folded_cause;  /* ... counted per cause only: senders_folded was full too */
@@ -310,7 +315,7 @@ struct lt_scratch {
 	/* cb_causes by callback, direct-mapped (maps.bpf.h cause_of): valid when check matches */
 	struct lt_cause_slot {
 		__u64 func, check;
-		__u32 cause, pad;
+		__u32 cause, pad; /* cause: cb_causes' value (the cause and the cb_known index) */
 	} causes[LT_CAUSE_CACHE];
 	/* senders' stacks by (task name, callback), direct-mapped: ipi_send.bpf.h sender_stack() */
 	struct lt_sender_slot {

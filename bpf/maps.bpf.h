@@ -189,33 +189,52 @@ static __always_inline void hist_record(__u32 id, __u64 v)
  * it never goes stale: a queued call and its handler read a scratch slot instead of hashing
  * into the shared map (a handful of callbacks make up a storm). A program that interrupts this
  * one on this CPU may rewrite the slot between two of its stores or loads: the check word ties
- * func and cause together, and a slot mixed from two writers reads as a miss. */
-#define LT_CAUSE_CHECK(func, cause) ((func) ^ ((__u64)(cause) + 1) * 0x9E3779B97F4A7C15ULL)
+ * func and value together, and a slot mixed from two writers reads as a miss. The value is
+ * cb_causes': the cause, and above LT_CB_KNOWN_SHIFT the callback's index + 1 in
+ * counters.cb_known (0: not one the loader named). */
+#define LT_CAUSE_CHECK(func, val) ((func) ^ ((__u64)(val) + 1) * 0x9E3779B97F4A7C15ULL)
+
+static __always_inline struct lt_cause_slot *cause_slot(__u64 func)
+{
+	struct lt_scratch *s = scr();
+
+	return s ? &s->causes[((func >> 4) * 0x9E3779B97F4A7C15ULL >> 60) & (LT_CAUSE_CACHE - 1)] : NULL;
+}
+
+/* func's cb_causes value from its cache slot, or -1 on a miss */
+static __always_inline long cause_cached(struct lt_cause_slot *e, __u64 func)
+{
+	__u64 f, chk;
+	__u32 v;
+
+	if (!e)
+		return -1;
+	f = *(volatile __u64 *)&e->func;
+	chk = *(volatile __u64 *)&e->check;
+	v = *(volatile __u32 *)&e->cause;
+	return f == func && chk == LT_CAUSE_CHECK(func, v) && (v & LT_CB_CAUSE_MASK) < LT_NR_CAUSES ? (long)v : -1;
+}
 
 static __always_inline __u32 cause_of(__u64 func)
 {
-	struct lt_scratch *s = scr();
 	struct lt_cause_slot *e;
-	__u32 *cause, r;
+	__u32 *val, r;
+	long v;
 
 	if (!func)
 		return LT_CAUSE_RESCHED;
-	e = s ? &s->causes[((func >> 4) * 0x9E3779B97F4A7C15ULL >> 60) & (LT_CAUSE_CACHE - 1)] : NULL;
-	if (e) {
-		__u64 f = *(volatile __u64 *)&e->func, chk = *(volatile __u64 *)&e->check;
-
-		r = *(volatile __u32 *)&e->cause;
-		if (f == func && chk == LT_CAUSE_CHECK(func, r) && r < LT_NR_CAUSES)
-			return r;
-	}
-	cause = bpf_map_lookup_elem(&cb_causes, &func);
-	r = cause && *cause < LT_NR_CAUSES ? *cause : LT_CAUSE_OTHER;
+	e = cause_slot(func);
+	v = cause_cached(e, func);
+	if (v >= 0)
+		return v & LT_CB_CAUSE_MASK;
+	val = bpf_map_lookup_elem(&cb_causes, &func);
+	r = val && (*val & LT_CB_CAUSE_MASK) < LT_NR_CAUSES ? *val : LT_CAUSE_OTHER;
 	if (e) {
 		e->func = func;
 		e->cause = r;
 		e->check = LT_CAUSE_CHECK(func, r);
 	}
-	return r;
+	return r & LT_CB_CAUSE_MASK;
 }
 
 /* the cause of a queued csd: its callback's, else irq_work by the csd type */
@@ -228,14 +247,22 @@ static __always_inline __u32 csd_cause(__u64 func, struct __call_single_data *cs
 	return cause;
 }
 
-/* one more queued call with this callback */
+/* One more queued call with this callback: a callback the loader named, counted with its own
+ * cause, in its slot of counters.cb_known (found through the cause cache cause_of() just
+ * filled); any other (or on a cache miss) in the cb_counts hash. */
 static __always_inline void count_callback(struct lt_counters *c, __u64 func, __u32 cause)
 {
 	struct lt_cb_key k = { .func = func, .cause = cause };
+	long v = func ? cause_cached(cause_slot(func), func) : -1;
 	__u64 one = 1, *n;
+	__u32 i;
 
 	if (!func)
 		return;
+	if (c && v >= 0 && (v & LT_CB_CAUSE_MASK) == cause && (i = v >> LT_CB_KNOWN_SHIFT)) {
+		c->cb_known[(i - 1) & (LT_MAX_CB_CAUSES - 1)]++;
+		return;
+	}
 	n = bpf_map_lookup_elem(&cb_counts, &k);
 	if (n)
 		(*n)++;

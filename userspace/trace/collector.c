@@ -279,7 +279,7 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 	/* the callbacks of each cause, before anything can run */
 	for (size_t i = 0; i < c->nr_cbs; i++) {
 		__u64 key = c->cbs[i].addr;
-		__u32 val = c->cbs[i].cause;
+		__u32 val = c->cbs[i].cause | (__u32)(i + 1) << LT_CB_KNOWN_SHIFT; /* counters.cb_known[i] */
 
 		if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.cb_causes), &key, &val, BPF_ANY)) {
 			snprintf(err, errlen, "cannot fill the callback map: %s", strerror(errno));

@@ -34,7 +34,8 @@ struct collector {
 	struct lt_callback cbs[LT_MAX_CB_CAUSES]; /* named callbacks of this kernel (causes.c) */
 	size_t nr_cbs;
 	/* rep baseline of cb_counts, and the rep's deltas by callback (named) for metrics.c */
-	struct lt_cb_count cb_base[LT_MAX_CB_COUNTS], cb_rep[LT_MAX_CB_COUNTS];
+	/* cb_counts' rows and the named callbacks' (counters.cb_known) */
+	struct lt_cb_count cb_base[LT_MAX_CB_COUNTS + LT_MAX_CB_CAUSES], cb_rep[LT_MAX_CB_COUNTS + LT_MAX_CB_CAUSES];
 	size_t nr_cb_base, nr_cb_rep;
 	/* rep baseline */
 	struct lt_counters *base; /* [nr_possible] */

@@ -102,6 +102,7 @@ int collector_rep_begin(struct collector *c)
 		bpf_map_update_elem(bpf_map__fd(c->skel->maps.hists), &id, zero, BPF_ANY);
 	free(zero);
 	rc = read_together(c, &c->irq_base, c->base, c->info.senders ? &c->snd_base : NULL, &c->edge_base);
+	c->nr_cb_base = cb_known_add(c->cb_base, c->nr_cb_base, c->base, c->info.nr_possible, c->cbs, c->nr_cbs);
 	/* the histograms are zeroed one by one, programs running: an IPI handled meanwhile may
 	 * be in one histogram and not in another (a total and its split) */
 	c->hist_edge_base = pre->nr_cpus ? ipi_rows_moved(pre, &c->irq_base) : 0;
@@ -218,6 +219,7 @@ struct json *collector_rep_end(struct collector *c)
 	for (size_t i = 0; i < (size_t)c->info.nr_possible * LT_NR_HISTS; i++)
 		hist_untear(&hs[i]);
 	c->nr_cb_rep = cb_counts_read(bpf_map__fd(c->skel->maps.cb_counts), c->info.nr_possible, c->cb_rep);
+	c->nr_cb_rep = cb_known_add(c->cb_rep, c->nr_cb_rep, now, c->info.nr_possible, c->cbs, c->nr_cbs);
 	if (!c->ksyms)
 		c->ksyms = ksym_table_load();
 	c->nr_cb_rep = cb_counts_delta(c->cb_base, c->nr_cb_base, c->cb_rep, c->nr_cb_rep, c->ksyms);
