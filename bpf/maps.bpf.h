@@ -166,12 +166,13 @@ static __always_inline void lt_current_comm(__u64 w[2])
 	bpf_get_current_comm(w, 16);
 }
 
-/* the current task's mm (0 for a kernel thread), likewise */
+/* the current task's mm (0 for a kernel thread), likewise; not with what-if, whose global
+ * function takes the mm as a scalar (the verifier keeps a loaded pointer a pointer) */
 static __always_inline __u64 lt_current_mm(void)
 {
 	struct task_struct *t;
 
-	if (cfg.task_btf)
+	if (cfg.task_btf && !cfg.whatif)
 		return (__u64)bpf_get_current_task_btf()->mm;
 	t = (struct task_struct *)bpf_get_current_task();
 	return (__u64)BPF_CORE_READ(t, mm);
