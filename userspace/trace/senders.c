@@ -115,6 +115,9 @@ int senders_read(const struct senders_fds *fd, unsigned int nr_possible, struct 
 	}
 	*rows = r;
 	r->n = 0;
+	/* the pinned rows first, right after the counters (read_together): they hold the senders
+	 * that keep sending, the likeliest to count a request between the two reads */
+	add_pins(r, fd->pins, nr_possible, pins);
 	for (int level = LT_FOLD_NONE; level <= LT_FOLD_TGID; level++)
 		for (prev = NULL; !bpf_map_get_next_key(hashes[level], prev, &next); prev = &key) {
 			key = next;
@@ -122,7 +125,6 @@ int senders_read(const struct senders_fds *fd, unsigned int nr_possible, struct 
 		}
 	for (__u32 cause = 0; cause < LT_NR_CAUSES; cause++)
 		add_row(r, fd->cause, &cause, LT_FOLD_CAUSE, nr_possible, vals);
-	add_pins(r, fd->pins, nr_possible, pins);
 	merge_rows(r);
 	free(vals);
 	free(pins);
