@@ -59,7 +59,7 @@ static __always_inline void sender_stack(void *ctx, __u64 func)
 		return;
 	s->sender_pid_tgid = bpf_get_current_pid_tgid();
 	tgid = s->sender_pid_tgid >> 32;
-	bpf_get_current_comm(comm.s, sizeof(comm.s));
+	lt_current_comm(comm.w);
 	s->sender_comm[0] = comm.w[0]; /* sender_count's key, this same task's */
 	s->sender_comm[1] = comm.w[1];
 	e = &s->snd[((comm.w[0] ^ comm.w[1] ^ (func >> 4)) * 0x9E3779B97F4A7C15ULL >> 57) & (LT_SENDER_CACHE - 1)];
@@ -118,6 +118,34 @@ static __always_inline struct lt_sender_val *sender_row(void *map, struct lt_sen
 	return bpf_map_lookup_elem(map, k);
 }
 
+/* The pinned row of `k` on this CPU (lazytlb.h struct lt_sender_pin), claimed when free; NULL
+ * when another key holds it. A program nested on this CPU between the read of a free slot and
+ * the claim can have its one request counted under the outer one's key: it stays counted. */
+static __always_inline struct lt_sender_val *sender_pin(const struct lt_sender_key *k)
+{
+	const __u64 *c = (const __u64 *)k->comm;
+	__u64 w0 = (__u64)k->tgid << 32 | k->cause;
+	__u64 h = ((w0 * 0x9E3779B97F4A7C15ULL) ^ k->stack ^ c[0] ^ (c[1] * 0xC2B2AE3D27D4EB4FULL)) * 0x9E3779B97F4A7C15ULL;
+	__u32 i = h >> 40 & (LT_SENDER_PINS - 1);
+	struct lt_sender_pin *p = bpf_map_lookup_elem(&sender_pins, &i);
+	const __u64 *pc;
+
+	h |= 1;
+	if (!p)
+		return NULL;
+	pc = (const __u64 *)p->k.comm;
+	if (p->check == h && p->k.cause == k->cause && p->k.tgid == k->tgid && p->k.stack == k->stack &&
+	    pc[0] == c[0] && pc[1] == c[1])
+		return &p->v;
+	if (p->check)
+		return NULL;
+	p->check = 1; /* claimed: a nested program sees it taken */
+	p->k = *k;
+	asm volatile("" ::: "memory"); /* the key before the check that makes it valid */
+	p->check = h;
+	return &p->v;
+}
+
 /* One request to `cpu` by the current task, with the stack sender_stack() took, counted at the
  * finest level a table has room for: (cause, task, stack); without the tgid; per cause. */
 static __always_inline void sender_count(struct lt_counters *c, __u32 cpu, __u32 cause, __u32 st)
@@ -134,13 +162,15 @@ static __always_inline void sender_count(struct lt_counters *c, __u32 cpu, __u32
 	if (s && s->sender_pid_tgid == id) { /* its name, as sender_stack() read it */
 		__builtin_memcpy(k.comm, s->sender_comm, sizeof(k.comm));
 	} else {
-		bpf_get_current_comm(k.comm, sizeof(k.comm));
+		lt_current_comm((__u64 *)k.comm);
 	}
 	if (s) {
 		k.stack = s->sender_stack;
 		c->senders_folded_stack += s->sender_stack_lost;
 	}
-	v = sender_row(&senders, &k);
+	v = cfg.sender_pins ? sender_pin(&k) : NULL;
+	if (!v)
+		v = sender_row(&senders, &k);
 	if (!v) {
 		k.tgid = 0;
 		v = sender_row(&senders_folded, &k);
@@ -194,8 +224,6 @@ static __always_inline void on_request(__u32 cpu, __u32 cause, __u64 mm, __u32 f
 /* the mm an IPI is about: from its argument where the callback says what it is */
 static __always_inline __u64 request_mm(__u32 cause, const void *info)
 {
-	struct task_struct *t;
-
 	switch (cause) {
 	case LT_CAUSE_TLB_FLUSH:
 		if (lt_have_flush_tlb_info())
@@ -208,8 +236,7 @@ static __always_inline __u64 request_mm(__u32 cause, const void *info)
 		break;
 	}
 	/* membarrier, table sync and others act on the sender's mm */
-	t = (struct task_struct *)bpf_get_current_task();
-	return (__u64)BPF_CORE_READ(t, mm);
+	return lt_current_mm();
 }
 
 /* a call with this callback, cause and argument queued for `cpu` */

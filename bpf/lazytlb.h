@@ -27,6 +27,10 @@
 #define LT_MAX_CB_CAUSES 64
 #define LT_MAX_CB_COUNTS 512
 #define LT_CB_UNSEEN 1 /* cb_counts key of a hardware IPI whose queued call was not seen */
+/* a cb_causes value: the cause in the low byte, the callback's index + 1 in counters.cb_known
+ * above it (the loader's list: every named callback counted without a hash lookup) */
+#define LT_CB_KNOWN_SHIFT 8
+#define LT_CB_CAUSE_MASK 0xff
 
 /* key of cb_counts: a callback as it was counted (irq_work callbacks are told by csd type) */
 struct lt_cb_key {
@@ -58,6 +62,18 @@ struct lt_sender_key {
 };
 struct lt_sender_val {
 	__u64 requests, to_idle, to_nohz_full;
+};
+/* Pinned rows: the first key to claim a slot of this per-CPU direct-mapped table (the
+ * sender_pins map) keeps it for the whole record, so a sender that keeps sending is counted in
+ * one cache line of its own CPU instead of a hash lookup (bucket, element and per-CPU value) per
+ * request. A key whose slot is held by another goes to the tables above. Nothing is ever moved
+ * from a slot to a table: a request is counted in one place, and userspace adds the slots to
+ * the per-task rows of the same key (a flush at eviction would race with the reader). */
+#define LT_SENDER_PINS 64 /* a power of 2; 4 KiB per possible CPU */
+struct lt_sender_pin {
+	struct lt_sender_key k;
+	__u64 check; /* 0: free; else the key's hash, written after the key (claim complete) */
+	struct lt_sender_val v;
 };
 
 /* per filter and cause, per target of a request: seen; of those the predicate held for, skip
@@ -166,6 +182,7 @@ struct lt_counters {
 	__u64 ipi_hw_sent;           /* hardware IPIs raised (ipi_send_cpu/ipi_send_cpumask targets) */
 	__u64 ipi_delivered_by_cause[LT_NR_CAUSES]; /* IPI interrupts received, by the cause of their send */
 	__u64 cb_counts_full;        /* queued calls not counted by callback: cb_counts was full */
+	__u64 cb_known[LT_MAX_CB_CAUSES]; /* queued calls per named callback (cb_causes' index) */
 	__u64 senders_full;          /* requests not counted by sender: no table could take them */
 	__u64 senders_folded_tgid;   /* ... counted per comm and stack: the senders map was full */
 	__u64 senders_folded_cause;  /* ... counted per cause only: senders_folded was full too */
@@ -298,7 +315,7 @@ struct lt_scratch {
 	/* cb_causes by callback, direct-mapped (maps.bpf.h cause_of): valid when check matches */
 	struct lt_cause_slot {
 		__u64 func, check;
-		__u32 cause, pad;
+		__u32 cause, pad; /* cause: cb_causes' value (the cause and the cb_known index) */
 	} causes[LT_CAUSE_CACHE];
 	/* senders' stacks by (task name, callback), direct-mapped: ipi_send.bpf.h sender_stack() */
 	struct lt_sender_slot {
@@ -344,6 +361,8 @@ struct lt_cfg {
 	__u32 senders;           /* count requests by sender (senders map) */
 	__u32 sender_cpus_set;   /* ... only those to the CPUs of sender_cpus */
 	__u32 stack_period;      /* a task's sender stack is re-taken every Nth request (1: all) */
+	__u32 sender_pins;       /* count repeated senders in pinned per-CPU rows (sender_pins) */
+	__u32 task_btf;          /* bpf_get_current_task_btf() and the kernel's BTF: fields read directly */
 	__u64 sender_cpus[LT_MASK_WORDS];
 	__u64 online_mask_addr;  /* &__cpu_online_mask (kallsyms), 0: use online_mask */
 	__u64 online_mask[LT_MASK_WORDS]; /* CPUs online at start (sysfs) */

@@ -90,6 +90,14 @@ struct {
 	__type(value, struct lt_sender_val);
 } senders_folded SEC(".maps");
 
+/* per-CPU rows pinned to the first sender key hashed to each (lazytlb.h struct lt_sender_pin) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_SENDER_PINS);
+	__type(key, __u32);
+	__type(value, struct lt_sender_pin);
+} sender_pins SEC(".maps");
+
 /* ... and what neither could, per cause: an array, it never fills */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -127,6 +135,49 @@ static __always_inline struct lt_scratch *scr(void)
 	return bpf_map_lookup_elem(&scratch, &zero);
 }
 
+/* w with the bytes from its first NUL on cleared (little-endian: the lowest zero byte; the
+ * borrow in the zero-byte test marks only bytes above a real zero); *nul: it had one */
+static __always_inline __u64 lt_before_nul(__u64 w, bool *nul)
+{
+	__u64 z = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+
+	if (!z)
+		return w;
+	*nul = true;
+	return w & (((z & -z) >> 7) - 1);
+}
+
+/* The current task's name as bpf_get_current_comm() gives it (zeros after the NUL). Where
+ * cfg.task_btf (5.11+ with the kernel's BTF) it is read from the task: two loads, where the
+ * helper cost ~60 ns per request on a 6.18 AMD guest (strscpy_pad, its calls and returns under
+ * the Safe RET mitigation), a quarter of the send path. */
+static __always_inline void lt_current_comm(__u64 w[2])
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (cfg.task_btf) {
+		struct task_struct *t = bpf_get_current_task_btf();
+		bool nul = false;
+
+		w[0] = lt_before_nul(*(__u64 *)&t->comm[0], &nul);
+		w[1] = nul ? 0 : lt_before_nul(*(__u64 *)&t->comm[8], &nul);
+		return;
+	}
+#endif
+	bpf_get_current_comm(w, 16);
+}
+
+/* the current task's mm (0 for a kernel thread), likewise; not with what-if, whose global
+ * function takes the mm as a scalar (the verifier keeps a loaded pointer a pointer) */
+static __always_inline __u64 lt_current_mm(void)
+{
+	struct task_struct *t;
+
+	if (cfg.task_btf && !cfg.whatif)
+		return (__u64)bpf_get_current_task_btf()->mm;
+	t = (struct task_struct *)bpf_get_current_task();
+	return (__u64)BPF_CORE_READ(t, mm);
+}
+
 static __always_inline void hist_record(__u32 id, __u64 v)
 {
 	struct lt_hist *h = bpf_map_lookup_elem(&hists, &id);
@@ -139,33 +190,52 @@ static __always_inline void hist_record(__u32 id, __u64 v)
  * it never goes stale: a queued call and its handler read a scratch slot instead of hashing
  * into the shared map (a handful of callbacks make up a storm). A program that interrupts this
  * one on this CPU may rewrite the slot between two of its stores or loads: the check word ties
- * func and cause together, and a slot mixed from two writers reads as a miss. */
-#define LT_CAUSE_CHECK(func, cause) ((func) ^ ((__u64)(cause) + 1) * 0x9E3779B97F4A7C15ULL)
+ * func and value together, and a slot mixed from two writers reads as a miss. The value is
+ * cb_causes': the cause, and above LT_CB_KNOWN_SHIFT the callback's index + 1 in
+ * counters.cb_known (0: not one the loader named). */
+#define LT_CAUSE_CHECK(func, val) ((func) ^ ((__u64)(val) + 1) * 0x9E3779B97F4A7C15ULL)
+
+static __always_inline struct lt_cause_slot *cause_slot(__u64 func)
+{
+	struct lt_scratch *s = scr();
+
+	return s ? &s->causes[((func >> 4) * 0x9E3779B97F4A7C15ULL >> 60) & (LT_CAUSE_CACHE - 1)] : NULL;
+}
+
+/* func's cb_causes value from its cache slot, or -1 on a miss */
+static __always_inline long cause_cached(struct lt_cause_slot *e, __u64 func)
+{
+	__u64 f, chk;
+	__u32 v;
+
+	if (!e)
+		return -1;
+	f = *(volatile __u64 *)&e->func;
+	chk = *(volatile __u64 *)&e->check;
+	v = *(volatile __u32 *)&e->cause;
+	return f == func && chk == LT_CAUSE_CHECK(func, v) && (v & LT_CB_CAUSE_MASK) < LT_NR_CAUSES ? (long)v : -1;
+}
 
 static __always_inline __u32 cause_of(__u64 func)
 {
-	struct lt_scratch *s = scr();
 	struct lt_cause_slot *e;
-	__u32 *cause, r;
+	__u32 *val, r;
+	long v;
 
 	if (!func)
 		return LT_CAUSE_RESCHED;
-	e = s ? &s->causes[((func >> 4) * 0x9E3779B97F4A7C15ULL >> 60) & (LT_CAUSE_CACHE - 1)] : NULL;
-	if (e) {
-		__u64 f = *(volatile __u64 *)&e->func, chk = *(volatile __u64 *)&e->check;
-
-		r = *(volatile __u32 *)&e->cause;
-		if (f == func && chk == LT_CAUSE_CHECK(func, r) && r < LT_NR_CAUSES)
-			return r;
-	}
-	cause = bpf_map_lookup_elem(&cb_causes, &func);
-	r = cause && *cause < LT_NR_CAUSES ? *cause : LT_CAUSE_OTHER;
+	e = cause_slot(func);
+	v = cause_cached(e, func);
+	if (v >= 0)
+		return v & LT_CB_CAUSE_MASK;
+	val = bpf_map_lookup_elem(&cb_causes, &func);
+	r = val && (*val & LT_CB_CAUSE_MASK) < LT_NR_CAUSES ? *val : LT_CAUSE_OTHER;
 	if (e) {
 		e->func = func;
 		e->cause = r;
 		e->check = LT_CAUSE_CHECK(func, r);
 	}
-	return r;
+	return r & LT_CB_CAUSE_MASK;
 }
 
 /* the cause of a queued csd: its callback's, else irq_work by the csd type */
@@ -178,14 +248,22 @@ static __always_inline __u32 csd_cause(__u64 func, struct __call_single_data *cs
 	return cause;
 }
 
-/* one more queued call with this callback */
+/* One more queued call with this callback: a callback the loader named, counted with its own
+ * cause, in its slot of counters.cb_known (found through the cause cache cause_of() just
+ * filled); any other (or on a cache miss) in the cb_counts hash. */
 static __always_inline void count_callback(struct lt_counters *c, __u64 func, __u32 cause)
 {
 	struct lt_cb_key k = { .func = func, .cause = cause };
+	long v = func ? cause_cached(cause_slot(func), func) : -1;
 	__u64 one = 1, *n;
+	__u32 i;
 
 	if (!func)
 		return;
+	if (c && v >= 0 && (v & LT_CB_CAUSE_MASK) == cause && (i = v >> LT_CB_KNOWN_SHIFT)) {
+		c->cb_known[(i - 1) & (LT_MAX_CB_CAUSES - 1)]++;
+		return;
+	}
 	n = bpf_map_lookup_elem(&cb_counts, &k);
 	if (n)
 		(*n)++;

@@ -113,6 +113,29 @@ size_t cb_counts_read(int fd, unsigned int nr_possible, struct lt_cb_count *out)
 	return n;
 }
 
+size_t cb_known_add(struct lt_cb_count *out, size_t n, const struct lt_counters *pc, unsigned int nr_possible,
+		    const struct lt_callback *cbs, size_t nr_cbs)
+{
+	for (size_t i = 0; i < nr_cbs && i < LT_MAX_CB_CAUSES; i++) {
+		struct lt_cb_key k = { .func = cbs[i].addr, .cause = cbs[i].cause };
+		uint64_t sum = 0;
+		size_t j;
+
+		for (unsigned int cpu = 0; cpu < nr_possible; cpu++)
+			sum += pc[cpu].cb_known[i];
+		for (j = 0; j < n; j++)
+			if (!memcmp(&out[j].k, &k, sizeof(k)))
+				break;
+		if (j == n) {
+			out[n].k = k;
+			out[n].n = 0;
+			out[n++].name[0] = '\0';
+		}
+		out[j].n += sum;
+	}
+	return n;
+}
+
 static int by_count_desc(const void *a, const void *b)
 {
 	const struct lt_cb_count *x = a, *y = b;

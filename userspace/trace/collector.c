@@ -148,6 +148,9 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	cfg->whatif = c->opts.whatif;
 	cfg->senders = !c->opts.no_senders && !c->opts.empty;
 	cfg->stack_period = c->opts.stacks ? 1 : LT_SENDER_STACK_PERIOD;
+	/* not with tables shrunk to be filled (tests/t_soak.sh): the pinned rows would take the
+	 * first keys of each CPU, and the folds it checks would come later */
+	cfg->sender_pins = cfg->senders && !getenv("LAZYTLB_SENDER_ROWS");
 	if (c->opts.sender_cpus) {
 		uint64_t m[LT_MAX_CPUS / 64] = {};
 
@@ -157,6 +160,7 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	}
 	cfg->empty = c->opts.empty;
 	cfg->ipi_irq = probe_env_ipi_irq(c->env);
+	cfg->task_btf = probe_env_task_btf(c->env);
 	cfg->guest_pf_vcpu = guest_pf_vcpu_forced();
 	fn = probe_func_target(c->env, H_FLUSH_TLB_FUNC);
 	cfg->flush_fn_remote = fn && !strncmp(fn, "flush_tlb_func_remote", 21);
@@ -275,7 +279,7 @@ static int load_round(struct collector *c, char *err, size_t errlen)
 	/* the callbacks of each cause, before anything can run */
 	for (size_t i = 0; i < c->nr_cbs; i++) {
 		__u64 key = c->cbs[i].addr;
-		__u32 val = c->cbs[i].cause;
+		__u32 val = c->cbs[i].cause | (__u32)(i + 1) << LT_CB_KNOWN_SHIFT; /* counters.cb_known[i] */
 
 		if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.cb_causes), &key, &val, BPF_ANY)) {
 			snprintf(err, errlen, "cannot fill the callback map: %s", strerror(errno));

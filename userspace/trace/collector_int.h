@@ -33,8 +33,8 @@ struct collector {
 	int stats_fd;
 	struct lt_callback cbs[LT_MAX_CB_CAUSES]; /* named callbacks of this kernel (causes.c) */
 	size_t nr_cbs;
-	/* rep baseline of cb_counts */
-	struct lt_cb_count cb_base[LT_MAX_CB_COUNTS];
+	/* rep baseline of cb_counts' rows and the named callbacks' (counters.cb_known) */
+	struct lt_cb_count cb_base[LT_MAX_CB_COUNTS + LT_MAX_CB_CAUSES];
 	size_t nr_cb_base;
 	/* rep baseline */
 	struct lt_counters *base; /* [nr_possible] */

@@ -192,6 +192,11 @@ int probe_env_ipi_irq(const struct probe_env *e)
 	return e->ipi_irq;
 }
 
+bool probe_env_task_btf(const struct probe_env *e)
+{
+	return e->kbtf && libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_get_current_task_btf, NULL) == 1;
+}
+
 struct probe_env *probe_env_new(const char *btf_custom_path, char *err, size_t errlen)
 {
 	struct probe_env *e = calloc(1, sizeof(*e));

@@ -52,6 +52,9 @@ bool probe_percpu_delta(const struct probe_env *e, const char *a, const char *b,
 			size_t len);
 /* irq number of the IPI line of /proc/interrupts (powerpc), -1 when IPIs have vectors */
 int probe_env_ipi_irq(const struct probe_env *e);
+/* the kernel's BTF and bpf_get_current_task_btf() (5.11+): the BPF side reads the current
+ * task's fields directly instead of through helpers */
+bool probe_env_task_btf(const struct probe_env *e);
 /* The kernel flushes TLBs by broadcast (INVLPGB): why says what was probed */
 bool probe_broadcast_flush(char *why, size_t len);
 /* NULL, or how target state guest is read: a guess from the BTF files here, which the load's

@@ -57,7 +57,7 @@ static int read_together(struct collector *c, struct irq_snapshot *irq, struct l
 {
 	struct irq_snapshot *after = malloc(sizeof(*after));
 	const struct senders_fds fds = { bpf_map__fd(c->skel->maps.senders), bpf_map__fd(c->skel->maps.senders_folded),
-					 bpf_map__fd(c->skel->maps.sender_causes) };
+					 bpf_map__fd(c->skel->maps.sender_causes), bpf_map__fd(c->skel->maps.sender_pins) };
 	int rc = 0;
 
 	*edge = 0;
@@ -102,6 +102,7 @@ int collector_rep_begin(struct collector *c)
 		bpf_map_update_elem(bpf_map__fd(c->skel->maps.hists), &id, zero, BPF_ANY);
 	free(zero);
 	rc = read_together(c, &c->irq_base, c->base, c->info.senders ? &c->snd_base : NULL, &c->edge_base);
+	c->nr_cb_base = cb_known_add(c->cb_base, c->nr_cb_base, c->base, c->info.nr_possible, c->cbs, c->nr_cbs);
 	/* the histograms are zeroed one by one, programs running: an IPI handled meanwhile may
 	 * be in one histogram and not in another (a total and its split) */
 	c->hist_edge_base = pre->nr_cpus ? ipi_rows_moved(pre, &c->irq_base) : 0;
@@ -212,10 +213,11 @@ struct lt_snapshot *collector_rep_end(struct collector *c)
 	noise_read(c, s->irq_end, (double)(t1 - c->t0) / 1e9, &s->noise);
 	for (size_t i = 0; i < (size_t)c->info.nr_possible * LT_NR_HISTS; i++)
 		hist_untear(&s->hs[i]);
-	s->cbs = calloc(LT_MAX_CB_COUNTS, sizeof(*s->cbs));
+	s->cbs = calloc(LT_MAX_CB_COUNTS + LT_MAX_CB_CAUSES, sizeof(*s->cbs));
 	if (!s->cbs)
 		goto fail;
 	s->nr_cbs = cb_counts_read(bpf_map__fd(c->skel->maps.cb_counts), c->info.nr_possible, s->cbs);
+	s->nr_cbs = cb_known_add(s->cbs, s->nr_cbs, s->pc, c->info.nr_possible, c->cbs, c->nr_cbs);
 	if (!c->ksyms)
 		c->ksyms = ksym_table_load();
 	s->nr_cbs = cb_counts_delta(c->cb_base, c->nr_cb_base, s->cbs, s->nr_cbs, c->ksyms);

@@ -9,16 +9,25 @@
 #include "lib/kallsyms.h"
 #include "senders.h"
 
-/* rows of the three tables, each with its level: the finest that had room (enum lt_fold) */
+/* rows of the three tables and the pinned rows, each with its level: the finest that had room
+ * (enum lt_fold) */
 #define SENDER_ROWS_MAX (LT_MAX_SENDERS + LT_MAX_SENDERS_FOLDED + LT_NR_CAUSES)
-struct sender_rows {
-	size_t n;
-	struct row {
-		struct lt_sender_key k;
-		struct lt_sender_val v;
-		enum lt_fold level;
-	} r[SENDER_ROWS_MAX];
+struct row {
+	struct lt_sender_key k;
+	struct lt_sender_val v;
+	enum lt_fold level;
 };
+struct sender_rows {
+	size_t n, cap;
+	struct row *r;
+};
+
+static void row_add(struct row *w, const struct lt_sender_val *v)
+{
+	w->v.requests += v->requests;
+	w->v.to_idle += v->to_idle;
+	w->v.to_nohz_full += v->to_nohz_full;
+}
 
 /* the row of `key` summed over CPUs (vals: a buffer of nr_possible values) */
 static void add_row(struct sender_rows *r, int fd, const void *key, enum lt_fold level, unsigned int nr_possible,
@@ -26,7 +35,7 @@ static void add_row(struct sender_rows *r, int fd, const void *key, enum lt_fold
 {
 	struct row *w = &r->r[r->n];
 
-	if (r->n >= SENDER_ROWS_MAX || bpf_map_lookup_elem(fd, key, vals))
+	if (r->n >= r->cap || bpf_map_lookup_elem(fd, key, vals))
 		return;
 	memset(w, 0, sizeof(*w));
 	if (level == LT_FOLD_CAUSE)
@@ -34,31 +43,81 @@ static void add_row(struct sender_rows *r, int fd, const void *key, enum lt_fold
 	else
 		w->k = *(const struct lt_sender_key *)key;
 	w->level = level;
-	for (unsigned int cpu = 0; cpu < nr_possible; cpu++) {
-		w->v.requests += vals[cpu].requests;
-		w->v.to_idle += vals[cpu].to_idle;
-		w->v.to_nohz_full += vals[cpu].to_nohz_full;
-	}
+	for (unsigned int cpu = 0; cpu < nr_possible; cpu++)
+		row_add(w, &vals[cpu]);
 	if (level != LT_FOLD_CAUSE || w->v.requests) /* the per-cause array has every cause */
 		r->n++;
+}
+
+/* each CPU's claimed pinned rows, as per-task rows (merged with the table's below) */
+static void add_pins(struct sender_rows *r, int fd, unsigned int nr_possible, struct lt_sender_pin *pins)
+{
+	for (__u32 i = 0; fd >= 0 && i < LT_SENDER_PINS; i++) {
+		if (bpf_map_lookup_elem(fd, &i, pins))
+			return;
+		for (unsigned int cpu = 0; cpu < nr_possible && r->n < r->cap; cpu++) {
+			if (!pins[cpu].check || !pins[cpu].v.requests)
+				continue;
+			memset(&r->r[r->n], 0, sizeof(r->r[0]));
+			r->r[r->n].k = pins[cpu].k;
+			r->r[r->n].level = LT_FOLD_NONE;
+			row_add(&r->r[r->n++], &pins[cpu].v);
+		}
+	}
+}
+
+static int by_level_key(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->level != y->level)
+		return x->level < y->level ? -1 : 1;
+	return memcmp(&x->k, &y->k, sizeof(x->k));
+}
+
+/* one row per (level, key): a key counted in pinned rows of several CPUs and in the table */
+static void merge_rows(struct sender_rows *r)
+{
+	size_t k = 0;
+
+	qsort(r->r, r->n, sizeof(r->r[0]), by_level_key);
+	for (size_t i = 0; i < r->n; i++) {
+		if (k && !by_level_key(&r->r[k - 1], &r->r[i]))
+			row_add(&r->r[k - 1], &r->r[i].v);
+		else
+			r->r[k++] = r->r[i];
+	}
+	r->n = k;
 }
 
 int senders_read(const struct senders_fds *fd, unsigned int nr_possible, struct sender_rows **rows)
 {
 	struct sender_rows *r = *rows ?: calloc(1, sizeof(*r));
 	struct lt_sender_val *vals = calloc(nr_possible, sizeof(*vals));
+	struct lt_sender_pin *pins = calloc(nr_possible, sizeof(*pins));
 	struct lt_sender_key key, next;
 	const int hashes[] = { fd->task, fd->folded };
 	void *prev;
 
-	if (!r || !vals) {
-		if (r != *rows)
+	if (r && !r->r) {
+		r->cap = SENDER_ROWS_MAX + (size_t)LT_SENDER_PINS * nr_possible;
+		r->r = calloc(r->cap, sizeof(*r->r));
+	}
+	if (!r || !r->r || !vals || !pins) {
+		if (r != *rows) {
+			if (r)
+				free(r->r);
 			free(r);
+		}
 		free(vals);
+		free(pins);
 		return -ENOMEM; /* *rows, if any, stays as it was */
 	}
 	*rows = r;
 	r->n = 0;
+	/* the pinned rows first, right after the counters (read_together): they hold the senders
+	 * that keep sending, the likeliest to count a request between the two reads */
+	add_pins(r, fd->pins, nr_possible, pins);
 	for (int level = LT_FOLD_NONE; level <= LT_FOLD_TGID; level++)
 		for (prev = NULL; !bpf_map_get_next_key(hashes[level], prev, &next); prev = &key) {
 			key = next;
@@ -66,12 +125,16 @@ int senders_read(const struct senders_fds *fd, unsigned int nr_possible, struct 
 		}
 	for (__u32 cause = 0; cause < LT_NR_CAUSES; cause++)
 		add_row(r, fd->cause, &cause, LT_FOLD_CAUSE, nr_possible, vals);
+	merge_rows(r);
 	free(vals);
+	free(pins);
 	return 0;
 }
 
 void senders_rows_free(struct sender_rows *r)
 {
+	if (r)
+		free(r->r);
 	free(r);
 }
 

@@ -15,9 +15,10 @@
 struct sender_rows; /* the map's contents at one moment, summed over CPUs */
 
 /* the tables a request is counted in, finest first: per (cause, task, stack); per (cause, comm,
- * stack) when that is full; per cause when both are */
+ * stack) when that is full; per cause when both are; and the per-CPU pinned rows (-1: none),
+ * which count per (cause, task, stack) too */
 struct senders_fds {
-	int task, folded, cause;
+	int task, folded, cause, pins;
 };
 
 /* The tables' rows into *rows (allocated when NULL, else refilled in place: the rows are
