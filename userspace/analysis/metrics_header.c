@@ -97,6 +97,8 @@ static struct json *options_json(const struct lt_trace_info *c)
 		json_set(tr, "task", json_u64(c->sender_rows[0]));
 		json_set(tr, "folded", json_u64(c->sender_rows[1]));
 		json_set(tr, "stacks", json_u64(c->sender_rows[2]));
+		/* which probe decided how the sender's name is read (bpf_get_current_task_btf: 5.11+) */
+		json_set(sd, "name_read", json_string(c->sender_task_btf ? "task_btf" : "get_current_comm"));
 	}
 	return opt;
 }

@@ -65,6 +65,7 @@ struct lt_trace_info {
 	bool core_facts_known;                 /* ... and context tracking checked by the load's CO-RE */
 	bool membarrier_args;                  /* membarrier traced with its arguments (kernel skips) */
 	bool senders, stacks;                  /* requests counted by sender; their stacks kept */
+	bool sender_task_btf;                  /* the sender's name read from its task (probed), not by helper */
 	const char *sender_cpus;               /* senders: only requests to these CPUs (NULL: all) */
 	unsigned int sender_rows[3];           /* senders' table sizes: per task, folded, stacks */
 	uint64_t race_window_ns;

@@ -161,6 +161,7 @@ static void fill_cfg(struct collector *c, struct lt_cfg *cfg)
 	cfg->empty = c->opts.empty;
 	cfg->ipi_irq = probe_env_ipi_irq(c->env);
 	cfg->task_btf = probe_env_task_btf(c->env);
+	c->info.sender_task_btf = cfg->task_btf;
 	cfg->guest_pf_vcpu = guest_pf_vcpu_forced();
 	fn = probe_func_target(c->env, H_FLUSH_TLB_FUNC);
 	cfg->flush_fn_remote = fn && !strncmp(fn, "flush_tlb_func_remote", 21);
