@@ -36,11 +36,15 @@ LT_COUNT_HOOK(mmdrop, mmdrop)
 LT_COUNT_HOOK(shoot_lazy, shoot_lazy_calls)
 
 /*
- * powerpc radix do_exit_flush_lazy_tlb(mm), an IPI handler (exit_flush_lazy_tlbs at exit_mmap,
- * ppc 6.1-7.2): a kernel thread or idle lazy on mm switches to init_mm (exit_lazy_flush_tlb:
- * mmgrab_lazy_tlb(&init_mm), mmdrop_lazy_tlb(mm): two atomics on refcount kernels, none on
- * shootdown ones). This CPU's state then holds init_mm, so later IPIs about mm see it off the
- * mm. (exit_lazy_flush_tlb also runs outside the IPI, from flush_type_needed: not seen.)
+ * powerpc radix do_exit_flush_lazy_tlb(mm), an IPI handler (exit_flush_lazy_tlbs, ppc 6.1-7.2:
+ * at exit_mmap only with MMU_LAZY_TLB_SHOOTDOWN, radix__tlb_flush 6.12; on either scheme from
+ * flush_type_needed's mm_cpumask trims): a kernel thread or idle lazy on mm switches to
+ * init_mm (exit_lazy_flush_tlb: mmgrab_lazy_tlb(&init_mm), mmdrop_lazy_tlb(mm): two atomics on
+ * refcount kernels, none on shootdown ones). This CPU's state then holds init_mm, so later IPIs
+ * about mm see it off the mm. Not seen (radix_tlb.c, book3s64/pgtable.c 6.12): the calls of
+ * exit_lazy_flush_tlb outside this handler, flush_type_needed's trim of its own CPU and
+ * do_serialize (the IPI of serialize_against_pte_lookup, THP collapse): a lazy CPU they move
+ * off is still lazy on mm here until its next switch, and its grab and drop are not counted.
  */
 static __always_inline int on_exit_flush_lazy(__u64 mm)
 {

@@ -5,7 +5,9 @@
 #    kernels' series and is drawn;
 #  - each identity broken in one file fails the report, naming it: refcount atomics != grabs +
 #    drops, grabs and drops apart by more than the CPUs can hold, shoot-lazy IPIs far above the
-#    CPUs found lazy, sender and receiver disagreeing, a point without a result.
+#    CPUs found lazy, sender and receiver disagreeing, shoot-lazy IPIs on a refcount kernel,
+#    and on powerpc exit-flush IPIs sent != run, more CPUs moved off than runs, and the CPUs
+#    lazy at an exit flush by the sender != by the receiver; a point without a result.
 . "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 [ -x "$LAZYTLB" ] || fail "$LAZYTLB not built"
@@ -32,7 +34,7 @@ sweep() { "$LAZYTLB" vm sweep $R $S exit-lazy --smp 2,4 -o "$TMP/sw" --report-on
 for n in 2 4; do point $R refcount $n; point $S shootdown $n; done
 sweep || fail "consistent points: exit $?: $(cat "$TMP/log")"
 rep=$TMP/sw/report.md
-grep -q "^32 of 32 checks held" "$rep" || fail "consistent points: $(grep -i 'checks held' "$rep")"
+grep -q "^36 of 36 checks held" "$rep" || fail "consistent points: $(grep -i 'checks held' "$rep")"
 grep -q "Counts are exact under TCG" "$rep" || fail "report does not say counts are exact under TCG"
 grep -q "atomic-cost model only" "$rep" || fail "report does not say where ns come from"
 # 4 vCPUs, shootdown: 30 shoot-lazy IPIs over 10 exits per rep, 3.000 per exit; atomics 0
@@ -68,6 +70,14 @@ broken "shoot-lazy IPIs 20 = 10 mm teardowns x 3 other CPUs" $S shootdown 4 \
 broken "shoot-lazy IPIs 30 = CPUs found lazy 20 (+ 0 for 0 other" $S shootdown 4 --arch ppc64le \
 	--set metrics.mmdrop.shoot_lazy_found_lazy=30,20 --set metrics.mmdrop.shoot_lazy_ipis_to_lazy=30,20
 broken "sender 30 = receiver 20" $S shootdown 4 --set metrics.mmdrop.shoot_lazy_found_lazy=30,20
+broken "no shoot-lazy IPIs on a refcount kernel (3 sent" $R refcount 4 --set metrics.mmdrop.shoot_lazy_ipis=0,3
+# powerpc exit flush: 30 IPIs per rep, each run, 28 of them to CPUs lazy on the mm, both ways
+efl() { echo --arch ppc64le --set metrics.ipi.by_cause.exit_flush_lazy=30,30 \
+	--set metrics.mmdrop.exit_flush_lazy_calls=${1:-30,30} --set metrics.lazy.exit_flush_switches=${2:-28,28} \
+	--set metrics.whatif.target-lazy.by_cause.exit_flush_lazy.kept_on_purpose=${3:-28,28}; }
+broken "exit-flush IPIs sent 30 = do_exit_flush_lazy_tlb runs 20" $S shootdown 4 $(efl 30,20 18,18 18,18)
+broken "CPUs moved off by exit flush 29 <= its runs 28" $R refcount 4 $(efl 30,28 28,29 28,29)
+broken "CPUs lazy on the mm at exit flush, sender 20 = receiver 28" $S shootdown 4 $(efl 30,30 28,28 28,20)
 rm "$TMP/sw/$S/smp2/exit-lazy.json"
 sweep && fail "missing point: sweep exit 0"
 grep -q "FAILED:.* $S exit-lazy 2 vCPUs: result read" "$rep" || fail "missing point not named"
@@ -75,4 +85,4 @@ grep -q "FAILED:.* $S exit-lazy 2 vCPUs: result read" "$rep" || fail "missing po
 [ $? = 2 ] && grep -q "no sweep there" "$TMP/log" || fail "--report-only on a missing DIR: $(cat "$TMP/log")"
 "$LAZYTLB" vm sweep $R exit-lazy,nope --smp 2 -o "$TMP/sw" --report-only >"$TMP/log" 2>&1
 [ $? = 2 ] && grep -q "nope" "$TMP/log" || fail "an unknown scenario in the list: $(cat "$TMP/log")"
-echo "t_sweep_report: 32 checks held on consistent points; each broken identity failed the report"
+echo "t_sweep_report: 36 checks held on consistent points; each broken identity failed the report"

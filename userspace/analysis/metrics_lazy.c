@@ -156,15 +156,16 @@ struct json *metrics_lazy_json(const struct lt_trace_info *c, const struct lt_co
 	/* Every lazy reference taken and given back, whatever the site (6.12: kernel/sched/core.c
 	 * context_switch mmgrab_lazy_tlb / finish_task_switch mmdrop_lazy_tlb_sched, kernel/exit.c
 	 * exit_mm mmgrab_lazy_tlb, powerpc radix_tlb.c exit_lazy_flush_tlb grab of init_mm + drop
-	 * of mm, fs/exec.c exec_mmap mmdrop_lazy_tlb, kernel/cpu.c finish_cpu mmdrop_lazy_tlb,
-	 * kernel/kthread.c kthread_use_mm mmdrop_lazy_tlb of the old active_mm and
+	 * of mm (in the exit-flush IPI only: bpf/functions.bpf.h), fs/exec.c exec_mmap
+	 * mmdrop_lazy_tlb, kernel/cpu.c finish_cpu mmdrop_lazy_tlb, kernel/kthread.c kthread_use_mm mmdrop_lazy_tlb of the old active_mm and
 	 * kthread_unuse_mm mmgrab_lazy_tlb, counted as one of each per swap). Each is one atomic on
 	 * mm_count on a refcount kernel and none on a shootdown kernel (include/linux/sched/mm.h
 	 * 6.12: mmgrab_lazy_tlb and mmdrop_lazy_tlb call mmgrab/mmdrop only with
 	 * MMU_LAZY_TLB_REFCOUNT; before 6.4 they were plain mmgrab/mmdrop), so refcount_atomics
 	 * is their sum. grabs_all - drops_all is the change in references held (at most one per
 	 * CPU plus exiting tasks between exit_mm and their last switch): a missed site shows as an
-	 * imbalance that grows with the ops. */
+	 * imbalance that grows with the ops, unless it grabs and drops together (powerpc's
+	 * exit_lazy_flush_tlb outside the IPI: two atomics each, not counted). */
 	all_g = grabs + exits + efl + hpg + swaps;
 	all_d = drops + efl + execs + hpd + swaps;
 	json_set(o, "grabs_all", json_u64(all_g));

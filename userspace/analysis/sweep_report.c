@@ -36,6 +36,9 @@
 	X(V_SHOOT_FOUND, "CPUs found lazy (receiver)", "mmdrop.shoot_lazy_found_lazy", NULL, NULL, NULL) \
 	X(V_EFL, "exit-flush IPIs", "ipi.by_cause.exit_flush_lazy", NULL, NULL, NULL)                    \
 	X(V_EFL_SW, "CPUs moved off by exit-flush", "lazy.exit_flush_switches", NULL, NULL, NULL)        \
+	X(V_EFL_TO, "exit-flush to lazy CPUs (sender)", "whatif.target-lazy.by_cause.exit_flush_lazy.kept_on_purpose", \
+	  NULL, NULL, NULL)                                                                              \
+	X(V_EFL_RUN, "exit-flush runs", "mmdrop.exit_flush_lazy_calls", NULL, NULL, NULL)               \
 	X(V_ATOM, "refcount atomics", "lazy.refcount_atomics", NULL, NULL, NULL)                         \
 	X(V_GRABS, "lazy grabs (all)", "lazy.grabs_all", NULL, NULL, NULL)                               \
 	X(V_DROPS, "lazy drops (all)", "lazy.drops_all", NULL, NULL, NULL)                               \
@@ -68,7 +71,7 @@ static const struct {
 	enum den den;
 } tcols[] = {
 	{ V_SWITCHES, PER_OP }, { V_MMDROP, PER_OP }, { V_IPIS, PER_OP },	    { V_TLB, PER_OP },	     { V_SHOOT, PER_OP },
-	{ V_SHOOT_TO, PER_OP }, { V_SHOOT_FOUND, PER_OP }, { V_EFL, PER_OP },	     { V_EFL_SW, PER_OP },
+	{ V_SHOOT_TO, PER_OP }, { V_SHOOT_FOUND, PER_OP }, { V_EFL, PER_OP },	     { V_EFL_TO, PER_OP }, { V_EFL_SW, PER_OP },
 	{ V_ATOM, PER_OP },	{ V_GRABS, PER_OP },	    { V_DROPS, PER_OP },     { V_ATOM, PER_SWITCH },
 	{ V_TLB, PER_RFLUSH },	{ V_SHARE_SUM, SHARING_MEAN },
 };
@@ -98,6 +101,7 @@ struct point {
 	char why[160];
 	char scheme[16], workload[32];
 	bool broadcast; /* cleanup_lazy_tlbs IPIs every online CPU (point_checks) */
+	bool ppc; /* powerpc radix: exit-flush IPIs (ppc_checks) */
 	unsigned int smp, cpus; /* vCPUs asked, CPUs the guest ran (host.nr_cpus) */
 	double dur_s; /* each rep's duration (scenario.duration_s) */
 	size_t nreps;
@@ -136,6 +140,7 @@ static void load_point(struct point *p, const char *path, unsigned int smp)
 	snprintf(p->scheme, sizeof(p->scheme), "%s", json_as_string(s) ? json_as_string(s) : "?");
 	s = json_path(r, "host.arch");
 	p->broadcast = !strcmp(p->scheme, "shootdown") && json_as_string(s) && !strcmp(json_as_string(s), "x86_64");
+	p->ppc = json_as_string(s) && !strncmp(json_as_string(s), "ppc64", 5);
 	s = json_path(r, "host.nr_cpus");
 	p->cpus = s && json_is_number(s) ? (unsigned int)json_as_u64(s) : 0;
 	s = json_path(r, "scenario.duration_s");
@@ -224,6 +229,45 @@ static bool check(FILE *f, bool ok, const char *fmt, ...)
  *    CPU per teardown, lazy or not, while the mm may be lazy on few CPUs by its __mmdrop: so
  *    there the IPIs are checked against the teardowns and the lazy CPUs against the IPIs.
  */
+/*
+ * powerpc radix (arch/powerpc/mm/book3s64/radix_tlb.c, 6.12): exit_flush_lazy_tlbs() IPIs
+ * mm_cpumask with do_exit_flush_lazy_tlb, whose exit_lazy_flush_tlb() moves a CPU lazy on the
+ * mm to init_mm (mmgrab_lazy_tlb(&init_mm), mmdrop_lazy_tlb(mm)) and takes it out of
+ * mm_cpumask. radix__tlb_flush calls it at exit_mmap (fullmm) only with
+ * MMU_LAZY_TLB_SHOOTDOWN; flush_type_needed() calls it on both schemes when a single-threaded
+ * mm flushes itself and at every 1073rd flush of a CPU (tick_and_test_trim_clock). Rep by rep:
+ *  - IPIs queued (csd_queue_cpu) = handler runs (its function hook, on the target):
+ *    smp_call_function_many runs nothing on the sender (no SCF_RUN_LOCAL, kernel/smp.c 6.12)
+ *    and nothing calls do_exit_flush_lazy_tlb but the IPI; 2% + 2 for the window's edges;
+ *  - the CPUs moved off the mm <= the runs: a run moves only its own CPU;
+ *  - exit-lazy on a shootdown kernel: the CPUs lazy on the exiting mm, by the sender at each
+ *    request (the what-if target-lazy count: idle or a kernel thread whose active_mm is the
+ *    mm) = by the receiver (exit_lazy_flush_tlb's own test, current->active_mm == mm), 2% + 2.
+ *    Not for the trims' IPIs: the sender's view is at the request, and a CPU another trim of
+ *    the same mm is moving off still looks lazy to it (the Debian 6.12 sweep, ctxsw at 128
+ *    vCPUs: 1754 trim IPIs, 935 to lazy CPUs by the sender, 111 by the receiver). A refcount
+ *    kernel's exit sends none: its exit-flush IPIs are all trims.
+ */
+static void ppc_checks(FILE *f, const char *k, const char *scen, const struct point *p, size_t i)
+{
+	const double *x = p->v[i];
+
+	if (isnan(x[V_EFL]) || isnan(x[V_EFL_RUN]))
+		return;
+	check(f, fabs(x[V_EFL] - x[V_EFL_RUN]) <= 0.02 * x[V_EFL] + 2,
+	      "%s %s %u vCPUs rep %zu: exit-flush IPIs sent %.0f = do_exit_flush_lazy_tlb runs %.0f (2%% + 2)", k,
+	      scen, p->smp, i, x[V_EFL], x[V_EFL_RUN]);
+	if (isnan(x[V_EFL_SW]))
+		return;
+	check(f, x[V_EFL_SW] <= x[V_EFL_RUN], "%s %s %u vCPUs rep %zu: CPUs moved off by exit flush %.0f <= its runs %.0f",
+	      k, scen, p->smp, i, x[V_EFL_SW], x[V_EFL_RUN]);
+	if (strcmp(p->workload, "exit-lazy") || strcmp(p->scheme, "shootdown") || isnan(x[V_EFL_TO]))
+		return;
+	check(f, fabs(x[V_EFL_TO] - x[V_EFL_SW]) <= 0.02 * x[V_EFL_SW] + 2,
+	      "%s %s %u vCPUs rep %zu: CPUs lazy on the mm at exit flush, sender %.0f = receiver %.0f (2%% + 2)", k, scen,
+	      p->smp, i, x[V_EFL_TO], x[V_EFL_SW]);
+}
+
 static void point_checks(FILE *f, const char *k, const char *scen, const struct point *p)
 {
 	bool refc = !strcmp(p->scheme, "refcount");
@@ -239,6 +283,14 @@ static void point_checks(FILE *f, const char *k, const char *scen, const struct 
 		check(f, !isnan(d) && d <= 2.0 * p->cpus + 2,
 		      "%s %s %u vCPUs rep %zu: grabs %.0f and drops %.0f differ by %.0f <= 2 x vCPUs + 2", k, scen, p->smp,
 		      i, x[V_GRABS], x[V_DROPS], d);
+		if (p->ppc)
+			ppc_checks(f, k, scen, p, i);
+		/* cleanup_lazy_tlbs returns before any IPI without MMU_LAZY_TLB_SHOOTDOWN (kernel/fork.c
+		 * 6.4-6.12), and there is no shootdown before 6.4 */
+		if (refc && !isnan(x[V_SHOOT]))
+			check(f, x[V_SHOOT] == 0 && (isnan(x[V_SHOOT_FOUND]) || x[V_SHOOT_FOUND] == 0),
+			      "%s %s %u vCPUs rep %zu: no shoot-lazy IPIs on a refcount kernel (%.0f sent, %.0f found lazy)",
+			      k, scen, p->smp, i, x[V_SHOOT], x[V_SHOOT_FOUND]);
 		if (strcmp(p->workload, "exit-lazy") || refc || isnan(x[V_SHOOT]) || isnan(x[V_SHOOT_FOUND]))
 			continue;
 		check(f, !isnan(x[V_SHOOT_TO]) && fabs(x[V_SHOOT_TO] - x[V_SHOOT_FOUND]) <= 0.02 * x[V_SHOOT_FOUND] + 2,
