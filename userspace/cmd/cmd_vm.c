@@ -459,15 +459,8 @@ static int vm_run(int argc, char **argv)
 		return lt_err(LT_EXIT_USAGE, "%s.kcfg: arch '%s' is not x86_64 or ppc64le", r.kname, kcfg_get(&r.k, "arch"));
 	if ((rc = vm_scale_apply(&r)))
 		return rc;
-	for (int i = 0; i < r.nadd; i++) {
-		const char *bi = strrchr(r.add[i], '/') ? strrchr(r.add[i], '/') + 1 : r.add[i];
-
-		if ((rc = vm_add_check(r.add[i], kcfg_get(&r.k, "arch"))))
-			return rc;
-		for (int j = 0; j < i; j++)
-			if (!strcmp(bi, strrchr(r.add[j], '/') ? strrchr(r.add[j], '/') + 1 : r.add[j]))
-				return lt_err(LT_EXIT_USAGE, "--add %s: a second file named '%s' in /add", r.add[i], bi);
-	}
+	if ((rc = vm_add_check(r.add, r.nadd, kcfg_get(&r.k, "arch"))))
+		return rc;
 	if ((rc = prepare_images(&r)) || (rc = prepare_outdir(&r)) || (rc = make_initrd(&r)) || (rc = vm_qemu_argv(&r)))
 		return rc;
 	vm_snprintf(logpath, sizeof(logpath), "%s/console.log", r.dir);

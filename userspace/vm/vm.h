@@ -68,11 +68,12 @@ void vm_sh_quote(FILE *f, const char *s);
 bool vm_sources_newer_than(const char *file);
 
 /* vm_initrd.c */
-/* --add: the most files, and their size each; a file the guest can run on arch (an ELF of
- * that machine, statically linked: the guest has no C library), or data: 0 or lt_err */
+/* --add: the most files, and their size each; each a file the guest can run on arch (an ELF
+ * of that machine, statically linked: the guest has no C library) or data, and no two of one
+ * name: 0 or lt_err */
 #define VM_ADD_MAX 16
 #define VM_ADD_MAX_BYTES (256u << 20)
-int vm_add_check(const char *path, const char *arch);
+int vm_add_check(const char *const *add, int nadd, const char *arch);
 int vm_write_initrd(const char *path, const char *base, const char *env, size_t envlen, const char *btf,
 		    const char *config, const char *release, const char *moddir, const char *const *add, int nadd);
 

@@ -82,11 +82,19 @@ static int add_modules(FILE *f, const char *moddir)
 	return err;
 }
 
+/* the name an --add file has in the guest's /add */
+static const char *add_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 /* The guest's initramfs has busybox and lazytlb, both static, and no C library or loader: a
  * dynamically linked program would fail there with a bare "not found" from the shell. */
-int vm_add_check(const char *path, const char *arch)
+static int add_check_one(const char *path, const char *arch)
 {
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	const char *base = add_name(path);
 	int want_machine = !strcmp(arch, "ppc64le") ? EM_PPC64 : EM_X86_64; /* both little endian */
 	Elf64_Ehdr eh;
 	struct stat st;
@@ -131,6 +139,21 @@ int vm_add_check(const char *path, const char *arch)
 	return 0;
 }
 
+int vm_add_check(const char *const *add, int nadd, const char *arch)
+{
+	int rc;
+
+	for (int i = 0; i < nadd; i++) {
+		if ((rc = add_check_one(add[i], arch)))
+			return rc;
+		for (int j = 0; j < i; j++)
+			if (!strcmp(add_name(add[i]), add_name(add[j])))
+				return lt_err(LT_EXIT_USAGE, "--add %s: a second file named '%s' in /add", add[i],
+					      add_name(add[i]));
+	}
+	return 0;
+}
+
 /* the --add files into add/, executable where the host's copy is */
 static int add_files(FILE *f, const char *const *add, int nadd)
 {
@@ -140,7 +163,6 @@ static int add_files(FILE *f, const char *const *add, int nadd)
 		return 0;
 	err |= cpio_entry(f, "add", S_IFDIR | 0755, NULL, 0);
 	for (int i = 0; i < nadd && !err; i++) {
-		const char *base = strrchr(add[i], '/') ? strrchr(add[i], '/') + 1 : add[i];
 		char dst[PATH_MAX];
 		struct stat st;
 		size_t sz;
@@ -150,7 +172,7 @@ static int add_files(FILE *f, const char *const *add, int nadd)
 			free(buf);
 			return lt_err(LT_EXIT_FAIL, "--add %s: %s", add[i], strerror(errno));
 		}
-		vm_snprintf(dst, sizeof(dst), "add/%s", base);
+		vm_snprintf(dst, sizeof(dst), "add/%s", add_name(add[i]));
 		err |= cpio_entry(f, dst, S_IFREG | ((st.st_mode & S_IXUSR) ? 0755 : 0644), buf, sz);
 		free(buf);
 	}
